@@ -1,0 +1,294 @@
+/**
+ * The language-neutral message model as the frontends produce it.
+ *
+ * A frontend (Rust, Motoko) lowers every entry point's body into a small structured IR of the events that
+ * matter for commit points: state reads and writes, awaits, local data flow, branches, loops, try/finally,
+ * exits, traps and guards. Everything downstream (segments, exposure, rules, LSP, CLI, timeline) is computed
+ * from this IR by `analysis.ts`; nothing downstream looks at syntax again.
+ *
+ * Positions are 0-based lines and 0-based UTF-16 columns (LSP's convention); `positions.ts` converts.
+ */
+
+export type Language = 'motoko' | 'rust';
+
+export interface Pos {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Pos;
+  end: Pos;
+}
+
+/** A state location below a canister's root state: `root` or `root.field`. */
+export interface StatePath {
+  root: string;
+  field?: string;
+}
+
+/**
+ * What a value depends on. `reads` are ids of `read` nodes; `locals` are local names whose own dependencies are
+ * added transitively (flow-insensitively per entry point); `awaits` are ids of `await` nodes whose results flow in.
+ */
+export interface Val {
+  reads: number[];
+  locals: string[];
+  awaits: number[];
+}
+
+export type CommitKind = 'commit' | 'maybe' | 'none';
+
+export type TrapCause =
+  | 'unwrap'
+  | 'expect'
+  | 'panic'
+  | 'index'
+  | 'assert'
+  | 'underflow'
+  | 'trap'
+  | 'null-unwrap'
+  | 'unreachable';
+
+/** How the code consumes the result of an awaited inter-canister call. */
+export type ResultHandling =
+  | 'unwrapped' // Rust `.unwrap()` / `.expect()` on the call result: a reject traps in the callback
+  | 'propagated' // Rust `?`
+  | 'ignored' // `let _ = …`, `….await;`, Motoko `ignore await …`
+  | 'bound' // bound to a local (the branches that test it are its handlers)
+  | 'matched' // scrutinee of a match/switch/if-let directly
+  | 'unit'; // the callee returns nothing that can fail (Motoko `async ()`; a reject is still a throw)
+
+export interface CallInfo {
+  /** Callee as written, e.g. `ledger.transfer`, `ic_cdk::call`, `Call::bounded_wait(..).with_arg(..)`. */
+  callee: string;
+  /** `bounded` (Rust bounded_wait, Motoko `(with timeout = …)`), `unbounded`, or not known. */
+  wait: 'bounded' | 'unbounded' | 'unknown';
+  /** The callee is the canister itself (Motoko private `async` self-call). */
+  selfCall: boolean;
+  /** For a self-call: the name of the entry point that runs as its own message. */
+  selfCallee?: string;
+}
+
+export type Node =
+  | ReadNode
+  | WriteNode
+  | LocalNode
+  | AwaitNode
+  | BranchNode
+  | LoopNode
+  | TryNode
+  | ExitNode
+  | TrapNode
+  | GuardNode
+  | CallerNode
+  | BorrowAcrossAwaitNode
+  | UnawaitedAsyncStarNode
+  | BlockNode;
+
+interface NodeBase {
+  range: Range;
+}
+
+/** A state read. `cond: true` when the read is (part of) a condition, e.g. `if balance >= amount`. */
+export interface ReadNode extends NodeBase {
+  kind: 'read';
+  id: number;
+  state: StatePath;
+  /** Simple key of a map access (`caller`, `msg.caller`, a parameter name); absent when not simple. */
+  key?: string;
+  /** A workspace helper the access goes through, e.g. `read_state`. */
+  via?: string;
+}
+
+/**
+ * A state write. `value` is what flows into the written state (for `x -= a` it includes the read of `x` that the
+ * frontend emits just before). `mark` is `set` for `flag := true`, `set.add(k)`, `map.insert(k, ())`-like lock
+ * markers and `clear` for `flag := false`, `remove`/`delete`; absent for ordinary updates.
+ */
+export interface WriteNode extends NodeBase {
+  kind: 'write';
+  state: StatePath;
+  key?: string;
+  value: Val;
+  mark?: 'set' | 'clear';
+  via?: string;
+}
+
+/** `let name = value` or `name := value` for a local variable. */
+export interface LocalNode extends NodeBase {
+  kind: 'local';
+  name: string;
+  value: Val;
+}
+
+export interface AwaitNode extends NodeBase {
+  kind: 'await';
+  id: number;
+  /** The `await` / `.await` / `await*` / `await?` keyword itself. */
+  keyword: 'await' | '.await' | 'await*' | 'await?';
+  commit: CommitKind;
+  /** Why this kind: names the callee and, for `none`/`maybe`, why it is not (definitely) a commit point. */
+  reason: string;
+  /** Range of the awaited expression (the call). */
+  exprRange: Range;
+  call?: CallInfo;
+  handling: ResultHandling;
+  /** Reads and writes performed by the awaited expression before it suspends (argument evaluation etc.). */
+  args?: Val;
+}
+
+/**
+ * `if`/`match`/`switch`/`if let`/`while`-condition. `cond` is what the condition depends on. An arm that always
+ * exits (return, throw, `?`, trap) makes the code after the branch depend on `cond` (a guard).
+ * `unknownOutcomeCheck`: the condition distinguishes an unknown call outcome (`SysUnknown`, `is_clean_reject`,
+ * `#system_unknown`, …), used by `unknown-outcome-compensated`.
+ */
+export interface BranchNode extends NodeBase {
+  kind: 'branch';
+  cond: Val;
+  arms: Node[][];
+  /** True when one of `arms` always runs (an `else` exists / the match is exhaustive). */
+  exhaustive: boolean;
+  /** Per arm: the arm handles the failure of the awaited call (Rust `Err(_)` arm, Motoko `#err` case). */
+  failureArms?: boolean[];
+  unknownOutcomeCheck?: boolean;
+}
+
+export interface LoopNode extends NodeBase {
+  kind: 'loop';
+  /** Condition evaluated before each iteration (`while c`), if any. */
+  cond?: Val;
+  body: Node[];
+}
+
+/** Motoko `try … catch … finally`. `catchBody` handles rejects of awaits in `body`. */
+export interface TryNode extends NodeBase {
+  kind: 'try';
+  body: Node[];
+  catchBody?: Node[];
+  finallyBody?: Node[];
+}
+
+/** A plain nested block; only for grouping. */
+export interface BlockNode extends NodeBase {
+  kind: 'block';
+  body: Node[];
+}
+
+/** Leaves the method: `return`, Motoko `throw` (a reject that commits), Rust `?` on an `Err`. */
+export interface ExitNode extends NodeBase {
+  kind: 'exit';
+  how: 'return' | 'throw' | 'propagate';
+  value?: Val;
+  /** For `propagate`: the condition under which it exits (the `?`'s operand). */
+  cond?: Val;
+}
+
+/** Code that may trap. With `cond` it is a guard like `assert(cond)`: the rest only runs when `cond` holds. */
+export interface TrapNode extends NodeBase {
+  kind: 'trap';
+  cause: TrapCause;
+  /** For `unwrap`/`expect`: what is unwrapped (may contain an await result). */
+  value?: Val;
+  cond?: Val;
+  /** True when the trap happens unconditionally (`panic!`, `Debug.trap`, `Runtime.trap`, `unreachable!`). */
+  always?: boolean;
+}
+
+/**
+ * A guard value whose `Drop` releases what its constructor took (Rust), bound to `binding` (alive to the end of
+ * its block) or dropped at once (`let _ = …` / unbound). `lock` is the state the constructor marks; `key` its key.
+ */
+export interface GuardNode extends NodeBase {
+  kind: 'guard';
+  typeName: string;
+  binding?: string;
+  droppedImmediately: boolean;
+  lock: StatePath;
+  key?: string;
+  /** Where the guard's `Drop` may trap, if it may. */
+  dropMayTrap?: { range: Range; file: string; cause: TrapCause };
+}
+
+/** Rust: the caller is read (`ic_cdk::caller()`, `msg_caller()`), here. */
+export interface CallerNode extends NodeBase {
+  kind: 'caller';
+}
+
+/** Rust: a `RefCell` borrow (`name`) is alive across the `.await` at `awaitRange`. */
+export interface BorrowAcrossAwaitNode extends NodeBase {
+  kind: 'borrow-across-await';
+  name: string;
+  state?: StatePath;
+  awaitRange: Range;
+}
+
+/** Motoko: an `async*` computation that is created and never `await*`ed. */
+export interface UnawaitedAsyncStarNode extends NodeBase {
+  kind: 'unawaited-async-star';
+  callee: string;
+}
+
+export type EntryKind =
+  | 'update'
+  | 'query'
+  | 'composite-query'
+  | 'init'
+  | 'pre-upgrade'
+  | 'post-upgrade'
+  | 'heartbeat'
+  | 'inspect'
+  | 'timer'
+  | 'low-memory'
+  | 'self-call'
+  | 'spawn';
+
+export interface EntryPointIR {
+  name: string;
+  kind: EntryKind;
+  /** Range of the function name. */
+  nameRange: Range;
+  /** Range of the whole function. */
+  range: Range;
+  params: string[];
+  /** Local names bound to the caller at entry (Motoko `msg.caller` via `shared(msg)`, Rust `let caller = caller()`). */
+  callerNames?: string[];
+  body: Node[];
+}
+
+/** Every await of a file, also outside entry points, for annotations. */
+export interface AwaitAnnotation {
+  range: Range;
+  keyword: AwaitNode['keyword'];
+  commit: CommitKind;
+  reason: string;
+  /** Enclosing function name. */
+  functionName: string;
+}
+
+export interface ParseError {
+  range: Range;
+  message: string;
+}
+
+export interface FileModel {
+  /** Path as given to the analysis (CLI: relative to cwd; LSP: fs path). */
+  file: string;
+  language: Language;
+  /** Files analysed together share state and interleave: a Rust crate, a Motoko actor. */
+  canister: string;
+  parseErrors: ParseError[];
+  /** Set when the file was not analysed; says why. */
+  skipped?: string;
+  entryPoints: EntryPointIR[];
+  awaits: AwaitAnnotation[];
+  /** State roots declared in this file (for hovers and docs), with their declaration range. */
+  stateDecls: { root: string; range: Range }[];
+}
+
+export const emptyVal = (): Val => ({ reads: [], locals: [], awaits: [] });
+
+export function stateName(s: StatePath): string {
+  return s.field ? `${s.root}.${s.field}` : s.root;
+}
