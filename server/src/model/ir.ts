@@ -40,15 +40,7 @@ export interface Val {
 export type CommitKind = 'commit' | 'maybe' | 'none';
 
 export type TrapCause =
-  | 'unwrap'
-  | 'expect'
-  | 'panic'
-  | 'index'
-  | 'assert'
-  | 'underflow'
-  | 'trap'
-  | 'null-unwrap'
-  | 'unreachable';
+  'unwrap' | 'expect' | 'panic' | 'index' | 'assert' | 'underflow' | 'trap' | 'null-unwrap' | 'unreachable';
 
 /** How the code consumes the result of an awaited inter-canister call. */
 export type ResultHandling =

@@ -1,0 +1,184 @@
+/**
+ * The language server: the only module that touches the LSP connection. It keeps the latest analysis per
+ * canister (a Rust crate, a Motoko actor file) and answers diagnostics, hovers and inlay hints from it.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SourceFile } from '../model/source';
+import { collectSources } from '../workspace/collect';
+import { rustCrateOf } from '../workspace/canisters';
+import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/analyze';
+import { DEFAULT_MAX_FILE_SIZE } from '../workspace/load';
+import { diagnosticsFor, uriOf } from './diagnostics';
+import { hoverMarkdown } from './hover';
+import { inlayHintsFor } from './inlay-hints';
+import { CommitPointsRequests, type AnalysisSummary } from '../protocol';
+
+interface Settings {
+  maxFileSize: number;
+  extraCallFunctions: string[];
+}
+
+export function pathOf(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const results = new Map<string, WorkspaceResult>(); // group key → result
+  const groupOfFile = new Map<string, string>();
+  const published = new Map<string, Set<string>>(); // group → file paths with diagnostics
+  const timers = new Map<string, NodeJS.Timeout>();
+  let settings: Settings = { maxFileSize: DEFAULT_MAX_FILE_SIZE, extraCallFunctions: [] };
+  let canAskConfig = false;
+
+  const textOf = (path: string): string | undefined => {
+    const open = documents.get(uriOf(path));
+    if (open) return open.getText();
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** The files analysed together with `path`, and the key of that group. */
+  const groupFor = (path: string): { key: string; files: string[] } => {
+    if (languageOf(path) === 'rust' && path.startsWith('/')) {
+      const crate = rustCrateOf(path);
+      const files = collectSources([crate]).files;
+      return { key: `rust:${crate}`, files: files.includes(path) ? files : [...files, path] };
+    }
+    return { key: `file:${path}`, files: [path] };
+  };
+
+  const analyzeGroup = async (path: string) => {
+    const { key, files } = groupFor(path);
+    const sources: SourceFile[] = [];
+    for (const f of files) {
+      const text = textOf(f);
+      if (text !== undefined) sources.push({ path: f, text });
+    }
+    const result = await analyzeSources(sources, {
+      maxFileSize: settings.maxFileSize,
+      extraCallFunctions: settings.extraCallFunctions,
+      readFile: textOf,
+      onInternalError: (where, err) => connection.console.error(`internal error in ${where}: ${String(err)}`),
+    });
+    results.set(key, result);
+    const now = new Set<string>();
+    for (const file of result.files) {
+      groupOfFile.set(file.file, key);
+      now.add(file.file);
+      await connection.sendDiagnostics({
+        uri: uriOf(file.file),
+        diagnostics: diagnosticsFor(file, result.findings),
+      });
+    }
+    for (const old of published.get(key) ?? []) {
+      if (!now.has(old)) await connection.sendDiagnostics({ uri: uriOf(old), diagnostics: [] });
+    }
+    published.set(key, now);
+  };
+
+  const schedule = (uri: string, delay: number) => {
+    const path = pathOf(uri);
+    if (!languageOf(path)) return;
+    clearTimeout(timers.get(path));
+    timers.set(
+      path,
+      setTimeout(() => {
+        timers.delete(path);
+        analyzeGroup(path).catch((err: unknown) =>
+          connection.console.error(`analysis failed for ${path}: ${String(err)}`),
+        );
+      }, delay),
+    );
+  };
+
+  const resultFor = (uri: string) => {
+    const path = pathOf(uri);
+    const key = groupOfFile.get(path);
+    const result = key ? results.get(key) : undefined;
+    return result ? { path, result } : undefined;
+  };
+
+  const loadSettings = async () => {
+    if (!canAskConfig) return;
+    const [cfg] = (await connection.workspace.getConfiguration([{ section: 'commitPoints' }])) as [
+      { maxFileSize?: number; rust?: { extraCallFunctions?: string[] } } | null,
+    ];
+    settings = {
+      maxFileSize: typeof cfg?.maxFileSize === 'number' ? cfg.maxFileSize : DEFAULT_MAX_FILE_SIZE,
+      extraCallFunctions: Array.isArray(cfg?.rust?.extraCallFunctions) ? cfg.rust.extraCallFunctions : [],
+    };
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    canAskConfig = params.capabilities.workspace?.configuration === true;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        inlayHintProvider: true,
+      },
+      serverInfo: { name: 'commit-points' },
+    };
+  });
+  connection.onInitialized(() => {
+    loadSettings().catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
+  });
+  connection.onDidChangeConfiguration(() => {
+    loadSettings()
+      .then(() => documents.all().forEach((d) => schedule(d.uri, 0)))
+      .catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
+  });
+
+  documents.onDidOpen((e) => schedule(e.document.uri, 0));
+  documents.onDidChangeContent((e) => schedule(e.document.uri, 200));
+  documents.onDidSave((e) => schedule(e.document.uri, 0));
+
+  connection.onHover((params) => {
+    const hit = resultFor(params.textDocument.uri);
+    if (!hit) return null;
+    const md = hoverMarkdown(hit.result.analysis, hit.path, params.position);
+    return md ? { contents: { kind: 'markdown', value: md } } : null;
+  });
+
+  connection.languages.inlayHint.on((params) => {
+    const hit = resultFor(params.textDocument.uri);
+    const file = hit?.result.files.find((f) => f.file === hit.path);
+    return hit && file ? inlayHintsFor(hit.result.analysis, file) : [];
+  });
+
+  connection.onRequest(CommitPointsRequests.summary, (params: { uri: string }): AnalysisSummary | null => {
+    const hit = resultFor(params.uri);
+    if (!hit) return null;
+    const entries = hit.result.analysis.entryPoints.filter((e) => e.file === hit.path);
+    return {
+      file: hit.path,
+      entryPoints: entries.map((e) => ({
+        name: e.ir.name,
+        kind: e.ir.kind,
+        segments: e.segments.length,
+        commitPoints: e.commitPoints.map((cp) => ({
+          line: cp.await.range.start.line,
+          kind: cp.await.commit,
+          reason: cp.await.reason,
+          interleavers: cp.interleavers.filter((i) => !i.harmless).map((i) => i.entry.ir.name),
+        })),
+      })),
+      findings: hit.result.findings.filter((f) => f.file === hit.path).length,
+    };
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,334 @@
+/**
+ * Computes, once, everything the consumers show: per entry point its commit points and segments, and per commit
+ * point the exposure of SPEC §4 (carried reads, in-flight writes, interleavers). Rules, LSP features, the CLI
+ * and the timeline all read this; none recomputes it.
+ */
+import { buildCfg, computeSegments, DataFlow, reachableFrom, valuesOf, type Cfg } from './cfg';
+import type {
+  AwaitNode,
+  EntryPointIR,
+  FileModel,
+  GuardNode,
+  Range,
+  ReadNode,
+  StatePath,
+  WriteNode,
+} from './ir';
+import { stateName } from './ir';
+
+export interface Access {
+  kind: 'read' | 'write';
+  state: StatePath;
+  key?: string;
+  /** The key is bound to the caller of its message (accesses conflict only for the same caller). */
+  keyIsCaller: boolean;
+  range: Range;
+  file: string;
+  node: ReadNode | WriteNode;
+  /** Flat CFG nodes of the access. */
+  flat: number[];
+  segments: number[];
+}
+
+export interface SegmentInfo {
+  index: number;
+  reads: Access[];
+  writes: Access[];
+}
+
+export type ConflictHow = 'writes-carried-read' | 'reads-in-flight-write' | 'writes-in-flight-write';
+
+export interface Conflict {
+  how: ConflictHow;
+  /** The method's own access (the carried read or the in-flight write). */
+  mine: Access;
+  /** The interleaver's access. */
+  theirs: Access;
+  /** Both accesses are keyed by the caller: only calls by the same caller conflict. */
+  sameCallerOnly: boolean;
+}
+
+export interface Interleaver {
+  entry: EntryAnalysis;
+  /** The interleaver's segments that conflict (all of its segments when harmless). */
+  segments: number[];
+  conflicts: Conflict[];
+  harmless: boolean;
+  /** Both hold the same lock across the commit point, so they exclude each other. */
+  excludedByLock: boolean;
+}
+
+export interface CommitPointInfo {
+  await: AwaitNode;
+  /** Index of the segment this commit point starts (1-based), absent for `none`. */
+  index?: number;
+  /** The await sits in a loop: its segment can reach it again. */
+  inLoop: boolean;
+  carriedReads: Access[];
+  /** The carried reads that are (part of) a condition deciding whether this commit point runs. */
+  checkedReads: Access[];
+  inFlightWrites: Access[];
+  interleavers: Interleaver[];
+  /** Locks (guards, flags released in `finally`) held across this commit point. */
+  locksHeld: LockInfo[];
+}
+
+export interface LockInfo {
+  state: StatePath;
+  key?: string;
+  how: 'guard' | 'finally';
+  range: Range;
+}
+
+export interface EntryAnalysis {
+  file: string;
+  canister: string;
+  language: FileModel['language'];
+  ir: EntryPointIR;
+  cfg: Cfg;
+  flow: DataFlow;
+  /** Segment indices each flat CFG node runs in. */
+  segOf: Map<number, Set<number>>;
+  accesses: Access[];
+  readById: Map<number, Access>;
+  segments: SegmentInfo[];
+  commitPoints: CommitPointInfo[];
+  /** Locks this entry point takes and holds to its end (for mutual exclusion). */
+  locks: LockInfo[];
+}
+
+export interface Analysis {
+  files: FileModel[];
+  entryPoints: EntryAnalysis[];
+}
+
+/** Entry kinds that cannot run while another message is suspended at a commit point. */
+const CANNOT_INTERLEAVE = new Set(['init', 'pre-upgrade', 'post-upgrade', 'inspect']);
+const CALLER_KEYS = new Set(['caller', 'msg.caller', 'caller()', 'msg_caller()']);
+
+export function analyze(files: FileModel[]): Analysis {
+  const entryPoints = files.flatMap((f) => f.entryPoints.map((ep) => analyzeEntry(f, ep)));
+  const byCanister = new Map<string, EntryAnalysis[]>();
+  for (const e of entryPoints) {
+    const list = byCanister.get(e.canister) ?? [];
+    list.push(e);
+    byCanister.set(e.canister, list);
+  }
+  for (const e of entryPoints) {
+    for (const cp of e.commitPoints)
+      cp.interleavers = findInterleavers(e, cp, byCanister.get(e.canister) ?? []);
+  }
+  return { files, entryPoints };
+}
+
+function analyzeEntry(file: FileModel, ir: EntryPointIR): EntryAnalysis {
+  const cfg = buildCfg(ir);
+  const flow = new DataFlow(cfg);
+  const splitting = cfg.awaits.filter((a) => a.commit !== 'none');
+  const segOf = computeSegments(cfg, splitting);
+  const callerNames = new Set([...(ir.callerNames ?? [])]);
+
+  const accesses: Access[] = [];
+  const readById = new Map<number, Access>();
+  const seen = new Set<ReadNode | WriteNode>();
+  for (const f of cfg.nodes) {
+    const n = f.node;
+    if ((n.kind !== 'read' && n.kind !== 'write') || seen.has(n)) continue;
+    seen.add(n);
+    const flat = cfg.flatOf.get(n) ?? [];
+    const segs = new Set<number>();
+    for (const x of flat) segOf.get(x)?.forEach((s) => segs.add(s));
+    const access: Access = {
+      kind: n.kind,
+      state: n.state,
+      ...(n.key !== undefined ? { key: n.key } : {}),
+      keyIsCaller: n.key !== undefined && (CALLER_KEYS.has(n.key) || callerNames.has(n.key)),
+      range: n.range,
+      file: file.file,
+      node: n,
+      flat,
+      segments: [...segs].sort((a, b) => a - b),
+    };
+    accesses.push(access);
+    if (n.kind === 'read') readById.set(n.id, access);
+  }
+
+  const segments: SegmentInfo[] = [];
+  for (let i = 0; i <= splitting.length; i++) {
+    segments.push({
+      index: i,
+      reads: accesses.filter((a) => a.kind === 'read' && a.segments.includes(i)),
+      writes: accesses.filter((a) => a.kind === 'write' && a.segments.includes(i)),
+    });
+  }
+
+  const entry: EntryAnalysis = {
+    file: file.file,
+    canister: file.canister,
+    language: file.language,
+    ir,
+    cfg,
+    flow,
+    segOf,
+    accesses,
+    readById,
+    segments,
+    commitPoints: [],
+    locks: [],
+  };
+  entry.locks = locksTaken(entry);
+  entry.commitPoints = cfg.awaits.map((a) => commitPointInfo(entry, a, splitting));
+  return entry;
+}
+
+function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[]): CommitPointInfo {
+  const flat = e.cfg.awaitNode.get(a.id) ?? [];
+  const index = splitting.indexOf(a);
+  const info: CommitPointInfo = {
+    await: a,
+    inLoop: flat.some((f) => e.cfg.nodes[f]!.inLoop),
+    carriedReads: [],
+    checkedReads: [],
+    inFlightWrites: [],
+    interleavers: [],
+    locksHeld: [],
+  };
+  if (index < 0) return info;
+  info.index = index + 1;
+  const after = reachableFrom(e.cfg, flat);
+  const before = (acc: Access) => {
+    const r = reachableFrom(e.cfg, acc.flat);
+    return flat.some((f) => r.has(f));
+  };
+  // Conditions that decide whether the commit point runs.
+  const controllingReads = new Set<number>();
+  for (const f of flat)
+    for (const c of e.cfg.nodes[f]!.controls) e.flow.reads(c).forEach((r) => controllingReads.add(r));
+  // Reads whose values are used by events after the commit point.
+  const usedAfter = new Set<number>();
+  for (const n of after)
+    for (const v of valuesOf(e.cfg.nodes[n]!.node)) e.flow.reads(v).forEach((r) => usedAfter.add(r));
+  for (const acc of e.accesses) {
+    if (!before(acc)) continue;
+    if (acc.kind === 'read') {
+      const id = (acc.node as ReadNode).id;
+      if (controllingReads.has(id) || usedAfter.has(id)) info.carriedReads.push(acc);
+      if (controllingReads.has(id)) info.checkedReads.push(acc);
+    } else info.inFlightWrites.push(acc);
+  }
+  info.locksHeld = e.locks.filter((l) => lockHeldAt(e, l, flat));
+  return info;
+}
+
+/** Locks an entry point takes: guards bound to a variable, and flags/set entries released in `finally`. */
+function locksTaken(e: EntryAnalysis): LockInfo[] {
+  const locks: LockInfo[] = [];
+  for (const f of e.cfg.nodes) {
+    const n = f.node;
+    if (n.kind === 'guard' && !n.droppedImmediately) locks.push(guardLock(n));
+    if (n.kind === 'write' && n.mark === 'set' && !f.inFinally) {
+      const released = e.cfg.nodes.some(
+        (g) =>
+          g.inFinally &&
+          g.node.kind === 'write' &&
+          g.node.mark === 'clear' &&
+          sameState(g.node.state, n.state),
+      );
+      if (released)
+        locks.push({ state: n.state, ...(n.key ? { key: n.key } : {}), how: 'finally', range: n.range });
+    }
+  }
+  return locks;
+}
+
+function guardLock(n: GuardNode): LockInfo {
+  return { state: n.lock, ...(n.key ? { key: n.key } : {}), how: 'guard', range: n.range };
+}
+
+/** A lock is held at a commit point when it was taken on a path before it and is released only in cleanup. */
+function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[]): boolean {
+  const takenAt = e.cfg.nodes.filter(
+    (f) =>
+      (f.node.kind === 'guard' || f.node.kind === 'write') &&
+      f.node.range === l.range &&
+      (f.node.kind !== 'write' || f.node.mark === 'set'),
+  );
+  if (!takenAt.length) return false;
+  const reach = reachableFrom(
+    e.cfg,
+    takenAt.map((f) => f.idx),
+  );
+  if (!cpFlat.some((c) => reach.has(c))) return false;
+  if (l.how === 'guard') return true;
+  // A flag released in `finally` is held across every commit point of its `try` body.
+  return cpFlat.some((c) => e.cfg.nodes[c]!.tries.length > 0);
+}
+
+export function sameState(a: StatePath, b: StatePath): boolean {
+  return a.root === b.root && (a.field === undefined || b.field === undefined || a.field === b.field);
+}
+
+/** Two accesses may touch the same data; keyed ones only when the keys may be equal. */
+export function mayConflict(a: Access, b: Access): { conflict: boolean; sameCallerOnly: boolean } {
+  if (!sameState(a.state, b.state)) return { conflict: false, sameCallerOnly: false };
+  const sameCallerOnly = a.keyIsCaller && b.keyIsCaller;
+  return { conflict: true, sameCallerOnly };
+}
+
+function findInterleavers(_me: EntryAnalysis, cp: CommitPointInfo, all: EntryAnalysis[]): Interleaver[] {
+  if (cp.index === undefined) return [];
+  const out: Interleaver[] = [];
+  for (const other of all) {
+    if (CANNOT_INTERLEAVE.has(other.ir.kind)) continue;
+    const conflicts: Conflict[] = [];
+    const segs = new Set<number>();
+    const isQuery = other.ir.kind === 'query' || other.ir.kind === 'composite-query';
+    for (const acc of other.accesses) {
+      // A query's writes are discarded: they are never seen by the suspended method.
+      if (acc.kind === 'write' && isQuery) continue;
+      for (const mine of cp.carriedReads) {
+        if (acc.kind !== 'write') continue;
+        const c = mayConflict(mine, acc);
+        if (c.conflict) {
+          conflicts.push({ how: 'writes-carried-read', mine, theirs: acc, sameCallerOnly: c.sameCallerOnly });
+          acc.segments.forEach((s) => segs.add(s));
+        }
+      }
+      for (const mine of cp.inFlightWrites) {
+        const c = mayConflict(mine, acc);
+        if (c.conflict) {
+          conflicts.push({
+            how: acc.kind === 'read' ? 'reads-in-flight-write' : 'writes-in-flight-write',
+            mine,
+            theirs: acc,
+            sameCallerOnly: c.sameCallerOnly,
+          });
+          acc.segments.forEach((s) => segs.add(s));
+        }
+      }
+    }
+    const excludedByLock =
+      conflicts.length > 0 &&
+      cp.locksHeld.some((l) => other.locks.some((o) => locksExclude(l, o, conflicts)));
+    out.push({
+      entry: other,
+      segments: conflicts.length ? [...segs].sort((a, b) => a - b) : other.segments.map((s) => s.index),
+      conflicts,
+      harmless: conflicts.length === 0,
+      excludedByLock,
+    });
+  }
+  return out;
+}
+
+/** Two holders of the same lock exclude each other; a caller-keyed lock only for same-caller conflicts. */
+function locksExclude(mine: LockInfo, theirs: LockInfo, conflicts: Conflict[]): boolean {
+  if (!sameState(mine.state, theirs.state)) return false;
+  if (mine.key === undefined || theirs.key === undefined) return true;
+  return conflicts.every((c) => c.sameCallerOnly);
+}
+
+/** The entry point's name qualified for messages: `withdraw`. */
+export function describeState(s: StatePath): string {
+  return stateName(s);
+}

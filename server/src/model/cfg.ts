@@ -1,0 +1,339 @@
+/**
+ * Lowers an entry point's structured IR into a control-flow graph of its events, with what the analysis asks
+ * of it: reachability, the segment each event runs in, which conditions control it, whether it runs in a loop
+ * or in a `finally`, and the local data flow (flow-insensitive per entry point).
+ */
+import type { AwaitNode, BranchNode, EntryPointIR, Node, TryNode, Val } from './ir';
+
+export interface FlatNode {
+  idx: number;
+  node: Node;
+  succ: number[];
+  /** Conditions that decide whether this event runs (enclosing arms, earlier guards in enclosing blocks). */
+  controls: Val[];
+  /** Enclosing `try` nodes whose `finally` covers this event (innermost last). */
+  tries: TryNode[];
+  inFinally: boolean;
+  inCatch: boolean;
+  inLoop: boolean;
+  /** Branch arms enclosing this event: [branch, arm index]. */
+  arms: [BranchNode, number][];
+  /** `try` nodes whose body encloses this event (rejects here may reach their `catch`). */
+  tryBodies: TryNode[];
+  /** The `try` whose `catch` body this event is in. */
+  catchOf?: TryNode;
+}
+
+export interface Cfg {
+  nodes: FlatNode[];
+  entry: number[];
+  /** Every flat node of an IR node (a `finally` body is lowered twice: normal and exceptional flow). */
+  flatOf: Map<Node, number[]>;
+  readNode: Map<number, number[]>;
+  awaitNode: Map<number, number[]>;
+  /** Awaits in source (lowering) order. */
+  awaits: AwaitNode[];
+}
+
+interface Ctx {
+  controls: Val[];
+  tries: TryNode[];
+  inFinally: boolean;
+  inCatch: boolean;
+  inLoop: boolean;
+  arms: [BranchNode, number][];
+  tryBodies: TryNode[];
+  catchOf?: TryNode;
+  /** Nodes that leave the method from within the innermost `try` (they run its `finally`). */
+  exits: number[];
+  /** Awaits and throws within the innermost `try` body (they may reach its `catch`). */
+  throwers: number[];
+}
+
+export function buildCfg(ep: EntryPointIR): Cfg {
+  const nodes: FlatNode[] = [];
+  const flatOf = new Map<Node, number[]>();
+  const readNode = new Map<number, number[]>();
+  const awaitNode = new Map<number, number[]>();
+  const awaits: AwaitNode[] = [];
+  const seenAwaits = new Set<number>();
+
+  const add = (node: Node, preds: number[], ctx: Ctx): number => {
+    const idx = nodes.length;
+    nodes.push({
+      idx,
+      node,
+      succ: [],
+      controls: ctx.controls,
+      tries: ctx.tries,
+      inFinally: ctx.inFinally,
+      inCatch: ctx.inCatch,
+      inLoop: ctx.inLoop,
+      arms: ctx.arms,
+      tryBodies: ctx.tryBodies,
+      ...(ctx.catchOf ? { catchOf: ctx.catchOf } : {}),
+    });
+    for (const p of preds) nodes[p]!.succ.push(idx);
+    push(flatOf, node, idx);
+    if (node.kind === 'read') push(readNode, node.id, idx);
+    if (node.kind === 'await') {
+      push(awaitNode, node.id, idx);
+      if (!seenAwaits.has(node.id)) {
+        seenAwaits.add(node.id);
+        awaits.push(node);
+      }
+    }
+    return idx;
+  };
+
+  /** Lowers a statement list; returns the predecessors of whatever follows it. */
+  const seq = (list: Node[], preds: number[], outer: Ctx): number[] => {
+    let ctx = outer;
+    let cur = preds;
+    for (const node of list) {
+      switch (node.kind) {
+        case 'branch': {
+          const b = add(node, cur, ctx);
+          const ends: number[] = node.exhaustive ? [] : [b];
+          node.arms.forEach((arm, i) => {
+            const armCtx = { ...ctx, controls: [...ctx.controls, node.cond], arms: [...ctx.arms, [node, i]] };
+            ends.push(...seq(arm, [b], armCtx as Ctx));
+          });
+          cur = ends;
+          if (node.arms.some(alwaysExits)) ctx = { ...ctx, controls: [...ctx.controls, node.cond] };
+          break;
+        }
+        case 'loop': {
+          const head = add(node, cur, ctx);
+          const bodyCtx: Ctx = {
+            ...ctx,
+            inLoop: true,
+            controls: node.cond ? [...ctx.controls, node.cond] : ctx.controls,
+          };
+          const bodyEnd = seq(node.body, [head], bodyCtx);
+          for (const p of bodyEnd) nodes[p]!.succ.push(head);
+          cur = [head];
+          break;
+        }
+        case 'block':
+          cur = seq(node.body, cur, ctx);
+          break;
+        case 'try':
+          cur = lowerTry(node, cur, ctx);
+          break;
+        case 'exit': {
+          const e = add(node, cur, ctx);
+          ctx.exits.push(e);
+          if (node.how === 'throw') ctx.throwers.push(e);
+          if (node.how === 'propagate') {
+            cur = [e];
+            if (node.cond) ctx = { ...ctx, controls: [...ctx.controls, node.cond] };
+          } else cur = [];
+          break;
+        }
+        case 'trap': {
+          const t = add(node, cur, ctx);
+          if (node.always) cur = [];
+          else {
+            cur = [t];
+            if (node.cond) ctx = { ...ctx, controls: [...ctx.controls, node.cond] };
+          }
+          break;
+        }
+        case 'await': {
+          const a = add(node, cur, ctx);
+          if (node.commit !== 'none') ctx.throwers.push(a);
+          cur = [a];
+          break;
+        }
+        default:
+          cur = [add(node, cur, ctx)];
+      }
+    }
+    return cur;
+  };
+
+  const lowerTry = (node: TryNode, preds: number[], ctx: Ctx): number[] => {
+    const inner: Ctx = {
+      ...ctx,
+      tries: node.finallyBody ? [...ctx.tries, node] : ctx.tries,
+      tryBodies: [...ctx.tryBodies, node],
+      exits: [],
+      throwers: [],
+    };
+    const bodyEnd = seq(node.body, preds, inner);
+    let ends = bodyEnd;
+    const exits = [...inner.exits];
+    if (node.catchBody) {
+      const catchCtx: Ctx = {
+        ...inner,
+        tryBodies: ctx.tryBodies,
+        inCatch: true,
+        catchOf: node,
+        exits: [],
+        throwers: [],
+      };
+      ends = [...ends, ...seq(node.catchBody, inner.throwers, catchCtx)];
+      exits.push(...catchCtx.exits);
+      ctx.throwers.push(...catchCtx.throwers);
+    } else ctx.throwers.push(...inner.throwers);
+    if (!node.finallyBody) {
+      ctx.exits.push(...exits);
+      return ends;
+    }
+    const finCtx: Ctx = { ...ctx, inFinally: true };
+    // Normal flow continues after `finally`; leaving flow (return, throw, reject) runs it and leaves.
+    const normal = seq(node.finallyBody, ends, finCtx);
+    const leaving = exits.length ? seq(node.finallyBody, exits, { ...finCtx, exits: [], throwers: [] }) : [];
+    ctx.exits.push(...leaving);
+    return normal;
+  };
+
+  const root: Ctx = {
+    controls: [],
+    tries: [],
+    inFinally: false,
+    inCatch: false,
+    inLoop: false,
+    arms: [],
+    tryBodies: [],
+    exits: [],
+    throwers: [],
+  };
+  const first = nodes.length;
+  seq(ep.body, [], root);
+  const entry = nodes.length > first ? [first] : [];
+  return { nodes, entry, flatOf, readNode, awaitNode, awaits };
+}
+
+/** True when running `list` always leaves the method (return, throw, unconditional trap). */
+export function alwaysExits(list: Node[]): boolean {
+  const last = list[list.length - 1];
+  if (!last) return false;
+  switch (last.kind) {
+    case 'exit':
+      return last.how !== 'propagate';
+    case 'trap':
+      return last.always === true;
+    case 'block':
+      return alwaysExits(last.body);
+    case 'branch':
+      return last.exhaustive && last.arms.every(alwaysExits);
+    default:
+      return false;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Nodes reachable from `from` by one or more steps. */
+export function reachableFrom(cfg: Cfg, from: number[]): Set<number> {
+  const seen = new Set<number>();
+  const stack = from.flatMap((f) => cfg.nodes[f]!.succ);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...cfg.nodes[n]!.succ);
+  }
+  return seen;
+}
+
+/**
+ * Segments: segment 0 holds what runs from the entry, segment k what runs after the k-th commit point, up to
+ * (and including) the next commit point. A `maybe` await starts a segment and also lets its own continue.
+ */
+export function computeSegments(cfg: Cfg, splitting: AwaitNode[]): Map<number, Set<number>> {
+  const segOf = new Map<number, Set<number>>();
+  const splitIds = new Map(splitting.map((a, i) => [a.id, i + 1] as const));
+  const walk = (starts: number[], seg: number) => {
+    const stack = [...starts];
+    const seen = new Set<number>();
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      let set = segOf.get(n);
+      if (!set) segOf.set(n, (set = new Set()));
+      set.add(seg);
+      const node = cfg.nodes[n]!.node;
+      if (node.kind === 'await' && splitIds.has(node.id) && node.commit === 'commit') continue;
+      stack.push(...cfg.nodes[n]!.succ);
+    }
+  };
+  walk(cfg.entry, 0);
+  for (const a of splitting) {
+    for (const f of cfg.awaitNode.get(a.id) ?? []) walk(cfg.nodes[f]!.succ, splitIds.get(a.id)!);
+  }
+  return segOf;
+}
+
+/** Resolves a value's dependencies through locals to the reads and awaits it depends on. */
+export class DataFlow {
+  private readonly localDeps = new Map<string, { reads: Set<number>; awaits: Set<number> }>();
+
+  constructor(cfg: Cfg) {
+    const direct = new Map<string, Val[]>();
+    for (const f of cfg.nodes) {
+      if (f.node.kind === 'local') push(direct, f.node.name, f.node.value);
+    }
+    const resolving = new Set<string>();
+    const resolve = (name: string): { reads: Set<number>; awaits: Set<number> } => {
+      const done = this.localDeps.get(name);
+      if (done) return done;
+      const out = { reads: new Set<number>(), awaits: new Set<number>() };
+      if (resolving.has(name)) return out;
+      resolving.add(name);
+      for (const v of direct.get(name) ?? []) {
+        v.reads.forEach((r) => out.reads.add(r));
+        v.awaits.forEach((a) => out.awaits.add(a));
+        for (const l of v.locals) {
+          const sub = resolve(l);
+          sub.reads.forEach((r) => out.reads.add(r));
+          sub.awaits.forEach((a) => out.awaits.add(a));
+        }
+      }
+      resolving.delete(name);
+      this.localDeps.set(name, out);
+      return out;
+    };
+    for (const name of direct.keys()) resolve(name);
+  }
+
+  reads(v: Val | undefined): Set<number> {
+    const out = new Set<number>(v?.reads ?? []);
+    for (const l of v?.locals ?? []) this.localDeps.get(l)?.reads.forEach((r) => out.add(r));
+    return out;
+  }
+
+  awaits(v: Val | undefined): Set<number> {
+    const out = new Set<number>(v?.awaits ?? []);
+    for (const l of v?.locals ?? []) this.localDeps.get(l)?.awaits.forEach((a) => out.add(a));
+    return out;
+  }
+}
+
+/** Every value an event consumes (for "is this read used after the commit point"). */
+export function valuesOf(node: Node): Val[] {
+  switch (node.kind) {
+    case 'write':
+    case 'local':
+      return [node.value];
+    case 'await':
+      return node.args ? [node.args] : [];
+    case 'branch':
+      return [node.cond];
+    case 'loop':
+      return node.cond ? [node.cond] : [];
+    case 'exit':
+      return [node.value, node.cond].filter((v): v is Val => v !== undefined);
+    case 'trap':
+      return [node.value, node.cond].filter((v): v is Val => v !== undefined);
+    default:
+      return [];
+  }
+}

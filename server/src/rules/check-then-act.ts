@@ -1,0 +1,82 @@
+import { sameState } from '../model/analysis';
+import { stateName } from '../model/ir';
+import {
+  accessNote,
+  awaitFlat,
+  commitPoints,
+  cpLine,
+  describeInterleaver,
+  finding,
+  happensBefore,
+  lineOf,
+  quote,
+  writersOf,
+} from './helpers';
+import type { Finding, Rule, RuleMeta } from './types';
+
+const meta: RuleMeta = {
+  id: 'check-then-act',
+  severity: 'warning',
+  title: 'State checked before a commit point, changed after it',
+  description:
+    'A condition on state is checked before a commit point and the state it protects is written only after it, so concurrent calls all pass the check.',
+  fix: 'Write the state before the await (debit or mark first) and compensate on failure, or hold a lock across the await.',
+  languages: ['motoko', 'rust'],
+};
+
+export const checkThenAct: Rule = {
+  meta,
+  check(analysis) {
+    const out: Finding[] = [];
+    for (const [e, cp] of commitPoints(analysis)) {
+      const flat = awaitFlat(e, cp);
+      const reported = new Set<string>();
+      for (const check of cp.checkedReads) {
+        const name = stateName(check.state);
+        if (reported.has(name)) continue;
+        const writesAfter = e.accesses.filter(
+          (w) => w.kind === 'write' && sameState(w.state, check.state) && happensBefore(e, flat, w.flat),
+        );
+        if (!writesAfter.length) continue;
+        const writtenBetween = e.accesses.some(
+          (w) =>
+            w.kind === 'write' &&
+            sameState(w.state, check.state) &&
+            happensBefore(e, check.flat, w.flat) &&
+            happensBefore(e, w.flat, flat),
+        );
+        if (writtenBetween) continue;
+        const writers = writersOf(cp, check);
+        if (!writers.length) continue;
+        reported.add(name);
+        const first = writers.find((w) => w.entry !== e) ?? writers[0]!;
+        const write = writesAfter[0]!;
+        out.push(
+          finding(
+            meta,
+            e,
+            cp.await.range,
+            `${quote(name)} is checked at line ${lineOf(check.range)} before ${cpLine(cp)} and written only after it (line ${lineOf(write.range)}): ${describeInterleaver(e, first, check)} can run at this commit point and pass the same check (time-of-check/time-of-use, e.g. a double spend).`,
+            {
+              state: [name],
+              commitPoint: cp.await.range,
+              related: [
+                accessNote(check, 'checks'),
+                accessNote(write, 'writes'),
+                ...writers
+                  .filter((w) => w.entry !== e)
+                  .flatMap((w) =>
+                    w.conflicts
+                      .filter((c) => c.mine === check)
+                      .slice(0, 1)
+                      .map((c) => accessNote(c.theirs, `interleaver ${quote(w.entry.ir.name)} writes`)),
+                  ),
+              ],
+            },
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,59 @@
+/**
+ * Where a failed inter-canister call is handled, and which state those handlers write back. Shared by
+ * `no-rollback-on-failure` and `unknown-outcome-compensated`.
+ */
+import type { Access, CommitPointInfo, EntryAnalysis } from '../model/analysis';
+import { sameState } from '../model/analysis';
+import type { BranchNode, WriteNode } from '../model/ir';
+import { awaitFlat, happensBefore } from './helpers';
+
+export interface FailureHandling {
+  /** Branches after the commit point that test the call's result. */
+  resultBranches: BranchNode[];
+  /** The await is inside a `try` with a `catch` (Motoko: rejects are caught there). */
+  caught: boolean;
+  /** Writes on failure paths: failure arms of result branches, `catch` bodies, `finally` bodies. */
+  handlerWrites: WriteNode[];
+  /** Some result branch distinguishes an unknown outcome. */
+  distinguishesUnknown: boolean;
+}
+
+export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureHandling {
+  const flat = awaitFlat(e, cp);
+  const id = cp.await.id;
+  const resultBranches: BranchNode[] = [];
+  for (const f of e.cfg.nodes) {
+    if (f.node.kind !== 'branch' || resultBranches.includes(f.node)) continue;
+    if (e.flow.awaits(f.node.cond).has(id) && (flat.includes(f.idx) || happensBefore(e, flat, [f.idx]))) {
+      resultBranches.push(f.node);
+    }
+  }
+  const enclosing = flat.flatMap((x) => e.cfg.nodes[x]!.tryBodies);
+  const catching = enclosing.filter((t) => t.catchBody);
+  const handlerWrites: WriteNode[] = [];
+  for (const f of e.cfg.nodes) {
+    if (f.node.kind !== 'write') continue;
+    const inFailureArm = f.arms.some(
+      ([b, i]) => resultBranches.includes(b) && (b.failureArms ? b.failureArms[i] === true : true),
+    );
+    const inCatch = f.catchOf !== undefined && catching.includes(f.catchOf);
+    const inFinally = f.inFinally && enclosing.some((t) => t.finallyBody?.includes(f.node));
+    if (inFailureArm || inCatch || inFinally || (f.inFinally && enclosing.length > 0))
+      handlerWrites.push(f.node);
+  }
+  return {
+    resultBranches,
+    caught: catching.length > 0,
+    handlerWrites,
+    distinguishesUnknown: resultBranches.some((b) => b.unknownOutcomeCheck === true),
+  };
+}
+
+/** In-flight writes that an ordinary failure should undo (lock markers have rules of their own). */
+export function undoableWrites(cp: CommitPointInfo): Access[] {
+  return cp.inFlightWrites.filter((w) => (w.node as WriteNode).mark === undefined);
+}
+
+export function compensates(h: FailureHandling, w: Access): boolean {
+  return h.handlerWrites.some((hw) => hw !== w.node && sameState(hw.state, w.state));
+}

@@ -1,0 +1,82 @@
+/** Small shared pieces for rule modules: finding construction and wording. */
+import type { Access, Analysis, CommitPointInfo, EntryAnalysis, Interleaver } from '../model/analysis';
+import { stateName, type Range } from '../model/ir';
+import type { Finding, RelatedLocation, RuleMeta } from './types';
+
+export function* commitPoints(analysis: Analysis): Generator<[EntryAnalysis, CommitPointInfo]> {
+  for (const e of analysis.entryPoints) {
+    for (const cp of e.commitPoints) if (cp.index !== undefined) yield [e, cp];
+  }
+}
+
+export function lineOf(range: Range): number {
+  return range.start.line + 1;
+}
+
+export function quote(name: string): string {
+  return `\`${name}\``;
+}
+
+export function accessNote(a: Access, what: string): RelatedLocation {
+  return { file: a.file, range: a.range, message: `${what} ${quote(stateName(a.state))} here` };
+}
+
+export function finding(
+  meta: RuleMeta,
+  e: EntryAnalysis,
+  range: Range,
+  message: string,
+  opts: { state?: string[]; commitPoint?: Range; related?: RelatedLocation[]; file?: string } = {},
+): Finding {
+  return {
+    rule: meta.id,
+    severity: meta.severity,
+    file: opts.file ?? e.file,
+    range,
+    entryPoint: e.ir.name,
+    state: [...new Set(opts.state ?? [])].sort(),
+    ...(opts.commitPoint ? { commitPoint: opts.commitPoint } : {}),
+    message,
+    related: opts.related ?? [],
+  };
+}
+
+/** Interleavers that write the given state (the method itself included), not excluded by a held lock. */
+export function writersOf(cp: CommitPointInfo, state: Access): Interleaver[] {
+  return cp.interleavers.filter(
+    (i) => !i.excludedByLock && i.conflicts.some((c) => c.mine === state && c.theirs.kind === 'write'),
+  );
+}
+
+/** "another `withdraw`" or "`lockFunds`", plus the same-caller note when keyed by the caller. */
+export function describeInterleaver(me: EntryAnalysis, i: Interleaver, state?: Access): string {
+  const name =
+    i.entry.ir.name === me.ir.name ? `another call of ${quote(me.ir.name)}` : quote(i.entry.ir.name);
+  const sameCaller = state
+    ? i.conflicts.filter((c) => c.mine === state).every((c) => c.sameCallerOnly) &&
+      i.conflicts.some((c) => c.mine === state)
+    : false;
+  return sameCaller ? `${name} (by the same caller: the state is keyed by the caller)` : name;
+}
+
+/** True when `a` happens before `b` on some path (b reachable from a). */
+export function happensBefore(e: EntryAnalysis, a: number[], b: number[]): boolean {
+  const seen = new Set<number>();
+  const stack = a.flatMap((x) => e.cfg.nodes[x]!.succ);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (b.includes(n)) return true;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...e.cfg.nodes[n]!.succ);
+  }
+  return false;
+}
+
+export function awaitFlat(e: EntryAnalysis, cp: CommitPointInfo): number[] {
+  return e.cfg.awaitNode.get(cp.await.id) ?? [];
+}
+
+export function cpLine(cp: CommitPointInfo): string {
+  return `the commit point at line ${lineOf(cp.await.range)}`;
+}

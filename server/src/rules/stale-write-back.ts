@@ -1,0 +1,70 @@
+import { sameState } from '../model/analysis';
+import type { WriteNode } from '../model/ir';
+import { stateName } from '../model/ir';
+import {
+  accessNote,
+  awaitFlat,
+  commitPoints,
+  cpLine,
+  describeInterleaver,
+  finding,
+  happensBefore,
+  lineOf,
+  quote,
+  writersOf,
+} from './helpers';
+import type { Finding, Rule, RuleMeta } from './types';
+
+const meta: RuleMeta = {
+  id: 'stale-write-back',
+  severity: 'warning',
+  title: 'Value read before a commit point written back after it',
+  description:
+    'A value read from state before a commit point is written back to that state after it, undoing what other messages changed meanwhile (lost update).',
+  fix: 'Re-read the state after the await and apply a relative change (e.g. `balance += amount`) instead of restoring a saved value.',
+  languages: ['motoko', 'rust'],
+};
+
+export const staleWriteBack: Rule = {
+  meta,
+  check(analysis) {
+    const out: Finding[] = [];
+    for (const [e, cp] of commitPoints(analysis)) {
+      const flat = awaitFlat(e, cp);
+      for (const w of e.accesses) {
+        if (w.kind !== 'write' || !happensBefore(e, flat, w.flat)) continue;
+        const sources = [...e.flow.reads((w.node as WriteNode).value)]
+          .map((id) => e.readById.get(id))
+          .filter((r) => r !== undefined)
+          .filter(
+            (r) =>
+              sameState(r.state, w.state) &&
+              happensBefore(e, r.flat, flat) &&
+              !happensBefore(e, flat, r.flat),
+          );
+        const read = sources[0];
+        if (!read) continue;
+        const writers = writersOf(cp, read).filter(
+          (i) => i.entry !== e || i.conflicts.some((c) => c.theirs !== w),
+        );
+        if (!writers.length) continue;
+        const name = stateName(w.state);
+        const other = writers.find((i) => i.entry !== e) ?? writers[0]!;
+        out.push(
+          finding(
+            meta,
+            e,
+            cp.await.range,
+            `${quote(name)} is read at line ${lineOf(read.range)} before ${cpLine(cp)} and that value is written back at line ${lineOf(w.range)}: changes made meanwhile by ${describeInterleaver(e, other, read)} are lost.`,
+            {
+              state: [name],
+              commitPoint: cp.await.range,
+              related: [accessNote(read, 'reads'), accessNote(w, 'writes the stale value of')],
+            },
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};

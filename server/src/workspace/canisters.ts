@@ -1,0 +1,50 @@
+/** Which files form one canister: a Rust crate (nearest `Cargo.toml`), a Motoko actor (decided by the frontend). */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The folder of the nearest `Cargo.toml` above a Rust file, or the file's own folder when there is none. */
+export function rustCrateOf(file: string, cache = new Map<string, string>()): string {
+  const start = dirname(resolve(file));
+  let dir = start;
+  const visited: string[] = [];
+  for (;;) {
+    const known = cache.get(dir);
+    if (known !== undefined) return remember(known);
+    visited.push(dir);
+    if (existsSync(join(dir, 'Cargo.toml'))) return remember(dir);
+    const parent = dirname(dir);
+    if (parent === dir) return remember(start);
+    dir = parent;
+  }
+  function remember(crate: string): string {
+    for (const v of visited) cache.set(v, crate);
+    return crate;
+  }
+}
+
+/** Motoko `mo:` packages from `mops.toml` (installed under `.mops/`) and `dfx.json`-style vessel folders. */
+export function motokoPackagesFor(file: string): Record<string, string> {
+  const packages: Record<string, string> = {};
+  let dir = dirname(resolve(file));
+  for (;;) {
+    const mops = join(dir, '.mops');
+    if (existsSync(join(dir, 'mops.toml')) && existsSync(mops)) addMops(mops, packages);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return packages;
+}
+
+function addMops(mopsDir: string, out: Record<string, string>): void {
+  try {
+    for (const entry of readdirSync(mopsDir)) {
+      const m = /^([A-Za-z0-9_-]+)@/.exec(entry);
+      const name = m ? m[1]! : entry;
+      const src = join(mopsDir, entry, 'src');
+      if (!out[name] && existsSync(src)) out[name] = src;
+    }
+  } catch {
+    // An unreadable package folder leaves its imports unresolved, which the frontend reports.
+  }
+}
