@@ -1,0 +1,97 @@
+/** The bundled language server over real LSP stdio: diagnostics with related locations, hovers, inlay hints. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { repoRoot } from './helpers/paths';
+
+const source = `use std::cell::RefCell;
+use ic_cdk::call::Call;
+
+thread_local! {
+    static BALANCE: RefCell<u64> = RefCell::new(0);
+}
+
+#[ic_cdk::update]
+async fn withdraw(amount: u64) {
+    if BALANCE.with(|b| *b.borrow()) >= amount {
+        let _ = Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await;
+        BALANCE.with(|b| *b.borrow_mut() -= amount);
+    }
+}
+`;
+
+test('diagnostics, hover and inlay hints over stdio', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-'));
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "w"\n');
+  const file = join(dir, 'src', 'lib.rs');
+  writeFileSync(file, source);
+  const uri = pathToFileURL(file).href;
+
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
+  const conn = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      if (p.uri === uri) resolve(p);
+    });
+  });
+  conn.listen();
+  try {
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).href,
+      capabilities: {},
+    });
+    await conn.sendNotification('initialized', {});
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'rust', version: 1, text: source },
+    });
+    const published = await diagnostics;
+    const cta = published.diagnostics.find((d) => d.code === 'check-then-act');
+    assert.ok(cta, JSON.stringify(published.diagnostics));
+    assert.equal(cta.range.start.line, 10);
+    assert.equal(cta.severity, 2);
+    assert.match(cta.codeDescription!.href, /docs\/rules\/check-then-act\.md$/);
+    assert.ok(
+      (cta.relatedInformation ?? []).some((r) => r.location.uri === uri && r.location.range.start.line === 9),
+    );
+    assert.ok(published.diagnostics.some((d) => d.code === 'no-rollback-on-failure') === false);
+
+    const awaitCol = source.split('\n')[10]!.indexOf('await');
+    const hover = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 10, character: awaitCol + 1 },
+    });
+    assert.ok(hover);
+    assert.match(hover.contents.value, /\*\*Commit point\*\*/);
+    assert.match(hover.contents.value, /Relies on across it:\*\* `BALANCE`/);
+    assert.match(hover.contents.value, /`withdraw`/);
+
+    const hints = await conn.sendRequest<{ label: string; position: { line: number } }[]>(
+      'textDocument/inlayHint',
+      {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+      },
+    );
+    assert.ok(hints.some((h) => h.position.line === 10 && /commit point · 1 interleaver/.test(h.label)));
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+  } finally {
+    conn.dispose();
+    child.kill();
+  }
+});
