@@ -1,0 +1,50 @@
+// S7 (forum), scenarios 1, 2 and 4: `lockFunds` writes `funds`, so it is an interleaver of the commit point in
+// `withdrawFunds` (and sees its in-flight debit); `appendText` shares no state and is shown as harmless.
+import Error "mo:base/Error";
+
+persistent actor Wallet {
+  type Ledger = actor {
+    transfer : shared (to : Principal, amount : Nat) -> async { #ok : Nat; #err : Text };
+  };
+
+  let ledger : Ledger = actor "ryjl3-tyaaa-aaaaa-aaaba-cai";
+
+  var funds : Nat = 1_000;
+  var locked : Nat = 0;
+  var text : Text = "";
+
+  // Scenario 1: `withdrawFunds` debits first, then awaits the ledger (a commit point), and gives the money
+  // back only when the ledger surely did not pay.
+  public shared ({ caller }) func withdrawFunds(withdrawAmount : Nat) : async Nat {
+    if (funds < withdrawAmount) {
+      throw Error.reject("insufficient funds");
+    };
+    funds -= withdrawAmount;
+    try {
+      switch (await (with timeout = 30) ledger.transfer(caller, withdrawAmount)) {
+        case (#ok _) {};
+        case (#err _) { funds += withdrawAmount };
+      };
+    } catch (e) {
+      switch (Error.code(e)) {
+        case (#system_unknown) {};
+        case _ { funds += withdrawAmount };
+      };
+    };
+    funds;
+  };
+
+  // Scenario 2: `lockFunds` mutates `funds`.
+  public func lockFunds(amount : Nat) : async () {
+    if (funds >= amount) {
+      funds -= amount;
+      locked += amount;
+    };
+  };
+
+  // Scenario 4: `appendText` touches only `text`. It may run while `withdrawFunds` is suspended, and that
+  // is harmless: it shares no state with it.
+  public func appendText(t : Text) : async () {
+    text #= t;
+  };
+};

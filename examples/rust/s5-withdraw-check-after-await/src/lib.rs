@@ -1,0 +1,51 @@
+// S5: S3 with the debit moved after the await. Two concurrent calls both pass the check before either debits:
+// both transfers go out (double spend).
+use candid::{CandidType, Principal};
+use ic_cdk::api::msg_caller;
+use ic_cdk::call::{Call, CallFailed};
+use ic_cdk::{query, update};
+use std::cell::RefCell;
+
+/// The ledger this canister pays out from (the ICP ledger's canister id).
+const LEDGER: Principal = Principal::from_slice(&[0, 0, 0, 0, 0, 0, 0, 2, 1, 1]);
+
+#[derive(CandidType)]
+struct TransferArgs {
+    to: Principal,
+    amount: u64,
+}
+
+thread_local! {
+    static BALANCE: RefCell<u64> = RefCell::new(1_000);
+}
+
+/// Asks the ledger to pay `amount` to `to`. The ledger replies `()` when it paid and rejects when it did not.
+/// A bounded-wait call: if no answer arrives in time the outcome is unknown (`CallFailed`, not a clean reject).
+async fn transfer(to: Principal, amount: u64) -> Result<(), CallFailed> {
+    Call::bounded_wait(LEDGER, "transfer")
+        .with_arg(TransferArgs { to, amount })
+        .await
+        .map(|_reply| ())
+}
+
+/// Another entry point that reads the balance: it can run while `withdraw` is suspended at its await.
+#[query]
+fn balance() -> u64 {
+    BALANCE.with_borrow(|b| *b)
+}
+
+#[update]
+async fn withdraw(amount: u64) -> Result<(), String> {
+    let caller = msg_caller();
+    if BALANCE.with_borrow(|b| *b) >= amount {
+        match transfer(caller, amount).await {
+            Ok(()) => {
+                BALANCE.with_borrow_mut(|b| *b -= amount);
+                Ok(())
+            }
+            Err(e) => Err(format!("transfer failed: {e}")),
+        }
+    } else {
+        Err("insufficient balance".to_string())
+    }
+}

@@ -1,0 +1,81 @@
+// `npm run bench`: speed and memory figures, each against a baseline measured in the same run.
+//  1. Motoko: our parser vs the official parser (scripts/bench-motoko.mjs).
+//  2. Rust: the whole pipeline (tree-sitter parse, crate index, lowering, analysis, rules) vs tree-sitter's
+//     parse alone, on a generated crate.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'out', 'server', 'package.json'));
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'server'], {
+  stdio: 'inherit',
+  cwd: root,
+});
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+console.log('== Motoko parser ==');
+const mo = spawnSync(process.execPath, ['--expose-gc', join(root, 'scripts', 'bench-motoko.mjs')], {
+  stdio: 'inherit',
+  cwd: root,
+});
+if (mo.status !== 0) process.exit(mo.status ?? 1);
+
+console.log('\n== Rust pipeline ==');
+const { analyzeSources } = require(join(root, 'out', 'server', 'src', 'workspace', 'analyze.js'));
+const { createRustParser } = require(join(root, 'out', 'server', 'src', 'languages', 'rust', 'parser-loader.js'));
+
+function generateCrate(fns) {
+  const parts = [
+    'use std::cell::RefCell;\nuse ic_cdk::call::Call;\nuse candid::Principal;\n',
+    'thread_local! {\n    static BALANCES: RefCell<std::collections::BTreeMap<Principal, u64>> = RefCell::default();\n}\n',
+    'async fn transfer(to: Principal, amount: u64) -> Result<(), String> {\n    Call::bounded_wait(to, "transfer").with_arg(amount).await.map_err(|e| format!("{e:?}"))?;\n    Ok(())\n}\n',
+  ];
+  for (let i = 0; i < fns; i++) {
+    parts.push(`#[ic_cdk::update]
+async fn withdraw_${i}(amount: u64) -> Result<(), String> {
+    let caller = ic_cdk::api::msg_caller();
+    let balance = BALANCES.with(|b| b.borrow().get(&caller).copied().unwrap_or(0));
+    if balance < amount {
+        return Err("insufficient funds".to_string());
+    }
+    BALANCES.with(|b| b.borrow_mut().insert(caller, balance - amount));
+    match transfer(caller, amount).await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            BALANCES.with(|b| *b.borrow_mut().entry(caller).or_insert(0) += amount);
+            Err(e)
+        }
+    }
+}
+`);
+  }
+  return parts.join('\n');
+}
+
+const text = generateCrate(400);
+const lines = text.split('\n').length;
+const files = [{ path: '/bench/src/lib.rs', text }];
+const parser = await createRustParser();
+const time = async (fn, runs = 5) => {
+  await fn();
+  const ts = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    ts.push(performance.now() - t0);
+  }
+  return ts.sort((a, b) => a - b)[Math.floor(runs / 2)];
+};
+const parseOnly = await time(() => parser.parse(text).delete());
+const heapBefore = process.memoryUsage().heapUsed;
+const full = await time(() => analyzeSources(files, {}));
+const heapAfter = process.memoryUsage().heapUsed;
+console.log(`generated crate: ${lines} lines, 400 entry points`);
+console.log(`tree-sitter parse alone (baseline): ${parseOnly.toFixed(1)} ms`);
+console.log(`full pipeline (parse, index, lower, analyse, rules): ${full.toFixed(1)} ms`);
+console.log(`ratio full / parse: ${(full / parseOnly).toFixed(1)}x`);
+console.log(`throughput: ${((lines / full) * 1000).toFixed(0)} lines/s`);
+console.log(`heap growth over the runs: ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MB`);
