@@ -82,7 +82,7 @@ interface NodeBase {
   range: Range;
 }
 
-/** A state read. `cond: true` when the read is (part of) a condition, e.g. `if balance >= amount`. */
+/** A state read; a branch whose `cond` refers to it makes it a check. */
 export interface ReadNode extends NodeBase {
   kind: 'read';
   id: number;
@@ -107,7 +107,10 @@ export interface WriteNode extends NodeBase {
   via?: string;
 }
 
-/** `let name = value` or `name := value` for a local variable. */
+/**
+ * `let name = value` or `name := value` for a local variable. Locals are resolved flow-insensitively per entry
+ * point, so a frontend gives each binding its own name (a shadowing or arm-local `x` becomes `x#2`, …).
+ */
 export interface LocalNode extends NodeBase {
   kind: 'local';
   name: string;

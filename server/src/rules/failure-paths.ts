@@ -14,6 +14,12 @@ export interface FailureHandling {
   caught: boolean;
   /** Writes on failure paths: failure arms of result branches, `catch` bodies, `finally` bodies. */
   handlerWrites: WriteNode[];
+  /** Writes in failure arms of result branches (an error the callee returned). */
+  resultWrites: WriteNode[];
+  /** Writes in `catch` / `finally` around the await (a reject, Motoko). */
+  rejectWrites: WriteNode[];
+  /** Writes in `finally` around the await (run on every path). */
+  finallyWrites: WriteNode[];
   /** Some result branch distinguishes an unknown outcome. */
   distinguishesUnknown: boolean;
 }
@@ -31,21 +37,44 @@ export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureH
   const enclosing = flat.flatMap((x) => e.cfg.nodes[x]!.tryBodies);
   const catching = enclosing.filter((t) => t.catchBody);
   const handlerWrites: WriteNode[] = [];
+  const resultWrites: WriteNode[] = [];
+  const rejectWrites: WriteNode[] = [];
+  const finallyWrites: WriteNode[] = [];
   for (const f of e.cfg.nodes) {
     if (f.node.kind !== 'write') continue;
     const inFailureArm = f.arms.some(
       ([b, i]) => resultBranches.includes(b) && (b.failureArms ? b.failureArms[i] === true : true),
     );
     const inCatch = f.catchOf !== undefined && catching.includes(f.catchOf);
-    const inFinally = f.inFinally && enclosing.some((t) => t.finallyBody?.includes(f.node));
-    if (inFailureArm || inCatch || inFinally || (f.inFinally && enclosing.length > 0))
-      handlerWrites.push(f.node);
+    const inFinally = f.inFinally && enclosing.length > 0;
+    if (inFailureArm) resultWrites.push(f.node);
+    if (inCatch || inFinally) rejectWrites.push(f.node);
+    if (inFinally) finallyWrites.push(f.node);
+    if (inFailureArm || inCatch || inFinally) handlerWrites.push(f.node);
   }
+  // Any test for an unknown outcome on the way after the await (result branches, `catch` bodies) counts.
+  const after = new Set<number>();
+  for (const x of flat) {
+    const stack = [...e.cfg.nodes[x]!.succ];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (after.has(n)) continue;
+      after.add(n);
+      stack.push(...e.cfg.nodes[n]!.succ);
+    }
+  }
+  const distinguishesUnknown = [...after].some((n) => {
+    const node = e.cfg.nodes[n]!.node;
+    return node.kind === 'branch' && node.unknownOutcomeCheck === true;
+  });
   return {
     resultBranches,
     caught: catching.length > 0,
     handlerWrites,
-    distinguishesUnknown: resultBranches.some((b) => b.unknownOutcomeCheck === true),
+    resultWrites,
+    rejectWrites,
+    finallyWrites,
+    distinguishesUnknown,
   };
 }
 
@@ -55,5 +84,9 @@ export function undoableWrites(cp: CommitPointInfo): Access[] {
 }
 
 export function compensates(h: FailureHandling, w: Access): boolean {
-  return h.handlerWrites.some((hw) => hw !== w.node && sameState(hw.state, w.state));
+  return writesBack(h.handlerWrites, w);
+}
+
+export function writesBack(writes: WriteNode[], w: Access): boolean {
+  return writes.some((hw) => hw !== w.node && sameState(hw.state, w.state));
 }

@@ -1,5 +1,5 @@
 import { stateName } from '../model/ir';
-import { compensates, failureHandling, undoableWrites } from './failure-paths';
+import { failureHandling, undoableWrites, writesBack } from './failure-paths';
 import { accessNote, commitPoints, cpLine, finding, quote } from './helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
@@ -23,11 +23,23 @@ export const noRollbackOnFailure: Rule = {
       const writes = undoableWrites(cp);
       if (!writes.length) continue;
       const h = failureHandling(e, cp);
-      const missing = writes.filter((w) => !compensates(h, w));
+      // Motoko: a reject throws, so `catch`/`finally` must restore; an error variant needs its own restore.
+      // Rust: a reject is an `Err` of the result, handled like any other error.
+      const motoko = e.language === 'motoko';
+      const restoredOnReject = (w: (typeof writes)[number]) => writesBack(h.rejectWrites, w);
+      const restoredOnError = (w: (typeof writes)[number]) =>
+        writesBack(h.resultWrites, w) ||
+        writesBack(h.finallyWrites, w) ||
+        (motoko && !h.resultBranches.some((b) => b.failureArms?.includes(true)));
+      const missing = writes.filter((w) =>
+        motoko ? !restoredOnReject(w) || !restoredOnError(w) : !writesBack(h.handlerWrites, w),
+      );
       if (!missing.length) continue;
       let why: string;
-      if (e.language === 'motoko' && !h.caught) why = 'a reject of the call is not caught (no `try … catch`)';
-      else if (e.language === 'motoko') why = 'the `catch` does not restore it';
+      if (motoko && !h.caught && !missing.every(restoredOnReject))
+        why = 'a reject of the call is not caught (no `try … catch`)';
+      else if (motoko && !missing.every(restoredOnReject)) why = 'the `catch` does not restore it';
+      else if (motoko) why = 'the error result is not handled by restoring it';
       else if (a.handling === 'ignored') why = 'the call result is ignored';
       else if (a.handling === 'propagated') why = '`?` returns the error without restoring it';
       else if (!h.resultBranches.length) why = 'the call result is never checked';

@@ -31,6 +31,7 @@ export const staleWriteBack: Rule = {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
       const flat = awaitFlat(e, cp);
+      const reported = new Set<string>();
       for (const w of e.accesses) {
         if (w.kind !== 'write' || !happensBefore(e, flat, w.flat)) continue;
         const sources = [...e.flow.reads((w.node as WriteNode).value)]
@@ -44,11 +45,11 @@ export const staleWriteBack: Rule = {
           );
         const read = sources[0];
         if (!read) continue;
-        const writers = writersOf(cp, read).filter(
-          (i) => i.entry !== e || i.conflicts.some((c) => c.theirs !== w),
-        );
-        if (!writers.length) continue;
+        // Another instance of this method, running the same write, is an interleaver too.
+        const writers = writersOf(cp, read);
         const name = stateName(w.state);
+        if (!writers.length || reported.has(name)) continue;
+        reported.add(name);
         const other = writers.find((i) => i.entry !== e) ?? writers[0]!;
         out.push(
           finding(

@@ -36,7 +36,8 @@ export const trapAfterCommit: Rule = {
         const n = f.node;
         if (n.kind !== 'trap' || f.inFinally || !e.segOf.get(f.idx)?.has(cp.index!)) continue;
         // An unwrapped call result is `unwrap-call-result`'s finding.
-        if (n.value && e.flow.awaits(n.value).size > 0) continue;
+        if ((n.cause === 'unwrap' || n.cause === 'expect') && n.value && e.flow.awaits(n.value).size > 0)
+          continue;
         if (traps.some((t) => t.node === n)) continue;
         traps.push({ node: n, related: { file: e.file, range: n.range, message: causeText[n.cause] } });
       }

@@ -1,0 +1,253 @@
+/** One Motoko file → its `FileModel`: the actor's entry points and state, and every await's classification. */
+import type * as A from '../ast';
+import { walk } from '../ast';
+import type { EntryKind, EntryPointIR, FileModel } from '../../../model/ir';
+import { AsyncStarSummaries } from './async-star';
+import { classifyAwait } from './classify-await';
+import { FileContext } from './context';
+import type { FileInfo } from './files';
+import { BodyLowerer } from './lower-body';
+import { type ModuleContext, Scope, declareDec, declareDecs } from './scope';
+import { stateRootOf } from './state';
+import { boundNames, isNatType, unwrap } from './syntax';
+
+const SYSTEM_KINDS: Record<string, EntryKind> = {
+  preupgrade: 'pre-upgrade',
+  postupgrade: 'post-upgrade',
+  heartbeat: 'heartbeat',
+  timer: 'timer',
+  inspect: 'inspect',
+  lowmemory: 'low-memory',
+};
+
+type ActorDec = A.ObjectDec | A.ClassDec;
+
+function findActor(program: A.Program): ActorDec | undefined {
+  for (const d of program.decs) {
+    const u = d.kind === 'ImportDec' ? d : unwrap(d);
+    if ((u.kind === 'ObjectDec' || u.kind === 'ClassDec') && u.sort === 'actor') return u;
+    if (u.kind === 'LetDec' && u.init) {
+      const init = unwrap(u.init);
+      if ((init.kind === 'ObjectDec' || init.kind === 'ClassDec') && init.sort === 'actor') return init;
+    }
+  }
+  return undefined;
+}
+
+/** The entry kind of an actor field's function, or undefined for a private synchronous/`async*` helper. */
+function entryKind(field: A.DecField, f: A.Func): EntryKind | undefined {
+  if (field.visibility === 'system') return f.name ? SYSTEM_KINDS[f.name.name] : undefined;
+  if (field.visibility === 'public') {
+    if (f.sort === 'query') return 'query';
+    if (f.sort === 'composite query') return 'composite-query';
+    return 'update';
+  }
+  if (f.asyncKind === 'async' || f.sort !== 'local') return 'self-call';
+  return undefined;
+}
+
+/** Caller names and the records that hold the caller, from `shared(msg)` / `shared({caller})`. */
+function callerBindings(p: A.Pat | null): { names: string[]; records: string[] } {
+  if (!p) return { names: [], records: [] };
+  let pat = p;
+  while (pat.kind === 'ParenPat' || pat.kind === 'AnnotPat')
+    pat = pat.kind === 'ParenPat' ? pat.inner : pat.pattern;
+  if (pat.kind === 'VarPat') return { names: [`${pat.name.name}.caller`], records: [pat.name.name] };
+  if (pat.kind === 'RecordPat') {
+    const names: string[] = [];
+    for (const f of pat.fields) {
+      if (f.name.name !== 'caller') continue;
+      if (!f.pattern) names.push('caller');
+      else names.push(...boundNames(f.pattern).map((b) => b.name));
+    }
+    return { names, records: [] };
+  }
+  return { names: [], records: [] };
+}
+
+export function analyzeFile(file: FileInfo, modules: ModuleContext): FileModel {
+  const summaries = new AsyncStarSummaries(modules);
+  const ctx = new FileContext(file, modules, summaries);
+  const model: FileModel = {
+    file: file.path,
+    language: 'motoko',
+    canister: file.path,
+    parseErrors: file.errors.map((e) => ({ range: file.lines.rangeAt(e.start, e.end), message: e.message })),
+    entryPoints: [],
+    awaits: [],
+    stateDecls: [],
+  };
+  const fileScope = new Scope();
+  declareDecs(file.program.decs, fileScope, file, modules);
+
+  const actor = findActor(file.program);
+  if (actor) {
+    model.entryPoints = lowerActor(actor, fileScope, ctx, model);
+  } else {
+    // A module (or script) file: no entry points; its functions are lowered for their awaits.
+    for (const d of file.program.decs) {
+      if (d.kind === 'ImportDec') continue;
+      const u = unwrap(d);
+      if (u.kind === 'Func') ctx.queue(u.name?.name ?? '<anonymous>', u, fileScope);
+      else new BodyLowerer(ctx, '<module>').exp(u, [], fileScope);
+    }
+  }
+  drainPending(ctx);
+  model.entryPoints.push(...ctx.timerEntries);
+  for (const [name, ref] of ctx.timerTargets) {
+    const existing = model.entryPoints.find((e) => e.name === name);
+    if (existing) existing.kind = 'timer';
+    else if (ref.file === file) {
+      const scope = ref.scope.child();
+      definePatterns(ref.func.params, scope);
+      model.entryPoints.push({
+        name,
+        kind: 'timer',
+        nameRange: ctx.range(ref.func.name ?? ref.func),
+        range: ctx.range(ref.func),
+        params: paramNames(ref.func),
+        body: new BodyLowerer(ctx, name).lowerFunction(ref.func, scope),
+      });
+    }
+  }
+  collectMissedAwaits(file, fileScope, ctx);
+  model.awaits = [...ctx.annotations.values()].sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
+  return model;
+}
+
+function definePatterns(params: A.Pat[], scope: Scope): void {
+  for (const p of params)
+    for (const b of boundNames(p))
+      scope.define(b.name, { kind: 'local', nat: isNatType(b.type), type: b.type });
+}
+
+function paramNames(f: A.Func): string[] {
+  return f.params.flatMap((p) => boundNames(p).map((b) => b.name));
+}
+
+function lowerActor(actor: ActorDec, fileScope: Scope, ctx: FileContext, model: FileModel): EntryPointIR[] {
+  const scope = fileScope.child();
+  if (actor.kind === 'ClassDec') definePatterns(actor.params, scope);
+  for (const f of actor.fields) declareDec(f.dec, scope, ctx.file, ctx.modules, f);
+  for (const f of actor.fields) {
+    const root = stateRootOf(f, scope, ctx.text);
+    if (!root) continue;
+    scope.define(root.name, { kind: 'state', root });
+    model.stateDecls.push({ root: root.name, range: ctx.range(f) });
+  }
+
+  // `actor class C() = self` / `actor A`: `self.f()` / `A.f()` is a call to this actor's own function.
+  const selfName = actor.kind === 'ClassDec' ? actor.selfName : actor.name;
+  if (selfName) {
+    scope.define(selfName.name, {
+      kind: 'module',
+      name: selfName.name,
+      members: () => scope,
+      unresolvedReason: () => undefined,
+      isSelf: true,
+    });
+  }
+
+  const entries: EntryPointIR[] = [];
+  for (const field of actor.fields) {
+    const d = unwrapField(field.dec);
+    if (d.kind === 'Func') {
+      const kind = entryKind(field, d);
+      const name = d.name?.name ?? '<anonymous>';
+      if (!kind) {
+        ctx.queue(name, d, scope);
+        continue;
+      }
+      const inner = scope.child();
+      const caller = callerBindings(d.callerPattern);
+      if (d.callerPattern) definePatterns([d.callerPattern], inner);
+      definePatterns(d.params, inner);
+      ctx.lowered.add(d);
+      const body = new BodyLowerer(ctx, name, caller.names, caller.records).lowerFunction(d, inner);
+      const ep: EntryPointIR = {
+        name,
+        kind,
+        nameRange: ctx.range(d.name ?? d),
+        range: ctx.range(field),
+        params: paramNames(d),
+        body,
+      };
+      if (caller.names.length) ep.callerNames = caller.names;
+      entries.push(ep);
+    } else if (d.kind !== 'TypeDec' && d.kind !== 'ImportDec') {
+      // Field initialisers run at installation: lowered for timers, lambdas and annotations.
+      // (Only the initialiser: the field's name is already bound in the actor scope.)
+      const init = d.kind === 'VarDec' || d.kind === 'LetDec' ? d.init : d;
+      if (init) new BodyLowerer(ctx, '<actor>').stmt(init, [], scope);
+    }
+  }
+  return entries;
+}
+
+function unwrapField(d: A.Dec): A.Dec {
+  if (d.kind === 'LetDec' && d.init) {
+    const init = unwrap(d.init);
+    if (init.kind === 'Func' && init.name === null) {
+      const pat = d.pattern.kind === 'AnnotPat' ? d.pattern.pattern : d.pattern;
+      if (pat.kind === 'VarPat') return { ...init, name: pat.name };
+    }
+  }
+  return d;
+}
+
+/** Lowers (for their annotations only) the bodies queued while lowering: private helpers, lambdas, classes. */
+function drainPending(ctx: FileContext): void {
+  for (let i = 0; i < ctx.pending.length && i < 10000; i++) {
+    const p = ctx.pending[i];
+    if (ctx.lowered.has(p.node)) continue;
+    ctx.lowered.add(p.node);
+    const scope = p.scope.child();
+    const lowerer = new BodyLowerer(ctx, p.name);
+    if (p.node.kind === 'Func') {
+      if (p.node.callerPattern) definePatterns([p.node.callerPattern], scope);
+      definePatterns(p.node.params, scope);
+      lowerer.lowerFunction(p.node, scope);
+    } else {
+      lowerer.stmt(p.node.body, [], scope);
+    }
+  }
+}
+
+/** Any await the lowering did not reach (e.g. inside an unusual construct) is still classified. */
+function collectMissedAwaits(file: FileInfo, fileScope: Scope, ctx: FileContext): void {
+  const names: string[] = [];
+  const visit = (n: A.Node): void => {
+    if (n.kind === 'Await' && !ctx.annotations.has(n)) {
+      const cls = classifyAwait(n, fileScope, file.text, ctx.summaries);
+      ctx.annotations.set(n, {
+        range: file.lines.rangeAt(n.start, n.start + n.op.length),
+        keyword: n.op,
+        commit: cls.commit,
+        reason: cls.reason,
+        functionName: names[names.length - 1] ?? '<top>',
+      });
+    }
+    if (n.kind === 'Func') {
+      names.push(n.name?.name ?? names[names.length - 1] ?? '<anonymous>');
+      walkChildren(n, visit);
+      names.pop();
+      return;
+    }
+    walkChildren(n, visit);
+  };
+  walkChildren(file.program, visit);
+}
+
+function walkChildren(n: A.Node, f: (c: A.Node) => void): void {
+  let first = true;
+  walk(n, (c) => {
+    if (first) {
+      first = false;
+      return true;
+    }
+    f(c);
+    return false;
+  });
+}

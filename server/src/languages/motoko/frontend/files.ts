@@ -1,0 +1,95 @@
+/** The files of one analysis: parsed once, found by absolute path, and import paths resolved to them. */
+import * as path from 'node:path';
+import type { SourceFile } from '../../../model/source';
+import { LineIndex } from '../../../text/positions';
+import type * as A from '../ast';
+import { parseMotoko, type ParseError } from '../parser';
+
+export interface FileInfo {
+  /** Path as given (reported to the user). */
+  path: string;
+  abs: string;
+  text: string;
+  lines: LineIndex;
+  program: A.Program;
+  errors: ParseError[];
+}
+
+export interface FileSetOptions {
+  readFile?: (absPath: string) => string | undefined;
+  packages?: Record<string, string>;
+}
+
+export type ImportTarget = { file: FileInfo } | { error: string } | { library: string };
+
+/** Base/core library paths whose semantics the frontend knows by name (no source needed). */
+export function isStandardLibrary(importPath: string): boolean {
+  return /^mo:(base|core|prim|⛔)(\/|$)/.test(importPath);
+}
+
+export class FileSet {
+  private readonly byAbs = new Map<string, FileInfo | null>();
+
+  constructor(
+    files: SourceFile[],
+    private readonly options: FileSetOptions,
+  ) {
+    for (const f of files) {
+      const abs = path.resolve(f.path);
+      if (!this.byAbs.has(abs)) this.byAbs.set(abs, makeFile(f.path, abs, f.text));
+    }
+  }
+
+  get(p: string): FileInfo | undefined {
+    return this.load(path.resolve(p));
+  }
+
+  private load(abs: string): FileInfo | undefined {
+    const known = this.byAbs.get(abs);
+    if (known !== undefined) return known ?? undefined;
+    let text: string | undefined;
+    try {
+      text = this.options.readFile?.(abs);
+    } catch {
+      text = undefined;
+    }
+    const info = text === undefined ? null : makeFile(abs, abs, text);
+    this.byAbs.set(abs, info);
+    return info ?? undefined;
+  }
+
+  /** Resolves `import M "<importPath>"` written in `from`. */
+  resolveImport(from: FileInfo, importPath: string): ImportTarget {
+    if (importPath.startsWith('mo:')) {
+      const rest = importPath.slice(3);
+      const slash = rest.indexOf('/');
+      const pkg = slash < 0 ? rest : rest.slice(0, slash);
+      const sub = slash < 0 ? 'lib' : rest.slice(slash + 1);
+      const root = this.options.packages?.[pkg];
+      if (root === undefined) {
+        if (isStandardLibrary(importPath)) return { library: importPath };
+        return { error: `package \`${pkg}\` is not configured (mops.toml / dfx.json)` };
+      }
+      const found = this.firstOf([path.join(root, `${sub}.mo`), path.join(root, sub, 'lib.mo')]);
+      return found ? { file: found } : { error: `\`${importPath}\` was not found under ${root}` };
+    }
+    if (/^(ic|canister):/.test(importPath)) return { error: `\`${importPath}\` is a canister import` };
+    const base = path.resolve(path.dirname(from.abs), importPath);
+    const candidates = importPath.endsWith('.mo') ? [base] : [`${base}.mo`, path.join(base, 'lib.mo')];
+    const found = this.firstOf(candidates);
+    return found ? { file: found } : { error: `\`${importPath}\` could not be read` };
+  }
+
+  private firstOf(candidates: string[]): FileInfo | undefined {
+    for (const c of candidates) {
+      const f = this.load(c);
+      if (f) return f;
+    }
+    return undefined;
+  }
+}
+
+function makeFile(p: string, abs: string, text: string): FileInfo {
+  const { program, errors } = parseMotoko(text);
+  return { path: p, abs, text, lines: new LineIndex(text), program, errors };
+}

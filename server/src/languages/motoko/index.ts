@@ -1,0 +1,42 @@
+/**
+ * The Motoko frontend's public API: Motoko source files → the commit-point model (`model/ir.ts`).
+ * Parsing is our own tolerant parser (`parser.ts`); lowering lives in `frontend/`.
+ */
+import type { FileModel } from '../../model/ir';
+import type { SourceFile } from '../../model/source';
+import { analyzeFile } from './frontend/analyze-file';
+import { FileSet } from './frontend/files';
+
+export interface MotokoOptions {
+  /** Reads a file that is not among the given ones (imports); undefined when it does not exist. */
+  readFile?: (absPath: string) => string | undefined;
+  /** `mo:` package name → source folder (absolute), from mops.toml / dfx.json, found by the caller */
+  packages?: Record<string, string>;
+}
+
+/** One `FileModel` per given file, in the given order. Never throws. */
+export function analyzeMotokoFiles(files: SourceFile[], options: MotokoOptions = {}): FileModel[] {
+  const set = new FileSet(files, options);
+  return files.map((f) => {
+    try {
+      const info = set.get(f.path);
+      if (!info) return failed(f, 'the file could not be read');
+      return analyzeFile(info, { files: set });
+    } catch (e) {
+      return failed(f, `internal error while analysing: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+}
+
+function failed(f: SourceFile, why: string): FileModel {
+  return {
+    file: f.path,
+    language: 'motoko',
+    canister: f.path,
+    parseErrors: [],
+    skipped: why,
+    entryPoints: [],
+    awaits: [],
+    stateDecls: [],
+  };
+}
