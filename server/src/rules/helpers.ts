@@ -37,7 +37,7 @@ export function finding(
     state: [...new Set(opts.state ?? [])].sort(),
     ...(opts.commitPoint ? { commitPoint: opts.commitPoint } : {}),
     message,
-    related: opts.related ?? [],
+    related: dedupeRelated(opts.related ?? []),
   };
 }
 
@@ -79,4 +79,14 @@ export function awaitFlat(e: EntryAnalysis, cp: CommitPointInfo): number[] {
 
 export function cpLine(cp: CommitPointInfo): string {
   return `the commit point at line ${lineOf(cp.await.range)}`;
+}
+
+function dedupeRelated(list: RelatedLocation[]): RelatedLocation[] {
+  const seen = new Set<string>();
+  return list.filter((r) => {
+    const k = `${r.file}:${r.range.start.line}:${r.range.start.character}:${r.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
