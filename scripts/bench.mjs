@@ -10,10 +10,14 @@ import { performance } from 'node:perf_hooks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'out', 'server', 'package.json'));
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'server'], {
-  stdio: 'inherit',
-  cwd: root,
-});
+const tsc = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'server'],
+  {
+    stdio: 'inherit',
+    cwd: root,
+  },
+);
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 console.log('== Motoko parser ==');
@@ -25,7 +29,9 @@ if (mo.status !== 0) process.exit(mo.status ?? 1);
 
 console.log('\n== Rust pipeline ==');
 const { analyzeSources } = require(join(root, 'out', 'server', 'src', 'workspace', 'analyze.js'));
-const { createRustParser } = require(join(root, 'out', 'server', 'src', 'languages', 'rust', 'parser-loader.js'));
+const { createRustParser } = require(
+  join(root, 'out', 'server', 'src', 'languages', 'rust', 'parser-loader.js'),
+);
 
 function generateCrate(fns) {
   const parts = [

@@ -10,7 +10,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const require = createRequire(join(root, 'server', 'package.json'));
 
-const outputs = ['extension.js', 'server.js', 'cli.js', 'webview.js', 'tree-sitter.wasm', 'tree-sitter-rust.wasm'];
+const outputs = [
+  'extension.js',
+  'server.js',
+  'cli.js',
+  'webview.js',
+  'tree-sitter.wasm',
+  'tree-sitter-rust.wasm',
+];
 
 function newestSource(dir) {
   let newest = 0;
@@ -26,7 +33,9 @@ function newestSource(dir) {
 function upToDate() {
   if (!outputs.every((f) => existsSync(join(dist, f)))) return false;
   const built = Math.min(...outputs.map((f) => statSync(join(dist, f)).mtimeMs));
-  const sources = Math.max(...['server/src', 'client/src', 'webview/src'].map((d) => newestSource(join(root, d))));
+  const sources = Math.max(
+    ...['server/src', 'client/src', 'webview/src'].map((d) => newestSource(join(root, d))),
+  );
   return built >= sources && built >= statSync(join(root, 'scripts', 'build.mjs')).mtimeMs;
 }
 

@@ -46,16 +46,16 @@ test('S1 shape: two commit points make three segments; the self-call writer inte
     t.segments.map((s) => s.reads.length),
     [1, 1, 1],
   );
-  const cp1 = t.commitPoints[0]!;
+  const cp1 = t.commitPoints[0];
   assert.deepEqual(
     cp1.carriedReads.map((a) => a.node),
     [r0],
   );
   const fooI = cp1.interleavers.find((i) => i.entry.ir.name === 'foo')!;
   assert.equal(fooI.harmless, false);
-  assert.equal(fooI.conflicts[0]!.how, 'writes-carried-read');
+  assert.equal(fooI.conflicts[0].how, 'writes-carried-read');
   assert.equal(cp1.interleavers.find((i) => i.entry.ir.name === 'appendText')!.harmless, true);
-  const cp2 = t.commitPoints[1]!;
+  const cp2 = t.commitPoints[1];
   assert.ok(cp2.carriedReads.some((a) => a.node === r1));
   assert.ok(cp2.interleavers.find((i) => i.entry.ir.name === 'foo')!.conflicts.length > 0);
 });
@@ -64,10 +64,10 @@ test('a none await does not split; a maybe await splits and also continues its s
   b.reset();
   const ep = b.entry('m', [b.read('x'), b.await('none'), b.write('x'), b.await('maybe'), b.write('y')]);
   const [e] = analyze([b.file([ep])]).entryPoints;
-  assert.equal(e!.segments.length, 2);
-  assert.equal(e!.commitPoints[0]!.index, undefined);
-  assert.equal(e!.commitPoints[1]!.index, 1);
-  const y = e!.accesses.find((a) => a.state.root === 'y')!;
+  assert.equal(e.segments.length, 2);
+  assert.equal(e.commitPoints[0].index, undefined);
+  assert.equal(e.commitPoints[1].index, 1);
+  const y = e.accesses.find((a) => a.state.root === 'y')!;
   assert.deepEqual(y.segments, [0, 1]);
 });
 
@@ -78,10 +78,10 @@ test('an await in a loop is one commit point whose segment reaches it again', ()
     b.loop([rd, b.local('item', { reads: [rd.id] }), b.await('commit'), b.write('queue')]),
   ]);
   const [e] = analyze([b.file([ep])]).entryPoints;
-  const cp = e!.commitPoints[0]!;
+  const cp = e.commitPoints[0];
   assert.equal(cp.inLoop, true);
-  assert.equal(e!.segments.length, 2);
-  const read = e!.accesses.find((a) => a.kind === 'read')!;
+  assert.equal(e.segments.length, 2);
+  const read = e.accesses.find((a) => a.kind === 'read')!;
   assert.deepEqual(read.segments, [0, 1]);
 });
 
@@ -95,8 +95,8 @@ test('check-then-act: checked before, written after; debit-first is the fix', ()
   const bad2 = analyze([b.file([bad])]);
   const found = runRules(bad2).filter((f) => f.rule === 'check-then-act');
   assert.equal(found.length, 1);
-  assert.deepEqual(found[0]!.state, ['balance']);
-  assert.match(found[0]!.message, /another call of `withdraw`/);
+  assert.deepEqual(found[0].state, ['balance']);
+  assert.match(found[0].message, /another call of `withdraw`/);
 
   b.reset();
   const chk2 = b.read('balance');
@@ -119,7 +119,7 @@ test('stale-write-back: a value read before the commit point is written back aft
   ]);
   const found = runRules(analyze([b.file([ep])])).filter((f) => f.rule === 'stale-write-back');
   assert.equal(found.length, 1);
-  assert.match(found[0]!.message, /read at line 1/);
+  assert.match(found[0].message, /read at line 1/);
 });
 
 test('no-rollback-on-failure depends on a compensating write on the failure path', () => {
@@ -162,9 +162,9 @@ test('interleavers keyed by the caller conflict only for the same caller; a shar
     b.branch({ reads: [chk.id] }, [[b.await('commit'), b.write('balances', {}, { key: 'caller' })]]),
   ]);
   const analysis = analyze([b.file([ep])]);
-  const cp = analysis.entryPoints[0]!.commitPoints[0]!;
-  const self = cp.interleavers[0]!;
-  assert.equal(self.conflicts[0]!.sameCallerOnly, true);
+  const cp = analysis.entryPoints[0].commitPoints[0];
+  const self = cp.interleavers[0];
+  assert.equal(self.conflicts[0].sameCallerOnly, true);
   assert.equal(self.excludedByLock, true);
   assert.equal(runRules(analysis).filter((f) => f.rule === 'check-then-act').length, 0);
 });

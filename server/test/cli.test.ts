@@ -132,14 +132,14 @@ test('sarif output is SARIF 2.1.0 with rule metadata, locations and related loca
     }[];
   };
   assert.equal(sarif.version, '2.1.0');
-  const run = sarif.runs[0]!;
+  const run = sarif.runs[0];
   const ids = run.tool.driver.rules.map((x) => x.id);
   assert.ok(ids.includes('check-then-act') && ids.includes('unawaited-async-star'));
   const res = run.results.find((x) => x.ruleId === 'check-then-act')!;
-  assert.equal(run.tool.driver.rules[res.ruleIndex]!.id, 'check-then-act');
+  assert.equal(run.tool.driver.rules[res.ruleIndex].id, 'check-then-act');
   assert.equal(res.level, 'warning');
-  assert.equal(res.locations[0]!.physicalLocation.artifactLocation.uri, 'src/lib.rs');
-  assert.equal(res.locations[0]!.physicalLocation.region.startLine, 19);
+  assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'src/lib.rs');
+  assert.equal(res.locations[0].physicalLocation.region.startLine, 19);
   assert.ok(res.relatedLocations.length >= 2);
 });
 
@@ -208,6 +208,6 @@ test('a Rust file with a syntax error still yields the findings of the functions
   const r = runCli(['check', '--format', 'json'], dir);
   assert.equal(r.status, 1, r.stderr);
   const report = JSON.parse(r.stdout) as { files: { parseErrors: number }[]; findings: { rule: string }[] };
-  assert.ok(report.files[0]!.parseErrors > 0);
+  assert.ok(report.files[0].parseErrors > 0);
   assert.ok(report.findings.some((f) => f.rule === 'check-then-act'));
 });

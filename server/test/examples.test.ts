@@ -34,8 +34,8 @@ test('S2 (Rust): the await in greet is none, naming the awaited local function, 
   const r = await example('rust', 's2-greet');
   const greet = r.analysis.entryPoints.find((e) => e.ir.name === 'greet')!;
   assert.equal(greet.commitPoints.length, 1);
-  assert.equal(greet.commitPoints[0]!.await.commit, 'none');
-  assert.match(greet.commitPoints[0]!.await.reason, /fn foo`/);
+  assert.equal(greet.commitPoints[0].await.commit, 'none');
+  assert.match(greet.commitPoints[0].await.reason, /fn foo`/);
   assert.equal(greet.segments.length, 1);
   assert.deepEqual(r.findings, []);
 });

@@ -70,7 +70,7 @@ test('diagnostics, hover and inlay hints over stdio', async () => {
     );
     assert.ok(published.diagnostics.some((d) => d.code === 'no-rollback-on-failure') === false);
 
-    const awaitCol = source.split('\n')[10]!.indexOf('await');
+    const awaitCol = source.split('\n')[10].indexOf('await');
     const hover = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
       textDocument: { uri },
       position: { line: 10, character: awaitCol + 1 },

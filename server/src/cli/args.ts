@@ -50,7 +50,7 @@ export function parseArgs(argv: string[]): Args {
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
   for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
+    const arg = rest[i];
     const [flag, inline] =
       arg.startsWith('--') && arg.includes('=')
         ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]

@@ -186,7 +186,7 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
   const index = splitting.indexOf(a);
   const info: CommitPointInfo = {
     await: a,
-    inLoop: flat.some((f) => e.cfg.nodes[f]!.inLoop),
+    inLoop: flat.some((f) => e.cfg.nodes[f].inLoop),
     carriedReads: [],
     checkedReads: [],
     inFlightWrites: [],
@@ -203,11 +203,11 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
   // Conditions that decide whether the commit point runs.
   const controllingReads = new Set<number>();
   for (const f of flat)
-    for (const c of e.cfg.nodes[f]!.controls) e.flow.reads(c).forEach((r) => controllingReads.add(r));
+    for (const c of e.cfg.nodes[f].controls) e.flow.reads(c).forEach((r) => controllingReads.add(r));
   // Reads whose values are used by events after the commit point.
   const usedAfter = new Set<number>();
   for (const n of after)
-    for (const v of valuesOf(e.cfg.nodes[n]!.node)) e.flow.reads(v).forEach((r) => usedAfter.add(r));
+    for (const v of valuesOf(e.cfg.nodes[n].node)) e.flow.reads(v).forEach((r) => usedAfter.add(r));
   for (const acc of e.accesses) {
     if (!before(acc)) continue;
     if (acc.kind === 'read') {
@@ -261,7 +261,7 @@ function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[]): boolean {
   if (!cpFlat.some((c) => reach.has(c))) return false;
   if (l.how === 'guard') return true;
   // A flag released in `finally` is held across every commit point of its `try` body.
-  return cpFlat.some((c) => e.cfg.nodes[c]!.tries.length > 0);
+  return cpFlat.some((c) => e.cfg.nodes[c].tries.length > 0);
 }
 
 export function sameState(a: StatePath, b: StatePath): boolean {

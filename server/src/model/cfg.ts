@@ -73,7 +73,7 @@ export function buildCfg(ep: EntryPointIR): Cfg {
       tryBodies: ctx.tryBodies,
       ...(ctx.catchOf ? { catchOf: ctx.catchOf } : {}),
     });
-    for (const p of preds) nodes[p]!.succ.push(idx);
+    for (const p of preds) nodes[p].succ.push(idx);
     push(flatOf, node, idx);
     if (node.kind === 'read') push(readNode, node.id, idx);
     if (node.kind === 'await') {
@@ -111,7 +111,7 @@ export function buildCfg(ep: EntryPointIR): Cfg {
             controls: node.cond ? [...ctx.controls, node.cond] : ctx.controls,
           };
           const bodyEnd = seq(node.body, [head], bodyCtx);
-          for (const p of bodyEnd) nodes[p]!.succ.push(head);
+          for (const p of bodyEnd) nodes[p].succ.push(head);
           cur = [head];
           break;
         }
@@ -233,12 +233,12 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 /** Nodes reachable from `from` by one or more steps. */
 export function reachableFrom(cfg: Cfg, from: number[]): Set<number> {
   const seen = new Set<number>();
-  const stack = from.flatMap((f) => cfg.nodes[f]!.succ);
+  const stack = from.flatMap((f) => cfg.nodes[f].succ);
   while (stack.length) {
     const n = stack.pop()!;
     if (seen.has(n)) continue;
     seen.add(n);
-    stack.push(...cfg.nodes[n]!.succ);
+    stack.push(...cfg.nodes[n].succ);
   }
   return seen;
 }
@@ -260,14 +260,14 @@ export function computeSegments(cfg: Cfg, splitting: AwaitNode[]): Map<number, S
       let set = segOf.get(n);
       if (!set) segOf.set(n, (set = new Set()));
       set.add(seg);
-      const node = cfg.nodes[n]!.node;
+      const node = cfg.nodes[n].node;
       if (node.kind === 'await' && splitIds.has(node.id) && node.commit === 'commit') continue;
-      stack.push(...cfg.nodes[n]!.succ);
+      stack.push(...cfg.nodes[n].succ);
     }
   };
   walk(cfg.entry, 0);
   for (const a of splitting) {
-    for (const f of cfg.awaitNode.get(a.id) ?? []) walk(cfg.nodes[f]!.succ, splitIds.get(a.id)!);
+    for (const f of cfg.awaitNode.get(a.id) ?? []) walk(cfg.nodes[f].succ, splitIds.get(a.id)!);
   }
   return segOf;
 }

@@ -49,8 +49,8 @@ export const checkThenAct: Rule = {
         const writers = writersOf(cp, check);
         if (!writers.length) continue;
         reported.add(name);
-        const first = writers.find((w) => w.entry !== e) ?? writers[0]!;
-        const write = writesAfter[0]!;
+        const first = writers.find((w) => w.entry !== e) ?? writers[0];
+        const write = writesAfter[0];
         out.push(
           finding(
             meta,

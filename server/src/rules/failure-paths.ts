@@ -34,7 +34,7 @@ export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureH
       resultBranches.push(f.node);
     }
   }
-  const enclosing = flat.flatMap((x) => e.cfg.nodes[x]!.tryBodies);
+  const enclosing = flat.flatMap((x) => e.cfg.nodes[x].tryBodies);
   const catching = enclosing.filter((t) => t.catchBody);
   const handlerWrites: WriteNode[] = [];
   const resultWrites: WriteNode[] = [];
@@ -55,16 +55,16 @@ export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureH
   // Any test for an unknown outcome on the way after the await (result branches, `catch` bodies) counts.
   const after = new Set<number>();
   for (const x of flat) {
-    const stack = [...e.cfg.nodes[x]!.succ];
+    const stack = [...e.cfg.nodes[x].succ];
     while (stack.length) {
       const n = stack.pop()!;
       if (after.has(n)) continue;
       after.add(n);
-      stack.push(...e.cfg.nodes[n]!.succ);
+      stack.push(...e.cfg.nodes[n].succ);
     }
   }
   const distinguishesUnknown = [...after].some((n) => {
-    const node = e.cfg.nodes[n]!.node;
+    const node = e.cfg.nodes[n].node;
     return node.kind === 'branch' && node.unknownOutcomeCheck === true;
   });
   return {

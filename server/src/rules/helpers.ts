@@ -62,13 +62,13 @@ export function describeInterleaver(me: EntryAnalysis, i: Interleaver, state?: A
 /** True when `a` happens before `b` on some path (b reachable from a). */
 export function happensBefore(e: EntryAnalysis, a: number[], b: number[]): boolean {
   const seen = new Set<number>();
-  const stack = a.flatMap((x) => e.cfg.nodes[x]!.succ);
+  const stack = a.flatMap((x) => e.cfg.nodes[x].succ);
   while (stack.length) {
     const n = stack.pop()!;
     if (b.includes(n)) return true;
     if (seen.has(n)) continue;
     seen.add(n);
-    stack.push(...e.cfg.nodes[n]!.succ);
+    stack.push(...e.cfg.nodes[n].succ);
   }
   return false;
 }

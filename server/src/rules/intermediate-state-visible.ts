@@ -26,7 +26,7 @@ export const intermediateStateVisible: Rule = {
       if (!readers.length) continue;
       const conflicts = readers.flatMap((i) => i.conflicts.filter((c) => c.how === 'reads-in-flight-write'));
       const names = [...new Set(conflicts.map((c) => stateName(c.mine.state)))];
-      const first = readers[0]!;
+      const first = readers[0];
       const firstConflict = first.conflicts.find((c) => c.how === 'reads-in-flight-write')!;
       out.push(
         finding(

@@ -32,7 +32,7 @@ export const lockReleasedOutsideCleanup: Rule = {
             (w.node as WriteNode).mark === 'clear' &&
             sameState(w.state, set.state) &&
             happensBefore(e, flat, w.flat) &&
-            !w.flat.some((x) => e.cfg.nodes[x]!.inFinally),
+            !w.flat.some((x) => e.cfg.nodes[x].inFinally),
         );
         if (!release) continue;
         reported.add(name);

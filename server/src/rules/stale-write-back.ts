@@ -50,7 +50,7 @@ export const staleWriteBack: Rule = {
         const name = stateName(w.state);
         if (!writers.length || reported.has(name)) continue;
         reported.add(name);
-        const other = writers.find((i) => i.entry !== e) ?? writers[0]!;
+        const other = writers.find((i) => i.entry !== e) ?? writers[0];
         out.push(
           finding(
             meta,

@@ -43,7 +43,7 @@ export const trapAfterCommit: Rule = {
       }
       if (!traps.length) continue;
       const names = [...new Set(cp.inFlightWrites.map((w) => stateName(w.state)))];
-      const first = traps[0]!.node;
+      const first = traps[0].node;
       out.push(
         finding(
           meta,

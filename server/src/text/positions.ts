@@ -34,17 +34,17 @@ export class LineIndex {
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= o) lo = mid;
+      if (this.lineStarts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.lineStarts[lo]! };
+    return { line: lo, character: o - this.lineStarts[lo] };
   }
 
   /** UTF-16 offset of a position; clamps to the line and the text. */
   offsetAt(pos: Pos): number {
     if (pos.line >= this.lineStarts.length) return this.text.length;
-    const start = this.lineStarts[Math.max(0, pos.line)]!;
-    const next = pos.line + 1 < this.lineStarts.length ? this.lineStarts[pos.line + 1]! : this.text.length;
+    const start = this.lineStarts[Math.max(0, pos.line)];
+    const next = pos.line + 1 < this.lineStarts.length ? this.lineStarts[pos.line + 1] : this.text.length;
     return Math.min(start + Math.max(0, pos.character), next);
   }
 
@@ -54,7 +54,7 @@ export class LineIndex {
 
   lineText(line: number): string {
     const start = this.lineStarts[line] ?? this.text.length;
-    const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1]! : this.text.length;
+    const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
     return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
   }
 
@@ -78,10 +78,10 @@ export class LineIndex {
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= byteOffset) lo = mid;
+      if (starts[mid] <= byteOffset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: this.utf16Column(lo, byteOffset - starts[lo]!) };
+    return { line: lo, character: this.utf16Column(lo, byteOffset - starts[lo]) };
   }
 }
 

@@ -89,7 +89,7 @@ export async function analyzeSources(
   }
   if (motoko.length) {
     try {
-      const packages = motoko.length ? motokoPackagesFor(motoko[0]!.path) : {};
+      const packages = motoko.length ? motokoPackagesFor(motoko[0].path) : {};
       models.push(
         ...analyzeMotokoFiles(motoko, {
           packages,

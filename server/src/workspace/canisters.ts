@@ -40,7 +40,7 @@ function addMops(mopsDir: string, out: Record<string, string>): void {
   try {
     for (const entry of readdirSync(mopsDir)) {
       const m = /^([A-Za-z0-9_-]+)@/.exec(entry);
-      const name = m ? m[1]! : entry;
+      const name = m ? m[1] : entry;
       const src = join(mopsDir, entry, 'src');
       if (!out[name] && existsSync(src)) out[name] = src;
     }

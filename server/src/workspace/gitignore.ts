@@ -34,7 +34,7 @@ export function parseGitignore(text: string): IgnoreRule[] {
 function globToRegex(glob: string): string {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
+    const c = glob[i];
     if (c === '*') {
       if (glob[i + 1] === '*') {
         const slash = glob[i + 2] === '/';
@@ -49,7 +49,7 @@ function globToRegex(glob: string): string {
         out += `[${glob.slice(i + 1, end).replace(/^!/, '^')}]`;
         i = end;
       }
-    } else if (c === '\\' && i + 1 < glob.length) out += `\\${glob[++i]!}`;
+    } else if (c === '\\' && i + 1 < glob.length) out += `\\${glob[++i]}`;
     else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }
   return out;

@@ -36,7 +36,7 @@ export function parseExpectations(file: string, text: string): Expectation[] {
       return;
     }
     const column = line.indexOf('^');
-    const word = m[2]!;
+    const word = m[2];
     if (word === 'commit' || word === 'maybe' || word === 'none') {
       const sub = [m[3], m[4]].filter(Boolean).join(': ');
       out.push({ file, line: target, column, what: 'await', kind: word, ...(sub ? { substring: sub } : {}) });

@@ -11,7 +11,7 @@ const v = (x: Partial<Val> = {}): Val => ({
 });
 const path = (s: string): StatePath => {
   const [root, field] = s.split('.');
-  return field ? { root: root!, field } : { root: root! };
+  return field ? { root: root, field } : { root: root };
 };
 
 export const b = {

@@ -239,3 +239,47 @@ export function generateLargeFile(lines: number): string {
   parts.push('};');
   return parts.join('\n');
 }
+
+/** Small programs with syntax the libraries rarely or never use (each accepted by the official parser). */
+export const SNIPPETS: SourceFile[] = Object.entries({
+  'object-and': 'let a = {x = 1}; let b = {y = 2}; let c = { a and b }; let d = { a and b with z = 3 };',
+  pipe: 'let x = 1 |> _ + 1;',
+  'null-coalesce': 'let x = null ?? 5;',
+  weak: 'type W = weak Nat;',
+  candid: 'func f() { let b = to_candid(1, "a"); let ?n : ?Nat = from_candid b else { return } };',
+  'system-inst': 'func f<system>() {}; f<system>();',
+  label: 'let x = label l : Nat { break l 5 };',
+  'do-opt': 'let x = do ? { let y = ?1; y! + 1 };',
+  'parenthetical-async':
+    'actor { func f() : async () { let x = (with cycles = 5) async { 1 }; ignore await x } }',
+  'parenthetical-class':
+    'import C "x"; actor { func f() : async () { let c = await (with cycles = 1_000_000) C.Counter(1) } }',
+  mixin: 'mixin(x : Nat) { public func f() {} }',
+  'shift-and-compare': 'let x = 8 >> 1; let y = 1 < 2; let z = [1] ; let w = z[0] >= 1',
+  'unary-assign': 'var x = 1; -= x;',
+  'num-dot-id': 'let x = 1.foo;',
+  'system-dot': 'actor A { public func f() : async () { ignore (system A.f) } }',
+  'named-tuple-types': 'type T = (a : Nat, b : Text); type U = (x : Nat);',
+  'lt-newline': 'let a = 1; let b = a <\n 2;',
+  'method-type-sugar': 'type O = { m(x : Nat) : Nat; n<T>(t : T) : async () };',
+  'float-forms': 'let f = 0x1.8p3; let g = 1e10; let h = 1.; let i = 0xFF_FF;',
+  'module-type': 'type T = module { type X = Nat; x : X };',
+  'var-without-init': 'persistent actor { var x : Nat };',
+  'await-forms': `actor {
+  func f() : async Nat { 1 };
+  func g() : async* Nat { 2 };
+  func h() : async Nat {
+    let a = await f() + 1;
+    let b = 1 + (await f());
+    switch (await f()) { case 0 { ignore await? async 1 }; case _ {} };
+    if (await f() == 1) { return await f() };
+    assert (await f()) > 0;
+    let c = (await f(), await* g());
+    let d = await* async* { await f() };
+    label l { if (a > 0) break l; ignore (await f() |> _ + 1) };
+    await (with cycles = 10) f()
+  };
+}`,
+  'unicode-text': `actor { public func text() : async Text { let s = "日本語 😀 \\u{1F600}"; ignore await async s; s # "ü" } }`,
+  'nested-comments-awaits': `/* outer /* inner */ await f() */ actor { func f() : async () { /* await */ await /* x */ f() } }`,
+}).map(([name, text]) => ({ name: `snippet/${name}.mo`, text }));

@@ -31,7 +31,37 @@ export interface Summary {
   decls: string[];
   funcs: string[];
   awaits: string[];
+  /** Calls, assignments, control flow and other unambiguous expressions: kind and start (line:UTF-16 col). */
+  nodes: string[];
 }
+
+/** Official node names compared in `Summary.nodes`, with our kinds. */
+const NODE_KINDS: Record<string, string> = {
+  CallE: 'Call',
+  AssignE: 'Assign',
+  IfE: 'If',
+  SwitchE: 'Switch',
+  TryE: 'Try',
+  ThrowE: 'Throw',
+  RetE: 'Return',
+  WhileE: 'While',
+  LoopE: 'Loop',
+  ForE: 'For',
+  IgnoreE: 'Ignore',
+  DoOptE: 'DoOpt',
+  BangE: 'Bang',
+  TagE: 'Tag',
+  OptE: 'Opt',
+  ArrayE: 'Array',
+  NotE: 'Not',
+  ShowE: 'Show',
+  ProjE: 'Proj',
+  AndE: 'Logical',
+  OrE: 'Logical',
+  DebugE: 'Debug',
+  AssertE: 'Assert',
+};
+const OUR_NODE_KINDS: ReadonlySet<string> = new Set([...Object.values(NODE_KINDS), 'UnaryAssign']);
 
 interface ONode {
   name: string;
@@ -131,7 +161,17 @@ export function summarizeOfficial(ast: unknown, text: string): Summary {
   }
   const funcs: string[] = [];
   const awaits: string[] = [];
+  const nodes: string[] = [];
   const visit = (n: ONode, parent: ONode | undefined): void => {
+    const ours = NODE_KINDS[n.name];
+    // `public func f() { … }` in an actor gets a synthetic `ignore (async { … } : async ())` at its body.
+    const inner = asNode(n.args[0]);
+    const synthetic =
+      n.name === 'IgnoreE' &&
+      (inner?.name === 'AsyncE' || inner?.name === 'AnnotE') &&
+      String(inner.start) === String(n.start);
+    if (ours && n.start && !synthetic)
+      nodes.push(`${ours} @${n.start[0]}:${idx.utf16Column(n.start[0] - 1, n.start[1])}`);
     if (n.name === 'FuncE') {
       const boundName =
         parent?.name === 'LetD' && parent.args[1] === n ? oPatName(asNode(parent.args[0])) : '';
@@ -149,7 +189,7 @@ export function summarizeOfficial(ast: unknown, text: string): Summary {
     for (const c of rawChildren(n)) visit(c, n);
   };
   visit(prog, undefined);
-  return { decls, funcs, awaits };
+  return { decls, funcs, awaits, nodes };
 }
 
 /** Child nodes keeping object identity with `args` (so `parent.args[1] === n` works). */
@@ -212,10 +252,11 @@ export function summarizeOurs(program: A.Program, text: string): Summary {
   }
   const funcs: string[] = [];
   const awaits: string[] = [];
+  const nodes: string[] = [];
   // Public functions of actors are shared even when declared without `shared`.
   const implicitlyShared = new Set<A.Func>();
   walk(program, (n) => {
-    if ((n.kind === 'ObjectDec' || n.kind === 'ClassDec') && n.sort === 'actor') {
+    if (((n.kind === 'ObjectDec' || n.kind === 'ClassDec') && n.sort === 'actor') || n.kind === 'MixinDec') {
       for (const f of n.fields) {
         if (f.visibility !== 'public') continue;
         if (f.dec.kind === 'Func') implicitlyShared.add(f.dec);
@@ -225,6 +266,10 @@ export function summarizeOurs(program: A.Program, text: string): Summary {
   });
   const line = (o: number): number => idx.positionAt(o).line + 1;
   const visit = (n: A.Node): void => {
+    if (OUR_NODE_KINDS.has(n.kind)) {
+      const pos = idx.positionAt(n.start);
+      nodes.push(`${n.kind === 'UnaryAssign' ? 'Assign' : n.kind} @${pos.line + 1}:${pos.character}`);
+    }
     if (n.kind === 'LetDec' && n.pattern.kind === 'VarPat' && n.init?.kind === 'Func') {
       // `let f = func …` is reported under the binding's name and line, as the compiler does.
       const f = n.init;
@@ -243,5 +288,5 @@ export function summarizeOurs(program: A.Program, text: string): Summary {
     forEachChild(n, visit);
   };
   visit(program);
-  return { decls, funcs, awaits };
+  return { decls, funcs, awaits, nodes };
 }
