@@ -7,7 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMotoko } from '../src/languages/motoko/parser';
 import { repoRoot } from './helpers/paths';
-import { GENERATED, generateLargeFile, libraryFiles, type SourceFile } from './helpers/motoko-corpus';
+import {
+  GENERATED,
+  SNIPPETS,
+  generateLargeFile,
+  libraryFiles,
+  type SourceFile,
+} from './helpers/motoko-corpus';
 import {
   loadOfficialParser,
   summarizeOfficial,
@@ -38,6 +44,11 @@ function compareFile(file: SourceFile): void {
   assert.deepEqual(normalise(actual.decls), normalise(expected.decls), `${file.name}: declarations differ`);
   assert.deepEqual(normalise(actual.funcs), normalise(expected.funcs), `${file.name}: functions differ`);
   assert.deepEqual(normalise(actual.awaits), normalise(expected.awaits), `${file.name}: awaits differ`);
+  assert.deepEqual(
+    normalise(actual.nodes),
+    normalise(expected.nodes),
+    `${file.name}: calls/assignments/control differ`,
+  );
 }
 
 const libs = libraryFiles(repoRoot);
@@ -60,6 +71,10 @@ for (const file of GENERATED) {
   });
 }
 
+for (const file of SNIPPETS) {
+  test(`same as the official parser: ${file.name}`, () => compareFile(file));
+}
+
 test('same as the official parser: generated 600-line actor', () => {
   compareFile({ name: 'generated/large.mo', text: generateLargeFile(600) });
 });
@@ -72,4 +87,45 @@ test('the comparison detects a difference (a misplaced await)', () => {
   assert.deepEqual(expected.awaits, ['await @1:30', 'await* @1:41']);
   // The synthetic await the compiler wraps around an actor is not reported.
   assert.ok(!expected.awaits.some((a) => a.endsWith('@1:0')));
+});
+
+test('accepts and rejects like the official parser: operator spacing, keywords, literals', () => {
+  const cases = [
+    'let x = 1 /* a\n b */ < 2;',
+    'let x = 1 </* a */2;',
+    'let x = 1 < 2; let y = 1< 2;',
+    'let y = 1 <2;',
+    'let y = 1 >2;',
+    'let y = 1 >>2;',
+    'let y = 1>> 2;',
+    'let y = 1 > 2 and 3 >= 4;',
+    'let prim = 1; let newtype = 2;',
+    'let weak = 1;',
+    'let include = 1;',
+    'let composite = 1;',
+    'func f() { x := 1 }',
+    'func f() { let x = ; }',
+    'actor { public func f() : async () { await g() } }',
+    'actor { public func f() : async () { await } }',
+    'let t = "unclosed;',
+    "let c = '';",
+    'let x = { a = 1; b };',
+    'let x = { a = 1 b = 2 };',
+    'type T = { #a; #b : Nat };',
+    'type T = { #a; b : Nat };',
+  ];
+  for (const text of cases) {
+    let officialOk = true;
+    try {
+      official(text);
+    } catch {
+      officialOk = false;
+    }
+    const oursOk = parseMotoko(text).errors.length === 0;
+    assert.equal(
+      oursOk,
+      officialOk,
+      `${JSON.stringify(text)}: official ${officialOk ? 'accepts' : 'rejects'} it`,
+    );
+  }
 });
