@@ -20,14 +20,17 @@ export const callerAfterAwait: Rule = {
         const segs = [...(e.segOf.get(f.idx) ?? [])].filter((s) => s > 0);
         if (!segs.length) continue;
         const cp = e.commitPoints.find((c) => c.index === Math.min(...segs));
-        if (!cp || out.some((x) => x.range === f.node.range)) continue;
+        if (!cp || out.some((x) => x.range === cp.await.range)) continue;
         out.push(
           finding(
             meta,
             e,
-            f.node.range,
-            `The caller is read after the commit point at line ${lineOf(cp.await.range)}; bind it once before the first await so the code after it clearly uses the original caller.`,
-            { commitPoint: cp.await.range },
+            cp.await.range,
+            `The caller is read again after the commit point at line ${lineOf(cp.await.range)} (line ${lineOf(f.node.range)}); bind it once before the first await so the code after it clearly uses the original caller.`,
+            {
+              commitPoint: cp.await.range,
+              related: [{ file: e.file, range: f.node.range, message: 'the caller is read here' }],
+            },
           ),
         );
       }

@@ -19,14 +19,18 @@ export const refcellBorrowAcrossAwait: Rule = {
     for (const e of analysis.entryPoints) {
       for (const f of e.cfg.nodes) {
         const n = f.node;
-        if (n.kind !== 'borrow-across-await' || out.some((x) => x.range === n.range)) continue;
+        if (n.kind !== 'borrow-across-await' || out.some((x) => x.related[0]?.range === n.range)) continue;
         out.push(
           finding(
             meta,
             e,
-            n.range,
+            n.awaitRange,
             `The borrow ${quote(n.name)}${n.state ? ` of ${quote(stateName(n.state))}` : ''} is still alive at the \`.await\` on line ${lineOf(n.awaitRange)}: any message that borrows it while this one is suspended panics.`,
-            { state: n.state ? [stateName(n.state)] : [], commitPoint: n.awaitRange },
+            {
+              state: n.state ? [stateName(n.state)] : [],
+              commitPoint: n.awaitRange,
+              related: [{ file: e.file, range: n.range, message: `${quote(n.name)} borrows here` }],
+            },
           ),
         );
       }

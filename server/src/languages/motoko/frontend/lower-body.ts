@@ -552,7 +552,7 @@ export class BodyLowerer {
     const fn = resolveCallee(init.callee, scope)?.found;
     if (fn?.kind !== 'func' || fn.func.asyncKind !== 'async*') return;
     const rest = this.ctx.text.slice(e.end, Math.max(e.end, this.funcEnd));
-    const name = names[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const name = names[0].name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const used = new RegExp(`\\b${name}\\b`).test(rest);
     if (used) return;
     out.push({

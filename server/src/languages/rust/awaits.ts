@@ -1,0 +1,100 @@
+/**
+ * What an `.await` waits for and what that means: the kind of future (a call API, a workspace `async fn`, an
+ * async block, something unknown), its commit classification with the reason shown to the user, and how the
+ * code consumes the result.
+ */
+import type { CallInfo, CommitKind, Node, ResultHandling, Val } from '../../model/ir';
+import type { ApiMatch } from './call-apis';
+import type { FnInfo } from './crate-index';
+import type { SummaryMap } from './summaries';
+import { field, type SyntaxNode } from './syntax';
+
+export type Future =
+  | { kind: 'api'; api: ApiMatch; callee: string }
+  /** `after` emits what the callee does after its own commit point, right after the `.await` on it. */
+  | { kind: 'local'; fn: FnInfo; callee: string; after?: (out: Node[]) => Val }
+  | { kind: 'block'; commit: CommitKind; reason: string; call?: CallInfo; api?: string }
+  | { kind: 'unknown'; name: string };
+
+/** Commit kind and reason of an awaited future; `api` names the call API it reaches, for summaries. */
+export function classifyAwait(
+  future: Future | undefined,
+  inner: SyntaxNode,
+  summaries: SummaryMap,
+): { commit: CommitKind; reason: string; call?: CallInfo; api?: string } {
+  const text = inner.text.replace(/\s+/g, ' ');
+  const shown = text.length > 60 ? `${text.slice(0, 57)}…` : text;
+  if (!future) {
+    return {
+      commit: 'maybe',
+      reason: `\`.await\` on \`${shown}\`, a future this analysis cannot trace: it may make an inter-canister call`,
+    };
+  }
+  switch (future.kind) {
+    case 'api': {
+      const call: CallInfo = { callee: shown, wait: future.api.wait, selfCall: false };
+      const reason = future.api.configured
+        ? `\`.await\` on \`${future.callee}\`, configured in \`commitPoints.rust.extraCallFunctions\` as an inter-canister call: a commit point`
+        : `\`.await\` on \`${future.api.api}\`, an inter-canister call: a commit point`;
+      return { commit: 'commit', reason, call, api: future.api.api };
+    }
+    case 'local': {
+      const fn = future.fn;
+      const where = `${fn.file.path}:${fn.line}`;
+      const summary = summaries.get(fn);
+      if (summary?.call) {
+        const through = summary.call.api;
+        return {
+          commit: 'commit',
+          reason: `\`.await\` on \`${fn.name}\` (${where}), which calls \`${through}\`: a commit point`,
+          call: { callee: shown, wait: summary.call.wait, selfCall: false },
+          api: through,
+        };
+      }
+      return {
+        commit: 'none',
+        reason: `\`.await\` on local \`async fn ${fn.name}\` (${where}) which makes no inter-canister call: it runs to completion within this message`,
+      };
+    }
+    case 'block':
+      return {
+        commit: future.commit,
+        reason: future.reason,
+        ...(future.call ? { call: future.call, api: future.api } : {}),
+      };
+    case 'unknown':
+      return {
+        commit: 'maybe',
+        reason: `\`.await\` on \`${future.name}\`, a future from outside the workspace that is not a known inter-canister call API: it may be a commit point`,
+      };
+  }
+}
+
+export /** How the awaited result is consumed, from the syntax around the `.await`. */
+function handlingOf(awaitNode: SyntaxNode): ResultHandling {
+  let n = awaitNode;
+  for (let p = n.parent; p; p = n.parent) {
+    if (p.type === 'parenthesized_expression') {
+      n = p;
+      continue;
+    }
+    if (p.type === 'try_expression') return 'propagated';
+    if (p.type === 'field_expression' && p.parent?.type === 'call_expression') {
+      const method = field(p, 'field')?.text ?? '';
+      if (method === 'unwrap' || method === 'expect') return 'unwrapped';
+      if (/^(map_err|map|ok|err|context|with_context|and_then|or_else)$/.test(method)) {
+        n = p.parent;
+        continue;
+      }
+      return 'bound';
+    }
+    if (p.type === 'expression_statement') return 'ignored';
+    if (p.type === 'let_declaration') {
+      const pattern = field(p, 'pattern');
+      return !pattern || pattern.text === '_' ? 'ignored' : 'bound';
+    }
+    if (p.type === 'match_expression' || p.type === 'let_condition') return 'matched';
+    return 'bound';
+  }
+  return 'bound';
+}

@@ -1,0 +1,198 @@
+/**
+ * Crate-wide index: every function (free, impl method, nested module, any file), the shared state roots
+ * (`thread_local!` statics and `static mut`), and per-file `use` maps. Built once per analysis.
+ */
+import type { Range } from '../../model/ir';
+import { LineIndex } from '../../text/positions';
+import { allKids, field, namedKids, patternNames, rangeOf, type SyntaxNode } from './syntax';
+import { collectUses, type UseMap } from './use-resolution';
+
+export interface ParsedFile {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  root: SyntaxNode;
+  uses: UseMap;
+}
+
+export interface FnInfo {
+  name: string;
+  /** `Self` type of the enclosing `impl`, if any. */
+  typeName?: string;
+  traitName?: string;
+  file: ParsedFile;
+  node: SyntaxNode;
+  /** One name per parameter (the first a pattern binds), aligned with the call's arguments. */
+  params: string[];
+  /** Every name the parameters bind (`(a, b): (u64, u64)` binds both). */
+  paramNames: string[];
+  /** Parameter type texts, aligned with `params`. */
+  paramTypes: string[];
+  isAsync: boolean;
+  returnType: string;
+  nameRange: Range;
+  /** 1-based line of the name, for reasons. */
+  line: number;
+}
+
+export interface StateRoot {
+  name: string;
+  file: string;
+  range: Range;
+  /** `State` in `RefCell<State>`: parameters typed `&mut State` are handles on this root. */
+  innerType?: string;
+}
+
+export interface CrateIndex {
+  files: ParsedFile[];
+  fns: FnInfo[];
+  freeByName: Map<string, FnInfo[]>;
+  /** `Type::name` → method or associated function. */
+  methods: Map<string, FnInfo>;
+  methodsByName: Map<string, FnInfo[]>;
+  roots: Map<string, StateRoot>;
+  /** Inner type name → root, for `&mut State` parameters. */
+  rootByType: Map<string, string>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function typeName(node: SyntaxNode | null): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'generic_type') return typeName(field(node, 'type'));
+  if (node.type === 'scoped_type_identifier') return field(node, 'name')?.text;
+  return node.text;
+}
+
+function describeFn(file: ParsedFile, node: SyntaxNode): FnInfo | undefined {
+  const nameNode = field(node, 'name');
+  if (!nameNode) return undefined;
+  const params: string[] = [];
+  const paramNames: string[] = [];
+  const paramTypes: string[] = [];
+  const paramList = field(node, 'parameters');
+  for (const p of paramList ? namedKids(paramList) : []) {
+    if (p.type === 'self_parameter') {
+      params.push('self');
+      paramTypes.push(p.text);
+    } else if (p.type === 'parameter') {
+      const names = patternNames(field(p, 'pattern'));
+      params.push(names[0] ?? '_');
+      paramNames.push(...names);
+      paramTypes.push(field(p, 'type')?.text ?? '');
+    }
+  }
+  const modifiers = allKids(node).find((k) => k.type === 'function_modifiers');
+  let implType: string | undefined;
+  let traitName: string | undefined;
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'impl_item') {
+      implType = typeName(field(p, 'type'));
+      traitName = typeName(field(p, 'trait'));
+      break;
+    }
+    if (p.type === 'function_item') break;
+  }
+  const nameRange = rangeOf(file.lines, nameNode);
+  return {
+    name: nameNode.text,
+    typeName: implType,
+    traitName,
+    file,
+    node,
+    params,
+    paramNames,
+    paramTypes,
+    isAsync: !!modifiers && /\basync\b/.test(modifiers.text),
+    returnType: field(node, 'return_type')?.text ?? '',
+    nameRange,
+    line: nameRange.start.line + 1,
+  };
+}
+
+/** Inner type of `RefCell<State>` / `Cell<State>` / `State`, when it is a plain type name. */
+function innerTypeOf(typeText: string): string | undefined {
+  const m = /^(?:(?:std::cell::|core::cell::)?(?:RefCell|Cell)<)?\s*([A-Za-z_][A-Za-z0-9_]*)\s*>?$/.exec(
+    typeText.trim(),
+  );
+  return m?.[1];
+}
+
+function collectRoots(file: ParsedFile, roots: Map<string, StateRoot>): void {
+  for (const mac of file.root.descendantsOfType('macro_invocation')) {
+    if (!mac || field(mac, 'macro')?.text.replace(/^.*::/, '') !== 'thread_local') continue;
+    const tree = allKids(mac).find((k) => k.type === 'token_tree');
+    if (!tree) continue;
+    const toks = allKids(tree);
+    for (let i = 0; i < toks.length; i++) {
+      if (toks[i].text !== 'static') continue;
+      let j = i + 1;
+      if (toks[j]?.text === 'mut') j++;
+      const name = toks[j];
+      if (!name || name.type !== 'identifier') continue;
+      // The type runs from after `:` to `=`; token trees keep it as flat tokens.
+      let k = j + 1;
+      let typeText = '';
+      if (toks[k]?.text === ':') {
+        const start = toks[k].endIndex;
+        while (k < toks.length && toks[k].text !== '=') k++;
+        typeText = file.text.slice(start, toks[k]?.startIndex ?? start);
+      }
+      roots.set(name.text, {
+        name: name.text,
+        file: file.path,
+        range: rangeOf(file.lines, name),
+        innerType: innerTypeOf(typeText),
+      });
+    }
+  }
+  for (const item of file.root.descendantsOfType('static_item')) {
+    if (!item || !allKids(item).some((k) => k.type === 'mutable_specifier')) continue;
+    const name = field(item, 'name');
+    if (!name) continue;
+    roots.set(name.text, {
+      name: name.text,
+      file: file.path,
+      range: rangeOf(file.lines, name),
+      innerType: innerTypeOf(field(item, 'type')?.text ?? ''),
+    });
+  }
+}
+
+export function buildCrateIndex(files: { path: string; text: string; root: SyntaxNode }[]): CrateIndex {
+  const index: CrateIndex = {
+    files: [],
+    fns: [],
+    freeByName: new Map(),
+    methods: new Map(),
+    methodsByName: new Map(),
+    roots: new Map(),
+    rootByType: new Map(),
+  };
+  for (const f of files) {
+    const parsed: ParsedFile = { ...f, lines: new LineIndex(f.text), uses: collectUses(f.root) };
+    index.files.push(parsed);
+    collectRoots(parsed, index.roots);
+    for (const node of f.root.descendantsOfType('function_item')) {
+      const info = node ? describeFn(parsed, node) : undefined;
+      if (!info) continue;
+      index.fns.push(info);
+      if (info.typeName) {
+        index.methods.set(`${info.typeName}::${info.name}`, info);
+        push(index.methodsByName, info.name, info);
+      } else push(index.freeByName, info.name, info);
+    }
+  }
+  for (const root of index.roots.values())
+    if (root.innerType) index.rootByType.set(root.innerType, root.name);
+  return index;
+}
+
+/** `Type::name` for methods, `name` for free functions: how reasons and `via` name a function. */
+export function displayName(fn: FnInfo): string {
+  return fn.typeName ? `${fn.typeName}::${fn.name}` : fn.name;
+}

@@ -1,0 +1,163 @@
+/**
+ * The Rust frontend: parses all files of a crate together (function summaries are crate-wide), then lowers
+ * every function of every file into the model's IR.
+ */
+import type { EntryKind, EntryPointIR, FileModel, ParseError } from '../../model/ir';
+import type { SourceFile } from '../../model/source';
+import { comparePos } from '../../text/positions';
+import { buildCrateIndex, displayName, type FnInfo, type ParsedFile } from './crate-index';
+import { findGuards } from './guards';
+import { BodyLowerer, type Env } from './lower-body';
+import { createRustParser } from './parser-loader';
+import { computeSummaries } from './summaries';
+import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
+import type { Tree } from 'web-tree-sitter';
+
+export type { SourceFile };
+
+export interface RustOptions {
+  /** Paths (`my_crate::ledger::transfer`) or bare names whose futures perform an inter-canister call. */
+  extraCallFunctions: string[];
+}
+
+const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
+  update: 'update',
+  query: 'query',
+  init: 'init',
+  pre_upgrade: 'pre-upgrade',
+  post_upgrade: 'post-upgrade',
+  heartbeat: 'heartbeat',
+  inspect_message: 'inspect',
+  on_low_wasm_memory: 'low-memory',
+};
+
+/** Attributes are siblings before the `function_item` in tree-sitter-rust, not its children. */
+function entryKindOf(fnNode: SyntaxNode): EntryKind | undefined {
+  for (let s = fnNode.previousSibling; s; s = s.previousSibling) {
+    if (s.type === 'line_comment' || s.type === 'block_comment') continue;
+    if (s.type !== 'attribute_item') break;
+    const attr = allKids(s).find((k) => k.type === 'attribute');
+    const path = attr ? allKids(attr)[0] : undefined;
+    const name = path?.text.replace(/\s+/g, '').split('::').pop() ?? '';
+    const kind = ENTRY_ATTRIBUTES[name];
+    if (
+      kind === 'query' &&
+      attr &&
+      /\bcomposite\s*=\s*true\b/.test(field(attr, 'arguments')?.text ?? attr.text)
+    ) {
+      return 'composite-query';
+    }
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
+function parseErrors(file: ParsedFile): ParseError[] {
+  const errors: ParseError[] = [];
+  const visit = (n: SyntaxNode): void => {
+    if (n.isMissing) {
+      errors.push({ range: rangeOf(file.lines, n), message: `Syntax error: expected \`${n.type}\` here` });
+      return;
+    }
+    if (n.isError) {
+      const text = n.text.replace(/\s+/g, ' ').trim();
+      const shown = text.length > 40 ? `${text.slice(0, 37)}…` : text;
+      errors.push({
+        range: rangeOf(file.lines, n),
+        message: shown ? `Syntax error: unexpected \`${shown}\`` : 'Syntax error: unexpected end of input',
+      });
+      return;
+    }
+    if (!n.hasError) return;
+    for (const k of allKids(n)) visit(k);
+  };
+  visit(file.root);
+  return errors;
+}
+
+function fileModel(canister: string, file: ParsedFile, fns: FnInfo[], env: Env): FileModel {
+  const out = { nextId: 1, awaits: [], spawned: [] as EntryPointIR[] };
+  const entryPoints: EntryPointIR[] = [];
+  for (const fn of fns) {
+    const lowerer = new BodyLowerer(env, file, out, displayName(fn), fn);
+    const facts = lowerer.lowerFunction(fn);
+    const kind = entryKindOf(fn.node);
+    if (!kind) continue;
+    entryPoints.push({
+      name: fn.name,
+      kind,
+      nameRange: fn.nameRange,
+      range: rangeOf(file.lines, fn.node),
+      params: fn.paramNames,
+      ...(lowerer.callerNames.length ? { callerNames: lowerer.callerNames } : {}),
+      body: facts.nodes,
+    });
+  }
+  const stateDecls = [...env.index.roots.values()]
+    .filter((r) => r.file === file.path)
+    .map((r) => ({ root: r.name, range: r.range }));
+  return {
+    file: file.path,
+    language: 'rust',
+    canister,
+    parseErrors: parseErrors(file),
+    entryPoints: [...entryPoints, ...out.spawned.sort((a, b) => comparePos(a.range.start, b.range.start))],
+    awaits: out.awaits,
+    stateDecls,
+  };
+}
+
+/** Analyses all files of one crate; returns one model per file, in the order given. */
+export async function analyzeRustCrate(
+  canister: string,
+  files: SourceFile[],
+  options: RustOptions,
+): Promise<FileModel[]> {
+  const parser = await createRustParser();
+  const trees = files.map((f) => parser.parse(f.text));
+  // Macro arguments re-parsed as expressions, shared by all lowering rounds (same text, same tree).
+  const snippets = new Map<string, Tree | null>();
+  const parseSnippet = (text: string): SyntaxNode | undefined => {
+    if (!snippets.has(text)) snippets.set(text, parser.parse(text));
+    return snippets.get(text)?.rootNode;
+  };
+  try {
+    const index = buildCrateIndex(
+      files.map((f, i) => {
+        const tree = trees[i];
+        if (!tree) throw new Error(`tree-sitter could not parse ${f.path}`);
+        return { path: f.path, text: f.text, root: tree.rootNode };
+      }),
+    );
+    const base: Env = {
+      index,
+      summaries: new Map(),
+      guards: new Map(),
+      extraCallFunctions: options.extraCallFunctions,
+      summaryMode: true,
+      parseSnippet,
+    };
+    const summaries = computeSummaries(index, (fn, current) =>
+      new BodyLowerer(
+        { ...base, summaries: current },
+        fn.file,
+        { nextId: 1, awaits: [], spawned: [] },
+        displayName(fn),
+        fn,
+      ).lowerFunction(fn),
+    );
+    const env: Env = { ...base, summaries, guards: findGuards(index, summaries), summaryMode: false };
+    return index.files.map((file) =>
+      fileModel(
+        canister,
+        file,
+        index.fns.filter((f) => f.file === file),
+        env,
+      ),
+    );
+  } finally {
+    trees.forEach((t) => t?.delete());
+    snippets.forEach((t) => t?.delete());
+    parser.delete();
+  }
+}

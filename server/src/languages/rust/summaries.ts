@@ -1,0 +1,152 @@
+/**
+ * Function summaries: what a workspace function does to shared state, whether it may trap and whether it
+ * performs an inter-canister call, transitively. Computed by lowering every function with the current
+ * summaries until nothing changes (a fixpoint over the call graph, cycles included).
+ */
+import type { CallInfo, Node, Range, StatePath, TrapCause } from '../../model/ir';
+import type { CrateIndex, FnInfo } from './crate-index';
+
+export interface AccessSummary {
+  write: boolean;
+  state: StatePath;
+  /** Index into the function's parameters when the access is keyed by one. */
+  keyParam?: number;
+  mark?: 'set' | 'clear';
+  /** After the function's own first commit point: at a call site it happens after the `.await` on it. */
+  afterCommit?: true;
+}
+
+export interface FnSummary {
+  accesses: AccessSummary[];
+  /** The first place it may trap before its first commit point (for `Drop`: anywhere). */
+  trap?: { cause: TrapCause; range: Range; file: string };
+  /** The first place it may trap after a commit point of its own. */
+  trapAfterCommit?: { cause: TrapCause; range: Range; file: string };
+  /** The inter-canister call it performs (first found), directly or through `via`. */
+  call?: { api: string; wait: CallInfo['wait']; via?: string };
+  /** `mutate_state(f)`-style helper: the closure parameter at `paramIndex` is applied to `state`. */
+  closureHelper?: { paramIndex: number; state: StatePath; mutable: boolean };
+  /** It reads the caller (`fn caller() -> Principal { msg_caller() }`); `returnsCaller` when it returns it. */
+  readsCaller?: true;
+  returnsCaller?: true;
+}
+
+/** What lowering one function reports besides its nodes. */
+export interface FnFacts {
+  nodes: Node[];
+  call?: FnSummary['call'];
+  closureHelper?: FnSummary['closureHelper'];
+  returnsCaller?: true;
+  /** Workspace functions it calls: the edges of the call graph. */
+  callees?: FnInfo[];
+}
+
+export type SummaryMap = Map<FnInfo, FnSummary>;
+
+function visit(nodes: Node[], f: (n: Node) => void): void {
+  for (const n of nodes) {
+    f(n);
+    if (n.kind === 'branch') n.arms.forEach((arm) => visit(arm, f));
+    else if (n.kind === 'loop' || n.kind === 'block') visit(n.body, f);
+    else if (n.kind === 'try') {
+      visit(n.body, f);
+      visit(n.catchBody ?? [], f);
+      visit(n.finallyBody ?? [], f);
+    }
+  }
+}
+
+export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
+  const seen = new Map<string, AccessSummary>();
+  let afterCommit = false;
+  let readsCaller = false;
+  let trap: FnSummary['trap'];
+  let trapAfterCommit: FnSummary['trapAfterCommit'];
+  // Pre-order is evaluation order: an access after a committing await (on some path) happens after it.
+  visit(facts.nodes, (n) => {
+    if (n.kind === 'await' && n.commit === 'commit') afterCommit = true;
+    if (n.kind === 'caller') readsCaller = true;
+    if (n.kind === 'trap') {
+      const where = { cause: n.cause, range: n.range, file: fn.file.path };
+      if (afterCommit) trapAfterCommit ??= where;
+      else trap ??= where;
+    }
+    if (n.kind !== 'read' && n.kind !== 'write') return;
+    const idx = n.key === undefined ? -1 : fn.params.indexOf(n.key);
+    const access: AccessSummary = { write: n.kind === 'write', state: n.state };
+    if (idx >= 0) access.keyParam = idx;
+    if (n.kind === 'write' && n.mark) access.mark = n.mark;
+    if (afterCommit) access.afterCommit = true;
+    seen.set(JSON.stringify(access), access);
+  });
+  const accesses = [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+  return {
+    accesses,
+    ...(trap ? { trap } : {}),
+    ...(trapAfterCommit ? { trapAfterCommit } : {}),
+    ...(facts.call ? { call: facts.call } : {}),
+    ...(facts.closureHelper ? { closureHelper: facts.closureHelper } : {}),
+    ...(readsCaller ? { readsCaller: true as const } : {}),
+    ...(readsCaller && facts.returnsCaller ? { returnsCaller: true as const } : {}),
+  };
+}
+
+/** Callees before callers (DFS post-order), so one round settles an acyclic call graph. */
+function calleesFirst(fns: FnInfo[], edges: Map<FnInfo, FnInfo[]>): { order: FnInfo[]; cyclic: boolean } {
+  const order: FnInfo[] = [];
+  const seen = new Set<FnInfo>();
+  const onStack = new Set<FnInfo>();
+  let cyclic = false;
+  const visitFn = (root: FnInfo): void => {
+    // Iterative DFS: long call chains must not overflow the stack.
+    const stack: { fn: FnInfo; next: number }[] = [{ fn: root, next: 0 }];
+    seen.add(root);
+    onStack.add(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const callees = edges.get(top.fn) ?? [];
+      if (top.next < callees.length) {
+        const callee = callees[top.next++];
+        if (onStack.has(callee)) cyclic = true;
+        if (!seen.has(callee)) {
+          seen.add(callee);
+          onStack.add(callee);
+          stack.push({ fn: callee, next: 0 });
+        }
+      } else {
+        order.push(top.fn);
+        onStack.delete(top.fn);
+        stack.pop();
+      }
+    }
+  };
+  fns.forEach((f) => seen.has(f) || visitFn(f));
+  return { order, cyclic };
+}
+
+/** Iterates `lowerFn` over all functions until the summaries are stable (bounded, for pathological cycles). */
+export function computeSummaries(
+  index: CrateIndex,
+  lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts,
+): SummaryMap {
+  const summaries: SummaryMap = new Map(index.fns.map((f) => [f, { accesses: [] }]));
+  const edges = new Map<FnInfo, FnInfo[]>();
+  let order = index.fns;
+  let cyclic = true;
+  for (let round = 0; round < 12; round++) {
+    let changed = false;
+    for (const fn of order) {
+      const facts = lowerFn(fn, summaries);
+      if (round === 0) edges.set(fn, facts.callees ?? []);
+      const next = summarise(fn, facts);
+      if (JSON.stringify(next) !== JSON.stringify(summaries.get(fn))) {
+        summaries.set(fn, next);
+        changed = true;
+      }
+    }
+    // Without cycles, the round in callees-first order is final.
+    if (!changed || (round === 1 && !cyclic)) break;
+    if (round === 0) ({ order, cyclic } = calleesFirst(index.fns, edges));
+  }
+  return summaries;
+}

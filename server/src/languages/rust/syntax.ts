@@ -1,0 +1,114 @@
+/** Small helpers over tree-sitter-rust nodes, so the lowering reads like the grammar. */
+import type { Node as SyntaxNode } from 'web-tree-sitter';
+import type { Range } from '../../model/ir';
+import type { LineIndex } from '../../text/positions';
+
+export type { SyntaxNode };
+
+export function namedKids(node: SyntaxNode): SyntaxNode[] {
+  return node.namedChildren.filter((c): c is SyntaxNode => c !== null);
+}
+
+export function allKids(node: SyntaxNode): SyntaxNode[] {
+  return node.children.filter((c): c is SyntaxNode => c !== null);
+}
+
+export function field(node: SyntaxNode, name: string): SyntaxNode | null {
+  return node.childForFieldName(name);
+}
+
+/**
+ * web-tree-sitter parses JavaScript strings as UTF-16, so `startIndex`/`endIndex` are UTF-16 offsets (string
+ * indices), not UTF-8 bytes: they go through `LineIndex.positionAt`.
+ */
+export function rangeOf(lines: LineIndex, node: SyntaxNode): Range {
+  return lines.rangeAt(node.startIndex, node.endIndex);
+}
+
+/** Removes `( … )`, `&`, `&mut`, `*` around an expression. */
+export function stripWrappers(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  for (;;) {
+    if (
+      n.type === 'parenthesized_expression' ||
+      n.type === 'reference_expression' ||
+      n.type === 'unary_expression'
+    ) {
+      const inner = n.type === 'reference_expression' ? field(n, 'value') : namedKids(n)[0];
+      if (!inner) return n;
+      n = inner;
+    } else return n;
+  }
+}
+
+/** Path text without whitespace and turbofish generics: `ic_cdk :: call::<_, (u8,)>` → `ic_cdk::call`. */
+export function pathText(node: SyntaxNode): string {
+  const raw = node.type === 'generic_function' ? (field(node, 'function')?.text ?? node.text) : node.text;
+  return raw.replace(/\s+/g, '').replace(/::<.*$/, '');
+}
+
+/** `a.b.c` or a plain identifier (after `&`, `*`, `.clone()`), the kind of key a map access can be keyed by. */
+export function simpleKey(node: SyntaxNode | null | undefined): string | undefined {
+  if (!node) return undefined;
+  let n = stripWrappers(node);
+  if (n.type === 'call_expression') {
+    const fn = field(n, 'function');
+    const args = field(n, 'arguments');
+    if (fn?.type === 'field_expression' && args && namedKids(args).length === 0) {
+      const m = field(fn, 'field')?.text;
+      const recv = field(fn, 'value');
+      if ((m === 'clone' || m === 'to_owned' || m === 'to_string') && recv) n = stripWrappers(recv);
+    }
+  }
+  if (n.type === 'identifier' || n.type === 'self') return n.text;
+  if (n.type === 'field_expression') {
+    const inner = field(n, 'value');
+    const f = field(n, 'field');
+    const base = simpleKey(inner);
+    return base && f && inner && stripWrappers(inner).type !== 'call_expression'
+      ? `${base}.${f.text}`
+      : undefined;
+  }
+  return undefined;
+}
+
+/** Name of a method call `recv.name(…)`, with its receiver and arguments. */
+export function methodCall(
+  node: SyntaxNode,
+): { recv: SyntaxNode; name: string; args: SyntaxNode[]; nameNode: SyntaxNode } | undefined {
+  if (node.type !== 'call_expression') return undefined;
+  const fn = field(node, 'function');
+  const argsNode = field(node, 'arguments');
+  if (!fn || fn.type !== 'field_expression' || !argsNode) return undefined;
+  const recv = field(fn, 'value');
+  const nameNode = field(fn, 'field');
+  if (!recv || !nameNode) return undefined;
+  return { recv, name: nameNode.text, args: namedKids(argsNode).filter((a) => !a.isExtra), nameNode };
+}
+
+export function callArgs(node: SyntaxNode): SyntaxNode[] {
+  const a = field(node, 'arguments');
+  return a ? namedKids(a).filter((k) => !k.isExtra) : [];
+}
+
+/** Names bound by a pattern (`x`, `(a, mut b)`, `Some(x)`, `Foo { a, b: c }`). */
+export function patternNames(pattern: SyntaxNode | null): string[] {
+  if (!pattern) return [];
+  if (pattern.type === 'identifier') return pattern.text === '_' ? [] : [pattern.text];
+  const out: string[] = [];
+  const visit = (n: SyntaxNode, isTypeField: boolean): void => {
+    if (n.type === 'identifier' && !isTypeField) out.push(n.text);
+    if (n.type === 'scoped_identifier' || n.type === 'field_identifier' || n.type === 'type_identifier')
+      return;
+    for (let i = 0; i < n.childCount; i++) {
+      const c = n.child(i);
+      if (c && c.isNamed) visit(c, n.fieldNameForChild(i) === 'type');
+    }
+  };
+  visit(pattern, false);
+  return out.filter((n) => n !== '_' && !/^[A-Z]/.test(n));
+}
+
+export function isErrorish(node: SyntaxNode): boolean {
+  return node.isError || node.isMissing;
+}

@@ -1,0 +1,73 @@
+/**
+ * `use` declarations of one file, so that `Call::bounded_wait`, an aliased `call`, or a glob-imported
+ * `raw_rand` resolve to the full path the call-API table knows.
+ */
+import { allKids, field, namedKids, type SyntaxNode } from './syntax';
+
+export interface UseMap {
+  /** Local name → full path (`C2` → `ic_cdk::call::Call`). */
+  aliases: Map<string, string>;
+  /** Modules imported with `::*`. */
+  globs: string[];
+}
+
+function join(prefix: string, rest: string): string {
+  return prefix ? `${prefix}::${rest}` : rest;
+}
+
+function collect(node: SyntaxNode, prefix: string, out: UseMap): void {
+  const text = (n: SyntaxNode): string => n.text.replace(/\s+/g, '');
+  switch (node.type) {
+    case 'identifier':
+    case 'scoped_identifier':
+    case 'crate':
+    case 'super': {
+      const full = join(prefix, text(node));
+      out.aliases.set(full.split('::').pop()!, full);
+      return;
+    }
+    case 'self':
+      if (prefix) out.aliases.set(prefix.split('::').pop()!, prefix);
+      return;
+    case 'use_as_clause': {
+      const p = field(node, 'path');
+      const alias = field(node, 'alias');
+      if (p && alias) out.aliases.set(alias.text, join(prefix, text(p)));
+      return;
+    }
+    case 'use_wildcard': {
+      const p = namedKids(node)[0];
+      out.globs.push(p ? join(prefix, text(p)) : prefix);
+      return;
+    }
+    case 'scoped_use_list': {
+      const p = field(node, 'path');
+      const list = field(node, 'list');
+      if (list) collect(list, p ? join(prefix, text(p)) : prefix, out);
+      return;
+    }
+    case 'use_list':
+      for (const k of allKids(node)) if (k.isNamed) collect(k, prefix, out);
+      return;
+    default:
+      return;
+  }
+}
+
+export function collectUses(root: SyntaxNode): UseMap {
+  const out: UseMap = { aliases: new Map(), globs: [] };
+  for (const decl of root.descendantsOfType('use_declaration')) {
+    const arg = decl ? field(decl, 'argument') : null;
+    if (arg) collect(arg, '', out);
+  }
+  return out;
+}
+
+/** Expands the first segment of a path through the file's aliases (`Call::bounded_wait` → `ic_cdk::call::Call::bounded_wait`). */
+export function expandPath(path: string, uses: UseMap): string {
+  const segs = path.split('::');
+  const head = segs[0];
+  const full = uses.aliases.get(head);
+  if (full && full !== head) return [full, ...segs.slice(1)].join('::');
+  return path.replace(/^::/, '');
+}
