@@ -278,32 +278,27 @@ export function mayConflict(a: Access, b: Access): { conflict: boolean; sameCall
 function findInterleavers(_me: EntryAnalysis, cp: CommitPointInfo, all: EntryAnalysis[]): Interleaver[] {
   if (cp.index === undefined) return [];
   const out: Interleaver[] = [];
+  const roots = new Set([...cp.carriedReads, ...cp.inFlightWrites].map((a) => a.state.root));
   for (const other of all) {
     if (CANNOT_INTERLEAVE.has(other.ir.kind)) continue;
     const conflicts: Conflict[] = [];
     const segs = new Set<number>();
+    // A query's writes are discarded: they are never seen by the suspended method.
     const isQuery = other.ir.kind === 'query' || other.ir.kind === 'composite-query';
-    for (const acc of other.accesses) {
-      // A query's writes are discarded: they are never seen by the suspended method.
-      if (acc.kind === 'write' && isQuery) continue;
-      for (const mine of cp.carriedReads) {
-        if (acc.kind !== 'write') continue;
-        const c = mayConflict(mine, acc);
-        if (c.conflict) {
-          conflicts.push({ how: 'writes-carried-read', mine, theirs: acc, sameCallerOnly: c.sameCallerOnly });
-          acc.segments.forEach((s) => segs.add(s));
+    const add = (how: ConflictHow, mine: Access, theirs: Access) => {
+      conflicts.push({ how, mine, theirs, sameCallerOnly: mine.keyIsCaller && theirs.keyIsCaller });
+      for (const s of theirs.segments) segs.add(s);
+    };
+    for (const root of roots) {
+      for (const acc of accessesByRoot(other).get(root) ?? []) {
+        if (acc.kind === 'write' && isQuery) continue;
+        if (acc.kind === 'write') {
+          for (const mine of cp.carriedReads)
+            if (sameState(mine.state, acc.state)) add('writes-carried-read', mine, acc);
         }
-      }
-      for (const mine of cp.inFlightWrites) {
-        const c = mayConflict(mine, acc);
-        if (c.conflict) {
-          conflicts.push({
-            how: acc.kind === 'read' ? 'reads-in-flight-write' : 'writes-in-flight-write',
-            mine,
-            theirs: acc,
-            sameCallerOnly: c.sameCallerOnly,
-          });
-          acc.segments.forEach((s) => segs.add(s));
+        for (const mine of cp.inFlightWrites) {
+          if (!sameState(mine.state, acc.state)) continue;
+          add(acc.kind === 'read' ? 'reads-in-flight-write' : 'writes-in-flight-write', mine, acc);
         }
       }
     }
@@ -319,6 +314,22 @@ function findInterleavers(_me: EntryAnalysis, cp: CommitPointInfo, all: EntryAna
     });
   }
   return out;
+}
+
+const rootIndex = new WeakMap<EntryAnalysis, Map<string, Access[]>>();
+
+function accessesByRoot(e: EntryAnalysis): Map<string, Access[]> {
+  let index = rootIndex.get(e);
+  if (!index) {
+    index = new Map();
+    for (const a of e.accesses) {
+      const list = index.get(a.state.root);
+      if (list) list.push(a);
+      else index.set(a.state.root, [a]);
+    }
+    rootIndex.set(e, index);
+  }
+  return index;
 }
 
 /** Two holders of the same lock exclude each other; a caller-keyed lock only for same-caller conflicts. */

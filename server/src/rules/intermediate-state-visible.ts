@@ -12,6 +12,8 @@ const meta: RuleMeta = {
   languages: ['motoko', 'rust'],
 };
 
+const MAX_RELATED_READERS = 10;
+
 export const intermediateStateVisible: Rule = {
   meta,
   check(analysis) {
@@ -39,12 +41,11 @@ export const intermediateStateVisible: Rule = {
             commitPoint: cp.await.range,
             related: [
               ...[...new Set(conflicts.map((c) => c.mine))].map((w) => accessNote(w, 'writes')),
-              ...conflicts.map((c) =>
-                accessNote(
-                  c.theirs,
-                  `${quote(readers.find((r) => r.conflicts.includes(c))!.entry.ir.name)} reads`,
-                ),
-              ),
+              // One read per interleaver, for the first few: enough to navigate, bounded for huge canisters.
+              ...readers.slice(0, MAX_RELATED_READERS).map((r) => {
+                const c = r.conflicts.find((x) => x.how === 'reads-in-flight-write')!;
+                return accessNote(c.theirs, `${quote(r.entry.ir.name)} reads`);
+              }),
             ],
           },
         ),
