@@ -95,3 +95,66 @@ test('diagnostics, hover and inlay hints over stdio', async () => {
     child.kill();
   }
 });
+
+test('a Motoko file gets diagnostics and hovers over stdio, with its relative import resolved from disk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-mo-'));
+  writeFileSync(
+    join(dir, 'lib.mo'),
+    'module {\n  public func audit() : async* () { };\n  public func pay(n : Nat) : async* () { await (with timeout = 5) ledger.pay(n) };\n};\n',
+  );
+  const text = `import Lib "lib";
+persistent actor {
+  var balance : Nat = 0;
+  public func withdraw(amount : Nat) : async () {
+    if (balance >= amount) {
+      await* Lib.audit();
+      await (with timeout = 30) other.pay(amount);
+      balance -= amount;
+    };
+  };
+};
+`;
+  const file = join(dir, 'main.mo');
+  writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
+  const conn = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      if (p.uri === uri) resolve(p);
+    });
+  });
+  conn.listen();
+  try {
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).href,
+      capabilities: {},
+    });
+    await conn.sendNotification('initialized', {});
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'motoko', version: 1, text },
+    });
+    const published = await diagnostics;
+    const cta = published.diagnostics.filter((d) => d.code === 'check-then-act');
+    assert.deepEqual(
+      cta.map((d) => d.range.start.line),
+      [6],
+    );
+    const hover = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 5, character: 7 },
+    });
+    assert.ok(hover);
+    assert.match(hover.contents.value, /Not a commit point/);
+    assert.match(hover.contents.value, /never awaits/);
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+  } finally {
+    conn.dispose();
+    child.kill();
+  }
+});

@@ -10,7 +10,7 @@ import type { FileModel, Language } from '../model/ir';
 import type { SourceFile } from '../model/source';
 import { runRules } from '../rules/registry';
 import type { Finding } from '../rules/types';
-import { motokoPackagesFor, rustCrateOf } from './canisters';
+import { motokoPackagesFor, motokoProjectOf, rustCrateOf } from './canisters';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
 
 export interface WorkspaceOptions {
@@ -87,19 +87,25 @@ export async function analyzeSources(
       );
     }
   }
-  if (motoko.length) {
+  // Motoko files are analysed per project (its `mo:` packages), each actor file being its own canister.
+  const projects = new Map<string, SourceFile[]>();
+  for (const src of motoko) {
+    const project = motokoProjectOf(src.path);
+    projects.set(project, [...(projects.get(project) ?? []), src]);
+  }
+  for (const [project, files] of projects) {
     try {
-      const packages = motoko.length ? motokoPackagesFor(motoko[0].path) : {};
+      const packages = motokoPackagesFor(files[0].path);
       models.push(
-        ...analyzeMotokoFiles(motoko, {
+        ...analyzeMotokoFiles(files, {
           packages,
           ...(options.readFile ? { readFile: options.readFile } : {}),
         }),
       );
     } catch (err) {
-      options.onInternalError?.('motoko frontend', err);
+      options.onInternalError?.(`motoko frontend (${project || 'no project'})`, err);
       models.push(
-        ...motoko.map((f) => skippedModel(f.path, `internal error in the Motoko analysis: ${String(err)}`)),
+        ...files.map((f) => skippedModel(f.path, `internal error in the Motoko analysis: ${String(err)}`)),
       );
     }
   }

@@ -22,6 +22,17 @@ export function rustCrateOf(file: string, cache = new Map<string, string>()): st
   }
 }
 
+/** The nearest folder above a Motoko file with a `mops.toml` or `dfx.json` (its project), or ''. */
+export function motokoProjectOf(file: string): string {
+  let dir = dirname(resolve(file));
+  for (;;) {
+    if (existsSync(join(dir, 'mops.toml')) || existsSync(join(dir, 'dfx.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return '';
+    dir = parent;
+  }
+}
+
 /** Motoko `mo:` packages from `mops.toml` (installed under `.mops/`) and `dfx.json`-style vessel folders. */
 export function motokoPackagesFor(file: string): Record<string, string> {
   const packages: Record<string, string> = {};
@@ -29,6 +40,8 @@ export function motokoPackagesFor(file: string): Record<string, string> {
   for (;;) {
     const mops = join(dir, '.mops');
     if (existsSync(join(dir, 'mops.toml')) && existsSync(mops)) addMops(mops, packages);
+    const vessel = join(dir, '.vessel');
+    if (existsSync(join(dir, 'dfx.json')) && existsSync(vessel)) addVessel(vessel, packages);
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
@@ -46,5 +59,18 @@ function addMops(mopsDir: string, out: Record<string, string>): void {
     }
   } catch {
     // An unreadable package folder leaves its imports unresolved, which the frontend reports.
+  }
+}
+
+/** `.vessel/<name>/<version>/src`: the newest version folder (by name) wins. */
+function addVessel(vesselDir: string, out: Record<string, string>): void {
+  try {
+    for (const name of readdirSync(vesselDir)) {
+      const versions = readdirSync(join(vesselDir, name)).sort().reverse();
+      const src = versions.map((v) => join(vesselDir, name, v, 'src')).find((p) => existsSync(p));
+      if (!out[name] && src) out[name] = src;
+    }
+  } catch {
+    // As for mops: unresolved imports are reported by the frontend.
   }
 }
