@@ -11,8 +11,10 @@ persistent actor {
   public func test() : async Text {
     let i0 = i;
     await foo();
+ // ^^^^^ commit
     let i1 = i;
     await foo();
+ // ^^^^^ commit
     let i2 = i;
     "update: i0 = " # debug_show (i0) # ", i1 = " # debug_show (i1) # ", i2 = " # debug_show (i2);
   };

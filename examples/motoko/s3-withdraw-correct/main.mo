@@ -21,6 +21,8 @@ persistent actor Bank {
       balance -= amount;
       try {
         switch (await (with timeout = 30) ledger.transfer(caller, amount)) {
+        //      ^^^^^ commit
+        //      ^^^^^ info: intermediate-state-visible
           case (#ok _) { true };
           case (#err _) {
             // The ledger refused: nothing was paid.

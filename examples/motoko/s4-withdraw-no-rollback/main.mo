@@ -18,6 +18,9 @@ persistent actor Bank {
     if (balance >= amount) {
       balance -= amount;
       switch (await (with timeout = 30) ledger.transfer(caller, amount)) {
+      //      ^^^^^ commit
+      //      ^^^^^ warning: no-rollback-on-failure
+      //      ^^^^^ info: intermediate-state-visible
         case (#ok _) { true };
         case (#err _) { false };
       };

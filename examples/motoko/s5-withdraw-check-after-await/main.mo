@@ -17,6 +17,8 @@ persistent actor Bank {
   public shared ({ caller }) func withdraw(amount : Nat) : async Bool {
     if (balance >= amount) {
       switch (await (with timeout = 30) ledger.transfer(caller, amount)) {
+      //      ^^^^^ commit
+      //      ^^^^^ warning: check-then-act
         case (#ok _) {
           balance -= amount;
           true;

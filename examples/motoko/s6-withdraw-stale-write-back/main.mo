@@ -26,6 +26,9 @@ persistent actor Bank {
       balance -= amount;
       try {
         switch (await (with timeout = 30) ledger.transfer(caller, amount)) {
+        //      ^^^^^ commit
+        //      ^^^^^ warning: stale-write-back
+        //      ^^^^^ info: intermediate-state-visible
           case (#ok _) { true };
           case (#err _) {
             balance := original;

@@ -27,6 +27,8 @@ persistent actor Wallet {
     Map.add(funds, Principal.compare, caller, available - withdrawAmount);
     try {
       switch (await (with timeout = 30) ledger.transfer(caller, withdrawAmount)) {
+      //      ^^^^^ commit
+      //      ^^^^^ info: intermediate-state-visible
         case (#ok _) {};
         case (#err _) {
           // The ledger refused: credit the amount back onto the entry as it is now.

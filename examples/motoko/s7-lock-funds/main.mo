@@ -22,6 +22,8 @@ persistent actor Wallet {
     funds -= withdrawAmount;
     try {
       switch (await (with timeout = 30) ledger.transfer(caller, withdrawAmount)) {
+      //      ^^^^^ commit
+      //      ^^^^^ info: intermediate-state-visible
         case (#ok _) {};
         case (#err _) { funds += withdrawAmount };
       };

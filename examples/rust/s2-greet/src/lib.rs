@@ -15,6 +15,7 @@ async fn greet(name: String) -> String {
     });
 
     foo().await;
+    //    ^^^^^ none: foo
 
     I.with(|i| {
         let x = &mut *i.borrow_mut();

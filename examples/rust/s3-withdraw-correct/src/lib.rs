@@ -26,6 +26,7 @@ async fn transfer(to: Principal, amount: u64) -> Result<(), CallFailed> {
     Call::bounded_wait(LEDGER, "transfer")
         .with_arg(TransferArgs { to, amount })
         .await
+      // ^^^^^ commit
         .map(|_reply| ())
 }
 
@@ -41,6 +42,8 @@ async fn withdraw(amount: u64) -> Result<(), String> {
     if BALANCE.with_borrow(|b| *b) >= amount {
         BALANCE.with_borrow_mut(|b| *b -= amount);
         match transfer(caller, amount).await {
+        //                             ^^^^^ commit
+        //                             ^^^^^ info: intermediate-state-visible
             Ok(()) => Ok(()),
             Err(e) if e.is_clean_reject() => {
                 // The ledger surely did not pay: undo the debit.

@@ -25,6 +25,7 @@ async fn transfer(to: Principal, amount: u64) -> Result<(), CallFailed> {
     Call::bounded_wait(LEDGER, "transfer")
         .with_arg(TransferArgs { to, amount })
         .await
+      // ^^^^^ commit
         .map(|_reply| ())
 }
 
@@ -40,6 +41,9 @@ async fn withdraw(amount: u64) -> Result<(), String> {
     if BALANCE.with_borrow(|b| *b) >= amount {
         BALANCE.with_borrow_mut(|b| *b -= amount);
         transfer(caller, amount).await.map_err(|e| format!("transfer failed: {e}"))?;
+        //                       ^^^^^ commit
+        //                       ^^^^^ warning: no-rollback-on-failure
+        //                       ^^^^^ info: intermediate-state-visible
         Ok(())
     } else {
         Err("insufficient balance".to_string())

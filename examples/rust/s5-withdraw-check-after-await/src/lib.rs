@@ -25,6 +25,7 @@ async fn transfer(to: Principal, amount: u64) -> Result<(), CallFailed> {
     Call::bounded_wait(LEDGER, "transfer")
         .with_arg(TransferArgs { to, amount })
         .await
+      // ^^^^^ commit
         .map(|_reply| ())
 }
 
@@ -39,6 +40,8 @@ async fn withdraw(amount: u64) -> Result<(), String> {
     let caller = msg_caller();
     if BALANCE.with_borrow(|b| *b) >= amount {
         match transfer(caller, amount).await {
+        //                             ^^^^^ commit
+        //                             ^^^^^ warning: check-then-act
             Ok(()) => {
                 BALANCE.with_borrow_mut(|b| *b -= amount);
                 Ok(())

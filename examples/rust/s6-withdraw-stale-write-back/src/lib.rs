@@ -25,6 +25,7 @@ async fn transfer(to: Principal, amount: u64) -> Result<(), CallFailed> {
     Call::bounded_wait(LEDGER, "transfer")
         .with_arg(TransferArgs { to, amount })
         .await
+      // ^^^^^ commit
         .map(|_reply| ())
 }
 
@@ -46,6 +47,9 @@ async fn withdraw(amount: u64) -> Result<(), String> {
     if original >= amount {
         BALANCE.with_borrow_mut(|b| *b -= amount);
         match transfer(caller, amount).await {
+        //                             ^^^^^ commit
+        //                             ^^^^^ warning: stale-write-back
+        //                             ^^^^^ info: intermediate-state-visible
             Ok(()) => Ok(()),
             Err(e) if e.is_clean_reject() => {
                 BALANCE.with_borrow_mut(|b| *b = original);

@@ -21,6 +21,7 @@ async fn transfer(to: Principal, amount: u64) -> Result<(), CallFailed> {
     Call::bounded_wait(LEDGER, "transfer")
         .with_arg(TransferArgs { to, amount })
         .await
+      // ^^^^^ commit
         .map(|_reply| ())
 }
 
@@ -39,6 +40,8 @@ async fn withdraw_funds(withdraw_amount: u64) -> Result<u64, String> {
     }
     FUNDS.with_borrow_mut(|f| f.insert(caller, available - withdraw_amount));
     match transfer(caller, withdraw_amount).await {
+    //                                      ^^^^^ commit
+    //                                      ^^^^^ info: intermediate-state-visible
         Ok(()) => {}
         Err(e) if e.is_clean_reject() => {
             FUNDS.with_borrow_mut(|f| *f.entry(caller).or_insert(0) += withdraw_amount);

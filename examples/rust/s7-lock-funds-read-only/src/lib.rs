@@ -20,6 +20,7 @@ async fn transfer(to: Principal, amount: u64) -> Result<(), CallFailed> {
     Call::bounded_wait(LEDGER, "transfer")
         .with_arg(TransferArgs { to, amount })
         .await
+      // ^^^^^ commit
         .map(|_reply| ())
 }
 
@@ -47,6 +48,8 @@ async fn withdraw_funds(withdraw_amount: u64) -> Result<u64, String> {
     }
     STATE.with_borrow_mut(|s| s.funds -= withdraw_amount);
     match transfer(caller, withdraw_amount).await {
+    //                                      ^^^^^ commit
+    //                                      ^^^^^ info: intermediate-state-visible
         Ok(()) => {}
         Err(e) if e.is_clean_reject() => STATE.with_borrow_mut(|s| s.funds += withdraw_amount),
         Err(_unknown) => {} // the ledger may have paid: keep the debit, reconcile later
