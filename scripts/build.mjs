@@ -15,6 +15,7 @@ const outputs = [
   'server.js',
   'cli.js',
   'webview.js',
+  'schedule-page.js',
   'tree-sitter.wasm',
   'tree-sitter-rust.wasm',
 ];
@@ -85,6 +86,16 @@ await Promise.all([
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+  }),
+  build({
+    ...common,
+    entryPoints: ['webview/src/schedule-page.ts'],
+    outfile: 'dist/schedule-page.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: false,
+    minify: true,
   }),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);

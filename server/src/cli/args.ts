@@ -1,5 +1,6 @@
 /** Command-line parsing for `commit-points`; errors are usage errors (exit 2) with a clear message. */
 import type { Severity } from '../rules/types';
+import { POLICIES, type Policy } from '../schedule/types';
 
 export type Format = 'text' | 'json' | 'sarif';
 
@@ -13,7 +14,16 @@ export interface CheckArgs {
   color: boolean;
 }
 
-export type Args = CheckArgs | { command: 'help' } | { command: 'version' };
+export interface SimulateArgs {
+  command: 'simulate';
+  file: string;
+  entries: { name: string; count: number }[];
+  policy: Policy;
+  format: 'json' | 'html';
+  out?: string;
+}
+
+export type Args = CheckArgs | SimulateArgs | { command: 'help' } | { command: 'version' };
 
 export class UsageError extends Error {}
 
@@ -30,7 +40,16 @@ node_modules/, .git/ and what .gitignore ignores); the default is the current fo
   --max-file-size   skip larger files (default: 2097152 bytes)
   --call            a Rust function path whose future performs an inter-canister call (repeatable)
 
-Exit codes: 0 no finding at or above --min-severity, 1 findings, 2 usage or input error.`;
+Exit codes: 0 no finding at or above --min-severity, 1 findings, 2 usage or input error.
+
+  commit-points simulate FILE --entry NAME[:COUNT][,NAME[:COUNT]…] [--policy ic|fifo|adversarial]
+                         [--format json|html] [--out FILE]
+
+Runs a scenario on the canister of FILE: COUNT (default 1) messages to each entry point, arriving in the
+order listed, scheduled by --policy (default ic: the IC's order; fifo: the Motoko interpreter's order;
+adversarial: searches an interleaving that makes a finding's conflict happen). Prints the schedule as JSON
+or as a standalone HTML page (--format html), to --out FILE when given. Exit codes: 0 done, 2 usage or input
+error.`;
 
 const SEVERITIES: Severity[] = ['info', 'warning', 'error'];
 const FORMATS: Format[] = ['text', 'json', 'sarif'];
@@ -40,7 +59,9 @@ export function parseArgs(argv: string[]): Args {
   if (command === undefined || command === '--help' || command === '-h' || command === 'help')
     return { command: 'help' };
   if (command === '--version' || command === '-V') return { command: 'version' };
-  if (command !== 'check') throw new UsageError(`unknown command \`${command}\` (expected \`check\`)`);
+  if (command === 'simulate') return parseSimulateArgs(rest);
+  if (command !== 'check')
+    throw new UsageError(`unknown command \`${command}\` (expected \`check\` or \`simulate\`)`);
   const args: CheckArgs = {
     command: 'check',
     paths: [],
@@ -101,4 +122,83 @@ export function parseArgs(argv: string[]): Args {
   }
   if (!args.paths.length) args.paths.push('.');
   return args;
+}
+
+/** Most messages per entry point in a scenario. */
+export const MAX_COUNT = 1000;
+
+/** `withdraw:5,lockFunds` → withdraw ×5, lockFunds ×1, in that order. */
+export function parseEntrySpec(spec: string): { name: string; count: number }[] {
+  return spec.split(',').map((part) => {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*(\S*)\s*)?$/.exec(part);
+    if (!m) throw new UsageError(`--entry: \`${part}\` is not NAME or NAME:COUNT`);
+    if (m[2] === undefined) return { name: m[1], count: 1 };
+    const count = Number(m[2]);
+    if (!/^[0-9]+$/.test(m[2]) || !Number.isInteger(count) || count < 1 || count > MAX_COUNT)
+      throw new UsageError(
+        `--entry: the count of \`${m[1]}\` must be a whole number from 1 to ${MAX_COUNT}, not \`${m[2]}\``,
+      );
+    return { name: m[1], count };
+  });
+}
+
+function parseSimulateArgs(rest: string[]): Args {
+  const files: string[] = [];
+  let entries: { name: string; count: number }[] | undefined;
+  let policy: Policy = 'ic';
+  let format: SimulateArgs['format'] = 'json';
+  let out: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? rest[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('--')))
+        throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--entry':
+        entries = [...(entries ?? []), ...parseEntrySpec(value())];
+        break;
+      case '--policy': {
+        const v = value();
+        if (!POLICIES.includes(v as Policy))
+          throw new UsageError(`--policy must be one of ${POLICIES.join(', ')}, not \`${v}\``);
+        policy = v as Policy;
+        break;
+      }
+      case '--format': {
+        const v = value();
+        if (v !== 'json' && v !== 'html') throw new UsageError(`--format must be json or html, not \`${v}\``);
+        format = v;
+        break;
+      }
+      case '--out':
+        out = value();
+        break;
+      case '--help':
+      case '-h':
+        return { command: 'help' };
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option \`${arg}\``);
+        files.push(arg);
+    }
+  }
+  if (files.length !== 1)
+    throw new UsageError(
+      `simulate takes exactly one FILE (.mo or .rs), got ${files.length ? files.join(', ') : 'none'}`,
+    );
+  if (!entries) throw new UsageError('simulate needs --entry NAME[:COUNT][,NAME[:COUNT]…]');
+  return {
+    command: 'simulate',
+    file: files[0],
+    entries,
+    policy,
+    format,
+    ...(out !== undefined ? { out } : {}),
+  };
 }

@@ -9,6 +9,7 @@ import { packageRoot } from './docs';
 import { jsonReport } from './report-json';
 import { sarifReport } from './report-sarif';
 import { textReport } from './report-text';
+import { simulateCommand } from './simulate';
 
 function version(): string {
   const root = packageRoot();
@@ -82,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(version() + '\n');
       return 0;
     }
+    if (args.command === 'simulate') return await simulateCommand(args);
     return await check(args);
   } catch (err) {
     if (err instanceof UsageError) {
