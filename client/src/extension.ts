@@ -28,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('commitPoints.showTimeline', () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !client) return;
-      TimelinePanel.show(context, client, editor.document.uri);
+      TimelinePanel.show(context, client, editor);
     }),
   );
   await client.start();

@@ -1,42 +1,48 @@
-/** The timeline panel host: a webview with a strict CSP that draws the summary the server computes. */
+/** The timeline panel host: a webview with a strict CSP that draws the schedule the server simulates. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CommitPointsRequests, type AnalysisSummary } from '../../server/src/protocol';
+import {
+  CommitPointsRequests,
+  type PanelMessage,
+  type SimulateParams,
+  type SimulateResult,
+} from '../../server/src/protocol';
 
 export class TimelinePanel {
   private static current: TimelinePanel | undefined;
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly client: LanguageClient,
-  ) {
+  private constructor(private readonly panel: vscode.WebviewPanel) {
     panel.onDidDispose(() => {
       TimelinePanel.current = undefined;
     });
   }
 
-  static show(context: vscode.ExtensionContext, client: LanguageClient, uri: vscode.Uri): void {
+  static show(context: vscode.ExtensionContext, client: LanguageClient, editor: vscode.TextEditor): void {
     if (!TimelinePanel.current) {
       const panel = vscode.window.createWebviewPanel(
         'commitPoints.timeline',
-        'Commit points',
+        'Commit point timeline',
         vscode.ViewColumn.Beside,
-        {
-          enableScripts: true,
-          localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')],
-        },
+        { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] },
       );
       panel.webview.html = html(panel.webview, context.extensionUri);
-      TimelinePanel.current = new TimelinePanel(panel, client);
+      TimelinePanel.current = new TimelinePanel(panel);
     }
-    void TimelinePanel.current.update(uri);
+    const current = TimelinePanel.current;
+    const params: SimulateParams = {
+      uri: editor.document.uri.toString(),
+      line: editor.selection.active.line,
+      policy: 'adversarial',
+    };
+    client.sendRequest<SimulateResult>(CommitPointsRequests.simulate, params).then(
+      (result) => current.post({ type: 'simulation', result, file: editor.document.fileName }),
+      (err: unknown) =>
+        current.post({ type: 'simulation', result: { error: String(err) }, file: editor.document.fileName }),
+    );
   }
 
-  private async update(uri: vscode.Uri): Promise<void> {
-    const summary = await this.client.sendRequest<AnalysisSummary | null>(CommitPointsRequests.summary, {
-      uri: uri.toString(),
-    });
-    await this.panel.webview.postMessage({ type: 'summary', summary });
+  private post(message: PanelMessage): void {
+    void this.panel.webview.postMessage(message);
   }
 }
 
@@ -46,6 +52,8 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>Commit points</title></head>
-<body><svg id="timeline" width="900" height="400"></svg><script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
+<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>Commit point timeline</title>
+<style>body { color: var(--vscode-foreground); font-family: var(--vscode-font-family); } svg text { fill: var(--vscode-foreground); }</style></head>
+<body><p id="caption">Analysing…</p><p id="witness"></p><svg id="schedule"></svg>
+<script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
 }

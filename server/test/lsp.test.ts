@@ -13,6 +13,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from './helpers/paths';
+import type { SimulateResult } from '../src/protocol';
 
 const source = `use std::cell::RefCell;
 use ic_cdk::call::Call;
@@ -151,6 +152,18 @@ persistent actor {
     assert.ok(hover);
     assert.match(hover.contents.value, /Not a commit point/);
     assert.match(hover.contents.value, /never awaits/);
+    const sim = await conn.sendRequest<SimulateResult>('commitPoints/simulate', {
+      uri,
+      line: 4,
+      policy: 'adversarial',
+    });
+    assert.ok('simulation' in sim, JSON.stringify(sim));
+    assert.equal(sim.scenario, 'withdraw:2');
+    assert.equal(sim.simulation.witness?.rule, 'check-then-act');
+    assert.deepEqual(
+      sim.simulation.messages.map((m) => m.id),
+      ['withdraw#1', 'withdraw#2'],
+    );
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');
   } finally {

@@ -1,11 +1,31 @@
-/** Panel glue: receives the summary from the extension and renders it. */
-import type { AnalysisSummary } from '../../server/src/protocol';
+/** Panel glue: receives plain data from the extension and draws it with the same renderer as the HTML page. */
+import type { PanelMessage } from '../../server/src/protocol';
 import { render } from './render';
+import { drawSchedule } from './schedule';
 
-window.addEventListener(
-  'message',
-  (event: MessageEvent<{ type: string; summary: AnalysisSummary | null }>) => {
-    const svg = document.getElementById('timeline');
-    if (event.data.type === 'summary' && svg instanceof SVGSVGElement) render(event.data.summary, svg);
-  },
-);
+window.addEventListener('message', (event: MessageEvent<PanelMessage>) => {
+  const svg = document.getElementById('schedule');
+  const caption = document.getElementById('caption');
+  const witness = document.getElementById('witness');
+  if (!(svg instanceof SVGSVGElement) || !caption || !witness) return;
+  const msg = event.data;
+  if (msg.type === 'summary') {
+    render(msg.summary, svg);
+    return;
+  }
+  if ('error' in msg.result) {
+    caption.textContent = msg.result.error;
+    witness.textContent = '';
+    svg.replaceChildren();
+    return;
+  }
+  const sim = msg.result.simulation;
+  caption.textContent = `${msg.file}: ${msg.result.scenario} under the ${sim.policy} policy`;
+  witness.textContent =
+    sim.witness === undefined
+      ? ''
+      : sim.witness
+        ? `Witness of ${sim.witness.rule} (line ${sim.witness.commitPointLine}): ${sim.witness.explanation}`
+        : `No interleaving makes a finding happen${sim.search ? ` (${sim.search.note})` : ''}.`;
+  drawSchedule(sim, svg);
+});

@@ -19,7 +19,14 @@ import { DEFAULT_MAX_FILE_SIZE } from '../workspace/load';
 import { diagnosticsFor, uriOf } from './diagnostics';
 import { hoverMarkdown } from './hover';
 import { inlayHintsFor } from './inlay-hints';
-import { CommitPointsRequests, type AnalysisSummary } from '../protocol';
+import {
+  CommitPointsRequests,
+  type AnalysisSummary,
+  type SimulateParams,
+  type SimulateResult,
+} from '../protocol';
+import { defaultScenario } from './scenario';
+import { simulate, SimulationError } from '../schedule/simulate';
 
 interface Settings {
   maxFileSize: number;
@@ -177,6 +184,23 @@ export function startServer(connection: Connection): void {
       })),
       findings: hit.result.findings.filter((f) => f.file === hit.path).length,
     };
+  });
+
+  connection.onRequest(CommitPointsRequests.simulate, (params: SimulateParams): SimulateResult => {
+    const hit = resultFor(params.uri);
+    if (!hit) return { error: 'This file has not been analysed yet.' };
+    const own = hit.result.analysis.entryPoints.filter((e) => e.file === hit.path);
+    const canister = own[0]?.canister;
+    const entries = hit.result.analysis.entryPoints.filter((e) => e.canister === canister);
+    const scenario = params.scenario ?? defaultScenario(own, params.line);
+    if (!scenario.length) return { error: 'No entry point with a commit point in this file.' };
+    try {
+      const simulation = simulate(entries, hit.result.findings, scenario, params.policy);
+      return { simulation, scenario: scenario.map((s) => `${s.name}:${s.count}`).join(',') };
+    } catch (err) {
+      if (err instanceof SimulationError) return { error: err.message };
+      throw err;
+    }
   });
 
   documents.listen(connection);
