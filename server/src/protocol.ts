@@ -22,9 +22,7 @@ export interface SimulateParams {
 export type SimulateResult = { simulation: Simulation; scenario: string } | { error: string };
 
 /** Messages from the extension to the timeline webview. */
-export type PanelMessage =
-  | { type: 'summary'; summary: AnalysisSummary | null }
-  | { type: 'simulation'; result: SimulateResult; file: string };
+export type PanelMessage = { type: 'simulation'; result: SimulateResult; file: string };
 
 export interface AnalysisSummary {
   file: string;

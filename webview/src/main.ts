@@ -1,6 +1,5 @@
 /** Panel glue: receives plain data from the extension and draws it with the same renderer as the HTML page. */
 import type { PanelMessage } from '../../server/src/protocol';
-import { render } from './render';
 import { drawSchedule } from './schedule';
 
 window.addEventListener('message', (event: MessageEvent<PanelMessage>) => {
@@ -9,10 +8,6 @@ window.addEventListener('message', (event: MessageEvent<PanelMessage>) => {
   const witness = document.getElementById('witness');
   if (!(svg instanceof SVGSVGElement) || !caption || !witness) return;
   const msg = event.data;
-  if (msg.type === 'summary') {
-    render(msg.summary, svg);
-    return;
-  }
   if ('error' in msg.result) {
     caption.textContent = msg.result.error;
     witness.textContent = '';
