@@ -40,7 +40,7 @@ export function classifyAwait(
     }
     case 'local': {
       const fn = future.fn;
-      const where = `${fn.file.path}:${fn.line}`;
+      const where = `${fn.file.shownPath ?? fn.file.path}:${fn.line}`;
       const summary = summaries.get(fn);
       if (summary?.call) {
         const through = summary.call.api;

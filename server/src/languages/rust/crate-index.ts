@@ -9,6 +9,8 @@ import { collectUses, type UseMap } from './use-resolution';
 
 export interface ParsedFile {
   path: string;
+  /** The path as reasons show it: relative to the crate when the path is absolute and inside it. */
+  shownPath?: string;
   text: string;
   lines: LineIndex;
   root: SyntaxNode;
@@ -163,7 +165,9 @@ function collectRoots(file: ParsedFile, roots: Map<string, StateRoot>): void {
   }
 }
 
-export function buildCrateIndex(files: { path: string; text: string; root: SyntaxNode }[]): CrateIndex {
+export function buildCrateIndex(
+  files: { path: string; shownPath?: string; text: string; root: SyntaxNode }[],
+): CrateIndex {
   const index: CrateIndex = {
     files: [],
     fns: [],

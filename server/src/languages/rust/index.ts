@@ -2,6 +2,7 @@
  * The Rust frontend: parses all files of a crate together (function summaries are crate-wide), then lowers
  * every function of every file into the model's IR.
  */
+import { isAbsolute, relative } from 'node:path';
 import type { EntryKind, EntryPointIR, FileModel, ParseError } from '../../model/ir';
 import type { SourceFile } from '../../model/source';
 import { comparePos } from '../../text/positions';
@@ -126,7 +127,7 @@ export async function analyzeRustCrate(
       files.map((f, i) => {
         const tree = trees[i];
         if (!tree) throw new Error(`tree-sitter could not parse ${f.path}`);
-        return { path: f.path, text: f.text, root: tree.rootNode };
+        return { path: f.path, shownPath: shownPath(canister, f.path), text: f.text, root: tree.rootNode };
       }),
     );
     const base: Env = {
@@ -160,4 +161,11 @@ export async function analyzeRustCrate(
     snippets.forEach((t) => t?.delete());
     parser.delete();
   }
+}
+
+/** Absolute paths inside the crate are shown relative to it (`src/ledger.rs`); others as given. */
+function shownPath(crate: string, path: string): string {
+  if (!isAbsolute(path) || !isAbsolute(crate)) return path;
+  const rel = relative(crate, path);
+  return rel.startsWith('..') ? path : rel;
 }

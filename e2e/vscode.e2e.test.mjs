@@ -1,0 +1,365 @@
+// End-to-end test in a real VS Code: code-server (VS Code 1.100 in a browser, with a real Node extension host)
+// driven by headless Debian Chromium through playwright-core. The extension is the repo itself (dist/ must be
+// built); the workspace is a throw-away copy of examples/.
+//
+//   npm run build && node scripts/e2e-setup.mjs && node --test e2e/
+//
+// Screenshots go to e2e/.artifacts/. Set E2E_KEEP=1 to keep the temp folder (logs, profile) after the run.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const hostDir = path.join(root, 'e2e', 'host');
+const artifacts = path.join(root, 'e2e', '.artifacts');
+const TIMEOUT = 60_000; // per wait: the machine may be slow, the editor cold
+
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+function requireSetup() {
+  const missing = [];
+  for (const f of ['extension.js', 'server.js']) {
+    if (!fs.existsSync(path.join(root, 'dist', f))) missing.push(`dist/${f} (run: npm run build)`);
+  }
+  const entry = path.join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  if (!fs.existsSync(entry)) missing.push('code-server (run: node scripts/e2e-setup.mjs)');
+  if (!fs.existsSync('/usr/bin/chromium'))
+    missing.push('/usr/bin/chromium (run: node scripts/e2e-setup.mjs)');
+  if (missing.length) throw new Error(`end-to-end test prerequisites missing:\n  ${missing.join('\n  ')}`);
+  return entry;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function httpStatus(url) {
+  return new Promise((resolve) => {
+    const req = http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(2_000, () => req.destroy());
+  });
+}
+
+/** Signals every process in the group led by `pid` (code-server was spawned detached, as a group leader). */
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch (err) {
+    if (err.code !== 'ESRCH') throw err;
+  }
+}
+
+function tail(file, lines = 40) {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout: 300_000 }, () => {
+  let tmp;
+  let server; // code-server child, leader of its own process group
+  let serverExited;
+  let serverLog;
+  let context; // Playwright persistent browser context
+  let page;
+  let workspace;
+
+  /** Runs one check; on failure saves a screenshot and the code-server log tail for diagnosis. */
+  async function step(name, fn) {
+    try {
+      await fn();
+    } catch (err) {
+      if (page) {
+        await page.screenshot({ path: path.join(artifacts, `FAILED-${name}.png`) }).catch(() => undefined);
+      }
+      console.error(`--- code-server log (last lines) ---\n${tail(serverLog)}`);
+      throw err;
+    }
+  }
+
+  const shot = (name) =>
+    page.screenshot({ path: path.join(artifacts, `${name}.png`), animations: 'disabled' });
+
+  /** The editor of the active group (one group here). */
+  const editor = () => page.locator('.part.editor .editor-group-container.active .monaco-editor').first();
+
+  async function quickOpen(query, expectedLabel, expectedDescription) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(query);
+    // Wait until the wanted file is the selected (first) pick, then open it.
+    await page
+      .locator('.quick-input-list .monaco-list-row.focused')
+      .filter({ hasText: expectedLabel })
+      .filter({ hasText: expectedDescription })
+      .waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    await page.locator('.tabs-container .tab.active').filter({ hasText: expectedLabel }).waitFor();
+  }
+
+  /** The span of a keyword token on the first rendered line containing `lineText`. */
+  const tokenOn = (lineText, token) =>
+    editor()
+      .locator('.view-line')
+      .filter({ hasText: lineText })
+      .locator('span[class*="mtk"]')
+      .filter({ hasText: new RegExp(`^\\.?${token}$`) })
+      .first();
+
+  /** Moves the mouse onto a token and waits for a hover whose text matches `pattern`; returns its text. */
+  async function hoverText(target, pattern) {
+    await page.keyboard.press('Escape');
+    await page.mouse.move(1, 1);
+    await target.hover();
+    const hover = page.locator('.monaco-hover').filter({ hasText: pattern }).first();
+    await hover.waitFor({ state: 'visible' });
+    return hover.innerText();
+  }
+
+  before(async () => {
+    const entry = requireSetup();
+    fs.rmSync(artifacts, { recursive: true, force: true }); // no stale screenshots from an earlier run
+    fs.mkdirSync(artifacts, { recursive: true });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccp-e2e-'));
+    const dir = (...p) => {
+      const d = path.join(tmp, ...p);
+      fs.mkdirSync(d, { recursive: true });
+      return d;
+    };
+    // Both code-server and Chromium write into $HOME, $TMPDIR and the XDG folders: keep them all in here.
+    const env = {
+      ...process.env,
+      HOME: dir('home'),
+      TMPDIR: dir('tmp'),
+      XDG_CONFIG_HOME: dir('home', '.config'),
+      XDG_DATA_HOME: dir('home', '.local', 'share'),
+      XDG_CACHE_HOME: dir('home', '.cache'),
+      XDG_RUNTIME_DIR: dir('run'),
+    };
+    delete env.VSCODE_IPC_HOOK_CLI;
+    delete env.NODE_OPTIONS;
+
+    const userData = dir('user-data');
+    fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+    fs.writeFileSync(
+      path.join(userData, 'User', 'settings.json'),
+      JSON.stringify(
+        {
+          'security.workspace.trust.enabled': false,
+          'workbench.startupEditor': 'none',
+          'workbench.tips.enabled': false,
+          'telemetry.telemetryLevel': 'off',
+          'update.mode': 'none',
+          'extensions.autoUpdate': false,
+          'extensions.autoCheckUpdates': false,
+          'extensions.ignoreRecommendations': true,
+          'editor.hover.delay': 150,
+          'workbench.reduceMotion': 'on', // no fade-ins half-captured in screenshots
+          'git.enabled': false,
+        },
+        null,
+        2,
+      ),
+    );
+    // Install the extension by linking the repo root in as <publisher>.<name>-<version>.
+    const extensions = dir('extensions');
+    fs.symlinkSync(root, path.join(extensions, `${extensionId}-${manifest.version}`), 'dir');
+
+    workspace = path.join(tmp, 'examples');
+    fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+
+    const port = await freePort();
+    serverLog = path.join(tmp, 'code-server.log');
+    const logFd = fs.openSync(serverLog, 'a');
+    server = spawn(
+      process.execPath,
+      [
+        entry,
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--auth',
+        'none',
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        extensions,
+        workspace,
+      ],
+      { cwd: tmp, env, detached: true, stdio: ['ignore', logFd, logFd] },
+    );
+    fs.closeSync(logFd);
+    // `after` does not run when the runner is interrupted: still take code-server's process group down.
+    const pid = server.pid;
+    const onSignal = (signal) => {
+      killGroup(pid, 'SIGKILL');
+      if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    serverExited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
+    let exited;
+    serverExited.then((r) => (exited = r));
+
+    const base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + TIMEOUT;
+    while ((await httpStatus(`${base}/healthz`)) !== 200) {
+      if (exited) throw new Error(`code-server exited (${JSON.stringify(exited)}):\n${tail(serverLog)}`);
+      if (Date.now() > deadline)
+        throw new Error(`code-server not healthy after ${TIMEOUT} ms:\n${tail(serverLog)}`);
+      await delay(200); // polling interval, not a wait for the thing under test
+    }
+
+    const { chromium } = createRequire(path.join(hostDir, 'package.json'))('playwright-core');
+    context = await chromium.launchPersistentContext(dir('chromium-profile'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      env,
+      viewport: { width: 1400, height: 900 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+    });
+    context.setDefaultTimeout(TIMEOUT);
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench .part.editor').waitFor({ state: 'visible' });
+    // The explorer lists the copied examples once the workspace is open.
+    await page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .filter({ hasText: 'motoko' })
+      .first()
+      .waitFor();
+  });
+
+  after(async () => {
+    await context?.close().catch((err) => console.error(`closing the browser: ${err}`));
+    if (server?.pid) {
+      killGroup(server.pid, 'SIGTERM');
+      await Promise.race([serverExited, delay(5_000)]);
+      killGroup(server.pid, 'SIGKILL'); // stragglers: extension host, language server, watchers
+    }
+    if (tmp && !process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+    else if (tmp) console.log(`kept ${tmp}`);
+  });
+
+  test('a. a Motoko canister gets the Motoko mode, colouring and a warning squiggle', async (t) => {
+    await step('a', async () => {
+      await quickOpen(
+        'motoko/s5-withdraw-check-after-await/main.mo',
+        'main.mo',
+        's5-withdraw-check-after-await',
+      );
+      await editor().locator('.view-line').filter({ hasText: 'persistent actor Bank' }).waitFor();
+
+      const mode = page.locator('[id="status.editor.mode"]');
+      await mode.filter({ hasText: /^\s*Motoko\s*$/ }).waitFor();
+
+      // Coloured: the `await` keyword becomes its own token with a class unlike the plain-text one (mtk1).
+      const awaitToken = tokenOn('ledger.transfer', 'await');
+      await awaitToken.waitFor();
+      const awaitClass = await awaitToken.getAttribute('class');
+      const plainClass = await editor()
+        .locator('.view-line')
+        .filter({ hasText: 'ledger.transfer' })
+        .locator('span[class*="mtk"]')
+        .filter({ hasText: /^\s+$/ })
+        .first()
+        .getAttribute('class');
+      t.diagnostic(`await token class: ${awaitClass}; whitespace class: ${plainClass}`);
+      assert.notEqual(
+        awaitClass,
+        plainClass,
+        `await token ${awaitClass} looks like plain text ${plainClass}`,
+      );
+
+      await editor().locator('.squiggly-warning').first().waitFor();
+      await shot('a-motoko-squiggle');
+    });
+  });
+
+  test('b. the Problems panel lists the check-then-act finding', async () => {
+    await step('b', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const row = page
+        .locator('.markers-panel .monaco-list-rows .monaco-list-row')
+        .filter({ hasText: 'check-then-act' })
+        .first();
+      await row.waitFor({ state: 'visible' });
+      const text = await row.innerText();
+      assert.match(text, /balance/, `problem row: ${text}`);
+      await shot('b-problems-panel');
+    });
+  });
+
+  test('c. hovering the flagged await explains the commit point', async () => {
+    await step('c', async () => {
+      const text = await hoverText(tokenOn('ledger.transfer', 'await'), /Commit point/);
+      assert.match(text, /Commit point\s+await\s+in\s+withdraw/, `hover: ${text}`);
+      await shot('c-hover-commit-point');
+    });
+  });
+
+  test('d. a Rust await that makes no call is not a commit point and not flagged', async () => {
+    await step('d', async () => {
+      await page.keyboard.press('Escape');
+      await quickOpen('rust/s2-greet/src/lib.rs', 'lib.rs', 's2-greet');
+      await editor().locator('.view-line').filter({ hasText: 'async fn greet' }).waitFor();
+      await page
+        .locator('[id="status.editor.mode"]')
+        .filter({ hasText: /^\s*Rust\s*$/ })
+        .waitFor();
+
+      // The server publishes a file's diagnostics before it answers hovers from the same analysis, so once
+      // this hover is back, any squiggle for greet would already be on screen.
+      const text = await hoverText(tokenOn('foo()', 'await'), /Not a commit point/);
+      assert.doesNotMatch(text, /Commit point/, `hover: ${text}`); // case-sensitive: not "Not a commit point"
+      assert.match(text, /Not a commit point\s+\.?await\s+in\s+greet/, `hover: ${text}`);
+      assert.equal(
+        await editor().locator('.squiggly-warning, .squiggly-error').count(),
+        0,
+        'squiggles in lib.rs',
+      );
+      // The Problems panel (opened in b) lists nothing for this crate.
+      const problems = page.locator('.markers-panel');
+      await problems.waitFor({ state: 'visible' });
+      assert.doesNotMatch(await problems.innerText(), /s2-greet/, 'problems listed for s2-greet');
+      await shot('d-rust-not-a-commit-point');
+    });
+  });
+});
