@@ -362,4 +362,46 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
       await shot('d-rust-not-a-commit-point');
     });
   });
+
+  test('e. the timeline panel draws the adversarial schedule that witnesses check-then-act', async () => {
+    await step('e', async () => {
+      await page.keyboard.press('Escape');
+      await quickOpen(
+        'motoko/s5-withdraw-check-after-await/main.mo',
+        'main.mo',
+        's5-withdraw-check-after-await',
+      );
+      // Put the cursor inside `withdraw`, then run the command from the palette.
+      await editor().locator('.view-line').filter({ hasText: 'ledger.transfer' }).first().click();
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('>Commit Points: Show Commit Point Timeline');
+      await page
+        .locator('.quick-input-list .monaco-list-row.focused')
+        .filter({ hasText: 'Show Commit Point Timeline' })
+        .waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter');
+      // The webview is a nested iframe: find the frame that holds the drawn schedule.
+      const deadline = Date.now() + TIMEOUT;
+      let frame;
+      while (!frame) {
+        for (const f of page.frames()) {
+          if (
+            (await f
+              .locator('svg#schedule g.step rect')
+              .count()
+              .catch(() => 0)) > 0
+          )
+            frame = f;
+        }
+        if (!frame && Date.now() > deadline) throw new Error('no webview frame with a drawn schedule');
+        if (!frame) await delay(200); // polling the frames list, not a wait for the thing under test
+      }
+      assert.match(await frame.locator('#caption').innerText(), /withdraw:2 under the adversarial policy/);
+      assert.match(await frame.locator('#witness').innerText(), /Witness of check-then-act/);
+      assert.equal(await frame.locator('svg#schedule g.step').count(), 4, 'two messages, two segments each');
+      await shot('e-timeline-panel');
+    });
+  });
 });

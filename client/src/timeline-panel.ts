@@ -34,10 +34,10 @@ export class TimelinePanel {
       line: editor.selection.active.line,
       policy: 'adversarial',
     };
+    const file = vscode.workspace.asRelativePath(editor.document.uri);
     client.sendRequest<SimulateResult>(CommitPointsRequests.simulate, params).then(
-      (result) => current.post({ type: 'simulation', result, file: editor.document.fileName }),
-      (err: unknown) =>
-        current.post({ type: 'simulation', result: { error: String(err) }, file: editor.document.fileName }),
+      (result) => current.post({ type: 'simulation', result, file }),
+      (err: unknown) => current.post({ type: 'simulation', result: { error: String(err) }, file }),
     );
   }
 
@@ -53,7 +53,7 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0"><title>Commit point timeline</title>
-<style>body { color: var(--vscode-foreground); font-family: var(--vscode-font-family); } svg text { fill: var(--vscode-foreground); }</style></head>
+<style>body { color: var(--vscode-foreground); font-family: var(--vscode-font-family); } svg text:not([fill]) { fill: var(--vscode-foreground); }</style></head>
 <body><p id="caption">Analysing…</p><p id="witness"></p><svg id="schedule"></svg>
 <script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
 }
