@@ -25,10 +25,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('commitPoints', 'Canister Commit Points', serverOptions, clientOptions);
   context.subscriptions.push(
-    vscode.commands.registerCommand('commitPoints.showTimeline', () => {
+    // From the palette: the method at the cursor; from a code lens: the method the lens is on.
+    vscode.commands.registerCommand('commitPoints.showTimeline', (uri?: string, line?: number) => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !client) return;
-      TimelinePanel.show(context, client, editor);
+      const target =
+        uri !== undefined && line !== undefined ? { uri: vscode.Uri.parse(uri), line } : undefined;
+      TimelinePanel.show(context, client, editor, target);
     }),
   );
   await client.start();

@@ -17,7 +17,12 @@ export class TimelinePanel {
     });
   }
 
-  static show(context: vscode.ExtensionContext, client: LanguageClient, editor: vscode.TextEditor): void {
+  static show(
+    context: vscode.ExtensionContext,
+    client: LanguageClient,
+    editor: vscode.TextEditor,
+    target?: { uri: vscode.Uri; line: number },
+  ): void {
     if (!TimelinePanel.current) {
       const panel = vscode.window.createWebviewPanel(
         'commitPoints.timeline',
@@ -30,11 +35,11 @@ export class TimelinePanel {
     }
     const current = TimelinePanel.current;
     const params: SimulateParams = {
-      uri: editor.document.uri.toString(),
-      line: editor.selection.active.line,
+      uri: (target?.uri ?? editor.document.uri).toString(),
+      line: target?.line ?? editor.selection.active.line,
       policy: 'adversarial',
     };
-    const file = vscode.workspace.asRelativePath(editor.document.uri);
+    const file = vscode.workspace.asRelativePath(target?.uri ?? editor.document.uri);
     client.sendRequest<SimulateResult>(CommitPointsRequests.simulate, params).then(
       (result) => current.post({ type: 'simulation', result, file }),
       (err: unknown) => current.post({ type: 'simulation', result: { error: String(err) }, file }),

@@ -171,3 +171,115 @@ persistent actor {
     child.kill();
   }
 });
+
+const guarded = `use std::cell::RefCell;
+use std::collections::BTreeSet;
+use candid::Principal;
+use ic_cdk::call::Call;
+
+thread_local! {
+    static PENDING: RefCell<BTreeSet<Principal>> = RefCell::new(BTreeSet::new());
+    static BALANCE: RefCell<u64> = RefCell::new(0);
+}
+
+struct CallerGuard {
+    principal: Principal,
+}
+
+impl CallerGuard {
+    fn new(principal: Principal) -> Result<Self, String> {
+        PENDING.with(|p| {
+            if !p.borrow_mut().insert(principal) {
+                return Err("busy".to_string());
+            }
+            Ok(Self { principal })
+        })
+    }
+}
+
+impl Drop for CallerGuard {
+    fn drop(&mut self) {
+        PENDING.with(|p| p.borrow_mut().remove(&self.principal));
+    }
+}
+
+#[ic_cdk::update]
+async fn withdraw(amount: u64) -> Result<(), String> {
+    let caller = ic_cdk::api::msg_caller();
+    let _ = CallerGuard::new(caller)?;
+    BALANCE.with(|b| *b.borrow_mut() -= amount);
+    let _ = Call::unbounded_wait(Principal::anonymous(), "transfer").with_arg(amount).await;
+    Ok(())
+}
+`;
+
+test('code lenses above entry points and quick fixes for mechanical findings', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-fix-'));
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "g"\n');
+  const file = join(dir, 'src', 'lib.rs');
+  writeFileSync(file, guarded);
+  const uri = pathToFileURL(file).href;
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
+  const conn = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      if (p.uri === uri) resolve(p);
+    });
+  });
+  conn.listen();
+  try {
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).href,
+      capabilities: {},
+    });
+    await conn.sendNotification('initialized', {});
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'rust', version: 1, text: guarded },
+    });
+    const published = await diagnostics;
+    const lenses = await conn.sendRequest<
+      { range: { start: { line: number } }; command: { title: string } }[]
+    >('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command.title]),
+      [[32, '1 commit point · 2 segments · interleaved by withdraw (itself)']],
+    );
+
+    const actions = await conn.sendRequest<
+      {
+        title: string;
+        edit: {
+          changes: Record<
+            string,
+            { range: { start: { line: number; character: number } }; newText: string }[]
+          >;
+        };
+      }[]
+    >('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } },
+      context: { diagnostics: published.diagnostics },
+    });
+    const guard = actions.find((a) => a.title.includes('_guard'));
+    assert.ok(guard, JSON.stringify(actions.map((a) => a.title)));
+    assert.deepEqual(guard.edit.changes[uri], [
+      { range: { start: { line: 34, character: 8 }, end: { line: 34, character: 9 } }, newText: '_guard' },
+    ]);
+    const bounded = actions.find((a) => a.title.includes('bounded-wait'));
+    assert.ok(bounded);
+    const edit = bounded.edit.changes[uri]![0]!;
+    assert.equal(edit.newText, 'bounded_wait');
+    assert.equal(edit.range.start.line, 36);
+    assert.equal(edit.range.start.character, guarded.split('\n')[36]!.indexOf('unbounded_wait'));
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+  } finally {
+    conn.dispose();
+    child.kill();
+  }
+});

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
+  CodeActionKind,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -19,6 +20,8 @@ import { DEFAULT_MAX_FILE_SIZE } from '../workspace/load';
 import { diagnosticsFor, uriOf } from './diagnostics';
 import { hoverMarkdown } from './hover';
 import { inlayHintsFor } from './inlay-hints';
+import { codeLensesFor } from './code-lens';
+import { quickFixes } from './code-actions';
 import {
   CommitPointsRequests,
   type AnalysisSummary,
@@ -135,6 +138,8 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'commit-points' },
     };
@@ -157,6 +162,24 @@ export function startServer(connection: Connection): void {
     if (!hit) return null;
     const md = hoverMarkdown(hit.result.analysis, hit.path, params.position);
     return md ? { contents: { kind: 'markdown', value: md } } : null;
+  });
+
+  connection.onCodeLens((params) => {
+    const hit = resultFor(params.textDocument.uri);
+    return hit ? codeLensesFor(hit.result.analysis, hit.path, params.textDocument.uri) : [];
+  });
+
+  connection.onCodeAction((params) => {
+    const hit = resultFor(params.textDocument.uri);
+    const text = hit ? textOf(hit.path) : undefined;
+    if (!hit || text === undefined) return [];
+    return quickFixes(
+      hit.result.analysis,
+      hit.path,
+      params.textDocument.uri,
+      text,
+      params.context.diagnostics,
+    );
   });
 
   connection.languages.inlayHint.on((params) => {

@@ -1,0 +1,36 @@
+/** A lens above each entry point that awaits: its commit points, segments and who interleaves it. */
+import type { CodeLens } from 'vscode-languageserver';
+import type { Analysis } from '../model/analysis';
+
+export const SHOW_TIMELINE = 'commitPoints.showTimeline';
+
+export function codeLensesFor(analysis: Analysis, file: string, uri: string): CodeLens[] {
+  const lenses: CodeLens[] = [];
+  for (const e of analysis.entryPoints) {
+    if (e.file !== file || !e.commitPoints.length) continue;
+    const commits = e.commitPoints.filter((c) => c.index !== undefined).length;
+    const others = new Set<string>();
+    for (const cp of e.commitPoints) {
+      for (const i of cp.interleavers) if (!i.harmless && !i.excludedByLock) others.add(i.entry.ir.name);
+    }
+    const parts = [
+      commits === 0 ? 'no commit point' : `${commits} commit point${commits === 1 ? '' : 's'}`,
+      `${e.segments.length} segment${e.segments.length === 1 ? '' : 's'}`,
+    ];
+    if (others.size) {
+      const names = [...others].map((n) => (n === e.ir.name ? `${n} (itself)` : n));
+      parts.push(
+        `interleaved by ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` +${names.length - 3}` : ''}`,
+      );
+    }
+    lenses.push({
+      range: e.ir.nameRange,
+      command: {
+        title: parts.join(' · '),
+        command: commits ? SHOW_TIMELINE : '',
+        arguments: commits ? [uri, e.ir.nameRange.start.line] : [],
+      },
+    });
+  }
+  return lenses;
+}
