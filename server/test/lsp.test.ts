@@ -272,10 +272,10 @@ test('code lenses above entry points and quick fixes for mechanical findings', a
     ]);
     const bounded = actions.find((a) => a.title.includes('bounded-wait'));
     assert.ok(bounded);
-    const edit = bounded.edit.changes[uri]![0]!;
+    const edit = bounded.edit.changes[uri][0];
     assert.equal(edit.newText, 'bounded_wait');
     assert.equal(edit.range.start.line, 36);
-    assert.equal(edit.range.start.character, guarded.split('\n')[36]!.indexOf('unbounded_wait'));
+    assert.equal(edit.range.start.character, guarded.split('\n')[36].indexOf('unbounded_wait'));
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');
   } finally {
