@@ -309,6 +309,12 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
       );
 
       await editor().locator('.squiggly-warning').first().waitFor();
+      // The code lens above `withdraw` counts its commit points and segments.
+      await editor()
+        .locator('.codelens-decoration')
+        .filter({ hasText: /1 commit point · 2 segments/ })
+        .first()
+        .waitFor();
       await shot('a-motoko-squiggle');
     });
   });
