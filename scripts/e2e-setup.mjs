@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Prepares what the end-to-end test (e2e/vscode.e2e.test.mjs) needs: Debian's Chromium and ripgrep (plus the
+// Prepares what the end-to-end tests (e2e/*.e2e.test.mjs) need: Debian's Chromium, ripgrep and Neovim (plus the
 // Kerberos headers code-server's native module builds against), then code-server and playwright-core from
 // e2e/host/package-lock.json. Idempotent and quick when everything is already there.
 //
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const hostDir = path.join(root, 'e2e', 'host');
-const debianPackages = ['chromium', 'libkrb5-dev', 'ripgrep'];
+const debianPackages = ['chromium', 'libkrb5-dev', 'ripgrep', 'neovim'];
 // code-server 4.100.3 installs @vscode/ripgrep 1.15.11, whose postinstall downloads this ripgrep release
 // unless the tarball is already in its cache (there is no network for GitHub here).
 const ripgrepPackageVersion = '1.15.11';
