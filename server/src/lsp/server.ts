@@ -69,8 +69,12 @@ export function startServer(connection: Connection): void {
     return { key: `file:${path}`, files: [path] };
   };
 
+  const generation = new Map<string, number>(); // group → latest analysis started
+
   const analyzeGroup = async (path: string) => {
     const { key, files } = groupFor(path);
+    const mine = (generation.get(key) ?? 0) + 1;
+    generation.set(key, mine);
     const sources: SourceFile[] = [];
     for (const f of files) {
       const text = textOf(f);
@@ -82,6 +86,8 @@ export function startServer(connection: Connection): void {
       readFile: textOf,
       onInternalError: (where, err) => connection.console.error(`internal error in ${where}: ${String(err)}`),
     });
+    // A later edit started a newer analysis of this group while this one ran: its result wins.
+    if (generation.get(key) !== mine) return;
     results.set(key, result);
     const now = new Set<string>();
     for (const file of result.files) {
