@@ -1,0 +1,81 @@
+/**
+ * `await` / `await*`: the commit points. Each becomes an `await` node (classified by `classify-await.ts`) and,
+ * unless lowering quietly for a helper summary, the editor annotation of its keyword. The arguments are
+ * evaluated before the message is suspended; an `await*` of the file's own `async*` function runs its body inline.
+ */
+import type * as A from '../ast';
+import type { AwaitNode, Node, ResultHandling, Val } from '../../../model/ir';
+import { classifyAwait } from './classify-await';
+import type { BodyLowerer } from './lower-body';
+import { inlineHelper } from './lower-inline';
+import { EMPTY, union } from './lower-val';
+import type { Scope } from './scope';
+import { returnsAsyncUnit, unwrap } from './syntax';
+import { calleeReturnsAsyncUnit } from './types';
+
+/** Lowers an await; `statement` when its result is dropped (`unit` handling if the callee returns `()`). */
+export function lowerAwait(
+  lw: BodyLowerer,
+  e: A.AwaitExp,
+  out: Node[],
+  scope: Scope,
+  handling: ResultHandling,
+  statement: boolean,
+): Val {
+  const operand = unwrap(e.operand);
+  const { ctx } = lw;
+  let args: Val;
+  if (operand.kind === 'Call') {
+    const argVals = operand.args.map((a) => lw.value(a, out, scope));
+    const callee = unwrap(operand.callee);
+    // `state.method(…)` as callee object (an actor held in state) is a read of it.
+    const calleeVal = callee.kind === 'Dot' ? lw.value(callee.object, out, scope) : EMPTY;
+    args = union(calleeVal, ...argVals);
+  } else if (operand.kind === 'Async') {
+    if (!lw.quiet) ctx.queue(lw.fnName, operand, scope);
+    args = EMPTY;
+  } else {
+    args = lw.value(operand, out, scope);
+  }
+  const cls = classifyAwait(e, scope, ctx.text, ctx.summaries);
+  // `await*` runs the `async*` body inline: its state accesses happen in this message.
+  if (
+    e.op === 'await*' &&
+    cls.callee?.func.asyncKind === 'async*' &&
+    cls.callee.file === ctx.file &&
+    operand.kind === 'Call'
+  ) {
+    inlineHelper(lw, cls.callee, operand, out, scope);
+  }
+  if (statement) {
+    const unit = cls.callee
+      ? returnsAsyncUnit(cls.callee.func)
+      : operand.kind === 'Call' && calleeReturnsAsyncUnit(operand.callee, scope, ctx.typeDecs);
+    handling = unit ? 'unit' : 'ignored';
+  }
+  const id = ctx.id();
+  const keywordRange = ctx.rangeOf(e.start, e.start + e.op.length);
+  const node: AwaitNode = {
+    kind: 'await',
+    id,
+    keyword: e.op,
+    commit: cls.commit,
+    reason: cls.reason,
+    exprRange: ctx.range(e.operand),
+    handling,
+    args,
+    range: keywordRange,
+  };
+  if (cls.call) node.call = cls.call;
+  out.push(node);
+  if (!lw.quiet && !ctx.annotations.has(e)) {
+    ctx.annotations.set(e, {
+      range: keywordRange,
+      keyword: e.op,
+      commit: cls.commit,
+      reason: cls.reason,
+      functionName: lw.fnName,
+    });
+  }
+  return { reads: [], locals: [], awaits: [id] };
+}

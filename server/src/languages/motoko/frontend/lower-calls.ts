@@ -1,0 +1,168 @@
+/**
+ * Calls: methods of state objects (`balances.put(k, v)`) and module functions given state first
+ * (`Map.add(m, cmp, k, v)`) become keyed reads or writes; timers register entry points; the file's own
+ * helpers are inlined; an `async*` call whose result is dropped is flagged (its body never runs).
+ */
+import type * as A from '../ast';
+import type { Node, Val, WriteNode } from '../../../model/ir';
+import type { BodyLowerer } from './lower-body';
+import { inlineHelper } from './lower-inline';
+import { type StateRef, readState, simpleKey, stateRef } from './lower-state';
+import { lowerTrapCall } from './lower-traps';
+import { EMPTY, fromRead, union } from './lower-val';
+import { type Scope, resolveCallee } from './scope';
+import {
+  clearsMarker,
+  isFunctionalLibrary,
+  isTimerCall,
+  isTrapCall,
+  methodAccess,
+  moduleFunctionAccess,
+  setsMarker,
+} from './state-calls';
+import { boundNames, dottedPath, functionBody, isNatType, sourceText, unwrap } from './syntax';
+
+/** Lowers a call (not under `await`); `statement` when its result is dropped. */
+export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Scope, statement: boolean): Val {
+  const path = dottedPath(e.callee);
+  const head = path ? scope.lookup(path[0]) : undefined;
+  const headModule = head?.kind === 'module' ? head.importPath : undefined;
+  const callee = unwrap(e.callee);
+
+  if (path && isTrapCall(path) && (path.length > 1 || head === undefined))
+    return lowerTrapCall(lw, e, out, scope);
+  if (path && isTimerCall(path, headModule) && (head === undefined || head.kind === 'module')) {
+    lowerTimer(lw, e, out, scope);
+    return EMPTY;
+  }
+
+  // A method of a state object: `balances.put(k, v)`, `state.pending.add(x)`.
+  if (callee.kind === 'Dot') {
+    const ref = stateRef(callee.object, scope);
+    if (ref)
+      return stateAccess(lw, ref, callee.name.name, methodAccess(callee.name.name), e, e.args, out, scope);
+  }
+
+  // A module function with a state value first: `Map.add(balances, Principal.compare, caller, v)`.
+  const viaModule = head === undefined || (head.kind === 'module' && head.isSelf !== true);
+  if (path && path.length >= 2 && viaModule && e.args.length > 0) {
+    const ref = stateRef(e.args[0], scope);
+    if (ref) {
+      const name = path[path.length - 1];
+      const access = isFunctionalLibrary(headModule)
+        ? 'read'
+        : moduleFunctionAccess(name, ref.root.container);
+      const keyed = ref.root.keyed || /Map|Set|Trie/.test(`${path[path.length - 2]} ${headModule ?? ''}`);
+      const keyedRef = { ...ref, root: { ...ref.root, keyed } };
+      return stateAccess(lw, keyedRef, name, access, e, e.args.slice(1), out, scope, true);
+    }
+  }
+
+  const resolved = path ? resolveCallee(e.callee, scope) : undefined;
+  const fn = resolved?.found?.kind === 'func' ? resolved.found : undefined;
+
+  // Arguments (lambdas given to a call run now, as part of this message).
+  const vals: Val[] = [];
+  if (callee.kind === 'Dot' && !(head?.kind === 'module')) vals.push(lw.value(callee.object, out, scope));
+  for (const a of e.args) {
+    const u = unwrap(a);
+    if (u.kind === 'Func' && u.asyncKind === null) {
+      const inner = scope.child();
+      for (const p of u.params) for (const b of boundNames(p)) lw.define(inner, b.name, isNatType(b.type));
+      const body: Node[] = [];
+      lw.stmt(functionBody(u), body, inner);
+      if (body.length) out.push({ kind: 'block', body, range: lw.ctx.range(u) });
+      if (!lw.quiet) lw.ctx.lowered.add(u);
+    } else {
+      vals.push(lw.value(a, out, scope));
+    }
+  }
+
+  if (fn && fn.func.asyncKind === 'async*' && statement) {
+    out.push({
+      kind: 'unawaited-async-star',
+      callee: sourceText(lw.ctx.text, e.callee),
+      range: lw.ctx.range(e),
+    });
+  }
+  if (fn && fn.func.asyncKind === null && fn.file === lw.ctx.file) inlineHelper(lw, fn, e, out, scope);
+  return union(...vals);
+}
+
+/** A read or write of a state object through one of its methods (or a module function given it first). */
+function stateAccess(
+  lw: BodyLowerer,
+  ref: StateRef,
+  name: string,
+  access: 'read' | 'write',
+  e: A.CallExp,
+  rest: A.Exp[],
+  out: Node[],
+  scope: Scope,
+  moduleStyle = false,
+): Val {
+  // Module style: skip comparators/hash functions before the key (`Map.add(m, Principal.compare, k, v)`).
+  let keyIdx = 0;
+  if (moduleStyle) {
+    while (keyIdx < rest.length - 1 && isComparator(rest[keyIdx])) keyIdx++;
+  }
+  const keyExp = ref.root.keyed ? rest[keyIdx] : undefined;
+  const key = simpleKey(lw, keyExp, scope);
+  const vals = rest.map((a) => lw.value(a, out, scope));
+  const v = union(...vals);
+  if (access === 'read') {
+    const id = readState(lw, ref, e, out, key);
+    return union(fromRead(id), v);
+  }
+  const write: WriteNode = { kind: 'write', state: ref.path, value: v, range: lw.ctx.range(e) };
+  if (key !== undefined) write.key = key;
+  if (ref.root.keyed && clearsMarker(name)) write.mark = 'clear';
+  else if (ref.root.keyed && setsMarker(name)) {
+    // Adding a key to a set (or mapping it to `()`/`true`) is a per-key lock taken.
+    const valueArg = rest[keyIdx + 1] ? unwrap(rest[keyIdx + 1]) : undefined;
+    const unitOrTrue =
+      (valueArg?.kind === 'Tuple' && valueArg.elements.length === 0) ||
+      (valueArg?.kind === 'Lit' && valueArg.raw === 'true');
+    if (ref.root.isSet || (moduleStyle && /Set/.test(ref.root.name) && valueArg === undefined) || unitOrTrue)
+      write.mark = 'set';
+  }
+  out.push(write);
+  return v;
+}
+
+/** `Principal.compare`, `Nat.equal`, `Map.phash`, `thash`: a comparator/hash argument of a collection function. */
+function isComparator(e: A.Exp): boolean {
+  const p = dottedPath(e);
+  if (!p) return false;
+  const last = p[p.length - 1];
+  return (
+    /^(compare|equal|hash|[a-z]?hash|[a-z]*Hash|[a-z]*Compare|[a-z]*Equal|eq|cmp)$/.test(last) ||
+    /hash$/i.test(last)
+  );
+}
+
+/** `Timer.setTimer(d, callback)` / `Timer.recurringTimer(d, callback)`: the callback is a timer entry point. */
+function lowerTimer(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Scope): void {
+  const cb = e.args.length ? unwrap(e.args[e.args.length - 1]) : undefined;
+  for (const a of e.args.slice(0, -1)) lw.value(a, out, scope);
+  if (!cb || lw.quiet) return;
+  if (cb.kind === 'Func') {
+    const line = lw.ctx.file.lines.positionAt(cb.start).line + 1;
+    const name = `${lw.fnName}::timer@${line}`;
+    const inner = scope.child();
+    const lowerer = lw.forFunction(name);
+    lw.ctx.lowered.add(cb);
+    const body = lowerer.lowerFunction(cb, inner);
+    lw.ctx.timerEntries.push({
+      name,
+      kind: 'timer',
+      nameRange: lw.ctx.rangeOf(cb.funcKeyword, cb.funcKeyword + 4),
+      range: lw.ctx.range(cb),
+      params: [],
+      body,
+    });
+    return;
+  }
+  const r = resolveCallee(cb, scope);
+  if (r?.found?.kind === 'func') lw.ctx.timerTargets.set(r.found.name, r.found);
+}

@@ -1,0 +1,91 @@
+/**
+ * Calls of the file's own synchronous (or `await*`ed `async*`) functions: their state accesses happen in the
+ * calling message, so they are copied to the call site (`via` the helper), with keys mapped from the arguments.
+ */
+import type * as A from '../ast';
+import type { Node, ReadNode, WriteNode } from '../../../model/ir';
+import type { BodyLowerer } from './lower-body';
+import { simpleKey } from './lower-state';
+import { EMPTY } from './lower-val';
+import type { FuncRef, Scope } from './scope';
+import { boundNames, isNatType } from './syntax';
+
+/** A function's state accesses as seen from a call site (for calls of the actor's synchronous helpers). */
+interface HelperSummary {
+  params: string[];
+  accesses: (ReadNode | WriteNode)[];
+}
+
+const helperSummaries = new WeakMap<A.Func, HelperSummary>();
+/** Summaries being computed: breaks recursion (and bounds the nesting depth). */
+const summarizing = new Set<A.Func>();
+
+/** Emits, at the call `e`, the state reads and writes of the helper `fn`. */
+export function inlineHelper(lw: BodyLowerer, fn: FuncRef, e: A.CallExp, out: Node[], scope: Scope): void {
+  const summary = helperSummary(lw, fn);
+  if (!summary) return;
+  const via = fn.name;
+  for (const acc of summary.accesses) {
+    const pi = acc.key !== undefined ? summary.params.indexOf(acc.key) : -1;
+    const key = pi >= 0 ? simpleKey(lw, e.args[pi], scope) : undefined;
+    const range = lw.ctx.range(e);
+    if (acc.kind === 'read') {
+      out.push({
+        kind: 'read',
+        id: lw.ctx.id(),
+        state: acc.state,
+        range,
+        via,
+        ...(key !== undefined ? { key } : {}),
+      });
+    } else {
+      const w: WriteNode = { kind: 'write', state: acc.state, value: EMPTY, range, via };
+      if (key !== undefined) w.key = key;
+      if (acc.mark) w.mark = acc.mark;
+      out.push(w);
+    }
+  }
+}
+
+/** The helper's reads and writes, from a quiet lowering of its body (cached per function). */
+function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined {
+  const known = helperSummaries.get(fn.func);
+  if (known) return known;
+  if (summarizing.has(fn.func) || summarizing.size > 8) return undefined;
+  summarizing.add(fn.func);
+  try {
+    const scope = fn.scope.child();
+    const params: string[] = [];
+    for (const p of fn.func.params) {
+      for (const b of boundNames(p)) {
+        params.push(b.name);
+        scope.define(b.name, { kind: 'local', nat: isNatType(b.type) });
+      }
+    }
+    const nodes = lw.forFunction(fn.name, true).lowerFunction(fn.func, scope);
+    const summary = { params, accesses: stateAccesses(nodes) };
+    helperSummaries.set(fn.func, summary);
+    return summary;
+  } finally {
+    summarizing.delete(fn.func);
+  }
+}
+
+/** The reads and writes anywhere in a lowered body, in order. */
+function stateAccesses(nodes: Node[]): (ReadNode | WriteNode)[] {
+  const accesses: (ReadNode | WriteNode)[] = [];
+  const collect = (list: Node[]) => {
+    for (const n of list) {
+      if (n.kind === 'read' || n.kind === 'write') accesses.push(n);
+      else if (n.kind === 'branch') n.arms.forEach(collect);
+      else if (n.kind === 'loop' || n.kind === 'block') collect(n.body);
+      else if (n.kind === 'try') {
+        collect(n.body);
+        if (n.catchBody) collect(n.catchBody);
+        if (n.finallyBody) collect(n.finallyBody);
+      }
+    }
+  };
+  collect(nodes);
+  return accesses;
+}

@@ -1,0 +1,86 @@
+/**
+ * Where an expression points into the actor's state (or a local), and the IR reads of it. Shared by the
+ * lowering of expressions, assignments and calls, so that all of them name the same state locations and keys.
+ */
+import type * as A from '../ast';
+import type { Node, StatePath } from '../../../model/ir';
+import type { BodyLowerer } from './lower-body';
+import type { Scope } from './scope';
+import type { StateRoot } from './state';
+import { isNatType, unwrap } from './syntax';
+
+/** A state location: the declared state variable, and the path (at most one field deep) into it. */
+export interface StateRef {
+  root: StateRoot;
+  path: StatePath;
+}
+
+/** The state location an expression denotes: `x`, `o.f`, `o.f.g` (→ `o.f`), `a[i]` (→ `a`). */
+export function stateRef(e: A.Exp, scope: Scope): StateRef | undefined {
+  const u = unwrap(e);
+  if (u.kind === 'Var') {
+    const b = scope.lookup(u.name);
+    return b?.kind === 'state' ? { root: b.root, path: { root: u.name } } : undefined;
+  }
+  if (u.kind === 'Dot' || u.kind === 'Index') {
+    const base = stateRef(u.object, scope);
+    if (!base) return undefined;
+    if (u.kind === 'Dot' && base.path.field === undefined) {
+      return { root: base.root, path: { root: base.path.root, field: u.name.name } };
+    }
+    return base;
+  }
+  return undefined;
+}
+
+/** The local variable an assignment target ultimately changes (`x`, `x.f`, `x[i]`). */
+export function localBase(e: A.Exp, scope: Scope): string | undefined {
+  const u = unwrap(e);
+  if (u.kind === 'Var') {
+    const b = scope.lookup(u.name);
+    return b?.kind === 'local' ? (b.irName ?? u.name) : undefined;
+  }
+  if (u.kind === 'Dot' || u.kind === 'Index') return localBase(u.object, scope);
+  return undefined;
+}
+
+/** A map key that is a simple name (a parameter, a local, the caller), else undefined. */
+export function simpleKey(lw: BodyLowerer, e: A.Exp | undefined, scope: Scope): string | undefined {
+  if (!e) return undefined;
+  const u = unwrap(e);
+  if (u.kind === 'Var') {
+    const b = scope.lookup(u.name);
+    return b?.kind === 'local' || lw.callerNames.includes(u.name) ? u.name : undefined;
+  }
+  if (
+    u.kind === 'Dot' &&
+    u.name.name === 'caller' &&
+    u.object.kind === 'Var' &&
+    lw.callerRecords.includes(u.object.name)
+  ) {
+    return `${u.object.name}.caller`;
+  }
+  return undefined;
+}
+
+/** The expression is a `Nat` (annotated, or a `Nat` state variable or local): subtracting from it may trap. */
+export function isNatExp(e: A.Exp, scope: Scope): boolean {
+  const u = unwrap(e);
+  if (e.kind === 'Annot' && isNatType(e.type)) return true;
+  if (u.kind !== 'Var') return false;
+  const b = scope.lookup(u.name);
+  return (b?.kind === 'state' && b.root.nat) || (b?.kind === 'local' && b.nat);
+}
+
+/** Emits a read of a state location (of one key of it when known); returns the read's id. */
+export function readState(lw: BodyLowerer, ref: StateRef, n: A.NodeBase, out: Node[], key?: string): number {
+  const id = lw.ctx.id();
+  out.push({
+    kind: 'read',
+    id,
+    state: ref.path,
+    range: lw.ctx.range(n),
+    ...(key !== undefined ? { key } : {}),
+  });
+  return id;
+}

@@ -1,0 +1,31 @@
+/**
+ * Building `Val`s, what an IR value depends on (state reads, locals, awaits), for the body lowering modules.
+ * Kept apart so every lowering module builds them the same way (the key order shows in the JSON output).
+ */
+import type { Val } from '../../../model/ir';
+
+/** The value of an expression that depends on nothing: literals, `()`, unknown names. */
+export const EMPTY: Val = { reads: [], locals: [], awaits: [] };
+
+/** A value that depends on one state read. */
+export function fromRead(id: number): Val {
+  return { reads: [id], locals: [], awaits: [] };
+}
+
+/** A value that depends on one local. */
+export function fromLocal(name: string): Val {
+  return { reads: [], locals: [name], awaits: [] };
+}
+
+/** Everything the given values depend on, each dependency once, in first-seen order. */
+export function union(...vals: Val[]): Val {
+  const reads = new Set<number>();
+  const locals = new Set<string>();
+  const awaits = new Set<number>();
+  for (const v of vals) {
+    v.reads.forEach((r) => reads.add(r));
+    v.locals.forEach((l) => locals.add(l));
+    v.awaits.forEach((a) => awaits.add(a));
+  }
+  return { reads: [...reads], locals: [...locals], awaits: [...awaits] };
+}
