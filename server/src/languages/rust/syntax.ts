@@ -72,10 +72,16 @@ export function simpleKey(node: SyntaxNode | null | undefined): string | undefin
   return undefined;
 }
 
-/** Name of a method call `recv.name(…)`, with its receiver and arguments. */
-export function methodCall(
-  node: SyntaxNode,
-): { recv: SyntaxNode; name: string; args: SyntaxNode[]; nameNode: SyntaxNode } | undefined {
+/** A method call `recv.name(…)`: its receiver, name and arguments. */
+export interface MethodCall {
+  recv: SyntaxNode;
+  name: string;
+  args: SyntaxNode[];
+  nameNode: SyntaxNode;
+}
+
+/** The method call a `call_expression` is, if it is one. */
+export function methodCall(node: SyntaxNode): MethodCall | undefined {
   if (node.type !== 'call_expression') return undefined;
   const fn = field(node, 'function');
   const argsNode = field(node, 'arguments');

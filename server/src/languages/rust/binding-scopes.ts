@@ -1,0 +1,78 @@
+/**
+ * The scope table of one lowered function: which names are state handles, local futures or plain locals. Locals
+ * get IR names unique per binding (shadowing `let x` becomes `x#2`) so dataflow never confuses two bindings.
+ */
+import type { StatePath } from '../../model/ir';
+import type { Future } from './awaits';
+import type { SyntaxNode } from './syntax';
+
+/** A name bound to (a field of) a state root, such as `s` in `STATE.with(|s| …)` or `let s = X.borrow_mut()`. */
+export interface StateRef {
+  state: StatePath;
+  mutable: boolean;
+  /**
+   * The state root as written where a `with*` closure bound this handle (`FEE` in `FEE.with_borrow_mut(|c| …)`):
+   * accesses through it are reported from there, at the target the reader sees.
+   */
+  anchor?: SyntaxNode;
+}
+
+export interface Scope {
+  handles: Map<string, StateRef>;
+  futures: Map<string, Future>;
+  /** Source name → IR name. */
+  locals: Map<string, string>;
+}
+
+export interface Binding {
+  handle?: StateRef;
+  future?: Future;
+  local: boolean;
+  irName: string;
+}
+
+export class Scopes {
+  private readonly stack: Scope[] = [];
+  private readonly bindingCount = new Map<string, number>();
+
+  push(): void {
+    this.stack.push({ handles: new Map(), futures: new Map(), locals: new Map() });
+  }
+
+  top(): Scope {
+    return this.stack[this.stack.length - 1];
+  }
+
+  /** Runs `f` in a fresh innermost scope. */
+  within<T>(f: () => T): T {
+    this.push();
+    try {
+      return f();
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  /** What `name` is bound to, innermost scope first; an unbound name is neither local nor a handle. */
+  lookup(name: string): Binding {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const s = this.stack[i];
+      if (s.handles.has(name)) return { handle: s.handles.get(name), local: false, irName: name };
+      const irName = s.locals.get(name) ?? name;
+      if (s.futures.has(name)) return { future: s.futures.get(name), local: true, irName };
+      if (s.locals.has(name)) return { local: true, irName };
+    }
+    return { local: false, irName: name };
+  }
+
+  /** Binds a local in the innermost scope; returns its IR name. */
+  bindLocal(name: string): string {
+    const n = (this.bindingCount.get(name) ?? 0) + 1;
+    this.bindingCount.set(name, n);
+    const irName = n === 1 ? name : `${name}#${n}`;
+    this.top().handles.delete(name);
+    this.top().futures.delete(name);
+    this.top().locals.set(name, irName);
+    return irName;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `.await` and async blocks. An await is classified by the future it waits for (a commit point when that
+ * future reaches an inter-canister call), annotated for the editor, and followed by what a workspace callee
+ * does after its own commit point; an async block is a future whose classification is that of its awaits.
+ */
+import type { AwaitNode, Node } from '../../model/ir';
+import { classifyAwait, handlingOf, type Future } from './awaits';
+import type { Ex, LowerContext } from './lower-context';
+import { allKids, namedKids, type SyntaxNode } from './syntax';
+import { empty, union } from './val';
+
+export function lowerAsyncBlock(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
+  const block = namedKids(node).find((k) => k.type === 'block');
+  if (!block) return { val: empty() };
+  const nodes: Node[] = [];
+  cx.closureDepth++;
+  const ex = cx.block(block, nodes);
+  cx.closureDepth--;
+  const commits = awaitsIn(nodes);
+  out.push(...nodes);
+  const committing = commits.find((a) => a.commit === 'commit');
+  const maybe = commits.find((a) => a.commit === 'maybe');
+  const line = cx.range(node).start.line + 1;
+  const future: Future = committing
+    ? {
+        kind: 'block',
+        commit: 'commit',
+        reason: `\`.await\` on an async block (line ${line}) that awaits an inter-canister call: a commit point`,
+        call: committing.call,
+        api: cx.apiOfAwait.get(committing.id),
+      }
+    : maybe
+      ? {
+          kind: 'block',
+          commit: 'maybe',
+          reason: `\`.await\` on an async block (line ${line}) that awaits a future that may make an inter-canister call`,
+        }
+      : {
+          kind: 'block',
+          commit: 'none',
+          reason: `\`.await\` on an async block (line ${line}) that makes no inter-canister call: it runs to completion within this message`,
+        };
+  return { val: cx.valOf(ex, block, out), future };
+}
+
+/** The awaits of a body, arms and loop bodies included, in order. */
+function awaitsIn(nodes: Node[]): AwaitNode[] {
+  const found: AwaitNode[] = [];
+  const collect = (ns: Node[]): void =>
+    ns.forEach((n) => {
+      if (n.kind === 'await') found.push(n);
+      if (n.kind === 'branch') n.arms.forEach(collect);
+      if (n.kind === 'loop' || n.kind === 'block') collect(n.body);
+    });
+  collect(nodes);
+  return found;
+}
+
+export function lowerAwait(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
+  const inner = namedKids(node)[0];
+  const token = allKids(node).find((k) => k.type === 'await') ?? node;
+  if (!inner) return { val: empty() };
+  const ex = cx.expr(inner, out);
+  const args = cx.valOf(ex, inner, out);
+  const { commit, reason, call, api } = classifyAwait(ex.future, inner, cx.env.summaries);
+  const id = cx.id();
+  if (commit === 'commit' && call && api) {
+    cx.facts.call ??= { api, wait: call.wait };
+    cx.apiOfAwait.set(id, api);
+  }
+  const range = cx.range(token);
+  out.push({
+    kind: 'await',
+    id,
+    range,
+    keyword: '.await',
+    commit,
+    reason,
+    exprRange: cx.range(inner),
+    ...(call ? { call } : {}),
+    handling: handlingOf(node),
+    args,
+  });
+  const afterVal = ex.future?.kind === 'local' ? ex.future.after?.(out) : undefined;
+  if (!cx.env.summaryMode && cx.annotate) {
+    cx.out.awaits.push({ range, keyword: '.await', commit, reason, functionName: cx.name });
+  }
+  return { val: union({ reads: [], locals: [], awaits: [id] }, afterVal ?? empty()) };
+}

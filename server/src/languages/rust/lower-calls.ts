@@ -1,0 +1,101 @@
+/**
+ * Call expressions and method calls: inter-canister call APIs (their futures are awaited later), workspace
+ * functions, `mutate_state`-style closure parameters, the special calls (`caller`, `trap`, timers, `spawn`),
+ * methods on state handles and on call futures, and `unwrap`/`expect` on results.
+ */
+import type { Node } from '../../model/ir';
+import { resolveCallApi, specialCall } from './call-apis';
+import { detach, inlineClosure } from './lower-closures';
+import type { Ex, LowerContext } from './lower-context';
+import { lowerStateMethod } from './lower-state';
+import { callWorkspaceFn } from './lower-workspace-call';
+import { resolveWorkspaceFn } from './resolve-fn';
+import { isStdMethod } from './state-methods';
+import {
+  callArgs,
+  field,
+  methodCall,
+  pathText,
+  stripWrappers,
+  type MethodCall,
+  type SyntaxNode,
+} from './syntax';
+import { empty, union } from './val';
+
+export function lowerCall(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
+  const method = methodCall(node);
+  if (method) return lowerMethodCall(cx, node, method, out);
+  const fnNode = field(node, 'function');
+  const args = callArgs(node);
+  if (!fnNode) return { val: empty() };
+  if (!['identifier', 'scoped_identifier', 'generic_function'].includes(fnNode.type)) {
+    const callee = cx.value(fnNode, out);
+    return { val: union(callee, ...args.map((a) => cx.value(a, out))) };
+  }
+  const written = pathText(fnNode);
+  // A closure parameter applied to a state handle: this function is a `mutate_state`-style helper.
+  const paramIndex = cx.fn && !written.includes('::') ? cx.fn.params.indexOf(written) : -1;
+  if (paramIndex >= 0 && !cx.scopes.lookup(written).handle) {
+    const exs = args.map((a) => cx.expr(a, out));
+    const handle = exs.find((e) => e.ref)?.ref;
+    if (handle) cx.facts.closureHelper ??= { paramIndex, state: handle.state, mutable: handle.mutable };
+    return { val: union(empty(), ...exs.map((e) => e.val)) };
+  }
+  const workspaceFn = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, written);
+  const api = resolveCallApi(written, cx.file.uses, cx.env.extraCallFunctions);
+  if (api) {
+    const val = union(empty(), ...args.map((a) => cx.value(a, out)));
+    return { val, future: { kind: 'api', api, callee: written } };
+  }
+  if (workspaceFn) return callWorkspaceFn(cx, node, workspaceFn, args, out, written, false);
+  const special = specialCall(written, cx.file.uses);
+  if (special === 'caller') {
+    out.push({ kind: 'caller', range: cx.range(node) });
+    return { val: empty(), caller: true };
+  }
+  const val = union(
+    empty(),
+    ...(special === 'timer' || special === 'spawn' ? [] : args.map((a) => cx.value(a, out))),
+  );
+  if (special === 'trap') cx.trap(node, out, 'trap', { always: true, value: val });
+  if (special === 'timer' || special === 'spawn') {
+    const body = args[args.length - 1];
+    args.slice(0, -1).forEach((a) => cx.value(a, out));
+    if (body) detach(cx, node, fnNode, body, special);
+    return { val: empty() };
+  }
+  return { val, future: { kind: 'unknown', name: written } };
+}
+
+function lowerMethodCall(cx: LowerContext, node: SyntaxNode, m: MethodCall, out: Node[]): Ex {
+  const recv = cx.expr(m.recv, out);
+  if (recv.ref) return lowerStateMethod(cx, node, recv, m, out);
+  if (recv.future?.kind === 'api') {
+    const val = union(recv.val, ...m.args.map((a) => cx.value(a, out)));
+    // `oneway()` sends without awaiting a response: not a future.
+    if (m.name === 'oneway' || m.name.startsWith('notify')) return { val };
+    return { val, future: recv.future };
+  }
+  if (m.name === 'unwrap' || m.name === 'expect') {
+    const argVals = m.args.map((a) => cx.value(a, out));
+    cx.trap(node, out, m.name, { value: recv.val }, m.nameNode);
+    return { val: union(recv.val, ...argVals) };
+  }
+  const isSelf = stripWrappers(m.recv).type === 'self';
+  const owner =
+    isSelf && cx.fn?.typeName ? cx.env.index.methods.get(`${cx.fn.typeName}::${m.name}`) : undefined;
+  // Otherwise a method name defined once in the workspace, unless std types have it too (`insert`, `push`…).
+  const candidates = cx.env.index.methodsByName.get(m.name) ?? [];
+  const unique = candidates.length === 1 && !candidates[0].traitName && !isStdMethod(m.name);
+  const target = owner ?? (unique ? candidates[0] : undefined);
+  if (target) {
+    const ex = callWorkspaceFn(cx, node, target, m.args, out, `${m.recv.text}.${m.name}`, true);
+    return { ...ex, val: union(ex.val, recv.val) };
+  }
+  const argVals = m.args.map((a) =>
+    a.type === 'closure_expression' ? inlineClosure(cx, a, out, undefined, recv.val).val : cx.value(a, out),
+  );
+  const val = union(recv.val, ...argVals);
+  if (recv.future && /^(boxed|into_future|fuse)$/.test(m.name)) return { val, future: recv.future };
+  return { val, future: { kind: 'unknown', name: `${m.recv.text.replace(/\s+/g, '')}.${m.name}` } };
+}

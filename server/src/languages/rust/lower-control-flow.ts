@@ -1,0 +1,165 @@
+/**
+ * Control flow: `if` (with `let` conditions and chains), `match`, loops, `?` and `return`. Arms become branch
+ * nodes whose arms are lowered in their own scopes; which arms handle a failed call (`Err`, `is_err()`) and
+ * whether the code checks for an unknown call outcome are recorded for the rules about failed calls.
+ */
+import type { Node, Val } from '../../model/ir';
+import type { Ex, LowerContext } from './lower-context';
+import { UNKNOWN_OUTCOME } from './state-methods';
+import { field, namedKids, patternNames, type SyntaxNode } from './syntax';
+import { empty, union } from './val';
+
+interface Condition {
+  val: Val;
+  /** Names bound by `let` patterns of the condition, in scope in the consequence. */
+  names: string[];
+  patterns: string[];
+}
+
+/** Nodes of an arm, lowered in their own scope, with `names` bound to `val` first. */
+function lowerArm(
+  cx: LowerContext,
+  node: SyntaxNode | null,
+  names: string[],
+  val: Val,
+  at: SyntaxNode,
+): Node[] {
+  const nodes: Node[] = [];
+  cx.scopes.within(() => {
+    for (const n of names) {
+      nodes.push({ kind: 'local', range: cx.range(at), name: cx.scopes.bindLocal(n), value: val });
+    }
+    if (node) cx.expr(node, nodes);
+  });
+  return nodes;
+}
+
+/** The condition of `if`/`while`: plain, `let P = e`, or a `&&` chain of them. */
+function lowerCondition(cx: LowerContext, cond: SyntaxNode, out: Node[]): Condition {
+  if (cond.type === 'let_condition') {
+    const valueNode = field(cond, 'value');
+    const val = valueNode ? cx.value(valueNode, out) : empty();
+    const pattern = field(cond, 'pattern');
+    return { val, names: patternNames(pattern), patterns: [pattern?.text ?? ''] };
+  }
+  if (cond.type === 'let_chain') {
+    const parts = namedKids(cond).map((k) => lowerCondition(cx, k, out));
+    return {
+      val: union(empty(), ...parts.map((p) => p.val)),
+      names: parts.flatMap((p) => p.names),
+      patterns: parts.flatMap((p) => p.patterns),
+    };
+  }
+  return { val: cx.value(cond, out), names: [], patterns: [] };
+}
+
+export function lowerIf(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
+  const condNode = field(node, 'condition');
+  if (!condNode) return { val: empty() };
+  const cond = lowerCondition(cx, condNode, out);
+  const consequence = lowerArm(cx, field(node, 'consequence'), cond.names, cond.val, condNode);
+  const elseClause = field(node, 'alternative');
+  const elseBody = elseClause ? (namedKids(elseClause).find((k) => !k.isExtra) ?? null) : null;
+  const alternative = elseClause ? lowerArm(cx, elseBody, [], empty(), elseClause) : [];
+  const pat = cond.patterns.join(' ');
+  const condText = cond.patterns.length ? pat : condNode.text;
+  let failureArms: boolean[] | undefined;
+  if (/^\s*(\w+::)*Err\b/.test(pat) || (!cond.patterns.length && /\.is_err\(\)/.test(condText)))
+    failureArms = [true, false];
+  else if (/^\s*(\w+::)*Ok\b/.test(pat) || (!cond.patterns.length && /\.is_ok\(\)/.test(condText)))
+    failureArms = [false, true];
+  out.push({
+    kind: 'branch',
+    range: cx.range(node),
+    cond: cond.val,
+    arms: elseClause ? [consequence, alternative] : [consequence],
+    exhaustive: !!elseClause,
+    ...(failureArms ? { failureArms: elseClause ? failureArms : failureArms.slice(0, 1) } : {}),
+    ...(UNKNOWN_OUTCOME.test(condNode.text) ? { unknownOutcomeCheck: true } : {}),
+  });
+  return { val: cond.val };
+}
+
+export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
+  const scrutinee = field(node, 'value');
+  const val = scrutinee ? cx.value(scrutinee, out) : empty();
+  const body = field(node, 'body');
+  const armsSyntax = body ? namedKids(body).filter((k) => k.type === 'match_arm') : [];
+  const arms: Node[][] = [];
+  const failureArms: boolean[] = [];
+  let unknown = UNKNOWN_OUTCOME.test(scrutinee?.text ?? '');
+  for (const a of armsSyntax) {
+    const pattern = field(a, 'pattern');
+    const guardCond = pattern ? field(pattern, 'condition') : null;
+    // A `match_pattern` holds the pattern and, as field `condition`, the arm's `if` guard.
+    const names = pattern
+      ? pattern.children.flatMap((k, i) =>
+          k && k.isNamed && pattern.fieldNameForChild(i) !== 'condition' ? patternNames(k) : [],
+        )
+      : [];
+    const nodes = cx.scopes.within(() => {
+      const ns: Node[] = [];
+      for (const n of names) {
+        ns.push({ kind: 'local', range: cx.range(a), name: cx.scopes.bindLocal(n), value: val });
+      }
+      if (guardCond) cx.value(guardCond, ns);
+      const v = field(a, 'value');
+      if (v) cx.expr(v, ns);
+      return ns;
+    });
+    arms.push(nodes);
+    failureArms.push(/^\s*(\w+::)*Err\b/.test(pattern?.text ?? ''));
+    if (UNKNOWN_OUTCOME.test(pattern?.text ?? '')) unknown = true;
+  }
+  out.push({
+    kind: 'branch',
+    range: cx.range(node),
+    cond: val,
+    arms,
+    exhaustive: true,
+    ...(failureArms.some((f) => f) ? { failureArms } : {}),
+    ...(unknown ? { unknownOutcomeCheck: true } : {}),
+  });
+  return { val };
+}
+
+/** `while` (with its condition's bindings in the body), `for` (its pattern bound to the iterator) and `loop`. */
+export function lowerLoop(cx: LowerContext, node: SyntaxNode, out: Node[]): void {
+  const bodyNode = field(node, 'body');
+  if (node.type === 'while_expression') {
+    const condNode = field(node, 'condition');
+    const cond = condNode ? lowerCondition(cx, condNode, out) : { val: empty(), names: [], patterns: [] };
+    out.push({
+      kind: 'loop',
+      range: cx.range(node),
+      cond: cond.val,
+      body: lowerArm(cx, bodyNode, cond.names, cond.val, node),
+    });
+  } else if (node.type === 'for_expression') {
+    const iter = field(node, 'value');
+    const val = iter ? cx.value(iter, out) : empty();
+    out.push({
+      kind: 'loop',
+      range: cx.range(node),
+      body: lowerArm(cx, bodyNode, patternNames(field(node, 'pattern')), val, node),
+    });
+  } else {
+    out.push({ kind: 'loop', range: cx.range(node), body: lowerArm(cx, bodyNode, [], empty(), node) });
+  }
+}
+
+/** `e?` leaves the function when `e` fails; inside a closure or async block, only that closure. */
+export function lowerTry(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
+  const inner = namedKids(node)[0];
+  if (!inner) return { val: empty() };
+  const val = cx.value(inner, out);
+  if (cx.closureDepth === 0) out.push({ kind: 'exit', range: cx.range(node), how: 'propagate', cond: val });
+  return { val };
+}
+
+/** Inside a closure or async block, `return` only leaves that closure. */
+export function lowerReturn(cx: LowerContext, node: SyntaxNode, out: Node[]): void {
+  const inner = namedKids(node)[0];
+  const value = inner ? cx.value(inner, out) : empty();
+  if (cx.closureDepth === 0) out.push({ kind: 'exit', range: cx.range(node), how: 'return', value });
+}

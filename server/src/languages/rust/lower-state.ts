@@ -1,0 +1,147 @@
+/**
+ * Accesses to canister state: names and paths of state roots, fields and indexing through a handle, assignments,
+ * and methods on a handle (`with*` closures, `borrow`/`borrow_mut`/`get_mut`, `Cell::set`, map and vector
+ * methods). Each becomes a read or a write of the root, with the field and key when they are known.
+ */
+import type { Node } from '../../model/ir';
+import { inlineClosure } from './lower-closures';
+import type { Ex, LowerContext } from './lower-context';
+import { callWorkspaceFn } from './lower-workspace-call';
+import { BORROW_METHODS, KEYED_METHODS, PURE_METHODS } from './state-methods';
+import { field, namedKids, simpleKey, stripWrappers, type MethodCall, type SyntaxNode } from './syntax';
+import { empty, union } from './val';
+
+/** A local, a state handle, or a state root named directly (`STATE`, `self`). */
+export function lowerIdentifier(cx: LowerContext, node: SyntaxNode): Ex {
+  const found = cx.scopes.lookup(node.text);
+  if (found.handle) return { val: empty(), ref: found.handle };
+  if (found.local) return { val: { reads: [], locals: [found.irName], awaits: [] }, future: found.future };
+  if (cx.env.index.roots.has(node.text))
+    return { val: empty(), ref: { state: { root: node.text }, mutable: true } };
+  return { val: empty() };
+}
+
+/** `crate::state::STATE`: roots are crate-wide and named by their last segment. */
+export function lowerScopedRoot(cx: LowerContext, node: SyntaxNode): Ex {
+  const last = field(node, 'name')?.text ?? '';
+  return cx.env.index.roots.has(last)
+    ? { val: empty(), ref: { state: { root: last }, mutable: true } }
+    : { val: empty() };
+}
+
+/** `s.balances`: a handle on the root narrows to its (first-level) field. */
+export function lowerField(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
+  const base = field(node, 'value');
+  const name = field(node, 'field')?.text;
+  if (!base) return { val: empty() };
+  const ex = cx.expr(base, out);
+  if (ex.ref) {
+    const state = ex.ref.state.field || !name ? ex.ref.state : { root: ex.ref.state.root, field: name };
+    return { val: ex.val, ref: { ...ex.ref, state } };
+  }
+  return { val: ex.val };
+}
+
+/** `v[i]` reads the state it indexes, and traps when out of bounds. */
+export function lowerIndex(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
+  const [base, idx] = namedKids(node);
+  if (!base) return { val: empty() };
+  const ex = cx.expr(base, out);
+  const idxVal = idx ? cx.value(idx, out) : empty();
+  const value = ex.ref
+    ? union(ex.val, idxVal, cx.read(ex.ref.state, node, out, simpleKey(idx), ex.ref.anchor))
+    : union(ex.val, idxVal);
+  cx.trap(node, out, 'index', { value });
+  return { val: value };
+}
+
+/** `x = v` / `x += v` on a local, on state through a handle, or on a field of a local struct. */
+export function lowerAssignment(cx: LowerContext, node: SyntaxNode, out: Node[]): void {
+  const left = field(node, 'left');
+  const right = field(node, 'right');
+  if (!left || !right) return;
+  const rhs = cx.expr(right, out);
+  const rhsVal = cx.valOf(rhs, right, out);
+  const compound = node.type === 'compound_assignment_expr';
+  const target = stripWrappers(left);
+  const targetLocal = target.type === 'identifier' ? cx.scopes.lookup(target.text) : undefined;
+  if (targetLocal?.local) {
+    const name = targetLocal.irName;
+    const value = compound ? union(rhsVal, { reads: [], locals: [name], awaits: [] }) : rhsVal;
+    out.push({ kind: 'local', range: cx.range(node), name, value });
+    return;
+  }
+  const place = cx.expr(left, out);
+  if (place.ref) {
+    const before = compound ? cx.read(place.ref.state, left, out, undefined, place.ref.anchor) : empty();
+    const mark = !compound && rhs.bool !== undefined ? (rhs.bool ? 'set' : 'clear') : undefined;
+    cx.write(place.ref.state, node, out, union(rhsVal, before), undefined, mark, place.ref.anchor);
+    return;
+  }
+  // `x.field = v` on a local struct updates the local.
+  const base = left.text.split(/[.[]/)[0].replace(/^\*/, '');
+  const baseLocal = cx.scopes.lookup(base);
+  if (baseLocal.local) {
+    out.push({
+      kind: 'local',
+      range: cx.range(node),
+      name: baseLocal.irName,
+      value: union(rhsVal, place.val),
+    });
+  }
+}
+
+/** A method on a state handle: borrow forms, `with*` closures, and reads/writes of the state. */
+export function lowerStateMethod(
+  cx: LowerContext,
+  node: SyntaxNode,
+  recv: Ex,
+  m: MethodCall,
+  out: Node[],
+): Ex {
+  const ref = recv.ref!;
+  const name = m.name;
+  if ((name === 'with' || name === 'with_borrow' || name === 'with_borrow_mut') && m.args[0]) {
+    const mutable = name === 'with_borrow_mut' || (name === 'with' && ref.mutable);
+    const arg = m.args[0];
+    if (arg.type === 'closure_expression') {
+      const ex = inlineClosure(cx, arg, out, {
+        ref: { state: ref.state, mutable, anchor: ref.anchor ?? m.recv },
+      });
+      return { val: ex.val };
+    }
+    const paramIndex = cx.fn ? cx.fn.params.indexOf(arg.text) : -1;
+    if (paramIndex >= 0) cx.facts.closureHelper ??= { paramIndex, state: ref.state, mutable };
+    return { val: cx.value(arg, out) };
+  }
+  if (name in BORROW_METHODS && m.args.length === 0) {
+    return { val: recv.val, ref: { ...ref, mutable: BORROW_METHODS[name] } };
+  }
+  if (name === 'get_mut' && m.args.length === 0) return { val: recv.val, ref: { ...ref, mutable: true } };
+  if (name === 'unwrap' || name === 'expect') {
+    cx.trap(node, out, name, { value: recv.val }, m.nameNode);
+    return { val: recv.val, ref };
+  }
+  // A method of the root's own type (`s.borrow_mut().credit(p, 5)` with `impl State { fn credit(&mut self, …) }`).
+  const ownType = ref.state.field ? undefined : cx.env.index.roots.get(ref.state.root)?.innerType;
+  const own = ownType ? cx.env.index.methods.get(`${ownType}::${name}`) : undefined;
+  if (own) return callWorkspaceFn(cx, node, own, m.args, out, `${m.recv.text}.${name}`, true);
+  const argExs = m.args.map((a) => cx.expr(a, out));
+  const argVal = union(empty(), ...argExs.map((e, i) => cx.valOf(e, m.args[i], out)));
+  const key = KEYED_METHODS.has(name) ? simpleKey(m.args[0]) : undefined;
+  if (name === 'replace' || name === 'take') {
+    const before = cx.read(ref.state, node, out, key, ref.anchor);
+    cx.write(ref.state, node, out, argVal, key, undefined, ref.anchor);
+    return { val: union(recv.val, before) };
+  }
+  if (PURE_METHODS.has(name) || (!ref.mutable && name !== 'set')) {
+    return { val: union(recv.val, argVal, cx.read(ref.state, node, out, key, ref.anchor)) };
+  }
+  let mark: 'set' | 'clear' | undefined;
+  if (name === 'set' && argExs[0]?.bool !== undefined) mark = argExs[0].bool ? 'set' : 'clear';
+  if (name === 'insert' && (m.args.length === 1 || m.args[1]?.text.replace(/\s+/g, '') === '()'))
+    mark = 'set';
+  if (name === 'remove') mark = 'clear';
+  cx.write(ref.state, node, out, argVal, key, mark, ref.anchor);
+  return { val: recv.val };
+}

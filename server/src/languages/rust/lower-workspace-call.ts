@@ -1,0 +1,115 @@
+/**
+ * A call to a function of the workspace, replayed from its summary: the callee's state accesses (keyed by the
+ * caller's arguments), its traps, and whether it reads the caller, so rules see them at the call site. What an
+ * `async` callee does after its own commit point is deferred to the `.await` on its future.
+ */
+import type { Node, Val } from '../../model/ir';
+import { displayName, type FnInfo } from './crate-index';
+import type { GuardInfo } from './guards';
+import { inlineClosure } from './lower-closures';
+import type { Ex, LowerContext } from './lower-context';
+import { field, patternNames, simpleKey, type SyntaxNode } from './syntax';
+import { empty, union } from './val';
+
+/** `receiverIsSelf`: a method call, whose receiver is the callee's parameter 0 and not among `args`. */
+export function callWorkspaceFn(
+  cx: LowerContext,
+  node: SyntaxNode,
+  fn: FnInfo,
+  args: SyntaxNode[],
+  out: Node[],
+  written: string,
+  receiverIsSelf: boolean,
+): Ex {
+  const summary = cx.env.summaries.get(fn);
+  (cx.facts.callees ??= []).push(fn);
+  const offset = receiverIsSelf ? 1 : 0;
+  const helper = summary?.closureHelper;
+  const vals: Val[] = [];
+  args.forEach((a, i) => {
+    if (helper && helper.paramIndex === i + offset && a.type === 'closure_expression') {
+      vals.push(
+        inlineClosure(cx, a, out, {
+          ref: { state: helper.state, mutable: helper.mutable },
+          via: displayName(fn),
+        }).val,
+      );
+    } else vals.push(cx.value(a, out));
+  });
+  const keyOf = (param: number | undefined): string | undefined =>
+    param === undefined ? undefined : simpleKey(args[param - offset]);
+  const argsVal = union(empty(), ...vals);
+  // The callee's accesses (and trap) before or after its own first commit point.
+  const apply = (after: boolean, into: Node[]): Val[] => {
+    const reads: Val[] = [];
+    const saved = cx.via;
+    cx.via = saved ?? displayName(fn);
+    for (const access of summary?.accesses ?? []) {
+      if (!!access.afterCommit !== after) continue;
+      const key = keyOf(access.keyParam);
+      if (access.write) cx.write(access.state, node, into, argsVal, key, access.mark);
+      else reads.push(cx.read(access.state, node, into, key));
+    }
+    cx.via = saved;
+    const trap = after ? summary?.trapAfterCommit : summary?.trap;
+    if (trap) cx.trap(node, into, trap.cause, {});
+    return reads;
+  };
+  vals.push(...apply(false, out));
+  // A helper that reads the caller reads it here, in this message.
+  if (summary?.readsCaller) out.push({ kind: 'caller', range: cx.range(node) });
+  const guard = cx.env.guards.get(fn);
+  if (guard) lowerGuard(cx, node, guard, keyOf(guard.keyParam), out);
+  const val = union(empty(), ...vals);
+  const returnsFuture = fn.isAsync || /\bFuture\b/.test(fn.returnType);
+  // What the callee does after its own commit point happens after the `.await` on it, in the caller.
+  if (returnsFuture) {
+    return {
+      val,
+      future: { kind: 'local', fn, callee: written, after: (into) => union(empty(), ...apply(true, into)) },
+    };
+  }
+  vals.push(...apply(true, out));
+  return { val: union(empty(), ...vals), ...(summary?.returnsCaller ? { caller: true } : {}) };
+}
+
+/** A guard constructor call: where the guard lands (a named binding, `_`, a bare statement) decides its life. */
+function lowerGuard(
+  cx: LowerContext,
+  node: SyntaxNode,
+  guard: GuardInfo,
+  key: string | undefined,
+  out: Node[],
+): void {
+  // Walk up through `?`, `.unwrap()`, `.expect()` and parentheses to where the value lands.
+  let n: SyntaxNode = node;
+  for (let p = n.parent; p; p = n.parent) {
+    if (p.type === 'try_expression' || p.type === 'parenthesized_expression') n = p;
+    else if (
+      p.type === 'field_expression' &&
+      /^(unwrap|expect)$/.test(field(p, 'field')?.text ?? '') &&
+      p.parent
+    ) {
+      n = p.parent;
+    } else break;
+  }
+  const holder = n.parent;
+  let binding: string | undefined;
+  let dropped = false;
+  if (holder?.type === 'let_declaration') {
+    const pattern = field(holder, 'pattern');
+    if (!pattern || pattern.text === '_') dropped = true;
+    else binding = patternNames(pattern)[0];
+  } else if (holder?.type === 'expression_statement') dropped = true;
+  // Reported from the `let` of `let _guard = …` / `let _ = …`, else from the constructor call.
+  out.push({
+    kind: 'guard',
+    range: cx.range(holder?.type === 'let_declaration' ? holder : node),
+    typeName: guard.typeName,
+    ...(binding ? { binding } : {}),
+    droppedImmediately: dropped,
+    lock: guard.lock,
+    ...(key ? { key } : {}),
+    ...(guard.dropMayTrap ? { dropMayTrap: guard.dropMayTrap } : {}),
+  });
+}
