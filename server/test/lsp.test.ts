@@ -1,19 +1,9 @@
-/** The bundled language server over real LSP stdio: diagnostics with related locations, hovers, inlay hints. */
+/** The bundled language server over real LSP stdio: diagnostics with related locations, hovers, inlay hints,
+ * code lenses, quick fixes and the simulate request. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type PublishDiagnosticsParams,
-} from 'vscode-languageserver-protocol/node';
-import { repoRoot } from './helpers/paths';
 import type { SimulateResult } from '../src/protocol';
+import { openInServer } from './helpers/lsp-session';
 
 const source = `use std::cell::RefCell;
 use ic_cdk::call::Call;
@@ -32,35 +22,14 @@ async fn withdraw(amount: u64) {
 `;
 
 test('diagnostics, hover and inlay hints over stdio', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-'));
-  mkdirSync(join(dir, 'src'));
-  writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "w"\n');
-  const file = join(dir, 'src', 'lib.rs');
-  writeFileSync(file, source);
-  const uri = pathToFileURL(file).href;
-
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
-  const conn = createProtocolConnection(
-    new StreamMessageReader(child.stdout),
-    new StreamMessageWriter(child.stdin),
+  const session = await openInServer(
+    { 'Cargo.toml': '[package]\nname = "w"\n', 'src/lib.rs': source },
+    'src/lib.rs',
+    'rust',
   );
-  const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
-    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      if (p.uri === uri) resolve(p);
-    });
-  });
-  conn.listen();
+  const { conn, uri } = session;
   try {
-    await conn.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(dir).href,
-      capabilities: {},
-    });
-    await conn.sendNotification('initialized', {});
-    await conn.sendNotification('textDocument/didOpen', {
-      textDocument: { uri, languageId: 'rust', version: 1, text: source },
-    });
-    const published = await diagnostics;
+    const published = await session.diagnostics;
     const cta = published.diagnostics.find((d) => d.code === 'check-then-act');
     assert.ok(cta, JSON.stringify(published.diagnostics));
     assert.equal(cta.range.start.line, 10);
@@ -89,21 +58,14 @@ test('diagnostics, hover and inlay hints over stdio', async () => {
       },
     );
     assert.ok(hints.some((h) => h.position.line === 10 && /commit point · 1 interleaver/.test(h.label)));
-    await conn.sendRequest('shutdown');
-    await conn.sendNotification('exit');
   } finally {
-    conn.dispose();
-    child.kill();
+    await session.close();
   }
 });
 
-test('a Motoko file gets diagnostics and hovers over stdio, with its relative import resolved from disk', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-mo-'));
-  writeFileSync(
-    join(dir, 'lib.mo'),
-    'module {\n  public func audit() : async* () { };\n  public func pay(n : Nat) : async* () { await (with timeout = 5) ledger.pay(n) };\n};\n',
-  );
-  const text = `import Lib "lib";
+const motokoLib =
+  'module {\n  public func audit() : async* () { };\n  public func pay(n : Nat) : async* () { await (with timeout = 5) ledger.pay(n) };\n};\n';
+const motokoMain = `import Lib "lib";
 persistent actor {
   var balance : Nat = 0;
   public func withdraw(amount : Nat) : async () {
@@ -115,31 +77,12 @@ persistent actor {
   };
 };
 `;
-  const file = join(dir, 'main.mo');
-  writeFileSync(file, text);
-  const uri = pathToFileURL(file).href;
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
-  const conn = createProtocolConnection(
-    new StreamMessageReader(child.stdout),
-    new StreamMessageWriter(child.stdin),
-  );
-  const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
-    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      if (p.uri === uri) resolve(p);
-    });
-  });
-  conn.listen();
+
+test('a Motoko file gets diagnostics and hovers over stdio, with its relative import resolved from disk', async () => {
+  const session = await openInServer({ 'lib.mo': motokoLib, 'main.mo': motokoMain }, 'main.mo', 'motoko');
+  const { conn, uri } = session;
   try {
-    await conn.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(dir).href,
-      capabilities: {},
-    });
-    await conn.sendNotification('initialized', {});
-    await conn.sendNotification('textDocument/didOpen', {
-      textDocument: { uri, languageId: 'motoko', version: 1, text },
-    });
-    const published = await diagnostics;
+    const published = await session.diagnostics;
     const cta = published.diagnostics.filter((d) => d.code === 'check-then-act');
     assert.deepEqual(
       cta.map((d) => d.range.start.line),
@@ -164,11 +107,8 @@ persistent actor {
       sim.simulation.messages.map((m) => m.id),
       ['withdraw#1', 'withdraw#2'],
     );
-    await conn.sendRequest('shutdown');
-    await conn.sendNotification('exit');
   } finally {
-    conn.dispose();
-    child.kill();
+    await session.close();
   }
 });
 
@@ -214,34 +154,14 @@ async fn withdraw(amount: u64) -> Result<(), String> {
 `;
 
 test('code lenses above entry points and quick fixes for mechanical findings', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-fix-'));
-  mkdirSync(join(dir, 'src'));
-  writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "g"\n');
-  const file = join(dir, 'src', 'lib.rs');
-  writeFileSync(file, guarded);
-  const uri = pathToFileURL(file).href;
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
-  const conn = createProtocolConnection(
-    new StreamMessageReader(child.stdout),
-    new StreamMessageWriter(child.stdin),
+  const session = await openInServer(
+    { 'Cargo.toml': '[package]\nname = "g"\n', 'src/lib.rs': guarded },
+    'src/lib.rs',
+    'rust',
   );
-  const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
-    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      if (p.uri === uri) resolve(p);
-    });
-  });
-  conn.listen();
+  const { conn, uri } = session;
   try {
-    await conn.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(dir).href,
-      capabilities: {},
-    });
-    await conn.sendNotification('initialized', {});
-    await conn.sendNotification('textDocument/didOpen', {
-      textDocument: { uri, languageId: 'rust', version: 1, text: guarded },
-    });
-    const published = await diagnostics;
+    const published = await session.diagnostics;
     const lenses = await conn.sendRequest<
       { range: { start: { line: number } }; command: { title: string } }[]
     >('textDocument/codeLens', { textDocument: { uri } });
@@ -276,10 +196,7 @@ test('code lenses above entry points and quick fixes for mechanical findings', a
     assert.equal(edit.newText, 'bounded_wait');
     assert.equal(edit.range.start.line, 36);
     assert.equal(edit.range.start.character, guarded.split('\n')[36].indexOf('unbounded_wait'));
-    await conn.sendRequest('shutdown');
-    await conn.sendNotification('exit');
   } finally {
-    conn.dispose();
-    child.kill();
+    await session.close();
   }
 });

@@ -1,0 +1,70 @@
+/** Starts the bundled language server over stdio on one file, as an editor would, for protocol tests. */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { repoRoot } from './paths';
+
+export interface LspSession {
+  conn: ProtocolConnection;
+  uri: string;
+  /** The first diagnostics published for the file. */
+  diagnostics: Promise<PublishDiagnosticsParams>;
+  close(): Promise<void>;
+}
+
+/** Writes `files` (relative path → text) to a fresh folder, starts the server and opens `open` in it. */
+export async function openInServer(
+  files: Record<string, string>,
+  open: string,
+  languageId: string,
+): Promise<LspSession> {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  const uri = pathToFileURL(join(dir, open)).href;
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
+  const conn = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      if (p.uri === uri) resolve(p);
+    });
+  });
+  conn.listen();
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(dir).href,
+    capabilities: {},
+  });
+  await conn.sendNotification('initialized', {});
+  await conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId, version: 1, text: files[open] },
+  });
+  return {
+    conn,
+    uri,
+    diagnostics,
+    async close() {
+      try {
+        await conn.sendRequest('shutdown');
+        await conn.sendNotification('exit');
+      } finally {
+        conn.dispose();
+        child.kill();
+      }
+    },
+  };
+}
