@@ -1,4 +1,4 @@
-import { finding, lineOf } from './helpers';
+import { finding, lineOf } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

@@ -1,5 +1,5 @@
 import { stateName } from '../model/ir';
-import { accessNote, commitPoints, cpLine, describeInterleaver, finding, quote } from './helpers';
+import { accessNote, commitPoints, cpLine, describeInterleaver, finding, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

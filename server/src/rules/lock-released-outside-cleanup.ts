@@ -1,7 +1,15 @@
 import { sameState } from '../model/analysis';
 import type { WriteNode } from '../model/ir';
 import { stateName } from '../model/ir';
-import { accessNote, awaitFlat, commitPoints, cpLine, finding, quote, happensBefore } from './helpers';
+import {
+  accessNote,
+  awaitFlat,
+  commitPoints,
+  cpLine,
+  finding,
+  quote,
+  happensBefore,
+} from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

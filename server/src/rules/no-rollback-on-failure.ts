@@ -1,6 +1,6 @@
 import { stateName } from '../model/ir';
-import { failureHandling, undoableWrites, writesBack } from './failure-paths';
-import { accessNote, commitPoints, cpLine, finding, quote } from './helpers';
+import { failureHandling, undoableWrites, writesBack } from './support/failure-paths';
+import { accessNote, commitPoints, cpLine, finding, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

@@ -1,5 +1,5 @@
 import { stateName } from '../model/ir';
-import { finding, lineOf, quote } from './helpers';
+import { finding, lineOf, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

@@ -12,7 +12,7 @@ import {
   lineOf,
   quote,
   writersOf,
-} from './helpers';
+} from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

@@ -1,6 +1,6 @@
 import type { TrapNode } from '../model/ir';
 import { stateName } from '../model/ir';
-import { accessNote, commitPoints, cpLine, finding, lineOf, quote } from './helpers';
+import { accessNote, commitPoints, cpLine, finding, lineOf, quote } from './support/helpers';
 import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

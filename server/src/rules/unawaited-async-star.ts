@@ -1,4 +1,4 @@
-import { finding, quote } from './helpers';
+import { finding, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

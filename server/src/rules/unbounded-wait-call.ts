@@ -1,4 +1,4 @@
-import { commitPoints, finding, quote } from './helpers';
+import { commitPoints, finding, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

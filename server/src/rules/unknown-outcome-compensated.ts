@@ -1,6 +1,6 @@
 import { stateName } from '../model/ir';
-import { compensates, failureHandling, undoableWrites } from './failure-paths';
-import { commitPoints, cpLine, finding, quote } from './helpers';
+import { compensates, failureHandling, undoableWrites } from './support/failure-paths';
+import { commitPoints, cpLine, finding, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

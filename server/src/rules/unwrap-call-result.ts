@@ -1,4 +1,4 @@
-import { finding, lineOf, quote } from './helpers';
+import { finding, lineOf, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {

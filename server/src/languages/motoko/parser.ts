@@ -992,11 +992,18 @@ class Parser {
 
   /** Looks ahead from `(` for a `with` at the same nesting level: `(with …)` / `(base with …)`. */
   private isParenthetical(): boolean {
-    if (this.types[this.peek()] === 'with') return true;
+    return this.types[this.peek()] === 'with' || this.markerAhead(['with']);
+  }
+
+  /**
+   * Scans ahead of the current token for one of `markers` at the current nesting level, stopping where that level
+   * closes, at a `;` or at the end (bounded, since it only disambiguates a construct's start).
+   */
+  private markerAhead(markers: readonly TokenType[]): boolean {
     let depth = 0;
     for (let k = 1; k < 200; k++) {
-      const t = this.peek(k);
-      switch (this.types[t]) {
+      const type = this.types[this.peek(k)];
+      switch (type) {
         case '(':
         case '[':
         case '{':
@@ -1008,12 +1015,11 @@ class Parser {
           if (depth === 0) return false;
           depth--;
           break;
-        case 'with':
-          if (depth === 0) return true;
-          break;
         case ';':
         case 'eof':
           return false;
+        default:
+          if (depth === 0 && type !== undefined && markers.includes(type)) return true;
       }
     }
     return false;
@@ -1267,31 +1273,7 @@ class Parser {
 
   /** From `{`: is there an `and`/`with` at the same level before the first `;` or the closing `}`? */
   private hasBaseMarker(): boolean {
-    let depth = 0;
-    for (let k = 1; k < 200; k++) {
-      const t = this.peek(k);
-      switch (this.types[t]) {
-        case '(':
-        case '[':
-        case '{':
-          depth++;
-          break;
-        case ')':
-        case ']':
-        case '}':
-          if (depth === 0) return false;
-          depth--;
-          break;
-        case 'with':
-        case 'and':
-          if (depth === 0) return true;
-          break;
-        case ';':
-        case 'eof':
-          return false;
-      }
-    }
-    return false;
+    return this.markerAhead(['with', 'and']);
   }
 
   private parseExpFields(closer: '}' | ')'): A.ExpField[] {

@@ -1,7 +1,7 @@
 /** Small shared pieces for rule modules: finding construction and wording. */
-import type { Access, Analysis, CommitPointInfo, EntryAnalysis, Interleaver } from '../model/analysis';
-import { stateName, type Range } from '../model/ir';
-import type { Finding, RelatedLocation, RuleMeta } from './types';
+import type { Access, Analysis, CommitPointInfo, EntryAnalysis, Interleaver } from '../../model/analysis';
+import { stateName, type Range } from '../../model/ir';
+import type { Finding, RelatedLocation, RuleMeta } from '../types';
 
 export function* commitPoints(analysis: Analysis): Generator<[EntryAnalysis, CommitPointInfo]> {
   for (const e of analysis.entryPoints) {

@@ -2,9 +2,9 @@
  * Where a failed inter-canister call is handled, and which state those handlers write back. Shared by
  * `no-rollback-on-failure` and `unknown-outcome-compensated`.
  */
-import type { Access, CommitPointInfo, EntryAnalysis } from '../model/analysis';
-import { sameState } from '../model/analysis';
-import type { BranchNode, WriteNode } from '../model/ir';
+import type { Access, CommitPointInfo, EntryAnalysis } from '../../model/analysis';
+import { sameState } from '../../model/analysis';
+import type { BranchNode, WriteNode } from '../../model/ir';
 import { awaitFlat, happensBefore } from './helpers';
 
 export interface FailureHandling {
