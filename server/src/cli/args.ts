@@ -70,18 +70,7 @@ export function parseArgs(argv: string[]): Args {
     extraCallFunctions: [],
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=')
-        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-        : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? rest[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--')))
-        throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value } of options(rest)) {
     switch (flag) {
       case '--format': {
         const v = value();
@@ -148,18 +137,7 @@ function parseSimulateArgs(rest: string[]): Args {
   let policy: Policy = 'ic';
   let format: SimulateArgs['format'] = 'json';
   let out: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=')
-        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-        : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? rest[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--')))
-        throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value } of options(rest)) {
     switch (flag) {
       case '--entry':
         entries = [...(entries ?? []), ...parseEntrySpec(value())];
@@ -201,4 +179,24 @@ function parseSimulateArgs(rest: string[]): Args {
     format,
     ...(out !== undefined ? { out } : {}),
   };
+}
+
+/** Walks `--flag value`, `--flag=value` and plain arguments; `value()` consumes the flag's value. */
+function* options(rest: string[]): Generator<{ arg: string; flag: string; value: () => string }> {
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    yield {
+      arg,
+      flag,
+      value: () => {
+        const v = inline ?? rest[++i];
+        if (v === undefined || (inline === undefined && v.startsWith('--')))
+          throw new UsageError(`${flag} needs a value`);
+        return v;
+      },
+    };
+  }
 }
