@@ -14,7 +14,6 @@ import type {
   StatePath,
   WriteNode,
 } from './ir';
-import { stateName } from './ir';
 
 export interface Access {
   kind: 'read' | 'write';
@@ -268,13 +267,6 @@ export function sameState(a: StatePath, b: StatePath): boolean {
   return a.root === b.root && (a.field === undefined || b.field === undefined || a.field === b.field);
 }
 
-/** Two accesses may touch the same data; keyed ones only when the keys may be equal. */
-export function mayConflict(a: Access, b: Access): { conflict: boolean; sameCallerOnly: boolean } {
-  if (!sameState(a.state, b.state)) return { conflict: false, sameCallerOnly: false };
-  const sameCallerOnly = a.keyIsCaller && b.keyIsCaller;
-  return { conflict: true, sameCallerOnly };
-}
-
 function findInterleavers(_me: EntryAnalysis, cp: CommitPointInfo, all: EntryAnalysis[]): Interleaver[] {
   if (cp.index === undefined) return [];
   const out: Interleaver[] = [];
@@ -337,9 +329,4 @@ function locksExclude(mine: LockInfo, theirs: LockInfo, conflicts: Conflict[]): 
   if (!sameState(mine.state, theirs.state)) return false;
   if (mine.key === undefined || theirs.key === undefined) return true;
   return conflicts.every((c) => c.sameCallerOnly);
-}
-
-/** The entry point's name qualified for messages: `withdraw`. */
-export function describeState(s: StatePath): string {
-  return stateName(s);
 }

@@ -282,8 +282,6 @@ export interface FileModel {
   stateDecls: { root: string; range: Range }[];
 }
 
-export const emptyVal = (): Val => ({ reads: [], locals: [], awaits: [] });
-
 export function stateName(s: StatePath): string {
   return s.field ? `${s.root}.${s.field}` : s.root;
 }
