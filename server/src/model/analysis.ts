@@ -3,7 +3,7 @@
  * point the exposure of SPEC §4 (carried reads, in-flight writes, interleavers). Rules, LSP features, the CLI
  * and the timeline all read this; none recomputes it.
  */
-import { buildCfg, computeSegments, DataFlow, reachableFrom, valuesOf, type Cfg } from './cfg';
+import { buildCfg, computeSegments, DataFlow, Reachability, valuesOf, type Cfg } from './cfg';
 import type {
   AwaitNode,
   EntryPointIR,
@@ -85,6 +85,8 @@ export interface EntryAnalysis {
   language: FileModel['language'];
   ir: EntryPointIR;
   cfg: Cfg;
+  /** Memoised reachability on `cfg` ("can this event happen after that one"). */
+  reach: Reachability;
   flow: DataFlow;
   /** Segment indices each flat CFG node runs in. */
   segOf: Map<number, Set<number>>;
@@ -167,6 +169,7 @@ function analyzeEntry(file: FileModel, ir: EntryPointIR): EntryAnalysis {
     language: file.language,
     ir,
     cfg,
+    reach: new Reachability(cfg),
     flow,
     segOf,
     accesses,
@@ -194,11 +197,8 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
   };
   if (index < 0) return info;
   info.index = index + 1;
-  const after = reachableFrom(e.cfg, flat);
-  const before = (acc: Access) => {
-    const r = reachableFrom(e.cfg, acc.flat);
-    return flat.some((f) => r.has(f));
-  };
+  const after = e.reach.from(flat);
+  const before = (acc: Access) => e.reach.before(acc.flat, flat);
   // Conditions that decide whether the commit point runs.
   const controllingReads = new Set<number>();
   for (const f of flat)
@@ -253,11 +253,13 @@ function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[]): boolean {
       (f.node.kind !== 'write' || f.node.mark === 'set'),
   );
   if (!takenAt.length) return false;
-  const reach = reachableFrom(
-    e.cfg,
-    takenAt.map((f) => f.idx),
-  );
-  if (!cpFlat.some((c) => reach.has(c))) return false;
+  if (
+    !e.reach.before(
+      takenAt.map((f) => f.idx),
+      cpFlat,
+    )
+  )
+    return false;
   if (l.how === 'guard') return true;
   // A flag released in `finally` is held across every commit point of its `try` body.
   return cpFlat.some((c) => e.cfg.nodes[c].tries.length > 0);

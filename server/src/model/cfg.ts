@@ -243,6 +243,35 @@ export function reachableFrom(cfg: Cfg, from: number[]): Set<number> {
   return seen;
 }
 
+/** Reachability queries on one CFG, memoised per node: the analysis and the rules ask the same ones often. */
+export class Reachability {
+  private readonly memo = new Map<number, Set<number>>();
+
+  constructor(private readonly cfg: Cfg) {}
+
+  /** Nodes reachable from any of `from` by one or more steps. */
+  from(from: number[]): Set<number> {
+    if (from.length === 1) return this.fromNode(from[0]);
+    const out = new Set<number>();
+    for (const f of from) for (const n of this.fromNode(f)) out.add(n);
+    return out;
+  }
+
+  /** Some node of `a` reaches some node of `b` (so `a` can happen before `b`). */
+  before(a: number[], b: number[]): boolean {
+    return a.some((x) => {
+      const r = this.fromNode(x);
+      return b.some((y) => r.has(y));
+    });
+  }
+
+  private fromNode(n: number): Set<number> {
+    let r = this.memo.get(n);
+    if (!r) this.memo.set(n, (r = reachableFrom(this.cfg, [n])));
+    return r;
+  }
+}
+
 /**
  * Segments: segment 0 holds what runs from the entry, segment k what runs after the k-th commit point, up to
  * (and including) the next commit point. A `maybe` await starts a segment and also lets its own continue.

@@ -61,16 +61,7 @@ export function describeInterleaver(me: EntryAnalysis, i: Interleaver, state?: A
 
 /** True when `a` happens before `b` on some path (b reachable from a). */
 export function happensBefore(e: EntryAnalysis, a: number[], b: number[]): boolean {
-  const seen = new Set<number>();
-  const stack = a.flatMap((x) => e.cfg.nodes[x].succ);
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (b.includes(n)) return true;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    stack.push(...e.cfg.nodes[n].succ);
-  }
-  return false;
+  return e.reach.before(a, b);
 }
 
 export function awaitFlat(e: EntryAnalysis, cp: CommitPointInfo): number[] {
