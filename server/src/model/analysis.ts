@@ -8,7 +8,6 @@ import type {
   AwaitNode,
   EntryPointIR,
   FileModel,
-  GuardNode,
   Range,
   ReadNode,
   StatePath,
@@ -77,6 +76,8 @@ export interface LockInfo {
   key?: string;
   how: 'guard' | 'finally';
   range: Range;
+  /** The CFG nodes that take the lock. */
+  takenAt: number[];
 }
 
 export interface EntryAnalysis {
@@ -222,44 +223,26 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
 /** Locks an entry point takes: guards bound to a variable, and flags/set entries released in `finally`. */
 function locksTaken(e: EntryAnalysis): LockInfo[] {
   const locks: LockInfo[] = [];
-  for (const f of e.cfg.nodes) {
-    const n = f.node;
-    if (n.kind === 'guard' && !n.droppedImmediately) locks.push(guardLock(n));
-    if (n.kind === 'write' && n.mark === 'set' && !f.inFinally) {
-      const released = e.cfg.nodes.some(
-        (g) =>
-          g.inFinally &&
-          g.node.kind === 'write' &&
-          g.node.mark === 'clear' &&
-          sameState(g.node.state, n.state),
-      );
-      if (released)
-        locks.push({ state: n.state, ...(n.key ? { key: n.key } : {}), how: 'finally', range: n.range });
+  const releasedInFinally = (state: StatePath) =>
+    e.cfg.nodes.some(
+      (g) =>
+        g.inFinally && g.node.kind === 'write' && g.node.mark === 'clear' && sameState(g.node.state, state),
+    );
+  for (const [n, takenAt] of e.cfg.flatOf) {
+    const key = n.kind === 'guard' || n.kind === 'write' ? n.key : undefined;
+    const base = { ...(key ? { key } : {}), range: n.range, takenAt };
+    if (n.kind === 'guard' && !n.droppedImmediately) locks.push({ ...base, state: n.lock, how: 'guard' });
+    const outsideFinally = takenAt.some((f) => !e.cfg.nodes[f].inFinally);
+    if (n.kind === 'write' && n.mark === 'set' && outsideFinally && releasedInFinally(n.state)) {
+      locks.push({ ...base, state: n.state, how: 'finally' });
     }
   }
   return locks;
 }
 
-function guardLock(n: GuardNode): LockInfo {
-  return { state: n.lock, ...(n.key ? { key: n.key } : {}), how: 'guard', range: n.range };
-}
-
 /** A lock is held at a commit point when it was taken on a path before it and is released only in cleanup. */
 function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[]): boolean {
-  const takenAt = e.cfg.nodes.filter(
-    (f) =>
-      (f.node.kind === 'guard' || f.node.kind === 'write') &&
-      f.node.range === l.range &&
-      (f.node.kind !== 'write' || f.node.mark === 'set'),
-  );
-  if (!takenAt.length) return false;
-  if (
-    !e.reach.before(
-      takenAt.map((f) => f.idx),
-      cpFlat,
-    )
-  )
-    return false;
+  if (!e.reach.before(l.takenAt, cpFlat)) return false;
   if (l.how === 'guard') return true;
   // A flag released in `finally` is held across every commit point of its `try` body.
   return cpFlat.some((c) => e.cfg.nodes[c].tries.length > 0);

@@ -1077,17 +1077,24 @@ class Parser {
 
   private parseExpList(closer: ')' | ']'): A.Exp[] {
     const list: A.Exp[] = [];
-    while (!this.at(closer) && !this.at('eof')) {
-      const before = this.p;
-      list.push(this.parseExp(true));
-      if (this.eat(',')) continue;
-      if (!this.at(closer)) {
-        this.error(`expected ',' or '${closer}' but found ${this.describe(this.p)}`);
-        if (this.p === before) break;
-        break;
-      }
-    }
+    this.commaList(closer, () => list.push(this.parseExp(true)));
     return list;
+  }
+
+  /**
+   * Items separated by `,` up to `closer` (not consumed), a trailing comma allowed. An item followed by neither
+   * is reported and ends the list, so recovery continues at the closer. Returns whether a comma came last.
+   */
+  private commaList(closer: TokenType, item: () => void): boolean {
+    let trailingComma = false;
+    while (!this.at(closer) && !this.at('eof')) {
+      item();
+      trailingComma = this.eat(',');
+      if (trailingComma) continue;
+      if (!this.at(closer)) this.error(`expected ',' or '${closer}' but found ${this.describe(this.p)}`);
+      break;
+    }
+    return trailingComma;
   }
 
   private startsNullary(): boolean {
@@ -1449,21 +1456,7 @@ class Parser {
       case '(': {
         this.p++;
         const elements: A.Pat[] = [];
-        let trailingComma = false;
-        while (!this.at(')') && !this.at('eof')) {
-          const before = this.p;
-          elements.push(this.parsePat());
-          trailingComma = false;
-          if (this.eat(',')) {
-            trailingComma = true;
-            continue;
-          }
-          if (!this.at(')')) {
-            this.error(`expected ',' or ')' but found ${this.describe(this.p)}`);
-            if (this.p === before) break;
-            break;
-          }
-        }
+        const trailingComma = this.commaList(')', () => elements.push(this.parsePat()));
         this.expect(')');
         if (elements.length === 1 && !trailingComma) {
           return { kind: 'ParenPat', start, end: this.lastEnd, inner: elements[0] };
@@ -1613,9 +1606,7 @@ class Parser {
         this.p++;
         const elements: A.Type[] = [];
         const names: (A.Ident | null)[] = [];
-        let trailingComma = false;
-        while (!this.at(')') && !this.at('eof')) {
-          const before = this.p;
+        const trailingComma = this.commaList(')', () => {
           let name: A.Ident | null = null;
           if ((this.at('id') || this.at('implicit')) && this.types[this.peek()] === ':') {
             const nt = this.next();
@@ -1624,17 +1615,7 @@ class Parser {
           }
           names.push(name);
           elements.push(this.parseType());
-          trailingComma = false;
-          if (this.eat(',')) {
-            trailingComma = true;
-            continue;
-          }
-          if (!this.at(')')) {
-            this.error(`expected ',' or ')' but found ${this.describe(this.p)}`);
-            if (this.p === before) break;
-            break;
-          }
-        }
+        });
         this.expect(')');
         if (elements.length === 1 && !trailingComma) {
           const name = names[0];
@@ -1787,19 +1768,12 @@ class Parser {
         return { binds, system };
       }
     }
-    while (!this.at('>') && !this.at('eof')) {
-      const before = this.p;
+    this.commaList('>', () => {
       const start = this.starts[this.p];
       const name = this.ident();
       const bound = this.eat('<:') ? this.parseType() : null;
       binds.push({ kind: 'TypeBind', start, end: this.lastEnd, name, bound });
-      if (this.eat(',')) continue;
-      if (!this.at('>')) {
-        this.error(`expected ',' or '>' but found ${this.describe(this.p)}`);
-        if (this.p === before) break;
-        break;
-      }
-    }
+    });
     this.expect('>');
     return { binds, system };
   }
@@ -1816,16 +1790,7 @@ class Parser {
         return { types, system };
       }
     }
-    while (!this.at('>') && !this.at('eof')) {
-      const before = this.p;
-      types.push(this.parseType());
-      if (this.eat(',')) continue;
-      if (!this.at('>')) {
-        this.error(`expected ',' or '>' but found ${this.describe(this.p)}`);
-        if (this.p === before) break;
-        break;
-      }
-    }
+    this.commaList('>', () => types.push(this.parseType()));
     this.expect('>');
     return { types, system };
   }

@@ -53,17 +53,7 @@ export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureH
     if (inFailureArm || inCatch || inFinally) handlerWrites.push(f.node);
   }
   // Any test for an unknown outcome on the way after the await (result branches, `catch` bodies) counts.
-  const after = new Set<number>();
-  for (const x of flat) {
-    const stack = [...e.cfg.nodes[x].succ];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (after.has(n)) continue;
-      after.add(n);
-      stack.push(...e.cfg.nodes[n].succ);
-    }
-  }
-  const distinguishesUnknown = [...after].some((n) => {
+  const distinguishesUnknown = [...e.reach.from(flat)].some((n) => {
     const node = e.cfg.nodes[n].node;
     return node.kind === 'branch' && node.unknownOutcomeCheck === true;
   });
