@@ -4,15 +4,7 @@
  * and the timeline all read this; none recomputes it.
  */
 import { buildCfg, computeSegments, DataFlow, Reachability, valuesOf, type Cfg } from './cfg';
-import type {
-  AwaitNode,
-  EntryPointIR,
-  FileModel,
-  Range,
-  ReadNode,
-  StatePath,
-  WriteNode,
-} from './ir';
+import type { AwaitNode, EntryPointIR, FileModel, Range, ReadNode, StatePath, WriteNode } from './ir';
 
 export interface Access {
   kind: 'read' | 'write';
