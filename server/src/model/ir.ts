@@ -175,6 +175,8 @@ export interface BlockNode extends NodeBase {
 export interface ExitNode extends NodeBase {
   kind: 'exit';
   how: 'return' | 'throw' | 'propagate';
+  /** The returned value is an error (`return Err(…)`): a path that only fails does not decide a commit kind. */
+  error?: true;
   value?: Val;
   /** For `propagate`: the condition under which it exits (the `?`'s operand). */
   cond?: Val;

@@ -10,7 +10,7 @@ import type { FileModel, Language } from '../model/ir';
 import type { SourceFile } from '../model/source';
 import { runRules } from '../rules/registry';
 import type { Finding } from '../rules/types';
-import { motokoPackagesFor, motokoProjectOf, rustCrateOf } from './canisters';
+import { motokoPackagesFor, motokoProjectOf, rustCrateName, rustCrateOf } from './canisters';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
 
 export interface WorkspaceOptions {
@@ -78,7 +78,10 @@ export async function analyzeSources(
   for (const [crate, files] of rust) {
     try {
       models.push(
-        ...(await analyzeRustCrate(crate, files, { extraCallFunctions: options.extraCallFunctions ?? [] })),
+        ...(await analyzeRustCrate(crate, files, {
+          extraCallFunctions: options.extraCallFunctions ?? [],
+          crateName: rustCrateName(crate),
+        })),
       );
     } catch (err) {
       options.onInternalError?.(`rust frontend (${crate})`, err);

@@ -1,6 +1,11 @@
 /** Which files form one canister: a Rust crate (nearest `Cargo.toml`), a Motoko actor (decided by the frontend). */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
+
+// smol-toml ships a CommonJS build under its `require` condition; only its types are ECMAScript-only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse: parseToml } = require('smol-toml') as typeof SmolToml;
 
 /** The folder of the nearest `Cargo.toml` above a Rust file, or the file's own folder when there is none. */
 export function rustCrateOf(file: string, cache = new Map<string, string>()): string {
@@ -20,6 +25,24 @@ export function rustCrateOf(file: string, cache = new Map<string, string>()): st
     for (const v of visited) cache.set(v, crate);
     return crate;
   }
+}
+
+/**
+ * The name other code uses for the crate in `dir` (`[lib] name`, else `[package] name` with `-` → `_`), read
+ * from its `Cargo.toml`; undefined when there is none or it does not parse.
+ */
+export function rustCrateName(dir: string): string | undefined {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = parseToml(readFileSync(join(dir, 'Cargo.toml'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const nameIn = (table: unknown): string | undefined => {
+    const name = (table as { name?: unknown } | undefined)?.name;
+    return typeof name === 'string' ? name : undefined;
+  };
+  return (nameIn(manifest.lib) ?? nameIn(manifest.package))?.replace(/-/g, '_');
 }
 
 /** The nearest folder above a Motoko file with a `mops.toml` or `dfx.json` (its project), or ''. */

@@ -38,24 +38,8 @@ export function classifyAwait(
         : `\`.await\` on \`${future.api.api}\`, an inter-canister call: a commit point`;
       return { commit: 'commit', reason, call, api: future.api.api };
     }
-    case 'local': {
-      const fn = future.fn;
-      const where = `${fn.file.shownPath ?? fn.file.path}:${fn.line}`;
-      const summary = summaries.get(fn);
-      if (summary?.call) {
-        const through = summary.call.api;
-        return {
-          commit: 'commit',
-          reason: `\`.await\` on \`${fn.name}\` (${where}), which calls \`${through}\`: a commit point`,
-          call: { callee: shown, wait: summary.call.wait, selfCall: false },
-          api: through,
-        };
-      }
-      return {
-        commit: 'none',
-        reason: `\`.await\` on local \`async fn ${fn.name}\` (${where}) which makes no inter-canister call: it runs to completion within this message`,
-      };
-    }
+    case 'local':
+      return classifyLocal(future.fn, shown, summaries);
     case 'block':
       return {
         commit: future.commit,
@@ -66,6 +50,43 @@ export function classifyAwait(
       return {
         commit: 'maybe',
         reason: `\`.await\` on \`${future.name}\`, a future from outside the workspace that is not a known inter-canister call API: it may be a commit point`,
+      };
+  }
+}
+
+/** An `.await` on a workspace function's future takes the function's four-valued summary (SPEC §2). */
+function classifyLocal(
+  fn: FnInfo,
+  shown: string,
+  summaries: SummaryMap,
+): { commit: CommitKind; reason: string; call?: CallInfo; api?: string } {
+  const where = `${fn.file.shownPath ?? fn.file.path}:${fn.line}`;
+  const summary = summaries.get(fn);
+  const through = summary?.call?.api;
+  const call: CallInfo | undefined = summary?.call
+    ? { callee: shown, wait: summary.call.wait, selfCall: false }
+    : undefined;
+  switch (summary?.commits ?? 'unknown') {
+    case 'must':
+      return {
+        commit: 'commit',
+        reason: `\`.await\` on \`${fn.name}\` (${where}), which calls \`${through ?? 'another canister'}\` on every path that succeeds: a commit point`,
+        ...(call && through ? { call, api: through } : {}),
+      };
+    case 'may':
+      return {
+        commit: 'maybe',
+        reason: `\`.await\` on \`${fn.name}\` (${where}), which calls \`${through ?? 'another canister'}\` on some paths only: it may be a commit point`,
+      };
+    case 'unknown':
+      return {
+        commit: 'maybe',
+        reason: `\`.await\` on \`${fn.name}\` (${where}), which awaits a future this analysis cannot trace: it may be a commit point`,
+      };
+    case 'never':
+      return {
+        commit: 'none',
+        reason: `\`.await\` on local \`async fn ${fn.name}\` (${where}) which makes no inter-canister call on any path: it runs to completion within this message`,
       };
   }
 }

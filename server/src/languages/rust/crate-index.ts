@@ -55,6 +55,10 @@ export interface CrateIndex {
   roots: Map<string, StateRoot>;
   /** Inner type name → root, for `&mut State` parameters. */
   rootByType: Map<string, string>;
+  /** Names a path can start with and stay in this crate: its modules (files, folders, inline `mod`). */
+  modules: Set<string>;
+  /** The crate's own name as other crates write it (`my_canister`), when known. */
+  crateName?: string;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -167,6 +171,7 @@ function collectRoots(file: ParsedFile, roots: Map<string, StateRoot>): void {
 
 export function buildCrateIndex(
   files: { path: string; shownPath?: string; text: string; root: SyntaxNode }[],
+  crateName?: string,
 ): CrateIndex {
   const index: CrateIndex = {
     files: [],
@@ -176,11 +181,19 @@ export function buildCrateIndex(
     methodsByName: new Map(),
     roots: new Map(),
     rootByType: new Map(),
+    modules: new Set(['crate', 'self', 'super', 'Self']),
+    ...(crateName ? { crateName } : {}),
   };
   for (const f of files) {
     const parsed: ParsedFile = { ...f, lines: new LineIndex(f.text), uses: collectUses(f.root) };
     index.files.push(parsed);
     collectRoots(parsed, index.roots);
+    for (const part of (f.shownPath ?? f.path).replace(/\\/g, '/').replace(/\.rs$/, '').split('/'))
+      index.modules.add(part.replace(/-/g, '_'));
+    for (const mod of f.root.descendantsOfType('mod_item')) {
+      const name = mod ? field(mod, 'name')?.text : undefined;
+      if (name) index.modules.add(name);
+    }
     for (const node of f.root.descendantsOfType('function_item')) {
       const info = node ? describeFn(parsed, node) : undefined;
       if (!info) continue;

@@ -20,6 +20,8 @@ export type { SourceFile };
 export interface RustOptions {
   /** Paths (`my_crate::ledger::transfer`) or bare names whose futures perform an inter-canister call. */
   extraCallFunctions: string[];
+  /** The crate's own name, so that `my_canister::api::f` inside it resolves to its own function. */
+  crateName?: string | undefined;
 }
 
 const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
@@ -130,6 +132,7 @@ export async function analyzeRustCrate(
         if (!tree) throw new Error(`tree-sitter could not parse ${f.path}`);
         return { path: f.path, shownPath: shownPath(canister, f.path), text: f.text, root: tree.rootNode };
       }),
+      options.crateName,
     );
     const base: Env = {
       index,

@@ -3,6 +3,7 @@
  * future reaches an inter-canister call), annotated for the editor, and followed by what a workspace callee
  * does after its own commit point; an async block is a future whose classification is that of its awaits.
  */
+import { commitSummary } from '../../model/commit-paths';
 import type { AwaitNode, Node } from '../../model/ir';
 import { classifyAwait, handlingOf, type Future } from './awaits';
 import type { Ex, LowerContext } from './lower-context';
@@ -16,30 +17,33 @@ export function lowerAsyncBlock(cx: LowerContext, node: SyntaxNode, out: Node[])
   cx.closureDepth++;
   const ex = cx.block(block, nodes);
   cx.closureDepth--;
-  const commits = awaitsIn(nodes);
   out.push(...nodes);
-  const committing = commits.find((a) => a.commit === 'commit');
-  const maybe = commits.find((a) => a.commit === 'maybe');
+  const committing = awaitsIn(nodes).find((a) => a.commit === 'commit');
   const line = cx.range(node).start.line + 1;
-  const future: Future = committing
-    ? {
-        kind: 'block',
-        commit: 'commit',
-        reason: `\`.await\` on an async block (line ${line}) that awaits an inter-canister call: a commit point`,
-        call: committing.call,
-        api: cx.apiOfAwait.get(committing.id),
-      }
-    : maybe
+  const summary = commitSummary(nodes);
+  const future: Future =
+    summary === 'must'
       ? {
           kind: 'block',
-          commit: 'maybe',
-          reason: `\`.await\` on an async block (line ${line}) that awaits a future that may make an inter-canister call`,
+          commit: 'commit',
+          reason: `\`.await\` on an async block (line ${line}) that awaits an inter-canister call on every path that succeeds: a commit point`,
+          call: committing?.call,
+          api: committing ? cx.apiOfAwait.get(committing.id) : undefined,
         }
-      : {
-          kind: 'block',
-          commit: 'none',
-          reason: `\`.await\` on an async block (line ${line}) that makes no inter-canister call: it runs to completion within this message`,
-        };
+      : summary === 'never'
+        ? {
+            kind: 'block',
+            commit: 'none',
+            reason: `\`.await\` on an async block (line ${line}) that makes no inter-canister call: it runs to completion within this message`,
+          }
+        : {
+            kind: 'block',
+            commit: 'maybe',
+            reason:
+              summary === 'may'
+                ? `\`.await\` on an async block (line ${line}) that awaits an inter-canister call on some paths only: it may be a commit point`
+                : `\`.await\` on an async block (line ${line}) that awaits a future that may make an inter-canister call`,
+          };
   return { val: cx.valOf(ex, block, out), future };
 }
 

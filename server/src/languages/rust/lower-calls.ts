@@ -41,7 +41,7 @@ export function lowerCall(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
     if (handle) cx.facts.closureHelper ??= { paramIndex, state: handle.state, mutable: handle.mutable };
     return { val: union(empty(), ...exs.map((e) => e.val)) };
   }
-  const workspaceFn = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, written);
+  const workspaceFn = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, written, args.length);
   const api = resolveCallApi(written, cx.file.uses, cx.env.extraCallFunctions);
   if (api) {
     const val = union(empty(), ...args.map((a) => cx.value(a, out)));

@@ -161,5 +161,7 @@ export function lowerTry(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
 export function lowerReturn(cx: LowerContext, node: SyntaxNode, out: Node[]): void {
   const inner = namedKids(node)[0];
   const value = inner ? cx.value(inner, out) : empty();
-  if (cx.closureDepth === 0) out.push({ kind: 'exit', range: cx.range(node), how: 'return', value });
+  const error = !!inner && /^Err\s*\(/.test(inner.text);
+  if (cx.closureDepth === 0)
+    out.push({ kind: 'exit', range: cx.range(node), how: 'return', value, ...(error ? { error } : {}) });
 }

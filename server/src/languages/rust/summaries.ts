@@ -3,6 +3,7 @@
  * performs an inter-canister call, transitively. Computed by lowering every function with the current
  * summaries until nothing changes (a fixpoint over the call graph, cycles included).
  */
+import { commitSummary, type CommitSummary } from '../../model/commit-paths';
 import type { CallInfo, Node, Range, StatePath, TrapCause } from '../../model/ir';
 import type { CrateIndex, FnInfo } from './crate-index';
 
@@ -22,6 +23,8 @@ export interface FnSummary {
   trap?: { cause: TrapCause; range: Range; file: string };
   /** The first place it may trap after a commit point of its own. */
   trapAfterCommit?: { cause: TrapCause; range: Range; file: string };
+  /** Whether its future reaches a commit point: on every path, some, possibly (unknown futures), never. */
+  commits?: CommitSummary;
   /** The inter-canister call it performs (first found), directly or through `via`. */
   call?: { api: string; wait: CallInfo['wait']; via?: string };
   /** `mutate_state(f)`-style helper: the closure parameter at `paramIndex` is applied to `state`. */
@@ -82,6 +85,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const accesses = [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
   return {
     accesses,
+    commits: commitSummary(facts.nodes),
     ...(trap ? { trap } : {}),
     ...(trapAfterCommit ? { trapAfterCommit } : {}),
     ...(facts.call ? { call: facts.call } : {}),

@@ -83,7 +83,9 @@ export interface MethodCall {
 /** The method call a `call_expression` is, if it is one. */
 export function methodCall(node: SyntaxNode): MethodCall | undefined {
   if (node.type !== 'call_expression') return undefined;
-  const fn = field(node, 'function');
+  const written = field(node, 'function');
+  // `recv.method::<T>(…)` (the ic-cdk 0.18 `….await?.candid::<u64>()` idiom) is a method call too.
+  const fn = written?.type === 'generic_function' ? field(written, 'function') : written;
   const argsNode = field(node, 'arguments');
   if (!fn || fn.type !== 'field_expression' || !argsNode) return undefined;
   const recv = field(fn, 'value');
