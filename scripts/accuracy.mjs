@@ -87,31 +87,60 @@ for (const language of ['rust', 'motoko']) {
 }
 
 // --- Warnings ------------------------------------------------------------------------------------------
+// A finding matches the label at its rule, file, line and entry point with the same state; failing that, one
+// whose state overlaps (the finding now names fewer or more states); those are counted as matched by overlap.
 const warningLabels = new Map();
-for (const l of labels.warnings)
+const labelsAt = new Map();
+for (const l of labels.warnings) {
   warningLabels.set(warningKey(l.at.repo, l.at.path, l.at.line, l.rule, l.entryPoint, l.state), l);
+  const at = warningKey(l.at.repo, l.at.path, l.at.line, l.rule, l.entryPoint, []);
+  labelsAt.set(at, [...(labelsAt.get(at) ?? []), l]);
+}
+function labelOf(repo, f) {
+  const exact = warningLabels.get(warningKey(repo, f.path, f.line, f.rule, f.entryPoint, f.state));
+  if (exact) return { label: exact, overlap: false };
+  const near = (labelsAt.get(warningKey(repo, f.path, f.line, f.rule, f.entryPoint, [])) ?? []).find((l) =>
+    l.state.some((s) => f.state.includes(s)),
+  );
+  return near ? { label: near, overlap: true } : undefined;
+}
 const labelledRepos = new Set(labels.warnings.map((l) => l.at.repo));
 const warningStats = {};
 for (const language of ['rust', 'motoko']) {
   const perRule = {};
   const seen = new Set();
+  const unlabelled = [];
+  let overlap = 0;
   const repos = [...labelledRepos].filter((r) => languageOf(r) === language);
   for (const repo of repos)
     for (const f of results.get(repo).findings) {
       if (f.severity !== 'warning') continue;
-      const key = warningKey(repo, f.path, f.line, f.rule, f.entryPoint, f.state);
-      const label = warningLabels.get(key);
+      const match = labelOf(repo, f);
       const r = (perRule[f.rule] ??= { true: 0, false: 0, unlabelled: 0 });
-      if (!label) r.unlabelled++;
-      else {
-        seen.add(key);
-        r[label.verdict === 'true' ? 'true' : 'false']++;
+      if (!match) {
+        r.unlabelled++;
+        unlabelled.push({
+          ref: `${repo}@${byRepo.get(repo).commit}:${f.path}:${f.line}`,
+          rule: f.rule,
+          entryPoint: f.entryPoint,
+          state: f.state,
+          message: f.message,
+          related: f.related,
+        });
+      } else {
+        seen.add(match.label);
+        if (match.overlap) overlap++;
+        r[match.label.verdict === 'true' ? 'true' : 'false']++;
       }
     }
   const gone = { true: 0, false: 0 };
-  for (const [key, l] of warningLabels)
-    if (languageOf(l.at.repo) === language && !seen.has(key)) gone[l.verdict === 'true' ? 'true' : 'false']++;
-  warningStats[language] = { repos, perRule, gone };
+  const lost = [];
+  for (const l of labels.warnings)
+    if (languageOf(l.at.repo) === language && !seen.has(l)) {
+      gone[l.verdict === 'true' ? 'true' : 'false']++;
+      if (l.verdict === 'true') lost.push(`${l.ref} ${l.rule} (${l.entryPoint}: ${l.state.join(', ')})`);
+    }
+  warningStats[language] = { repos, perRule, gone, lost, unlabelled, overlap };
 }
 
 // --- Recall --------------------------------------------------------------------------------------------
@@ -208,7 +237,8 @@ for (const language of ['rust', 'motoko']) {
     out(`| ${rule} | ${r.true} | ${r.false} | ${r.unlabelled} | ${pct(r.true, r.true + r.false)} |`);
   out();
   out(
-    `Labelled warnings no longer given: ${w.gone.true} true (lost), ${w.gone.false} false (fixed). ` +
+    `Labelled warnings no longer given: ${w.gone.true} true (lost), ${w.gone.false} false (fixed); ` +
+      `${w.overlap} matched a label by overlapping state. ` +
       `Bugs reported per rule: ${
         Object.entries(recallStats[language].perRule)
           .map(([rule, r]) => `${rule} ${r.reported}/${r.bugs}`)
@@ -224,7 +254,15 @@ if (process.argv.includes('--verbose'))
     for (const w of awaitStats[language].wrong) console.log(`  ${w.ref}: truth ${w.truth}, tool ${w.got}`);
     console.log(`${language}: bugs not reported`);
     for (const m of recallStats[language].missed) console.log(`  ${m}`);
+    console.log(`${language}: true warnings no longer given`);
+    for (const m of warningStats[language].lost) console.log(`  ${m}`);
   }
+const unlabelledOut = process.argv.indexOf('--unlabelled');
+if (unlabelledOut >= 0) {
+  // Warnings that match no label, in the input format of the labelling guide, to label and add.
+  const all = ['rust', 'motoko'].flatMap((l) => warningStats[l].unlabelled);
+  writeFileSync(process.argv[unlabelledOut + 1], JSON.stringify(all, null, 1) + '\n');
+}
 
 if (process.argv.includes('--record')) {
   const file = join(repoRoot, 'docs', 'accuracy.md');

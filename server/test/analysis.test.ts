@@ -123,17 +123,33 @@ test('stale-write-back: a value read before the commit point is written back aft
 });
 
 test('no-rollback-on-failure depends on a compensating write on the failure path', () => {
+  // The debit sends what it takes (`amount` flows into the call's arguments): it belongs to the call.
+  const sends = { args: { reads: [], locals: ['amount'], awaits: [] } };
   b.reset();
-  const ignored = b.entry('withdraw', [b.write('balance'), b.await('commit', { handling: 'ignored' })]);
+  const ignored = b.entry('withdraw', [
+    b.write('balance', { locals: ['amount'] }),
+    b.await('commit', { handling: 'ignored', ...sends }),
+  ]);
   assert.equal(
     runRules(analyze([b.file([ignored])])).filter((f) => f.rule === 'no-rollback-on-failure').length,
     1,
   );
 
+  // A counter bumped before the call is nobody's to roll back.
   b.reset();
-  const a = b.await('commit');
+  const counter = b.entry('withdraw', [
+    b.write('calls'),
+    b.await('commit', { handling: 'ignored', ...sends }),
+  ]);
+  assert.equal(
+    runRules(analyze([b.file([counter])])).filter((f) => f.rule === 'no-rollback-on-failure').length,
+    0,
+  );
+
+  b.reset();
+  const a = b.await('commit', sends);
   const handled = b.entry('withdraw', [
-    b.write('balance'),
+    b.write('balance', { locals: ['amount'] }),
     a,
     b.local('r', { awaits: [a.id] }),
     b.branch({ locals: ['r'] }, [[], [b.write('balance')]], { exhaustive: true, failureArms: [false, true] }),

@@ -265,9 +265,38 @@ export class Reachability {
     });
   }
 
+  /**
+   * Like `before`, but within one iteration: loop back edges are not followed, so a write made after the call
+   * of one iteration is not "before" the call of the next (SPEC §5, order without back edges).
+   */
+  beforeInOrder(a: number[], b: number[]): boolean {
+    return a.some((x) => {
+      const r = this.forwardFrom(x);
+      return b.some((y) => r.has(y));
+    });
+  }
+
   private fromNode(n: number): Set<number> {
     let r = this.memo.get(n);
     if (!r) this.memo.set(n, (r = reachableFrom(this.cfg, [n])));
+    return r;
+  }
+
+  private readonly forwardMemo = new Map<number, Set<number>>();
+
+  /** Nodes are numbered in lowering order, so an edge to a lower number is a loop's back edge. */
+  private forwardFrom(n: number): Set<number> {
+    let r = this.forwardMemo.get(n);
+    if (r) return r;
+    r = new Set();
+    const stack = this.cfg.nodes[n].succ.filter((s) => s > n);
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (r.has(x)) continue;
+      r.add(x);
+      for (const s of this.cfg.nodes[x].succ) if (s > x) stack.push(s);
+    }
+    this.forwardMemo.set(n, r);
     return r;
   }
 }
@@ -303,7 +332,10 @@ export function computeSegments(cfg: Cfg, splitting: AwaitNode[]): Map<number, S
 
 /** Resolves a value's dependencies through locals to the reads and awaits it depends on. */
 export class DataFlow {
-  private readonly localDeps = new Map<string, { reads: Set<number>; awaits: Set<number> }>();
+  private readonly localDeps = new Map<
+    string,
+    { reads: Set<number>; awaits: Set<number>; locals: Set<string> }
+  >();
 
   constructor(cfg: Cfg) {
     const direct = new Map<string, Val[]>();
@@ -311,19 +343,21 @@ export class DataFlow {
       if (f.node.kind === 'local') push(direct, f.node.name, f.node.value);
     }
     const resolving = new Set<string>();
-    const resolve = (name: string): { reads: Set<number>; awaits: Set<number> } => {
+    const resolve = (name: string): { reads: Set<number>; awaits: Set<number>; locals: Set<string> } => {
       const done = this.localDeps.get(name);
       if (done) return done;
-      const out = { reads: new Set<number>(), awaits: new Set<number>() };
+      const out = { reads: new Set<number>(), awaits: new Set<number>(), locals: new Set<string>() };
       if (resolving.has(name)) return out;
       resolving.add(name);
       for (const v of direct.get(name) ?? []) {
         v.reads.forEach((r) => out.reads.add(r));
         v.awaits.forEach((a) => out.awaits.add(a));
         for (const l of v.locals) {
+          out.locals.add(l);
           const sub = resolve(l);
           sub.reads.forEach((r) => out.reads.add(r));
           sub.awaits.forEach((a) => out.awaits.add(a));
+          sub.locals.forEach((x) => out.locals.add(x));
         }
       }
       resolving.delete(name);
@@ -336,6 +370,13 @@ export class DataFlow {
   reads(v: Val | undefined): Set<number> {
     const out = new Set<number>(v?.reads ?? []);
     for (const l of v?.locals ?? []) this.localDeps.get(l)?.reads.forEach((r) => out.add(r));
+    return out;
+  }
+
+  /** The locals (and parameters) a value depends on, through the locals it names. */
+  locals(v: Val | undefined): Set<string> {
+    const out = new Set<string>(v?.locals ?? []);
+    for (const l of v?.locals ?? []) this.localDeps.get(l)?.locals.forEach((x) => out.add(x));
     return out;
   }
 

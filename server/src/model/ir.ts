@@ -105,6 +105,8 @@ export interface WriteNode extends NodeBase {
   value: Val;
   mark?: 'set' | 'clear';
   via?: string;
+  /** A method or function whose effect is not known was called on the state: it may write, or only read. */
+  unknown?: true;
 }
 
 /**

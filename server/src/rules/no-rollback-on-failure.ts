@@ -1,6 +1,7 @@
 import { stateName } from '../model/ir';
-import { failureHandling, undoableWrites, writesBack } from './support/failure-paths';
+import { failureHandling, writesBack } from './support/failure-paths';
 import { accessNote, commitPoints, cpLine, finding, quote } from './support/helpers';
+import { operationWrites } from './support/relevance';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {
@@ -20,7 +21,7 @@ export const noRollbackOnFailure: Rule = {
     for (const [e, cp] of commitPoints(analysis)) {
       const a = cp.await;
       if (!a.call || a.handling === 'unwrapped') continue;
-      const writes = undoableWrites(cp);
+      const writes = operationWrites(e, cp);
       if (!writes.length) continue;
       const h = failureHandling(e, cp);
       // Motoko: a reject throws, so `catch`/`finally` must restore; an error variant needs its own restore.

@@ -1,6 +1,7 @@
 import type { TrapNode } from '../model/ir';
 import { stateName } from '../model/ir';
 import { accessNote, commitPoints, cpLine, finding, lineOf, quote } from './support/helpers';
+import { operationWrites } from './support/relevance';
 import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {
@@ -30,7 +31,8 @@ export const trapAfterCommit: Rule = {
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
-      if (!cp.inFlightWrites.length) continue;
+      const changed = operationWrites(e, cp);
+      if (!changed.length) continue;
       const traps: { node: TrapNode; related: RelatedLocation }[] = [];
       for (const f of e.cfg.nodes) {
         const n = f.node;
@@ -42,7 +44,7 @@ export const trapAfterCommit: Rule = {
         traps.push({ node: n, related: { file: e.file, range: n.range, message: causeText[n.cause] } });
       }
       if (!traps.length) continue;
-      const names = [...new Set(cp.inFlightWrites.map((w) => stateName(w.state)))];
+      const names = [...new Set(changed.map((w) => stateName(w.state)))];
       const first = traps[0].node;
       out.push(
         finding(
@@ -53,10 +55,7 @@ export const trapAfterCommit: Rule = {
           {
             state: names,
             commitPoint: cp.await.range,
-            related: [
-              ...traps.map((t) => t.related),
-              ...cp.inFlightWrites.map((w) => accessNote(w, 'changes')),
-            ],
+            related: [...traps.map((t) => t.related), ...changed.map((w) => accessNote(w, 'changes'))],
           },
         ),
       );

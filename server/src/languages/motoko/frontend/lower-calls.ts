@@ -16,6 +16,7 @@ import {
   isFunctionalLibrary,
   isTimerCall,
   isTrapCall,
+  isKnownWrite,
   methodAccess,
   moduleFunctionAccess,
   setsMarker,
@@ -116,6 +117,7 @@ function stateAccess(
   }
   const write: WriteNode = { kind: 'write', state: ref.path, value: v, range: lw.ctx.range(e) };
   if (key !== undefined) write.key = key;
+  if (!isKnownWrite(name)) write.unknown = true;
   if (ref.root.keyed && clearsMarker(name)) write.mark = 'clear';
   else if (ref.root.keyed && setsMarker(name)) {
     // Adding a key to a set (or mapping it to `()`/`true`) is a per-key lock taken.

@@ -151,6 +151,11 @@ export function moduleFunctionAccess(name: string, container: boolean): Access {
   return container ? 'write' : 'read';
 }
 
+/** A method or module function known to mutate its receiver (others are possible writes of unknown effect). */
+export function isKnownWrite(name: string): boolean {
+  return WRITES.has(name);
+}
+
 export function clearsMarker(name: string): boolean {
   return CLEARS.has(name);
 }

@@ -1,0 +1,47 @@
+/**
+ * Which in-flight writes belong to the operation a call performs (SPEC §5, Precision): only those can be a
+ * change the call's failure or a later trap leaves half-done. Logs, counters, timestamps, caches, lazy
+ * initialisation and registries of effects that already happened are nobody's to roll back.
+ */
+import { sameState, type Access, type CommitPointInfo, type EntryAnalysis } from '../../model/analysis';
+import type { WriteNode } from '../../model/ir';
+import { awaitFlat } from './helpers';
+
+/**
+ * The writes made before the commit point, in the same iteration, of known effect and not lock markers, that
+ * belong to the call: the state was checked before it (a debit or mark made after a check), the write's key
+ * or value shares a source with the call's arguments, or the same state is written again after the await
+ * (the code after it completes the change).
+ */
+export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo): Access[] {
+  const flat = awaitFlat(e, cp);
+  const argReads = e.flow.reads(cp.await.args);
+  const argLocals = e.flow.locals(cp.await.args);
+  return cp.inFlightWrites.filter((w) => {
+    const node = w.node as WriteNode;
+    // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
+    if (node.mark !== undefined || node.unknown || !e.reach.beforeInOrder(w.flat, flat)) return false;
+    const valueLocals = [...e.flow.locals(node.value)];
+    if (cp.checkedReads.some((r) => sameState(r.state, w.state))) return true;
+    if ((w.key !== undefined && argLocals.has(w.key)) || valueLocals.some((l) => argLocals.has(l)))
+      return true;
+    // The call sends what was read from the changed state (`let amount = balance; balance := 0; pay(amount)`),
+    // or the written value and the arguments come from the same read of other state.
+    if ([...argReads].some((r) => sameReadState(e, r, w))) return true;
+    if ([...e.flow.reads(node.value)].some((r) => argReads.has(r) && !sameReadState(e, r, w))) return true;
+    return e.accesses.some(
+      (x) =>
+        x.kind === 'write' &&
+        x !== w &&
+        !(x.node as WriteNode).unknown &&
+        sameState(x.state, w.state) &&
+        e.reach.beforeInOrder(flat, x.flat),
+    );
+  });
+}
+
+/** The read `readId` is of the state `w` writes. */
+function sameReadState(e: EntryAnalysis, readId: number, w: Access): boolean {
+  const r = e.readById.get(readId);
+  return r !== undefined && sameState(r.state, w.state);
+}
