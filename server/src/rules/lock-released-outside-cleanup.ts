@@ -10,6 +10,7 @@ import {
   quote,
   happensBefore,
 } from './support/helpers';
+import { isCheckedLock } from './support/relevance';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {
@@ -30,7 +31,7 @@ export const lockReleasedOutsideCleanup: Rule = {
       const flat = awaitFlat(e, cp);
       const reported = new Set<string>();
       for (const set of cp.inFlightWrites) {
-        if ((set.node as WriteNode).mark !== 'set') continue;
+        if ((set.node as WriteNode).mark !== 'set' || !isCheckedLock(e, cp, set)) continue;
         const name = stateName(set.state);
         if (reported.has(name)) continue;
         if (cp.locksHeld.some((l) => sameState(l.state, set.state))) continue;

@@ -31,7 +31,7 @@ export const trapAfterCommit: Rule = {
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
-      const changed = operationWrites(e, cp);
+      const changed = operationWrites(e, cp, true);
       if (!changed.length) continue;
       const traps: { node: TrapNode; related: RelatedLocation }[] = [];
       for (const f of e.cfg.nodes) {

@@ -1,4 +1,7 @@
+import type { EntryAnalysis } from '../model/analysis';
+import type { Val } from '../model/ir';
 import { finding, lineOf, quote } from './support/helpers';
+import { operationWrites } from './support/relevance';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {
@@ -11,6 +14,18 @@ const meta: RuleMeta = {
   languages: ['rust'],
 };
 
+/**
+ * Awaits whose result is what is unwrapped: the value itself or a local bound to it, not something computed
+ * from the result (decoding, decrypting) that may fail for reasons of its own.
+ */
+function directAwaits(e: EntryAnalysis, v: Val): number[] {
+  const out = [...v.awaits];
+  for (const name of v.locals)
+    for (const f of e.cfg.nodes)
+      if (f.node.kind === 'local' && f.node.name === name) out.push(...f.node.value.awaits);
+  return out;
+}
+
 export const unwrapCallResult: Rule = {
   meta,
   check(analysis) {
@@ -20,10 +35,14 @@ export const unwrapCallResult: Rule = {
         const n = f.node;
         if (n.kind !== 'trap' || (n.cause !== 'unwrap' && n.cause !== 'expect') || !n.value) continue;
         if (out.some((x) => x.range === n.range)) continue;
-        const awaited = [...e.flow.awaits(n.value)]
+        const awaited = directAwaits(e, n.value)
           .map((id) => e.cfg.awaits.find((a) => a.id === id))
           .find((a) => a?.call && a.commit !== 'none');
         if (!awaited?.call) continue;
+        // Harm needs a change committed at the call that the trap then leaves behind; with none, trapping on
+        // a reject just rejects this message, as returning the error would.
+        const cp = e.commitPoints.find((c) => c.await === awaited);
+        if (!cp || !operationWrites(e, cp).length) continue;
         out.push(
           finding(
             meta,

@@ -142,6 +142,9 @@ export function lowerStateMethod(
   if (name === 'insert' && (m.args.length === 1 || m.args[1]?.text.replace(/\s+/g, '') === '()'))
     mark = 'set';
   if (name === 'remove') mark = 'clear';
+  // `set.insert(k)` answers whether `k` was there: a test-and-set, whose result is a read of the lock.
+  const tested =
+    mark === 'set' && name === 'insert' ? cx.read(ref.state, node, out, key, ref.anchor) : undefined;
   cx.write(ref.state, node, out, argVal, key, mark, ref.anchor);
-  return { val: recv.val };
+  return { val: tested ? union(recv.val, tested) : recv.val };
 }

@@ -13,7 +13,7 @@ import { awaitFlat } from './helpers';
  * or value shares a source with the call's arguments, or the same state is written again after the await
  * (the code after it completes the change).
  */
-export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo): Access[] {
+export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap = false): Access[] {
   const flat = awaitFlat(e, cp);
   const argReads = e.flow.reads(cp.await.args);
   const argLocals = e.flow.locals(cp.await.args);
@@ -21,6 +21,9 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo): Access[]
     const node = w.node as WriteNode;
     // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
     if (node.mark !== undefined || node.unknown || !e.reach.beforeInOrder(w.flat, flat)) return false;
+    // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
+    // consistent whatever comes after; a failure of this call may still have to undo it.
+    if (forTrap && e.flow.awaits(node.value).size > 0) return false;
     const valueLocals = [...e.flow.locals(node.value)];
     if (cp.checkedReads.some((r) => sameState(r.state, w.state))) return true;
     if ((w.key !== undefined && argLocals.has(w.key)) || valueLocals.some((l) => argLocals.has(l)))
@@ -38,6 +41,18 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo): Access[]
         e.reach.beforeInOrder(flat, x.flat),
     );
   });
+}
+
+/**
+ * A lock, not just a marker: a `set` whose state was checked before it (the check that keeps a second caller
+ * out), as SPEC §5 defines locks; a queue entry or an index of emitted blocks is set without such a check.
+ */
+export function isCheckedLock(e: EntryAnalysis, cp: CommitPointInfo, set: Access): boolean {
+  // Test-and-set (`if !set.insert(k) { return }`): the read of the lock decides whether the call happens.
+  if (cp.checkedReads.some((r) => sameState(r.state, set.state))) return true;
+  return set.flat.some((f) =>
+    e.cfg.nodes[f].controls.some((c) => [...e.flow.reads(c)].some((r) => sameReadState(e, r, set))),
+  );
 }
 
 /** The read `readId` is of the state `w` writes. */
