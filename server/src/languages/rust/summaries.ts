@@ -67,7 +67,8 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   let trapAfterCommit: FnSummary['trapAfterCommit'];
   // Pre-order is evaluation order: an access after a committing await (on some path) happens after it.
   visit(facts.nodes, (n) => {
-    if (n.kind === 'await' && n.commit === 'commit') afterCommit = true;
+    // After an await that may commit, the rest may run in a later message: replay it after the caller's await.
+    if (n.kind === 'await' && n.commit !== 'none') afterCommit = true;
     if (n.kind === 'caller') readsCaller = true;
     if (n.kind === 'trap') {
       const where = { cause: n.cause, range: n.range, file: fn.file.path };

@@ -59,9 +59,12 @@ export function describeInterleaver(me: EntryAnalysis, i: Interleaver, state?: A
   return sameCaller ? `${name} (by the same caller: the state is keyed by the caller)` : name;
 }
 
-/** True when `a` happens before `b` on some path (b reachable from a). */
+/**
+ * True when `a` happens before `b` on some path of one iteration (b reachable from a without a loop's back
+ * edge): what one iteration does after its call is not "before" the next iteration's call (SPEC §5).
+ */
 export function happensBefore(e: EntryAnalysis, a: number[], b: number[]): boolean {
-  return e.reach.before(a, b);
+  return e.reach.beforeInOrder(a, b);
 }
 
 export function awaitFlat(e: EntryAnalysis, cp: CommitPointInfo): number[] {
