@@ -5,14 +5,22 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rustCrateIsClosed } from '../src/workspace/canisters';
 import { analyzeRustCrate } from '../src/languages/rust';
 import type { FileModel } from '../src/model/ir';
 
-async function crate(files: Record<string, string>, extraCallFunctions: string[] = []): Promise<FileModel[]> {
+async function crate(
+  files: Record<string, string>,
+  extraCallFunctions: string[] = [],
+  closed = false,
+): Promise<FileModel[]> {
   return analyzeRustCrate(
     'test',
     Object.entries(files).map(([path, text]) => ({ path, text })),
-    { extraCallFunctions },
+    { extraCallFunctions, closed },
   );
 }
 
@@ -104,4 +112,156 @@ async fn run() {
   );
   assert.deepEqual(kinds(m, 'run'), ['commit', 'commit', 'maybe']);
   assert.match(m[0].awaits[0].reason, /extraCallFunctions/);
+});
+
+test('`self.field.m()` resolves through the field type declared on the struct, through `Arc`', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use std::sync::Arc;
+use ic_cdk::management_canister::list_canister_snapshots;
+pub struct Service { repo: Vec<u64> }
+impl Service {
+    pub async fn list_users(&self) -> Vec<u64> { self.repo.clone() }
+    pub async fn snapshots(&self, id: Principal) { list_canister_snapshots(&id).await.unwrap(); }
+}
+// Same method names on another type: the name alone no longer says which one is called.
+pub struct Archive;
+impl Archive {
+    pub async fn list_users(&self) -> Vec<u64> { list_canister_snapshots(&P).await.unwrap(); vec![] }
+    pub async fn snapshots(&self, id: Principal) { }
+}
+pub struct Controller { service: Arc<Service>, plain: Service }
+impl Controller {
+    async fn users(&self) -> Vec<u64> { self.service.list_users().await }
+    async fn snaps(&self, id: Principal) { self.plain.snapshots(id).await }
+}
+`,
+  });
+  assert.deepEqual(kinds(m, 'Controller::users'), ['none']);
+  assert.deepEqual(kinds(m, 'Controller::snaps'), ['commit']);
+});
+
+test('parameters and locals: `&impl Trait`, `T: Trait` and `where` bounds take every workspace impl', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::call::Call;
+pub trait Runtime { async fn fetch(&self) -> u64; }
+pub struct Ic;
+impl Runtime for Ic { async fn fetch(&self) -> u64 { Call::bounded_wait(P, "f").await.unwrap(); 1 } }
+pub struct Other;
+impl Runtime for Other { async fn fetch(&self) -> u64 { Call::unbounded_wait(Q, "g").await.unwrap(); 2 } }
+#[cfg(test)]
+mod tests {
+    struct Mock;
+    impl super::Runtime for Mock { async fn fetch(&self) -> u64 { 0 } }
+}
+async fn by_impl(r: &impl Runtime) -> u64 { r.fetch().await }
+async fn by_generic<R: Runtime>(r: &R) -> u64 { r.fetch().await }
+async fn by_where<R>(r: &R) -> u64 where R: Runtime + Send { r.fetch().await }
+async fn by_local() -> u64 { let ic: Ic = Ic; let r = &ic; r.fetch().await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'by_impl'), ['commit']);
+  assert.deepEqual(kinds(m, 'by_generic'), ['commit']);
+  assert.deepEqual(kinds(m, 'by_where'), ['commit']);
+  assert.deepEqual(kinds(m, 'by_local'), ['commit']);
+  assert.match(
+    m[0].awaits.find((a) => a.functionName === 'by_generic')!.reason,
+    /impls of `Runtime` \(Ic, Other\)/,
+  );
+});
+
+test('impls that differ make a `maybe`; `none` needs every impl call-free and no impl possible elsewhere', async () => {
+  const src = `
+use ic_cdk::call::Call;
+pub trait Chain { async fn address(&self) -> u64; }
+struct Local;
+impl Chain for Local { async fn address(&self) -> u64 { 7 } }
+struct Derived;
+impl Chain for Derived { async fn address(&self) -> u64 { 8 } }
+trait Signer { async fn sign(&self) -> u64; }
+struct Remote;
+impl Signer for Remote { async fn sign(&self) -> u64 { Call::bounded_wait(P, "s").await.unwrap(); 1 } }
+struct Offline;
+impl Signer for Offline { async fn sign(&self) -> u64 { 2 } }
+struct Factory;
+impl Factory {
+    fn build(kind: u8) -> Result<Box<dyn Chain>, String> { Ok(Box::new(Local)) }
+}
+async fn address(kind: u8) -> Result<u64, String> {
+    let chain = Factory::build(kind)?;
+    Ok(chain.address().await)
+}
+async fn sign(s: &dyn Signer) -> u64 { s.sign().await }
+async fn external<C: candid::CandidType + Sync>(c: &C) -> u64 { c.fetch().await }
+`;
+  const open = await crate({ 'src/lib.rs': src });
+  assert.deepEqual(kinds(open, 'address'), ['maybe'], 'a `pub` trait of a library may have other impls');
+  assert.match(open[0].awaits.find((a) => a.functionName === 'address')!.reason, /outside this crate/);
+  assert.deepEqual(kinds(open, 'sign'), ['maybe']);
+  assert.deepEqual(kinds(open, 'external'), ['maybe']);
+  const closed = await crate({ 'src/lib.rs': src }, [], true);
+  assert.deepEqual(kinds(closed, 'address'), ['none']);
+  assert.deepEqual(kinds(closed, 'sign'), ['maybe']);
+  assert.deepEqual(kinds(closed, 'external'), ['maybe']);
+});
+
+test('a trait default method is what an impl without its own method runs', async () => {
+  const m = await crate(
+    {
+      'src/lib.rs': `
+use ic_cdk::call::Call;
+trait Notifier {
+    async fn notify(&self) { Call::bounded_wait(P, "n").await.unwrap(); }
+}
+struct Email;
+impl Notifier for Email {}
+async fn send(e: Email) { e.notify().await }
+async fn send_any<N: Notifier>(n: &N) { n.notify().await }
+`,
+    },
+    [],
+    true,
+  );
+  assert.deepEqual(kinds(m, 'send'), ['commit']);
+  assert.deepEqual(kinds(m, 'send_any'), ['commit']);
+});
+
+test('methods of icrc-ledger-client `ICRC1Client` are ledger calls, also through a local re-export', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+mod conversion;
+use icrc_ledger_client_cdk::{CdkRuntime, ICRC1Client};
+async fn balance(ledger: Principal, a: Account) {
+    let client = ICRC1Client { runtime: CdkRuntime, ledger_canister_id: ledger };
+    client.balance_of(a).await.unwrap();
+}
+`,
+    'src/conversion.rs': `
+use crate::ICRC1Client;
+async fn pull(client: &ICRC1Client<CdkRuntime>, args: TransferFromArgs) { client.transfer_from(args).await.unwrap(); }
+`,
+  });
+  assert.deepEqual(kinds(m, 'balance'), ['commit']);
+  assert.deepEqual(kinds(m, 'pull'), ['commit']);
+});
+
+test('a crate is closed (its traits have no impls elsewhere) only when nothing can depend on it', () => {
+  const make = (toml: string, lib: boolean): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'closed-'));
+    writeFileSync(join(dir, 'Cargo.toml'), toml);
+    mkdirSync(join(dir, 'src'));
+    if (lib) writeFileSync(join(dir, 'src', 'lib.rs'), '');
+    return dir;
+  };
+  assert.equal(
+    rustCrateIsClosed(make('[package]\nname = "c"\n[lib]\ncrate-type = ["cdylib"]\n', true)),
+    true,
+  );
+  assert.equal(
+    rustCrateIsClosed(make('[package]\nname = "c"\n[lib]\ncrate-type = ["cdylib", "rlib"]\n', true)),
+    false,
+  );
+  assert.equal(rustCrateIsClosed(make('[package]\nname = "c"\n', true)), false);
+  assert.equal(rustCrateIsClosed(make('[package]\nname = "c"\n', false)), true);
 });

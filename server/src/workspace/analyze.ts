@@ -10,7 +10,13 @@ import type { FileModel, Language } from '../model/ir';
 import type { SourceFile } from '../model/source';
 import { runRules } from '../rules/registry';
 import type { Finding } from '../rules/types';
-import { motokoPackagesFor, motokoProjectOf, rustCrateName, rustCrateOf } from './canisters';
+import {
+  motokoPackagesFor,
+  motokoProjectOf,
+  rustCrateIsClosed,
+  rustCrateName,
+  rustCrateOf,
+} from './canisters';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
 
 export interface WorkspaceOptions {
@@ -81,6 +87,7 @@ export async function analyzeSources(
         ...(await analyzeRustCrate(crate, files, {
           extraCallFunctions: options.extraCallFunctions ?? [],
           crateName: rustCrateName(crate),
+          closed: rustCrateIsClosed(crate),
         })),
       );
     } catch (err) {

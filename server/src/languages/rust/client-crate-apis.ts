@@ -81,7 +81,9 @@ export function clientTypeMethod(typePath: string, method: string): string | und
   const type = segs[segs.length - 1];
   for (const c of CLIENT_TYPES) {
     if (c.type !== type || !c.methods.has(method)) continue;
-    if (segs.length === 1 || c.crates.includes(segs[0])) return `${c.crates[0]}::${type}::${method}`;
+    // Through a `use` of the crate, or of this crate's own re-export of it (`use crate::ICRC1Client`).
+    const local = segs.length === 1 || ['crate', 'self', 'super'].includes(segs[0]);
+    if (local || c.crates.includes(segs[0])) return `${c.crates[0]}::${type}::${method}`;
   }
   return undefined;
 }

@@ -22,6 +22,8 @@ export interface RustOptions {
   extraCallFunctions: string[];
   /** The crate's own name, so that `my_canister::api::f` inside it resolves to its own function. */
   crateName?: string | undefined;
+  /** No other crate can depend on this one, so its traits have no impls elsewhere (see `rustCrateIsClosed`). */
+  closed?: boolean;
 }
 
 const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
@@ -133,6 +135,7 @@ export async function analyzeRustCrate(
         return { path: f.path, shownPath: shownPath(canister, f.path), text: f.text, root: tree.rootNode };
       }),
       options.crateName,
+      options.closed ?? false,
     );
     const base: Env = {
       index,
