@@ -135,10 +135,12 @@ impl Controller {
     async fn users(&self) -> Vec<u64> { self.service.list_users().await }
     async fn snaps(&self, id: Principal) { self.plain.snapshots(id).await }
 }
+async fn foreign(s: &remote_crate::Service) -> Vec<u64> { s.list_users().await }
 `,
   });
   assert.deepEqual(kinds(m, 'Controller::users'), ['none']);
   assert.deepEqual(kinds(m, 'Controller::snaps'), ['commit']);
+  assert.deepEqual(kinds(m, 'foreign'), ['maybe'], "another crate's `Service` is not this one");
 });
 
 test('parameters and locals: `&impl Trait`, `T: Trait` and `where` bounds take every workspace impl', async () => {

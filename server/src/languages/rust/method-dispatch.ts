@@ -37,8 +37,16 @@ export function resolveMethod(cx: LowerContext, type: RecvType, m: string): Meth
   if (type.kind === 'named' && index.types.traits.has(type.name))
     type = { kind: 'bound', traits: [type.name] };
   if (type.kind === 'named') {
-    const own = index.methods.get(`${type.name}::${m}`);
-    if (own && own.typeName !== own.traitName) return { kind: 'fn', fn: own };
+    const segs = type.path.split('::');
+    // A type of another crate is never a workspace type of the same name.
+    const foreign = segs.length >= 2 && !index.modules.has(segs[0]) && segs[0] !== index.crateName;
+    if (foreign) return clientTarget(type.path, m);
+    const own = (index.methodsByName.get(m) ?? []).filter(
+      (f) => f.typeName === type.name && f.typeName !== f.traitName,
+    );
+    if (own.length === 1) return { kind: 'fn', fn: own[0] };
+    // Two types of that name, or two traits giving it that method: whichever it is, combined.
+    if (own.length > 1) return { kind: 'impls', traitName: type.name, fns: own, complete: true };
     // A trait default the type inherits from one of its workspace impls.
     for (const [trait, impls] of index.types.traitImpls) {
       if (!impls.some((i) => i.typeName === type.name && !i.methods.has(m))) continue;
@@ -48,8 +56,7 @@ export function resolveMethod(cx: LowerContext, type: RecvType, m: string): Meth
       if (fallback) return { kind: 'fn', fn: fallback };
     }
     // A client type of a known crate, unless the workspace declares a type of that name itself.
-    const api = index.types.structFields.has(type.name) ? undefined : clientTypeMethod(type.path, m);
-    return api ? { kind: 'api', api } : undefined;
+    return index.types.structFields.has(type.name) ? undefined : clientTarget(type.path, m);
   }
   const trait = type.traits.map((t) => index.types.traits.get(t)).find((t) => t?.methods.has(m));
   if (!trait) return undefined;
@@ -58,6 +65,11 @@ export function resolveMethod(cx: LowerContext, type: RecvType, m: string): Meth
   const found = fns.filter((f): f is FnInfo => !!f);
   const complete = found.length > 0 && found.length === fns.length && (!trait.isPub || index.closed);
   return { kind: 'impls', traitName: trait.name, fns: found, complete };
+}
+
+function clientTarget(path: string, m: string): MethodTarget | undefined {
+  const api = clientTypeMethod(path, m);
+  return api ? { kind: 'api', api } : undefined;
 }
 
 /** The future of a call dispatched to every impl of a trait, classified from the impls' summaries. */
