@@ -267,3 +267,31 @@ test('a crate is closed (its traits have no impls elsewhere) only when nothing c
   assert.equal(rustCrateIsClosed(make('[package]\nname = "c"\n', true)), false);
   assert.equal(rustCrateIsClosed(make('[package]\nname = "c"\n', false)), true);
 });
+
+test('tuple-struct values and enum-variant bindings have the type the declaration gives them', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::management_canister::sign_with_ecdsa;
+pub struct Stage(u8);
+impl Stage { async fn progress(self) -> u8 { self.0 } }
+pub struct Other;
+impl Other { async fn progress(self) -> u8 { sign_with_ecdsa(&A).await.unwrap(); 1 } }
+pub struct IcSigner;
+impl IcSigner { async fn sign(&self) -> u8 { sign_with_ecdsa(&A).await.unwrap(); 1 } }
+pub struct LocalSigner;
+impl LocalSigner { async fn sign(&self) -> u8 { 2 } }
+pub enum Signer { Local(LocalSigner), Ic(IcSigner) }
+impl Signer {
+    async fn sign(&self) -> u8 {
+        match self {
+            Signer::Local(v) => v.sign().await,
+            Self::Ic(v) => v.sign().await,
+        }
+    }
+}
+async fn step(raw: u8) -> u8 { let stage = Stage(raw); stage.progress().await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'step'), ['none']);
+  assert.deepEqual(kinds(m, 'Signer::sign'), ['none', 'commit']);
+});

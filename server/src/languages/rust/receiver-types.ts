@@ -143,6 +143,9 @@ function callResultType(cx: LowerContext, n: SyntaxNode): string | undefined {
   const args = callArgs(n);
   // `Box::new(x)`, `Arc::new(x)`, `Rc::new(x)`: the type of `x` (the wrapper is looked through anyway).
   if (/^(?:[\w:]+::)?(?:Box|Arc|Rc)::new$/.test(written) && args.length === 1) return typeTextOf(cx, args[0]);
+  // `Wrapper(x)`: a tuple struct of the workspace.
+  const last = written.split('::').pop()!;
+  if (cx.env.index.types.structFields.has(last) && /^[A-Z]/.test(last)) return last;
   const callee = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, written, args.length);
   const ret = callee?.returnType.trim();
   if (!callee || !ret) return undefined;
@@ -153,4 +156,30 @@ function callResultType(cx: LowerContext, n: SyntaxNode): string | undefined {
 export function receiverType(cx: LowerContext, recv: SyntaxNode): RecvType | undefined {
   const text = typeTextOf(cx, recv);
   return text ? typeFromText(cx, text) : undefined;
+}
+
+/**
+ * Types of the names a pattern binds positionally in an enum variant of the workspace: in
+ * `Signer::Ic(v) => v.sign()`, `v` has the type of `Ic`'s field.
+ */
+export function patternTypes(cx: LowerContext, pattern: SyntaxNode): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (n: SyntaxNode): void => {
+    if (n.type === 'tuple_struct_pattern') {
+      const path = (field(n, 'type')?.text ?? '').replace(/\s+/g, '').split('::');
+      const variant = path.pop();
+      let owner = path.pop();
+      if (owner === 'Self') owner = cx.fn?.typeName;
+      const fields = owner && variant ? cx.env.index.types.enumVariants.get(owner)?.get(variant) : undefined;
+      const typeId = field(n, 'type')?.id;
+      namedKids(n)
+        .filter((k) => k.id !== typeId)
+        .forEach((k, i) => {
+          if (k.type === 'identifier' && fields?.[i]) out.set(k.text, fields[i]);
+        });
+    }
+    namedKids(n).forEach(visit);
+  };
+  visit(pattern);
+  return out;
 }

@@ -23,6 +23,8 @@ export interface ImplInfo {
 export interface TypeIndex {
   /** Struct name → field name (or tuple index) → type text. */
   structFields: Map<string, Map<string, string>>;
+  /** Enum name → variant → its tuple fields' type texts (`Ic(IcSigner)` → `['IcSigner']`). */
+  enumVariants: Map<string, Map<string, string[]>>;
   traits: Map<string, TraitInfo>;
   /** Trait name → its impls outside test code. */
   traitImpls: Map<string, ImplInfo[]>;
@@ -64,7 +66,7 @@ function methodNames(body: SyntaxNode | null): Set<string> {
 }
 
 export function emptyTypeIndex(): TypeIndex {
-  return { structFields: new Map(), traits: new Map(), traitImpls: new Map() };
+  return { structFields: new Map(), enumVariants: new Map(), traits: new Map(), traitImpls: new Map() };
 }
 
 /** Adds one file's structs, traits and trait impls. */
@@ -87,6 +89,20 @@ export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): voi
         .forEach((k, i) => fields.set(String(i), k.text));
     }
     into.structFields.set(name, fields);
+  }
+  for (const e of root.descendantsOfType('enum_item')) {
+    const name = e ? field(e, 'name')?.text : undefined;
+    const body = e ? field(e, 'body') : null;
+    if (!name || !body) continue;
+    const variants = new Map<string, string[]>();
+    for (const v of namedKids(body)) {
+      const vname = field(v, 'name')?.text;
+      const fields = field(v, 'body');
+      if (v.type !== 'enum_variant' || !vname) continue;
+      const positional = fields?.type === 'ordered_field_declaration_list';
+      variants.set(vname, positional ? namedKids(fields).map((k) => k.text) : []);
+    }
+    into.enumVariants.set(name, variants);
   }
   for (const t of root.descendantsOfType('trait_item')) {
     const name = t ? field(t, 'name')?.text : undefined;
