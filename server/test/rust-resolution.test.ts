@@ -295,3 +295,35 @@ async fn step(raw: u8) -> u8 { let stage = Stage(raw); stage.progress().await }
   assert.deepEqual(kinds(m, 'step'), ['none']);
   assert.deepEqual(kinds(m, 'Signer::sign'), ['none', 'commit']);
 });
+
+test('a higher-order wrapper takes the kind of the future its argument gives it (closure, async block, fn)', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::call::Call;
+async fn run<F, Fut>(f: F) -> u64 where F: FnOnce() -> Fut, Fut: std::future::Future<Output = u64> {
+    let r = f().await;
+    r
+}
+async fn guarded<Fut: std::future::Future<Output = u64>>(fut: Fut) -> u64 { fut.await }
+async fn transfer_impl(to: u64) -> u64 { Call::bounded_wait(P, "t").with_arg(to).await.unwrap(); 1 }
+async fn local_only() -> u64 { 2 }
+#[ic_cdk::update]
+async fn pay(to: u64) -> u64 { run(|| transfer_impl(to)).await }
+#[ic_cdk::update]
+async fn quiet() -> u64 { run(local_only).await }
+#[ic_cdk::update]
+async fn block(to: u64) -> u64 { run(move || async move { transfer_impl(to).await }).await }
+#[ic_cdk::update]
+async fn direct(to: u64) -> u64 { guarded(transfer_impl(to)).await + guarded(local_only()).await }
+#[ic_cdk::update]
+async fn opaque(f: Box<dyn Fn() -> u64>) -> u64 { run(|| somewhere::else_()).await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'run'), ['maybe']);
+  assert.match(m[0].awaits.find((a) => a.functionName === 'run')!.reason, /parameter `f`/);
+  assert.deepEqual(kinds(m, 'pay'), ['commit']);
+  assert.deepEqual(kinds(m, 'quiet'), ['none']);
+  assert.deepEqual(kinds(m, 'block'), ['commit', 'commit']);
+  assert.deepEqual(kinds(m, 'direct'), ['commit', 'none']);
+  assert.deepEqual(kinds(m, 'opaque'), ['maybe']);
+});

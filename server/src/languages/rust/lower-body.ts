@@ -40,6 +40,8 @@ export class BodyLowerer extends LowerContext {
         this.scopes.bindLocal(p);
         // The parameter's declared type, for method calls on it (`ledger: &impl Ledger`).
         if (p !== 'self' && fn.paramTypes[i]) this.scopes.top().types.set(p, fn.paramTypes[i]);
+        // Awaiting it (or what calling it returns) awaits the caller's argument.
+        if (p !== 'self') this.scopes.top().futures.set(p, { kind: 'param', index: i, name: p });
       }
     });
     for (const name of fn.paramNames)

@@ -41,7 +41,9 @@ export function lowerCall(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
     const exs = args.map((a) => cx.expr(a, out));
     const handle = exs.find((e) => e.ref)?.ref;
     if (handle) cx.facts.closureHelper ??= { paramIndex, state: handle.state, mutable: handle.mutable };
-    return { val: union(empty(), ...exs.map((e) => e.val)) };
+    // `f().await` in a higher-order function awaits what the caller's closure returns.
+    const future = { kind: 'param' as const, index: paramIndex, name: written };
+    return { val: union(empty(), ...exs.map((e) => e.val)), future };
   }
   const workspaceFn = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, written, args.length);
   const api = resolveCallApi(written, cx.file.uses, cx.env.extraCallFunctions);
