@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { analyzePaths } from '../src/workspace/analyze';
 import { rustCrateIsClosed } from '../src/workspace/canisters';
 import { analyzeRustCrate } from '../src/languages/rust';
 import type { FileModel } from '../src/model/ir';
@@ -326,4 +327,33 @@ async fn opaque(f: Box<dyn Fn() -> u64>) -> u64 { run(|| somewhere::else_()).awa
   assert.deepEqual(kinds(m, 'block'), ['commit', 'commit']);
   assert.deepEqual(kinds(m, 'direct'), ['commit', 'none']);
   assert.deepEqual(kinds(m, 'opaque'), ['maybe']);
+});
+
+test('a workspace crate that re-exports all of ic-cdk is a facade: calls through it are ic-cdk calls', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'facade-'));
+  const write = (path: string, text: string): string => {
+    const full = join(root, path);
+    mkdirSync(join(full, '..'), { recursive: true });
+    writeFileSync(full, text);
+    return full;
+  };
+  write('essentials/Cargo.toml', '[package]\nname = "my-essentials"\n');
+  write('essentials/src/lib.rs', 'pub mod cdk;\n');
+  write('essentials/src/cdk.rs', 'pub use ic_cdk::*;\n');
+  write('upgrader/Cargo.toml', '[package]\nname = "upgrader"\n[lib]\ncrate-type = ["cdylib"]\n');
+  const lib = write(
+    'upgrader/src/lib.rs',
+    `use my_essentials::cdk::api::management_canister::main::clear_chunk_store;
+#[ic_cdk::update]
+async fn prune(id: Principal) { clear_chunk_store(CanisterIdRecord { canister_id: id }).await.unwrap(); }
+`,
+  );
+  const result = await analyzePaths([
+    join(root, 'essentials/src/lib.rs'),
+    join(root, 'essentials/src/cdk.rs'),
+    lib,
+  ]);
+  const prune = result.files.flatMap((f) => f.awaits).find((a) => a.functionName === 'prune');
+  assert.equal(prune?.commit, 'commit');
+  assert.match(prune?.reason ?? '', /ic_cdk::api::management_canister::main::clear_chunk_store/);
 });

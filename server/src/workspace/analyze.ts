@@ -18,6 +18,7 @@ import {
   rustCrateOf,
 } from './canisters';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
+import { cdkFacades } from './rust-facades';
 
 export interface WorkspaceOptions {
   maxFileSize?: number;
@@ -81,6 +82,7 @@ export async function analyzeSources(
       rust.set(crate, [...(rust.get(crate) ?? []), src]);
     } else if (lang === 'motoko') motoko.push(src);
   }
+  const facades = cdkFacades(rust, rustCrateName);
   for (const [crate, files] of rust) {
     try {
       models.push(
@@ -88,6 +90,7 @@ export async function analyzeSources(
           extraCallFunctions: options.extraCallFunctions ?? [],
           crateName: rustCrateName(crate),
           closed: rustCrateIsClosed(crate),
+          cdkFacades: facades,
         })),
       );
     } catch (err) {

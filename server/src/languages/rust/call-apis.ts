@@ -135,14 +135,29 @@ function configuredMatch(path: string, extras: string[]): string | undefined {
   return undefined;
 }
 
+/** The path after `use` expansion, with a workspace facade of ic-cdk (`my_utils::cdk::…`) read as `ic_cdk::…`. */
+function canonicalPath(written: string, uses: UseMap, facades: string[]): string {
+  return unfacade(expandPath(written, uses), facades);
+}
+
+function unfacade(path: string, facades: string[]): string {
+  const facade = facades.find((f) => path.startsWith(`${f}::`));
+  return facade ? `ic_cdk${path.slice(facade.length)}` : path;
+}
+
 /** Resolves a called path (as written) to a call API, through the file's `use` declarations and globs. */
-export function resolveCallApi(written: string, uses: UseMap, extras: string[]): ApiMatch | undefined {
-  const full = expandPath(written, uses);
+export function resolveCallApi(
+  written: string,
+  uses: UseMap,
+  extras: string[],
+  facades: string[] = [],
+): ApiMatch | undefined {
+  const full = canonicalPath(written, uses, facades);
   const direct = apiOfPath(full);
   if (direct) return direct;
   if (!written.includes('::')) {
     for (const glob of uses.globs) {
-      const viaGlob = apiOfPath(`${glob}::${written}`);
+      const viaGlob = apiOfPath(unfacade(`${glob}::${written}`, facades));
       if (viaGlob) return viaGlob;
     }
   }
@@ -161,8 +176,8 @@ const CALLER_PATHS = new Set([
 ]);
 
 /** Calls that are not inter-canister calls but matter: the caller, traps, timers and spawned futures. */
-export function specialCall(written: string, uses: UseMap): SpecialCall | undefined {
-  const full = expandPath(written, uses);
+export function specialCall(written: string, uses: UseMap, facades: string[] = []): SpecialCall | undefined {
+  const full = canonicalPath(written, uses, facades);
   const last = full.split('::').pop()!;
   const fromGlob = (name: string): string | undefined =>
     uses.globs.map((g) => `${g}::${name}`).find((p) => CALLER_PATHS.has(p));

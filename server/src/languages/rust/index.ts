@@ -24,6 +24,8 @@ export interface RustOptions {
   crateName?: string | undefined;
   /** No other crate can depend on this one, so its traits have no impls elsewhere (see `rustCrateIsClosed`). */
   closed?: boolean;
+  /** Paths of workspace modules that re-export all of ic-cdk (`orbit_essentials::cdk`). */
+  cdkFacades?: string[];
 }
 
 const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
@@ -142,6 +144,7 @@ export async function analyzeRustCrate(
       summaries: new Map(),
       guards: new Map(),
       extraCallFunctions: options.extraCallFunctions,
+      cdkFacades: options.cdkFacades ?? [],
       summaryMode: true,
       parseSnippet,
     };

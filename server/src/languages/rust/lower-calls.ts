@@ -46,13 +46,13 @@ export function lowerCall(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
     return { val: union(empty(), ...exs.map((e) => e.val)), future };
   }
   const workspaceFn = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, written, args.length);
-  const api = resolveCallApi(written, cx.file.uses, cx.env.extraCallFunctions);
+  const api = resolveCallApi(written, cx.file.uses, cx.env.extraCallFunctions, cx.env.cdkFacades);
   if (api) {
     const val = union(empty(), ...args.map((a) => cx.value(a, out)));
     return { val, future: { kind: 'api', api, callee: written } };
   }
   if (workspaceFn) return callWorkspaceFn(cx, node, workspaceFn, args, out, written, false);
-  const special = specialCall(written, cx.file.uses);
+  const special = specialCall(written, cx.file.uses, cx.env.cdkFacades);
   if (special === 'caller') {
     out.push({ kind: 'caller', range: cx.range(node) });
     return { val: empty(), caller: true };
