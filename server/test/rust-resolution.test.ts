@@ -357,3 +357,22 @@ async fn prune(id: Principal) { clear_chunk_store(CanisterIdRecord { canister_id
   assert.equal(prune?.commit, 'commit');
   assert.match(prune?.reason ?? '', /ic_cdk::api::management_canister::main::clear_chunk_store/);
 });
+
+test('a trait that a macro or a derive may implement does not have all its impls known', async () => {
+  const src = (extra: string): Record<string, string> => ({
+    'src/lib.rs': `
+trait Chain { async fn address(&self) -> u64; }
+struct Local;
+impl Chain for Local { async fn address(&self) -> u64 { 7 } }
+${extra}
+async fn address(c: &dyn Chain) -> u64 { c.address().await }
+`,
+  });
+  assert.deepEqual(kinds(await crate(src(''), [], true), 'address'), ['none']);
+  const byMacro = `macro_rules! chain { ($t:ident) => { impl Chain for $t { async fn address(&self) -> u64 { remote().await } } } }
+struct Remote;
+chain!(Remote);`;
+  assert.deepEqual(kinds(await crate(src(byMacro), [], true), 'address'), ['maybe']);
+  const byDerive = `#[derive(Chain)]\nstruct Derived;`;
+  assert.deepEqual(kinds(await crate(src(byDerive), [], true), 'address'), ['maybe']);
+});

@@ -63,7 +63,8 @@ export function resolveMethod(cx: LowerContext, type: RecvType, m: string): Meth
   const impls = index.types.traitImpls.get(trait.name) ?? [];
   const fns = impls.map((i) => traitMethod(index, trait.name, i.typeName, m));
   const found = fns.filter((f): f is FnInfo => !!f);
-  const complete = found.length > 0 && found.length === fns.length && (!trait.isPub || index.closed);
+  const closed = (!trait.isPub || index.closed) && !index.types.namesInMacros.has(trait.name);
+  const complete = found.length > 0 && found.length === fns.length && closed;
   return { kind: 'impls', traitName: trait.name, fns: found, complete };
 }
 

@@ -28,6 +28,8 @@ export interface TypeIndex {
   traits: Map<string, TraitInfo>;
   /** Trait name → its impls outside test code. */
   traitImpls: Map<string, ImplInfo[]>;
+  /** Type names mentioned in macros and derives outside test code: impls the parser does not see may exist. */
+  namesInMacros: Set<string>;
 }
 
 /** Last segment of a type, without generics: `crate::a::Foo<T>` → `Foo`. */
@@ -66,7 +68,13 @@ function methodNames(body: SyntaxNode | null): Set<string> {
 }
 
 export function emptyTypeIndex(): TypeIndex {
-  return { structFields: new Map(), enumVariants: new Map(), traits: new Map(), traitImpls: new Map() };
+  return {
+    structFields: new Map(),
+    enumVariants: new Map(),
+    traits: new Map(),
+    traitImpls: new Map(),
+    namesInMacros: new Set(),
+  };
 }
 
 /** Adds one file's structs, traits and trait impls. */
@@ -113,6 +121,11 @@ export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): voi
       isPub: vis?.text.replace(/\s+/g, '') === 'pub',
       methods: methodNames(field(t, 'body')),
     });
+  }
+  // A macro (or derive) can generate an impl of a trait it names; such a trait's impls are not all known.
+  for (const m of root.descendantsOfType(['macro_definition', 'macro_invocation', 'attribute_item'])) {
+    if (!m || inTestCode(m, path) || (m.type === 'attribute_item' && !/\bderive\b/.test(m.text))) continue;
+    for (const name of m.text.match(/\b[A-Z]\w*/g) ?? []) into.namesInMacros.add(name);
   }
   for (const impl of root.descendantsOfType('impl_item')) {
     if (!impl) continue;
