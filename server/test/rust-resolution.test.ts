@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzePaths } from '../src/workspace/analyze';
@@ -249,9 +249,12 @@ async fn pull(client: &ICRC1Client<CdkRuntime>, args: TransferFromArgs) { client
   assert.deepEqual(kinds(m, 'pull'), ['commit']);
 });
 
-test('a crate is closed (its traits have no impls elsewhere) only when nothing can depend on it', () => {
+test('a crate is closed (its traits have no impls elsewhere) only when nothing can depend on it', (t) => {
+  const made: string[] = [];
+  t.after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
   const make = (toml: string, lib: boolean): string => {
     const dir = mkdtempSync(join(tmpdir(), 'closed-'));
+    made.push(dir);
     writeFileSync(join(dir, 'Cargo.toml'), toml);
     mkdirSync(join(dir, 'src'));
     if (lib) writeFileSync(join(dir, 'src', 'lib.rs'), '');
@@ -329,8 +332,9 @@ async fn opaque(f: Box<dyn Fn() -> u64>) -> u64 { run(|| somewhere::else_()).awa
   assert.deepEqual(kinds(m, 'opaque'), ['maybe']);
 });
 
-test('a workspace crate that re-exports all of ic-cdk is a facade: calls through it are ic-cdk calls', async () => {
+test('a workspace crate that re-exports all of ic-cdk is a facade: calls through it are ic-cdk calls', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'facade-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
   const write = (path: string, text: string): string => {
     const full = join(root, path);
     mkdirSync(join(full, '..'), { recursive: true });
