@@ -10,8 +10,15 @@ import type { FileModel, Language } from '../model/ir';
 import type { SourceFile } from '../model/source';
 import { runRules } from '../rules/registry';
 import type { Finding } from '../rules/types';
-import { motokoPackagesFor, motokoProjectOf, rustCrateName, rustCrateOf } from './canisters';
+import {
+  motokoPackagesFor,
+  motokoProjectOf,
+  rustCrateIsClosed,
+  rustCrateName,
+  rustCrateOf,
+} from './canisters';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
+import { cdkFacades } from './rust-facades';
 
 export interface WorkspaceOptions {
   maxFileSize?: number;
@@ -75,12 +82,15 @@ export async function analyzeSources(
       rust.set(crate, [...(rust.get(crate) ?? []), src]);
     } else if (lang === 'motoko') motoko.push(src);
   }
+  const facades = cdkFacades(rust, rustCrateName);
   for (const [crate, files] of rust) {
     try {
       models.push(
         ...(await analyzeRustCrate(crate, files, {
           extraCallFunctions: options.extraCallFunctions ?? [],
           crateName: rustCrateName(crate),
+          closed: rustCrateIsClosed(crate),
+          cdkFacades: facades,
         })),
       );
     } catch (err) {

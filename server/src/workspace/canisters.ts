@@ -45,6 +45,24 @@ export function rustCrateName(dir: string): string | undefined {
   return (nameIn(manifest.lib) ?? nameIn(manifest.package))?.replace(/-/g, '_');
 }
 
+/**
+ * Whether no other crate can depend on the crate in `dir`: its library (if any) is built only as `cdylib` or
+ * `staticlib`, or it has binaries only. Then its traits cannot have impls outside it.
+ */
+export function rustCrateIsClosed(dir: string): boolean {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = parseToml(readFileSync(join(dir, 'Cargo.toml'), 'utf8'));
+  } catch {
+    return false;
+  }
+  const lib = manifest.lib as { 'crate-type'?: unknown; path?: unknown } | undefined;
+  const types = lib?.['crate-type'];
+  if (Array.isArray(types)) return !types.some((t) => t === 'lib' || t === 'rlib' || t === 'dylib');
+  // Without `crate-type`, a library target (declared or `src/lib.rs`) is an ordinary, dependable `lib`.
+  return !lib && !existsSync(join(dir, 'src', 'lib.rs'));
+}
+
 /** The nearest folder above a Motoko file with a `mops.toml` or `dfx.json` (its project), or ''. */
 export function motokoProjectOf(file: string): string {
   let dir = dirname(resolve(file));

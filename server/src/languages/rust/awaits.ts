@@ -7,12 +7,22 @@ import type { CallInfo, CommitKind, Node, ResultHandling, Val } from '../../mode
 import type { ApiMatch } from './call-apis';
 import type { FnInfo } from './crate-index';
 import type { SummaryMap } from './summaries';
+import type { CommitSummary } from '../../model/commit-paths';
 import { field, type SyntaxNode } from './syntax';
 
 export type Future =
   | { kind: 'api'; api: ApiMatch; callee: string }
   /** `after` emits what the callee does after its own commit point, right after the `.await` on it. */
-  | { kind: 'local'; fn: FnInfo; callee: string; after?: (out: Node[]) => Val }
+  | {
+      kind: 'local';
+      fn: FnInfo;
+      callee: string;
+      after?: (out: Node[]) => Val;
+      /** For a higher-order callee: its commits given the futures of the arguments it awaits. */
+      withArgs?: CommitSummary;
+    }
+  /** The future of a parameter (`fut.await`, `f().await`): each call site's argument decides. */
+  | { kind: 'param'; index: number; name: string }
   | { kind: 'block'; commit: CommitKind; reason: string; call?: CallInfo; api?: string }
   | { kind: 'unknown'; name: string };
 
@@ -39,7 +49,12 @@ export function classifyAwait(
       return { commit: 'commit', reason, call, api: future.api.api };
     }
     case 'local':
-      return classifyLocal(future.fn, shown, summaries);
+      return classifyLocal(future.fn, shown, summaries, future.withArgs);
+    case 'param':
+      return {
+        commit: 'maybe',
+        reason: `\`.await\` on a future that comes from parameter \`${future.name}\`: each caller's argument decides whether it is a commit point`,
+      };
     case 'block':
       return {
         commit: future.commit,
@@ -59,14 +74,15 @@ function classifyLocal(
   fn: FnInfo,
   shown: string,
   summaries: SummaryMap,
+  withArgs?: CommitSummary,
 ): { commit: CommitKind; reason: string; call?: CallInfo; api?: string } {
-  const where = `${fn.file.shownPath ?? fn.file.path}:${fn.line}`;
+  const where = `${fn.file.shownPath ?? fn.file.path}:${fn.line}${withArgs ? ', with the future its argument gives it' : ''}`;
   const summary = summaries.get(fn);
   const through = summary?.call?.api;
   const call: CallInfo | undefined = summary?.call
     ? { callee: shown, wait: summary.call.wait, selfCall: false }
     : undefined;
-  switch (summary?.commits ?? 'unknown') {
+  switch (withArgs ?? summary?.commits ?? 'unknown') {
     case 'must':
       return {
         commit: 'commit',

@@ -22,11 +22,14 @@ export interface Scope {
   futures: Map<string, Future>;
   /** Source name → IR name. */
   locals: Map<string, string>;
+  /** Source name → its type as written or inferred (`Arc<Ledger>`), for method calls on it. */
+  types: Map<string, string>;
 }
 
 export interface Binding {
   handle?: StateRef;
   future?: Future;
+  type?: string;
   local: boolean;
   irName: string;
 }
@@ -36,7 +39,7 @@ export class Scopes {
   private readonly bindingCount = new Map<string, number>();
 
   push(): void {
-    this.stack.push({ handles: new Map(), futures: new Map(), locals: new Map() });
+    this.stack.push({ handles: new Map(), futures: new Map(), locals: new Map(), types: new Map() });
   }
 
   top(): Scope {
@@ -59,8 +62,9 @@ export class Scopes {
       const s = this.stack[i];
       if (s.handles.has(name)) return { handle: s.handles.get(name), local: false, irName: name };
       const irName = s.locals.get(name) ?? name;
-      if (s.futures.has(name)) return { future: s.futures.get(name), local: true, irName };
-      if (s.locals.has(name)) return { local: true, irName };
+      const type = s.types.get(name);
+      if (s.futures.has(name)) return { future: s.futures.get(name), local: true, irName, type };
+      if (s.locals.has(name)) return { local: true, irName, type };
     }
     return { local: false, irName: name };
   }
@@ -72,6 +76,7 @@ export class Scopes {
     const irName = n === 1 ? name : `${name}#${n}`;
     this.top().handles.delete(name);
     this.top().futures.delete(name);
+    this.top().types.delete(name);
     this.top().locals.set(name, irName);
     return irName;
   }

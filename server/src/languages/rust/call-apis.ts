@@ -3,6 +3,7 @@
  * caller, spawn work or start timers. Paths are matched after `use` expansion.
  */
 import type { CallInfo } from '../../model/ir';
+import { clientCrateFn } from './client-crate-apis';
 import { expandPath, type UseMap } from './use-resolution';
 
 export interface ApiMatch {
@@ -64,7 +65,7 @@ const MANAGEMENT_HELPERS = new Set([
   'fetch_canister_logs',
 ]);
 
-/** Modules whose glob import brings call APIs into scope. */
+/** The call API a canonical path names: ic-cdk of every generation, then the client crates. */
 function apiOfCanonical(path: string): ApiMatch | undefined {
   const segs = path.split('::');
   const last = segs[segs.length - 1];
@@ -84,7 +85,25 @@ function apiOfCanonical(path: string): ApiMatch | undefined {
   if (managementModule && MANAGEMENT_HELPERS.has(last)) {
     return { api: path, wait: path.startsWith('ic_cdk::api::') ? 'unbounded' : 'unknown' };
   }
-  return undefined;
+  return clientCrateFn(path);
+}
+
+/** Crates that facade crates re-export under their own name (`ic_exports::ic_cdk::call`). */
+const REEXPORTED = new Set([
+  'ic_cdk',
+  'ic_cdk_management_canister',
+  'ic_ledger_types',
+  'ic_cdk_bitcoin_canister',
+  'dfn_core',
+]);
+
+/** The API a path names, also when a known crate is reached through another crate's re-export of it. */
+function apiOfPath(path: string): ApiMatch | undefined {
+  const direct = apiOfCanonical(path);
+  if (direct) return direct;
+  const segs = path.split('::');
+  const at = segs.findIndex((s, i) => i > 0 && REEXPORTED.has(s));
+  return at > 0 ? apiOfCanonical(segs.slice(at).join('::')) : undefined;
 }
 
 /** Segments that only say "this crate", dropped before comparing configured paths. */
@@ -92,11 +111,22 @@ function meaningfulSegments(path: string): string[] {
   return path.split('::').filter((s) => s && s !== 'crate' && s !== 'self' && s !== 'super');
 }
 
+/** `my_clients::*::*`: each `*` stands for one segment; the pattern matches the end of the path. */
+function globMatches(want: string[], segs: string[]): boolean {
+  if (want.length > segs.length) return false;
+  const tail = segs.slice(segs.length - want.length);
+  return want.every((w, i) => w === '*' || w === tail[i]);
+}
+
 function configuredMatch(path: string, extras: string[]): string | undefined {
   const segs = meaningfulSegments(path);
   for (const extra of extras) {
     const want = meaningfulSegments(extra);
     if (want.length === 0 || segs.length === 0) continue;
+    if (want.includes('*')) {
+      if (globMatches(want, segs)) return extra;
+      continue;
+    }
     if (want[want.length - 1] !== segs[segs.length - 1]) continue;
     // Either is a suffix of the other: `ledger::transfer` written against `my_crate::ledger::transfer` configured.
     const n = Math.min(want.length, segs.length);
@@ -105,14 +135,29 @@ function configuredMatch(path: string, extras: string[]): string | undefined {
   return undefined;
 }
 
+/** The path after `use` expansion, with a workspace facade of ic-cdk (`my_utils::cdk::…`) read as `ic_cdk::…`. */
+function canonicalPath(written: string, uses: UseMap, facades: string[]): string {
+  return unfacade(expandPath(written, uses), facades);
+}
+
+function unfacade(path: string, facades: string[]): string {
+  const facade = facades.find((f) => path.startsWith(`${f}::`));
+  return facade ? `ic_cdk${path.slice(facade.length)}` : path;
+}
+
 /** Resolves a called path (as written) to a call API, through the file's `use` declarations and globs. */
-export function resolveCallApi(written: string, uses: UseMap, extras: string[]): ApiMatch | undefined {
-  const full = expandPath(written, uses);
-  const direct = apiOfCanonical(full);
+export function resolveCallApi(
+  written: string,
+  uses: UseMap,
+  extras: string[],
+  facades: string[] = [],
+): ApiMatch | undefined {
+  const full = canonicalPath(written, uses, facades);
+  const direct = apiOfPath(full);
   if (direct) return direct;
   if (!written.includes('::')) {
     for (const glob of uses.globs) {
-      const viaGlob = apiOfCanonical(`${glob}::${written}`);
+      const viaGlob = apiOfPath(unfacade(`${glob}::${written}`, facades));
       if (viaGlob) return viaGlob;
     }
   }
@@ -131,8 +176,8 @@ const CALLER_PATHS = new Set([
 ]);
 
 /** Calls that are not inter-canister calls but matter: the caller, traps, timers and spawned futures. */
-export function specialCall(written: string, uses: UseMap): SpecialCall | undefined {
-  const full = expandPath(written, uses);
+export function specialCall(written: string, uses: UseMap, facades: string[] = []): SpecialCall | undefined {
+  const full = canonicalPath(written, uses, facades);
   const last = full.split('::').pop()!;
   const fromGlob = (name: string): string | undefined =>
     uses.globs.map((g) => `${g}::${name}`).find((p) => CALLER_PATHS.has(p));

@@ -5,6 +5,7 @@
 import type { Range } from '../../model/ir';
 import { LineIndex } from '../../text/positions';
 import { allKids, field, namedKids, patternNames, rangeOf, type SyntaxNode } from './syntax';
+import { baseTypeName, emptyTypeIndex, indexTypes, type TypeIndex } from './type-index';
 import { collectUses, type UseMap } from './use-resolution';
 
 export interface ParsedFile {
@@ -59,19 +60,16 @@ export interface CrateIndex {
   modules: Set<string>;
   /** The crate's own name as other crates write it (`my_canister`), when known. */
   crateName?: string;
+  /** Struct fields, traits and trait impls, for method calls through the receiver's type. */
+  types: TypeIndex;
+  /** No other crate can depend on this one (only `cdylib`/`bin` targets): its traits have no impls elsewhere. */
+  closed: boolean;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function typeName(node: SyntaxNode | null): string | undefined {
-  if (!node) return undefined;
-  if (node.type === 'generic_type') return typeName(field(node, 'type'));
-  if (node.type === 'scoped_type_identifier') return field(node, 'name')?.text;
-  return node.text;
 }
 
 function describeFn(file: ParsedFile, node: SyntaxNode): FnInfo | undefined {
@@ -97,8 +95,13 @@ function describeFn(file: ParsedFile, node: SyntaxNode): FnInfo | undefined {
   let traitName: string | undefined;
   for (let p = node.parent; p; p = p.parent) {
     if (p.type === 'impl_item') {
-      implType = typeName(field(p, 'type'));
-      traitName = typeName(field(p, 'trait'));
+      implType = baseTypeName(field(p, 'type'));
+      traitName = baseTypeName(field(p, 'trait'));
+      break;
+    }
+    // A trait's default method: `Trait::m`, taken by the impls that do not define `m`.
+    if (p.type === 'trait_item') {
+      implType = traitName = field(p, 'name')?.text;
       break;
     }
     if (p.type === 'function_item') break;
@@ -172,6 +175,7 @@ function collectRoots(file: ParsedFile, roots: Map<string, StateRoot>): void {
 export function buildCrateIndex(
   files: { path: string; shownPath?: string; text: string; root: SyntaxNode }[],
   crateName?: string,
+  closed = false,
 ): CrateIndex {
   const index: CrateIndex = {
     files: [],
@@ -183,11 +187,14 @@ export function buildCrateIndex(
     rootByType: new Map(),
     modules: new Set(['crate', 'self', 'super', 'Self']),
     ...(crateName ? { crateName } : {}),
+    types: emptyTypeIndex(),
+    closed,
   };
   for (const f of files) {
     const parsed: ParsedFile = { ...f, lines: new LineIndex(f.text), uses: collectUses(f.root) };
     index.files.push(parsed);
     collectRoots(parsed, index.roots);
+    indexTypes(f.root, f.shownPath ?? f.path, index.types);
     for (const part of (f.shownPath ?? f.path).replace(/\\/g, '/').replace(/\.rs$/, '').split('/'))
       index.modules.add(part.replace(/-/g, '_'));
     for (const mod of f.root.descendantsOfType('mod_item')) {

@@ -22,6 +22,10 @@ export interface RustOptions {
   extraCallFunctions: string[];
   /** The crate's own name, so that `my_canister::api::f` inside it resolves to its own function. */
   crateName?: string | undefined;
+  /** No other crate can depend on this one, so its traits have no impls elsewhere (see `rustCrateIsClosed`). */
+  closed?: boolean;
+  /** Paths of workspace modules that re-export all of ic-cdk (`orbit_essentials::cdk`). */
+  cdkFacades?: string[];
 }
 
 const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
@@ -133,12 +137,14 @@ export async function analyzeRustCrate(
         return { path: f.path, shownPath: shownPath(canister, f.path), text: f.text, root: tree.rootNode };
       }),
       options.crateName,
+      options.closed ?? false,
     );
     const base: Env = {
       index,
       summaries: new Map(),
       guards: new Map(),
       extraCallFunctions: options.extraCallFunctions,
+      cdkFacades: options.cdkFacades ?? [],
       summaryMode: true,
       parseSnippet,
     };

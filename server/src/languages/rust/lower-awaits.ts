@@ -68,6 +68,7 @@ export function lowerAwait(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
   const args = cx.valOf(ex, inner, out);
   const { commit, reason, call, api } = classifyAwait(ex.future, inner, cx.env.summaries);
   const id = cx.id();
+  if (ex.future?.kind === 'param') (cx.facts.paramAwaits ??= []).push({ id, index: ex.future.index });
   if (commit === 'commit' && call && api) {
     cx.facts.call ??= { api, wait: call.wait };
     cx.apiOfAwait.set(id, api);

@@ -36,7 +36,13 @@ export class BodyLowerer extends LowerContext {
       const m = /^&\s*(mut\s+)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(fn.paramTypes[i].trim());
       const root = m ? this.env.index.rootByType.get(m[2]) : undefined;
       if (root) this.scopes.top().handles.set(p, { state: { root }, mutable: !!m![1] });
-      else this.scopes.bindLocal(p);
+      else {
+        this.scopes.bindLocal(p);
+        // The parameter's declared type, for method calls on it (`ledger: &impl Ledger`).
+        if (p !== 'self' && fn.paramTypes[i]) this.scopes.top().types.set(p, fn.paramTypes[i]);
+        // Awaiting it (or what calling it returns) awaits the caller's argument.
+        if (p !== 'self') this.scopes.top().futures.set(p, { kind: 'param', index: i, name: p });
+      }
     });
     for (const name of fn.paramNames)
       if (!this.scopes.top().handles.has(name) && !this.scopes.top().locals.has(name))

@@ -8,6 +8,8 @@ import { resolveCallApi, specialCall } from './call-apis';
 import { detach, inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
 import { lowerStateMethod } from './lower-state';
+import { dispatchFuture, resolveMethod } from './method-dispatch';
+import { receiverType } from './receiver-types';
 import { callWorkspaceFn } from './lower-workspace-call';
 import { resolveWorkspaceFn } from './resolve-fn';
 import { isStdMethod } from './state-methods';
@@ -39,16 +41,18 @@ export function lowerCall(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
     const exs = args.map((a) => cx.expr(a, out));
     const handle = exs.find((e) => e.ref)?.ref;
     if (handle) cx.facts.closureHelper ??= { paramIndex, state: handle.state, mutable: handle.mutable };
-    return { val: union(empty(), ...exs.map((e) => e.val)) };
+    // `f().await` in a higher-order function awaits what the caller's closure returns.
+    const future = { kind: 'param' as const, index: paramIndex, name: written };
+    return { val: union(empty(), ...exs.map((e) => e.val)), future };
   }
   const workspaceFn = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, written, args.length);
-  const api = resolveCallApi(written, cx.file.uses, cx.env.extraCallFunctions);
+  const api = resolveCallApi(written, cx.file.uses, cx.env.extraCallFunctions, cx.env.cdkFacades);
   if (api) {
     const val = union(empty(), ...args.map((a) => cx.value(a, out)));
     return { val, future: { kind: 'api', api, callee: written } };
   }
   if (workspaceFn) return callWorkspaceFn(cx, node, workspaceFn, args, out, written, false);
-  const special = specialCall(written, cx.file.uses);
+  const special = specialCall(written, cx.file.uses, cx.env.cdkFacades);
   if (special === 'caller') {
     out.push({ kind: 'caller', range: cx.range(node) });
     return { val: empty(), caller: true };
@@ -81,6 +85,8 @@ function lowerMethodCall(cx: LowerContext, node: SyntaxNode, m: MethodCall, out:
     cx.trap(node, out, m.name, { value: recv.val }, m.nameNode);
     return { val: union(recv.val, ...argVals) };
   }
+  const typed = lowerTypedMethodCall(cx, node, m, recv, out);
+  if (typed) return typed;
   const isSelf = stripWrappers(m.recv).type === 'self';
   const owner =
     isSelf && cx.fn?.typeName ? cx.env.index.methods.get(`${cx.fn.typeName}::${m.name}`) : undefined;
@@ -98,4 +104,31 @@ function lowerMethodCall(cx: LowerContext, node: SyntaxNode, m: MethodCall, out:
   const val = union(recv.val, ...argVals);
   if (recv.future && /^(boxed|into_future|fuse)$/.test(m.name)) return { val, future: recv.future };
   return { val, future: { kind: 'unknown', name: `${m.recv.text.replace(/\s+/g, '')}.${m.name}` } };
+}
+
+/** A method call resolved through its receiver's type (a field, parameter or local whose type is written). */
+function lowerTypedMethodCall(
+  cx: LowerContext,
+  node: SyntaxNode,
+  m: MethodCall,
+  recv: Ex,
+  out: Node[],
+): Ex | undefined {
+  const type = receiverType(cx, m.recv);
+  const target = type ? resolveMethod(cx, type, m.name) : undefined;
+  if (!target) return undefined;
+  const shown = `${m.recv.text.replace(/\s+/g, '')}.${m.name}`;
+  if (target.kind === 'fn') {
+    const ex = callWorkspaceFn(cx, node, target.fn, m.args, out, shown, true);
+    return { ...ex, val: union(ex.val, recv.val) };
+  }
+  const val = union(recv.val, ...m.args.map((a) => cx.value(a, out)));
+  if (target.kind === 'api') {
+    return { val, future: { kind: 'api', api: { api: target.api, wait: 'unknown' }, callee: shown } };
+  }
+  (cx.facts.callees ??= []).push(...target.fns);
+  const returnsFuture = target.fns.some((f) => f.isAsync || /\bFuture\b/.test(f.returnType));
+  // Every impl synchronous (and all known): no future; otherwise the combined classification of the impls.
+  if (!returnsFuture && target.complete) return { val };
+  return { val, future: dispatchFuture(cx, target, shown) };
 }

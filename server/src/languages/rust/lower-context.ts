@@ -18,6 +18,8 @@ export interface Env {
   summaries: SummaryMap;
   guards: Map<FnInfo, GuardInfo>;
   extraCallFunctions: string[];
+  /** Workspace modules that re-export all of ic-cdk: their paths are read as `ic_cdk::…`. */
+  cdkFacades: string[];
   /** Summary rounds: no annotations or spawned entry points are collected. */
   summaryMode: boolean;
   /** Parses a snippet of Rust (macro arguments); results are cached by the caller. */

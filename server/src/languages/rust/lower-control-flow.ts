@@ -5,6 +5,7 @@
  */
 import type { Node, Val } from '../../model/ir';
 import type { Ex, LowerContext } from './lower-context';
+import { patternTypes } from './receiver-types';
 import { UNKNOWN_OUTCOME } from './state-methods';
 import { field, namedKids, patternNames, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
@@ -102,6 +103,7 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
       for (const n of names) {
         ns.push({ kind: 'local', range: cx.range(a), name: cx.scopes.bindLocal(n), value: val });
       }
+      if (pattern) patternTypes(cx, pattern).forEach((t, n) => cx.scopes.top().types.set(n, t));
       if (guardCond) cx.value(guardCond, ns);
       const v = field(a, 'value');
       if (v) cx.expr(v, ns);

@@ -6,6 +6,7 @@
 import type { Node } from '../../model/ir';
 import type { StateRef } from './binding-scopes';
 import type { LowerContext } from './lower-context';
+import { typeTextOf } from './receiver-types';
 import { allKids, field, patternNames, type SyntaxNode } from './syntax';
 
 /** `rest`: the statements after this one in its block, where the binding is alive. */
@@ -16,6 +17,8 @@ export function lowerLet(cx: LowerContext, stmt: SyntaxNode, out: Node[], rest: 
     patternNames(pattern).forEach((n) => cx.scopes.bindLocal(n));
     return;
   }
+  // Its type, written or read off the value (`Ledger { … }`, `Box::new(…)`, a constructor), before shadowing.
+  const typeText = field(stmt, 'type')?.text ?? typeTextOf(cx, valueNode);
   const ex = cx.expr(valueNode, out);
   const alternative = field(stmt, 'alternative');
   const names = patternNames(pattern);
@@ -46,6 +49,7 @@ export function lowerLet(cx: LowerContext, stmt: SyntaxNode, out: Node[], rest: 
   for (const name of names) {
     const irName = cx.scopes.bindLocal(name);
     if (ex.future && single) cx.scopes.top().futures.set(name, ex.future);
+    if (typeText && single) cx.scopes.top().types.set(name, typeText);
     if (ex.caller && single) cx.callerNames.push(name);
     out.push({ kind: 'local', range: cx.range(stmt), name: irName, value: val });
   }

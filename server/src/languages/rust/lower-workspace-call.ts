@@ -3,12 +3,16 @@
  * caller's arguments), its traps, and whether it reads the caller, so rules see them at the call site. What an
  * `async` callee does after its own commit point is deferred to the `.await` on its future.
  */
-import type { Node, Val } from '../../model/ir';
+import type { CommitSummary } from '../../model/commit-paths';
+import type { CommitKind, Node, Val } from '../../model/ir';
+import { classifyAwait, type Future } from './awaits';
 import { displayName, type FnInfo } from './crate-index';
 import type { GuardInfo } from './guards';
 import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
-import { field, patternNames, simpleKey, type SyntaxNode } from './syntax';
+import { resolveWorkspaceFn } from './resolve-fn';
+import type { FnSummary } from './summaries';
+import { field, pathText, patternNames, simpleKey, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
 
 /** `receiverIsSelf`: a method call, whose receiver is the callee's parameter 0 and not among `args`. */
@@ -26,8 +30,15 @@ export function callWorkspaceFn(
   const offset = receiverIsSelf ? 1 : 0;
   const helper = summary?.closureHelper;
   const vals: Val[] = [];
+  const awaited = summary?.paramAwait;
+  const argKinds: CommitKind[] = [];
   args.forEach((a, i) => {
-    if (helper && helper.paramIndex === i + offset && a.type === 'closure_expression') {
+    if (awaited?.params.includes(i + offset)) {
+      // An argument the callee awaits (a closure's future, a future, a function): its kind decides.
+      const ex = cx.expr(a, out);
+      vals.push(cx.valOf(ex, a, out));
+      argKinds.push(classifyAwait(ex.future ?? namedFnFuture(cx, a), a, cx.env.summaries).commit);
+    } else if (helper && helper.paramIndex === i + offset && a.type === 'closure_expression') {
       vals.push(
         inlineClosure(cx, a, out, {
           ref: { state: helper.state, mutable: helper.mutable },
@@ -64,9 +75,16 @@ export function callWorkspaceFn(
   const returnsFuture = fn.isAsync || /\bFuture\b/.test(fn.returnType);
   // What the callee does after its own commit point happens after the `.await` on it, in the caller.
   if (returnsFuture) {
+    const withArgs = awaited ? commitsWithArgs(awaited, argKinds) : undefined;
     return {
       val,
-      future: { kind: 'local', fn, callee: written, after: (into) => union(empty(), ...apply(true, into)) },
+      future: {
+        kind: 'local',
+        fn,
+        callee: written,
+        after: (into) => union(empty(), ...apply(true, into)),
+        ...(withArgs ? { withArgs } : {}),
+      },
     };
   }
   vals.push(...apply(true, out));
@@ -112,4 +130,23 @@ function lowerGuard(
     ...(key ? { key } : {}),
     ...(guard.dropMayTrap ? { dropMayTrap: guard.dropMayTrap } : {}),
   });
+}
+
+/** `run(transfer_impl)`: a workspace function passed by name stands for the future its call returns. */
+function namedFnFuture(cx: LowerContext, arg: SyntaxNode): Future | undefined {
+  if (arg.type !== 'identifier' && arg.type !== 'scoped_identifier') return undefined;
+  if (cx.scopes.lookup(arg.text).local) return undefined;
+  const fn = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, pathText(arg));
+  return fn ? { kind: 'local', fn, callee: arg.text } : undefined;
+}
+
+/** The callee's commits given its awaited arguments' kinds; unknown unless they agree or do not matter. */
+function commitsWithArgs(
+  awaited: NonNullable<FnSummary['paramAwait']>,
+  kinds: CommitKind[],
+): CommitSummary | undefined {
+  if (kinds.length < awaited.params.length) return undefined;
+  if (kinds.every((k) => k === 'commit')) return awaited.ifCommit;
+  if (kinds.every((k) => k === 'none')) return awaited.ifNever;
+  return awaited.ifCommit === awaited.ifNever ? awaited.ifCommit : 'unknown';
 }

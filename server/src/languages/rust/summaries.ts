@@ -29,6 +29,11 @@ export interface FnSummary {
   call?: { api: string; wait: CallInfo['wait']; via?: string };
   /** `mutate_state(f)`-style helper: the closure parameter at `paramIndex` is applied to `state`. */
   closureHelper?: { paramIndex: number; state: StatePath; mutable: boolean };
+  /**
+   * A higher-order function that awaits the futures of parameters `params`: its commits when those futures
+   * all commit, and when none of them does (SPEC §2: the argument at each call site decides).
+   */
+  paramAwait?: { params: number[]; ifCommit: CommitSummary; ifNever: CommitSummary };
   /** It reads the caller (`fn caller() -> Principal { msg_caller() }`); `returnsCaller` when it returns it. */
   readsCaller?: true;
   returnsCaller?: true;
@@ -42,6 +47,8 @@ export interface FnFacts {
   returnsCaller?: true;
   /** Workspace functions it calls: the edges of the call graph. */
   callees?: FnInfo[];
+  /** Awaits of a parameter's future: await id → parameter index. */
+  paramAwaits?: { id: number; index: number }[];
 }
 
 export type SummaryMap = Map<FnInfo, FnSummary>;
@@ -57,6 +64,36 @@ function visit(nodes: Node[], f: (n: Node) => void): void {
       visit(n.finallyBody ?? [], f);
     }
   }
+}
+
+/** The nodes with the awaits `ids` given `commit`, to ask what the body does for a given argument. */
+function withAwaitKinds(nodes: Node[], ids: Set<number>, commit: 'commit' | 'none'): Node[] {
+  const map = (ns: Node[]): Node[] =>
+    ns.map((n): Node => {
+      if (n.kind === 'await' && ids.has(n.id)) return { ...n, commit };
+      if (n.kind === 'branch') return { ...n, arms: n.arms.map(map) };
+      if (n.kind === 'loop' || n.kind === 'block') return { ...n, body: map(n.body) };
+      if (n.kind === 'try') {
+        return {
+          ...n,
+          body: map(n.body),
+          ...(n.catchBody ? { catchBody: map(n.catchBody) } : {}),
+          ...(n.finallyBody ? { finallyBody: map(n.finallyBody) } : {}),
+        };
+      }
+      return n;
+    });
+  return map(nodes);
+}
+
+function paramAwaitOf(facts: FnFacts): FnSummary['paramAwait'] {
+  if (!facts.paramAwaits?.length) return undefined;
+  const ids = new Set(facts.paramAwaits.map((a) => a.id));
+  return {
+    params: [...new Set(facts.paramAwaits.map((a) => a.index))].sort((a, b) => a - b),
+    ifCommit: commitSummary(withAwaitKinds(facts.nodes, ids, 'commit')),
+    ifNever: commitSummary(withAwaitKinds(facts.nodes, ids, 'none')),
+  };
 }
 
 export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
@@ -83,6 +120,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (afterCommit) access.afterCommit = true;
     seen.set(JSON.stringify(access), access);
   });
+  const paramAwait = paramAwaitOf(facts);
   const accesses = [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
   return {
     accesses,
@@ -91,6 +129,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(trapAfterCommit ? { trapAfterCommit } : {}),
     ...(facts.call ? { call: facts.call } : {}),
     ...(facts.closureHelper ? { closureHelper: facts.closureHelper } : {}),
+    ...(paramAwait ? { paramAwait } : {}),
     ...(readsCaller ? { readsCaller: true as const } : {}),
     ...(readsCaller && facts.returnsCaller ? { returnsCaller: true as const } : {}),
   };

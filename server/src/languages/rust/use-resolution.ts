@@ -32,7 +32,8 @@ function collect(node: SyntaxNode, prefix: string, out: UseMap): void {
     case 'use_as_clause': {
       const p = field(node, 'path');
       const alias = field(node, 'alias');
-      if (p && alias) out.aliases.set(alias.text, join(prefix, text(p)));
+      // `use m::{self as alias}` names the module itself.
+      if (p && alias) out.aliases.set(alias.text, p.type === 'self' ? prefix : join(prefix, text(p)));
       return;
     }
     case 'use_wildcard': {

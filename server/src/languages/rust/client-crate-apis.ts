@@ -1,0 +1,89 @@
+/**
+ * Call APIs of the ledger and system-canister client crates teams use beside ic-cdk: free functions whose
+ * futures call another canister, and methods of client types (`ICRC1Client`) whose futures do. Names only: a
+ * function of these crates that is not listed stays an unknown future (`maybe`).
+ */
+import type { CallInfo } from '../../model/ir';
+
+interface CrateFns {
+  /** Module path the functions live in, as written after `use` expansion. */
+  module: string;
+  names: ReadonlySet<string> | ((name: string) => boolean);
+  wait: CallInfo['wait'];
+}
+
+const CLIENT_FNS: CrateFns[] = [
+  {
+    // ic-ledger-types: the ICP ledger's legacy interface.
+    module: 'ic_ledger_types',
+    names: new Set(['transfer', 'account_balance', 'query_blocks', 'query_archived_blocks', 'token_symbol']),
+    wait: 'unbounded',
+  },
+  {
+    module: 'ic_cdk_bitcoin_canister',
+    names: new Set([
+      'bitcoin_get_utxos',
+      'bitcoin_get_balance',
+      'bitcoin_get_current_fee_percentiles',
+      'bitcoin_get_block_headers',
+      'bitcoin_send_transaction',
+      'get_blockchain_info',
+    ]),
+    wait: 'unknown',
+  },
+  // Legacy dfn_core (NNS canisters): `call`, `call_bytes`, `call_with_cleanup`, `call_with_funds`, ….
+  { module: 'dfn_core', names: (n) => n === 'call' || n.startsWith('call_'), wait: 'unbounded' },
+  { module: 'dfn_core::api', names: (n) => n === 'call' || n.startsWith('call_'), wait: 'unbounded' },
+];
+
+/** `icrc-ledger-client`'s `ICRC1Client<R: Runtime>`: every async method is one call to the ledger. */
+const CLIENT_TYPES: { crates: string[]; type: string; methods: ReadonlySet<string> }[] = [
+  {
+    crates: ['icrc_ledger_client', 'icrc_ledger_client_cdk'],
+    type: 'ICRC1Client',
+    methods: new Set([
+      'balance_of',
+      'decimals',
+      'name',
+      'metadata',
+      'symbol',
+      'total_supply',
+      'fee',
+      'minting_account',
+      'transfer',
+      'approve',
+      'transfer_from',
+      'allowance',
+    ]),
+  },
+];
+
+/** The call API a canonical free-function path names in a client crate, if any. */
+export function clientCrateFn(path: string): { api: string; wait: CallInfo['wait'] } | undefined {
+  const cut = path.lastIndexOf('::');
+  if (cut < 0) return undefined;
+  const module = path.slice(0, cut);
+  const name = path.slice(cut + 2);
+  for (const c of CLIENT_FNS) {
+    if (c.module !== module) continue;
+    const known = typeof c.names === 'function' ? c.names(name) : c.names.has(name);
+    if (known) return { api: path, wait: c.wait };
+  }
+  return undefined;
+}
+
+/**
+ * The call API a method of a client type is (`typePath`: the receiver's type as the file names it, expanded
+ * through `use`; a bare name when the `use` could not be seen).
+ */
+export function clientTypeMethod(typePath: string, method: string): string | undefined {
+  const segs = typePath.split('::');
+  const type = segs[segs.length - 1];
+  for (const c of CLIENT_TYPES) {
+    if (c.type !== type || !c.methods.has(method)) continue;
+    // Through a `use` of the crate, or of this crate's own re-export of it (`use crate::ICRC1Client`).
+    const local = segs.length === 1 || ['crate', 'self', 'super'].includes(segs[0]);
+    if (local || c.crates.includes(segs[0])) return `${c.crates[0]}::${type}::${method}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,382 @@
+/**
+ * Resolution of what an `.await` waits for (issue 7): the call tables of ic-cdk and the client crates, and
+ * method calls through the receiver's type (fields, parameters, locals, trait impls, `dyn` and generics).
+ * Each case was `maybe` before the change it tests; none may ever become an unsound `none`.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzePaths } from '../src/workspace/analyze';
+import { rustCrateIsClosed } from '../src/workspace/canisters';
+import { analyzeRustCrate } from '../src/languages/rust';
+import type { FileModel } from '../src/model/ir';
+
+async function crate(
+  files: Record<string, string>,
+  extraCallFunctions: string[] = [],
+  closed = false,
+): Promise<FileModel[]> {
+  return analyzeRustCrate(
+    'test',
+    Object.entries(files).map(([path, text]) => ({ path, text })),
+    { extraCallFunctions, closed },
+  );
+}
+
+/** The kinds of the awaits in function `fn`, in file order. */
+function kinds(models: FileModel[], fn: string): string[] {
+  return models.flatMap((m) => m.awaits.filter((a) => a.functionName === fn).map((a) => a.commit));
+}
+
+test('management-canister helpers are calls, also imported as `self as mgmt` or through a facade crate', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::api::management_canister::main::{self as mgmt, CanisterIdRecord};
+use ic_exports::ic_cdk::api::management_canister::ecdsa::{ecdsa_public_key, EcdsaPublicKeyArgument};
+use ic_cdk::management_canister::{install_chunked_code, clear_chunk_store, take_canister_snapshot};
+#[ic_cdk::update]
+async fn snapshots(id: Principal) { mgmt::list_canister_snapshots(CanisterIdRecord { canister_id: id }).await.unwrap(); }
+#[ic_cdk::update]
+async fn key() { ecdsa_public_key(EcdsaPublicKeyArgument::default()).await.unwrap(); }
+#[ic_cdk::update]
+async fn upgrade(a: A) {
+    clear_chunk_store(&a.clear).await.unwrap();
+    install_chunked_code(&a.install).await.unwrap();
+    take_canister_snapshot(&a.snap).await.unwrap();
+    ic_cdk::management_canister::load_canister_snapshot(&a.load).await.unwrap();
+}
+`,
+  });
+  assert.deepEqual(kinds(m, 'snapshots'), ['commit']);
+  assert.deepEqual(kinds(m, 'key'), ['commit']);
+  assert.deepEqual(kinds(m, 'upgrade'), ['commit', 'commit', 'commit', 'commit']);
+});
+
+test('ledger and system client crates: ic-ledger-types, ic-cdk-bitcoin-canister, dfn_core', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_ledger_types::{transfer, TransferArgs};
+#[ic_cdk::update]
+async fn pay(args: TransferArgs) {
+    transfer(LEDGER, &args).await.unwrap().unwrap();
+    ic_ledger_types::account_balance(LEDGER, &b).await.unwrap();
+    ic_ledger_types::query_blocks(LEDGER, &q).await.unwrap();
+}
+#[ic_cdk::update]
+async fn btc(r: GetBalanceRequest) { ic_cdk_bitcoin_canister::bitcoin_get_balance(&r).await.unwrap(); }
+#[ic_cdk::update]
+async fn nns() { dfn_core::call(GOV, "m", candid, ()).await.unwrap(); dfn_core::api::call_bytes(GOV, "m", &[]).await.unwrap(); }
+#[ic_cdk::update]
+async fn not_a_call() { ic_ledger_types::made_up_helper().await; }
+`,
+  });
+  assert.deepEqual(kinds(m, 'pay'), ['commit', 'commit', 'commit']);
+  assert.deepEqual(kinds(m, 'btc'), ['commit']);
+  assert.deepEqual(kinds(m, 'nns'), ['commit', 'commit']);
+  assert.deepEqual(kinds(m, 'not_a_call'), ['maybe']);
+});
+
+test('a workspace function that awaits a client-crate call is `commit` at its callers', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+mod ledger;
+#[ic_cdk::update]
+async fn pay(to: AccountIdentifier) { ledger::transfer_payment(to).await.unwrap(); }
+`,
+    'src/ledger.rs': `
+use ic_ledger_types::{transfer, TransferArgs};
+pub async fn transfer_payment(to: AccountIdentifier) -> Result<(), String> {
+    transfer(LEDGER, &TransferArgs { to }).await.map_err(|e| e.1)?.map_err(|_| "failed".to_string())?;
+    Ok(())
+}
+`,
+  });
+  assert.deepEqual(kinds(m, 'pay'), ['commit']);
+});
+
+test('`extraCallFunctions` accepts globs: each `*` is one path segment', async () => {
+  const m = await crate(
+    {
+      'src/lib.rs': `
+use my_clients::ledger;
+#[ic_cdk::update]
+async fn run() {
+    ledger::transfer(1).await;
+    my_clients::index::get_blocks(2).await;
+    my_clients::top_level(3).await;
+}
+`,
+    },
+    ['my_clients::*::*'],
+  );
+  assert.deepEqual(kinds(m, 'run'), ['commit', 'commit', 'maybe']);
+  assert.match(m[0].awaits[0].reason, /extraCallFunctions/);
+});
+
+test('`self.field.m()` resolves through the field type declared on the struct, through `Arc`', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use std::sync::Arc;
+use ic_cdk::management_canister::list_canister_snapshots;
+pub struct Service { repo: Vec<u64> }
+impl Service {
+    pub async fn list_users(&self) -> Vec<u64> { self.repo.clone() }
+    pub async fn snapshots(&self, id: Principal) { list_canister_snapshots(&id).await.unwrap(); }
+}
+// Same method names on another type: the name alone no longer says which one is called.
+pub struct Archive;
+impl Archive {
+    pub async fn list_users(&self) -> Vec<u64> { list_canister_snapshots(&P).await.unwrap(); vec![] }
+    pub async fn snapshots(&self, id: Principal) { }
+}
+pub struct Controller { service: Arc<Service>, plain: Service }
+impl Controller {
+    async fn users(&self) -> Vec<u64> { self.service.list_users().await }
+    async fn snaps(&self, id: Principal) { self.plain.snapshots(id).await }
+}
+async fn foreign(s: &remote_crate::Service) -> Vec<u64> { s.list_users().await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'Controller::users'), ['none']);
+  assert.deepEqual(kinds(m, 'Controller::snaps'), ['commit']);
+  assert.deepEqual(kinds(m, 'foreign'), ['maybe'], "another crate's `Service` is not this one");
+});
+
+test('parameters and locals: `&impl Trait`, `T: Trait` and `where` bounds take every workspace impl', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::call::Call;
+pub trait Runtime { async fn fetch(&self) -> u64; }
+pub struct Ic;
+impl Runtime for Ic { async fn fetch(&self) -> u64 { Call::bounded_wait(P, "f").await.unwrap(); 1 } }
+pub struct Other;
+impl Runtime for Other { async fn fetch(&self) -> u64 { Call::unbounded_wait(Q, "g").await.unwrap(); 2 } }
+#[cfg(test)]
+mod tests {
+    struct Mock;
+    impl super::Runtime for Mock { async fn fetch(&self) -> u64 { 0 } }
+}
+async fn by_impl(r: &impl Runtime) -> u64 { r.fetch().await }
+async fn by_generic<R: Runtime>(r: &R) -> u64 { r.fetch().await }
+async fn by_where<R>(r: &R) -> u64 where R: Runtime + Send { r.fetch().await }
+async fn by_local() -> u64 { let ic: Ic = Ic; let r = &ic; r.fetch().await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'by_impl'), ['commit']);
+  assert.deepEqual(kinds(m, 'by_generic'), ['commit']);
+  assert.deepEqual(kinds(m, 'by_where'), ['commit']);
+  assert.deepEqual(kinds(m, 'by_local'), ['commit']);
+  assert.match(
+    m[0].awaits.find((a) => a.functionName === 'by_generic')!.reason,
+    /impls of `Runtime` \(Ic, Other\)/,
+  );
+});
+
+test('impls that differ make a `maybe`; `none` needs every impl call-free and no impl possible elsewhere', async () => {
+  const src = `
+use ic_cdk::call::Call;
+pub trait Chain { async fn address(&self) -> u64; }
+struct Local;
+impl Chain for Local { async fn address(&self) -> u64 { 7 } }
+struct Derived;
+impl Chain for Derived { async fn address(&self) -> u64 { 8 } }
+trait Signer { async fn sign(&self) -> u64; }
+struct Remote;
+impl Signer for Remote { async fn sign(&self) -> u64 { Call::bounded_wait(P, "s").await.unwrap(); 1 } }
+struct Offline;
+impl Signer for Offline { async fn sign(&self) -> u64 { 2 } }
+struct Factory;
+impl Factory {
+    fn build(kind: u8) -> Result<Box<dyn Chain>, String> { Ok(Box::new(Local)) }
+}
+async fn address(kind: u8) -> Result<u64, String> {
+    let chain = Factory::build(kind)?;
+    Ok(chain.address().await)
+}
+async fn sign(s: &dyn Signer) -> u64 { s.sign().await }
+async fn external<C: candid::CandidType + Sync>(c: &C) -> u64 { c.fetch().await }
+`;
+  const open = await crate({ 'src/lib.rs': src });
+  assert.deepEqual(kinds(open, 'address'), ['maybe'], 'a `pub` trait of a library may have other impls');
+  assert.match(open[0].awaits.find((a) => a.functionName === 'address')!.reason, /outside this crate/);
+  assert.deepEqual(kinds(open, 'sign'), ['maybe']);
+  assert.deepEqual(kinds(open, 'external'), ['maybe']);
+  const closed = await crate({ 'src/lib.rs': src }, [], true);
+  assert.deepEqual(kinds(closed, 'address'), ['none']);
+  assert.deepEqual(kinds(closed, 'sign'), ['maybe']);
+  assert.deepEqual(kinds(closed, 'external'), ['maybe']);
+});
+
+test('a trait default method is what an impl without its own method runs', async () => {
+  const m = await crate(
+    {
+      'src/lib.rs': `
+use ic_cdk::call::Call;
+trait Notifier {
+    async fn notify(&self) { Call::bounded_wait(P, "n").await.unwrap(); }
+}
+struct Email;
+impl Notifier for Email {}
+async fn send(e: Email) { e.notify().await }
+async fn send_any<N: Notifier>(n: &N) { n.notify().await }
+`,
+    },
+    [],
+    true,
+  );
+  assert.deepEqual(kinds(m, 'send'), ['commit']);
+  assert.deepEqual(kinds(m, 'send_any'), ['commit']);
+});
+
+test('methods of icrc-ledger-client `ICRC1Client` are ledger calls, also through a local re-export', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+mod conversion;
+use icrc_ledger_client_cdk::{CdkRuntime, ICRC1Client};
+async fn balance(ledger: Principal, a: Account) {
+    let client = ICRC1Client { runtime: CdkRuntime, ledger_canister_id: ledger };
+    client.balance_of(a).await.unwrap();
+}
+`,
+    'src/conversion.rs': `
+use crate::ICRC1Client;
+async fn pull(client: &ICRC1Client<CdkRuntime>, args: TransferFromArgs) { client.transfer_from(args).await.unwrap(); }
+`,
+  });
+  assert.deepEqual(kinds(m, 'balance'), ['commit']);
+  assert.deepEqual(kinds(m, 'pull'), ['commit']);
+});
+
+test('a crate is closed (its traits have no impls elsewhere) only when nothing can depend on it', (t) => {
+  const made: string[] = [];
+  t.after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const make = (toml: string, lib: boolean): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'closed-'));
+    made.push(dir);
+    writeFileSync(join(dir, 'Cargo.toml'), toml);
+    mkdirSync(join(dir, 'src'));
+    if (lib) writeFileSync(join(dir, 'src', 'lib.rs'), '');
+    return dir;
+  };
+  assert.equal(
+    rustCrateIsClosed(make('[package]\nname = "c"\n[lib]\ncrate-type = ["cdylib"]\n', true)),
+    true,
+  );
+  assert.equal(
+    rustCrateIsClosed(make('[package]\nname = "c"\n[lib]\ncrate-type = ["cdylib", "rlib"]\n', true)),
+    false,
+  );
+  assert.equal(rustCrateIsClosed(make('[package]\nname = "c"\n', true)), false);
+  assert.equal(rustCrateIsClosed(make('[package]\nname = "c"\n', false)), true);
+});
+
+test('tuple-struct values and enum-variant bindings have the type the declaration gives them', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::management_canister::sign_with_ecdsa;
+pub struct Stage(u8);
+impl Stage { async fn progress(self) -> u8 { self.0 } }
+pub struct Other;
+impl Other { async fn progress(self) -> u8 { sign_with_ecdsa(&A).await.unwrap(); 1 } }
+pub struct IcSigner;
+impl IcSigner { async fn sign(&self) -> u8 { sign_with_ecdsa(&A).await.unwrap(); 1 } }
+pub struct LocalSigner;
+impl LocalSigner { async fn sign(&self) -> u8 { 2 } }
+pub enum Signer { Local(LocalSigner), Ic(IcSigner) }
+impl Signer {
+    async fn sign(&self) -> u8 {
+        match self {
+            Signer::Local(v) => v.sign().await,
+            Self::Ic(v) => v.sign().await,
+        }
+    }
+}
+async fn step(raw: u8) -> u8 { let stage = Stage(raw); stage.progress().await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'step'), ['none']);
+  assert.deepEqual(kinds(m, 'Signer::sign'), ['none', 'commit']);
+});
+
+test('a higher-order wrapper takes the kind of the future its argument gives it (closure, async block, fn)', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::call::Call;
+async fn run<F, Fut>(f: F) -> u64 where F: FnOnce() -> Fut, Fut: std::future::Future<Output = u64> {
+    let r = f().await;
+    r
+}
+async fn guarded<Fut: std::future::Future<Output = u64>>(fut: Fut) -> u64 { fut.await }
+async fn transfer_impl(to: u64) -> u64 { Call::bounded_wait(P, "t").with_arg(to).await.unwrap(); 1 }
+async fn local_only() -> u64 { 2 }
+#[ic_cdk::update]
+async fn pay(to: u64) -> u64 { run(|| transfer_impl(to)).await }
+#[ic_cdk::update]
+async fn quiet() -> u64 { run(local_only).await }
+#[ic_cdk::update]
+async fn block(to: u64) -> u64 { run(move || async move { transfer_impl(to).await }).await }
+#[ic_cdk::update]
+async fn direct(to: u64) -> u64 { guarded(transfer_impl(to)).await + guarded(local_only()).await }
+#[ic_cdk::update]
+async fn opaque(f: Box<dyn Fn() -> u64>) -> u64 { run(|| somewhere::else_()).await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'run'), ['maybe']);
+  assert.match(m[0].awaits.find((a) => a.functionName === 'run')!.reason, /parameter `f`/);
+  assert.deepEqual(kinds(m, 'pay'), ['commit']);
+  assert.deepEqual(kinds(m, 'quiet'), ['none']);
+  assert.deepEqual(kinds(m, 'block'), ['commit', 'commit']);
+  assert.deepEqual(kinds(m, 'direct'), ['commit', 'none']);
+  assert.deepEqual(kinds(m, 'opaque'), ['maybe']);
+});
+
+test('a workspace crate that re-exports all of ic-cdk is a facade: calls through it are ic-cdk calls', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'facade-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const write = (path: string, text: string): string => {
+    const full = join(root, path);
+    mkdirSync(join(full, '..'), { recursive: true });
+    writeFileSync(full, text);
+    return full;
+  };
+  write('essentials/Cargo.toml', '[package]\nname = "my-essentials"\n');
+  write('essentials/src/lib.rs', 'pub mod cdk;\n');
+  write('essentials/src/cdk.rs', 'pub use ic_cdk::*;\n');
+  write('upgrader/Cargo.toml', '[package]\nname = "upgrader"\n[lib]\ncrate-type = ["cdylib"]\n');
+  const lib = write(
+    'upgrader/src/lib.rs',
+    `use my_essentials::cdk::api::management_canister::main::clear_chunk_store;
+#[ic_cdk::update]
+async fn prune(id: Principal) { clear_chunk_store(CanisterIdRecord { canister_id: id }).await.unwrap(); }
+`,
+  );
+  const result = await analyzePaths([
+    join(root, 'essentials/src/lib.rs'),
+    join(root, 'essentials/src/cdk.rs'),
+    lib,
+  ]);
+  const prune = result.files.flatMap((f) => f.awaits).find((a) => a.functionName === 'prune');
+  assert.equal(prune?.commit, 'commit');
+  assert.match(prune?.reason ?? '', /ic_cdk::api::management_canister::main::clear_chunk_store/);
+});
+
+test('a trait that a macro or a derive may implement does not have all its impls known', async () => {
+  const src = (extra: string): Record<string, string> => ({
+    'src/lib.rs': `
+trait Chain { async fn address(&self) -> u64; }
+struct Local;
+impl Chain for Local { async fn address(&self) -> u64 { 7 } }
+${extra}
+async fn address(c: &dyn Chain) -> u64 { c.address().await }
+`,
+  });
+  assert.deepEqual(kinds(await crate(src(''), [], true), 'address'), ['none']);
+  const byMacro = `macro_rules! chain { ($t:ident) => { impl Chain for $t { async fn address(&self) -> u64 { remote().await } } } }
+struct Remote;
+chain!(Remote);`;
+  assert.deepEqual(kinds(await crate(src(byMacro), [], true), 'address'), ['maybe']);
+  const byDerive = `#[derive(Chain)]\nstruct Derived;`;
+  assert.deepEqual(kinds(await crate(src(byDerive), [], true), 'address'), ['maybe']);
+});
