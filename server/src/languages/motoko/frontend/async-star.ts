@@ -5,8 +5,8 @@
  */
 import * as A from '../ast';
 import type { CommitKind } from '../../../model/ir';
-import { type FuncRef, type ModuleContext, Scope, declareDecs, resolveCallee } from './scope';
-import { boundNames, functionBody, unwrap } from './syntax';
+import { type FuncRef, type ModuleContext, type Scope, declareDecs, letOrigin, resolveCallee } from './scope';
+import { boundNames, dottedPath, functionBody, unwrap } from './syntax';
 
 /** Effect of evaluating code on commits. */
 interface Eff {
@@ -61,50 +61,161 @@ function isDec(n: A.Node): n is A.Dec {
   return !NON_EXP.test(n.kind) && !['Case', 'Catch', 'Program', 'ExpField', 'DecField'].includes(n.kind);
 }
 
+/** What an `await*` runs, and what it does to commits. */
+export interface AwaitStarTarget {
+  kind: CommitKind;
+  /** The effect where it is awaited (inside a recursion, what the recursion assumes for now). */
+  eff: Eff;
+  /** The `async*` function whose body runs, when it is one. */
+  callee?: FuncRef;
+  /** Why the body is not known, or what bounded the answer. */
+  why?: string;
+  /** The callee is known only from a declared type: `none` is not proven. */
+  byTypeOnly?: boolean;
+}
+
+/** Nesting of summaries being computed at once: deeper chains are answered `maybe`. */
+const MAX_ACTIVE = 40;
+/** Rounds of the fixed point for a recursive `async*` function. */
+const MAX_ROUNDS = 6;
+
+const toEff = (k: CommitKind): Eff => (k === 'commit' ? COMMIT : k === 'maybe' ? MAYBE : NONE);
+
+/** A body's effect seen from where it is awaited: its `return`s end it, so every ending counts. */
+function toCall(body: Eff): Eff {
+  return toEff(kindOf(body));
+}
+
 export class AsyncStarSummaries {
   private readonly memo = new Map<A.Func, CommitKind>();
-  private readonly active = new Set<A.Func>();
+  /** Functions being summarised, in call order, with what their recursive calls assume for now. */
+  private readonly active: { func: A.Func; assumed: Eff; lowest: number }[] = [];
 
-  constructor(private readonly ctx: ModuleContext) {}
+  // Declarations resolve their imports through their scope's home file.
+  constructor(_ctx: ModuleContext) {}
 
   /** The commit kind of running `ref`'s body. */
   summarize(ref: FuncRef): CommitKind {
+    return kindOf(this.callEffect(ref));
+  }
+
+  /**
+   * The effect of running `ref`'s body where it is awaited. A recursive call assumes the body's own answer,
+   * starting from "commits on every path that ends, and no await" and repeating until it is stable: a base
+   * case that commits makes the recursion commit, and no await is invented.
+   */
+  private callEffect(ref: FuncRef): Eff {
     const done = this.memo.get(ref.func);
-    if (done) return done;
-    if (this.active.has(ref.func)) return 'none';
-    this.active.add(ref.func);
+    if (done) return toEff(done);
+    const at = this.active.findIndex((a) => a.func === ref.func);
+    if (at >= 0) {
+      for (let i = at + 1; i < this.active.length; i++)
+        this.active[i].lowest = Math.min(this.active[i].lowest, at);
+      return this.active[at].assumed;
+    }
+    if (this.active.length >= MAX_ACTIVE) return MAYBE;
+    const depth = this.active.length;
+    const frame = { func: ref.func, assumed: { ...NONE, normalMust: true }, lowest: depth };
+    this.active.push(frame);
+    let kind: CommitKind = 'maybe';
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const body = this.body(ref);
+        kind = kindOf(body);
+        const next: Eff = {
+          ...NONE,
+          may: body.may,
+          normalMust: (!body.completes || body.normalMust) && body.exitMust,
+        };
+        if (next.may === frame.assumed.may && next.normalMust === frame.assumed.normalMust) break;
+        frame.assumed = next;
+        if (round === MAX_ROUNDS - 1) kind = 'maybe';
+      }
+    } finally {
+      this.active.pop();
+    }
+    // An answer that leaned on an outer function's assumption is recomputed when asked again.
+    if (frame.lowest >= depth) this.memo.set(ref.func, kind);
+    else if (this.active.length) {
+      const parent = this.active[this.active.length - 1];
+      parent.lowest = Math.min(parent.lowest, frame.lowest);
+    }
+    return toEff(kind);
+  }
+
+  private body(ref: FuncRef): Eff {
     const scope = ref.scope.child();
     for (const p of ref.func.params)
-      for (const b of boundNames(p)) scope.define(b.name, { kind: 'local', nat: false });
-    let kind: CommitKind;
-    try {
-      kind = kindOf(this.exp(functionBody(ref.func), scope, ref));
-    } finally {
-      this.active.delete(ref.func);
+      for (const b of boundNames(p))
+        scope.define(b.name, { kind: 'local', nat: false, origin: { type: b.type, scope, exact: false } });
+    return this.exp(functionBody(ref.func), scope, true);
+  }
+
+  /** What `await* operand` runs: an `async*` function's body, an `async*` block, or a value bound to one. */
+  target(operand: A.Exp, scope: Scope, depth = 0): AwaitStarTarget {
+    const unknown = (why: string, callee?: FuncRef): AwaitStarTarget => ({
+      kind: 'maybe',
+      eff: MAYBE,
+      why,
+      ...(callee ? { callee } : {}),
+    });
+    const u = unwrap(operand);
+    if (depth > 8) return unknown('the `async*` value is bound too many times over');
+    if (u.kind === 'Async' && u.star) {
+      const eff = this.exp(u.body, scope.child(), true);
+      return { kind: kindOf(eff), eff: toCall(eff) };
     }
-    this.memo.set(ref.func, kind);
-    return kind;
+    if (u.kind === 'Block' && u.decs.length > 0) {
+      // `await* { …; async* { … } }`: the block's value is its last expression.
+      const inner = scope.child();
+      const last = u.decs[u.decs.length - 1];
+      if (last.kind === 'LetDec' || last.kind === 'VarDec' || !isDec(last))
+        return unknown('the block does not end with an `async*` value');
+      const before = this.list(u.decs.slice(0, -1), inner);
+      const t = this.target(last as A.Exp, inner, depth + 1);
+      const eff = seq(before, t.eff);
+      return { ...t, kind: kindOf(eff), eff };
+    }
+    if (u.kind === 'Var') {
+      const b = scope.lookup(u.name);
+      const origin = b && (b.kind === 'local' || b.kind === 'state') ? b.origin : undefined;
+      if (origin?.exact && origin.init && !origin.throughOption)
+        return this.target(origin.init, origin.scope, depth + 1);
+      return unknown(`\`${u.name}\` is an \`async*\` value whose body is not known here`);
+    }
+    if (u.kind !== 'Call') return unknown('the `async*` value is not known here');
+    const r = resolveCallee(u.callee, scope);
+    if (!r) return unknown('the callee is not a named function');
+    if (!r.found) return unknown(r.why);
+    if (r.found.kind !== 'func') return unknown(`\`${r.path}\` is not a declared function`);
+    if (r.found.func.asyncKind !== 'async*') return unknown('it is not declared `async*`', r.found);
+    const eff = this.callEffect(r.found);
+    const kind = kindOf(eff);
+    if (r.byTypeOnly && kind === 'none')
+      return {
+        kind: 'maybe',
+        eff: MAYBE,
+        callee: r.found,
+        byTypeOnly: true,
+        why: 'it is known only by its declared type, so another object could be there',
+      };
+    return { kind, eff, callee: r.found, ...(r.byTypeOnly ? { byTypeOnly: true } : {}) };
   }
 
   /** Effect of `await* e` for an `await*` found inside a body. */
   private awaitStar(operand: A.Exp, scope: Scope): Eff {
-    const u = unwrap(operand);
-    if (u.kind !== 'Call') return MAYBE;
-    const r = resolveCallee(u.callee, scope);
-    if (r?.found?.kind === 'func' && r.found.func.asyncKind === 'async*') {
-      const k = this.summarize(r.found);
-      return k === 'commit' ? COMMIT : k === 'maybe' ? MAYBE : NONE;
-    }
-    return MAYBE;
+    return this.target(operand, scope).eff;
   }
 
-  private exp(e: A.Dec, scope: Scope, ref: FuncRef): Eff {
+  private exp(e: A.Dec, scope: Scope, tail = false): Eff {
+    // A body that ends by returning an error does not end normally (SPEC §2).
+    if (tail && isErrorValue(e)) return seq(this.children(e, scope), DIVERGES);
     switch (e.kind) {
       case 'Await': {
-        const operand = this.exp(e.operand, scope, ref);
+        const operand = e.op === 'await*' ? NONE : this.exp(e.operand, scope);
         if (e.op === 'await') return seq(operand, COMMIT);
         if (e.op === 'await?') return seq(operand, MAYBE);
-        return seq(operand, this.awaitStar(e.operand, scope));
+        return this.awaitStar(e.operand, scope);
       }
       case 'Func':
       case 'Async':
@@ -117,34 +228,36 @@ export class AsyncStarSummaries {
           ? this.list(
               e.fields.map((f) => f.dec),
               scope.child(),
-              ref,
             )
           : NONE;
       case 'Block':
-        return this.list(e.decs, scope.child(), ref);
+        return this.list(e.decs, scope.child(), tail);
       case 'Do':
       case 'DoOpt':
-        return this.exp(e.body, scope, ref);
+        return this.exp(e.body, scope, tail);
       case 'If':
         return seq(
-          this.exp(e.cond, scope, ref),
-          alt([this.exp(e.thenBranch, scope, ref), e.elseBranch ? this.exp(e.elseBranch, scope, ref) : NONE]),
+          this.exp(e.cond, scope),
+          alt([
+            this.exp(e.thenBranch, scope, tail),
+            e.elseBranch ? this.exp(e.elseBranch, scope, tail) : NONE,
+          ]),
         );
       case 'Switch':
-        return seq(this.exp(e.scrutinee, scope, ref), alt(e.cases.map((c) => this.exp(c.body, scope, ref))));
+        return seq(this.exp(e.scrutinee, scope), alt(e.cases.map((c) => this.exp(c.body, scope, tail))));
       case 'Logical':
-        return seq(this.exp(e.left, scope, ref), alt([this.exp(e.right, scope, ref), NONE]));
+        return seq(this.exp(e.left, scope), alt([this.exp(e.right, scope), NONE]));
       case 'While':
-        return seq(this.exp(e.cond, scope, ref), repeat(this.exp(e.body, scope, ref)));
+        return seq(this.exp(e.cond, scope), repeat(this.exp(e.body, scope)));
       case 'For':
-        return seq(this.exp(e.iterable, scope, ref), repeat(this.exp(e.body, scope, ref)));
+        return seq(this.exp(e.iterable, scope), repeat(this.exp(e.body, scope)));
       case 'Loop': {
-        const body = this.exp(e.body, scope, ref);
+        const body = this.exp(e.body, scope);
         return { ...body, completes: true };
       }
       case 'Try': {
-        const body = this.exp(e.body, scope, ref);
-        const handler = e.catchClause ? this.exp(e.catchClause.body, scope, ref) : undefined;
+        const body = this.exp(e.body, scope, tail);
+        const handler = e.catchClause ? this.exp(e.catchClause.body, scope, tail) : undefined;
         // A reject reaches `catch` from an await that already committed.
         const main = handler
           ? alt([
@@ -152,56 +265,82 @@ export class AsyncStarSummaries {
               { ...handler, may: handler.may || body.may, normalMust: handler.normalMust || body.may },
             ])
           : body;
-        return e.finallyBody ? seq(main, this.exp(e.finallyBody, scope, ref)) : main;
+        return e.finallyBody ? seq(main, this.exp(e.finallyBody, scope)) : main;
       }
-      case 'Return':
-      case 'Throw': {
-        const valueExp = e.kind === 'Return' ? e.value : e.operand;
-        const v = valueExp ? this.exp(valueExp, scope, ref) : NONE;
+      case 'Throw':
+        // A throw fails the computation: like a trap, not a normal ending.
+        return seq(this.exp(e.operand, scope), DIVERGES);
+      case 'Return': {
+        const v = e.value ? this.exp(e.value, scope) : NONE;
         if (!v.completes) return v;
+        if (e.value && isErrorValue(e.value)) return seq(v, DIVERGES);
         return { may: v.may, normalMust: true, exitMust: v.exitMust && v.normalMust, completes: false };
       }
+      case 'Assert': {
+        const cond = unwrap(e.operand);
+        const v = this.exp(e.operand, scope);
+        return cond.kind === 'Lit' && cond.raw === 'false' ? seq(v, DIVERGES) : v;
+      }
       case 'LetDec': {
-        const init = e.init ? this.exp(e.init, scope, ref) : NONE;
-        for (const b of boundNames(e.pattern)) scope.define(b.name, { kind: 'local', nat: false });
-        return e.elseBody ? seq(init, alt([NONE, this.exp(e.elseBody, scope, ref)])) : init;
+        const init = e.init ? this.exp(e.init, scope) : NONE;
+        const origin = e.init ? letOrigin(e.pattern, e.init, scope) : undefined;
+        for (const b of boundNames(e.pattern))
+          scope.define(b.name, { kind: 'local', nat: false, ...(origin ? { origin } : {}) });
+        return e.elseBody ? seq(init, alt([NONE, this.exp(e.elseBody, scope)])) : init;
       }
       case 'Call': {
-        const path = unwrap(e.callee);
-        const args = this.exp(e.arg, scope, ref);
-        if (
-          path.kind === 'Dot' &&
-          path.name.name === 'trap' &&
-          path.object.kind === 'Var' &&
-          /^(Debug|Runtime|Prim)$/.test(path.object.name)
-        ) {
-          return seq(args, DIVERGES);
-        }
-        return seq(this.exp(e.callee, scope, ref), args);
+        const args = this.exp(e.arg, scope);
+        if (isTrapPath(e.callee, scope)) return seq(args, DIVERGES);
+        return seq(this.exp(e.callee, scope), args);
       }
-      default: {
-        let out = NONE;
-        A.forEachChild(e, (c) => {
-          if (NON_EXP.test(c.kind)) return;
-          if (c.kind === 'ExpField') {
-            if (c.value) out = seq(out, this.exp(c.value, scope, ref));
-            return;
-          }
-          if (c.kind === 'DecField') {
-            out = seq(out, this.exp(c.dec, scope, ref));
-            return;
-          }
-          if (isDec(c)) out = seq(out, this.exp(c, scope, ref));
-        });
-        return out;
-      }
+      default:
+        return this.children(e, scope);
     }
   }
 
-  private list(decs: A.Dec[], scope: Scope, ref: FuncRef): Eff {
-    declareDecs(decs, scope, ref.file, this.ctx);
+  /** The sub-expressions of `e`, in order. */
+  private children(e: A.Dec, scope: Scope): Eff {
     let out = NONE;
-    for (const d of decs) out = seq(out, this.exp(d, scope, ref));
+    A.forEachChild(e, (c) => {
+      if (NON_EXP.test(c.kind)) return;
+      if (c.kind === 'ExpField') {
+        if (c.value) out = seq(out, this.exp(c.value, scope));
+        return;
+      }
+      if (c.kind === 'DecField') {
+        out = seq(out, this.exp(c.dec, scope));
+        return;
+      }
+      if (isDec(c)) out = seq(out, this.exp(c, scope));
+    });
+    return out;
+  }
+
+  private list(decs: A.Dec[], scope: Scope, tail = false): Eff {
+    const home = scope.home;
+    if (home) declareDecs(decs, scope, home.file, home.ctx);
+    let out = NONE;
+    decs.forEach((d, i) => {
+      out = seq(out, this.exp(d, scope, tail && i === decs.length - 1));
+    });
     return out;
   }
 }
+
+/** `#err(…)`, `#Err(…)`, `#error …`: a value that reports a failure. */
+function isErrorValue(e: A.Dec): boolean {
+  if (e.kind === 'Return' || e.kind === 'Throw') return false;
+  const u = isDec(e) && e.kind !== 'LetDec' && e.kind !== 'VarDec' ? unwrap(e as A.Exp) : e;
+  return u.kind === 'Tag' && /^(err|Err|error|Error)$/.test(u.name.name);
+}
+
+/** `Debug.trap(…)`, `Runtime.trap(…)`, `Prim.trap(…)`, also through an import alias (`D.trap`). */
+export function isTrapPath(callee: A.Exp, scope: Scope): boolean {
+  const path = dottedPath(callee);
+  if (!path || path.length !== 2 || path[1] !== 'trap') return false;
+  const head = scope.lookup(path[0]);
+  if (head === undefined) return /^(Debug|Runtime|Prim)$/.test(path[0]);
+  return head.kind === 'module' && TRAP_MODULES.test(head.importPath ?? '');
+}
+
+const TRAP_MODULES = /^mo:(base\/Debug|core\/Debug|base\/Runtime|core\/Runtime|prim|⛔)$/;

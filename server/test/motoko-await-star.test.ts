@@ -1,0 +1,204 @@
+/**
+ * `await*` classification (SPEC §2, the `await*` row): the `async*` body decides, through catch clauses that
+ * rethrow, error-only endings, traps, class and object methods, module aliases, `async*` values and recursion.
+ * Every fixture is type-checked by the official compiler first, so it is real Motoko.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeMotokoFiles } from '../src/languages/motoko/index';
+import type { AwaitAnnotation } from '../src/model/ir';
+import { typeErrors } from './helpers/motoko-typecheck';
+
+const ROOT = '/virtual/await-star';
+const LEDGER = 'actor { pay : shared Nat -> async Nat; ping : shared () -> async () }';
+
+/** Type-checks `files` (paths relative to ROOT; `main.mo` is analysed) and returns main's awaits. */
+function awaitsOf(files: Record<string, string>): AwaitAnnotation[] {
+  const abs = Object.fromEntries(Object.entries(files).map(([p, t]) => [`${ROOT}/${p}`, t]));
+  assert.deepEqual(typeErrors(abs, `${ROOT}/main.mo`), []);
+  const [m] = analyzeMotokoFiles([{ path: `${ROOT}/main.mo`, text: abs[`${ROOT}/main.mo`] }], {
+    readFile: (p) => abs[p],
+  });
+  assert.ok(m);
+  assert.deepEqual(m.parseErrors, []);
+  return m.awaits;
+}
+
+/** `fn: keyword kind` for each await of the entry points named `fn`. */
+const kinds = (awaits: AwaitAnnotation[], fn: string) =>
+  awaits.filter((a) => a.functionName === fn).map((a) => `${a.keyword} ${a.commit}`);
+
+test('a catch that rethrows after a committed try commits on every path', () => {
+  const awaits = awaitsOf({
+    'main.mo': `persistent actor {
+  transient let ledger = actor "aaaaa-aa" : ${LEDGER};
+  func pay(n : Nat) : async* Nat {
+    try { await ledger.pay(n) } catch e { throw e }
+  };
+  public func go() : async Nat { await* pay(1) };
+}`,
+  });
+  assert.deepEqual(kinds(awaits, 'go'), ['await* commit']);
+});
+
+test('paths that only return an error, throw or trap do not count as normal endings', () => {
+  const awaits = awaitsOf({
+    'main.mo': `import R "mo:core/Runtime";
+persistent actor {
+  transient let ledger = actor "aaaaa-aa" : ${LEDGER};
+  func early(n : Nat) : async* { #ok : Nat; #err : Text } {
+    if (n == 0) return #err("zero");
+    #ok(await ledger.pay(n))
+  };
+  func tail(n : Nat) : async* { #ok : Nat; #err : Text } {
+    switch (n) {
+      case 0 #err("zero");
+      case _ #ok(await ledger.pay(n));
+    }
+  };
+  func traps(n : Nat) : async* Nat {
+    if (n == 0) { R.trap("zero") } else { await ledger.pay(n) }
+  };
+  func asserts(n : Nat) : async* Nat {
+    if (n == 0) { assert false };
+    await ledger.pay(n)
+  };
+  func okWithout(n : Nat) : async* { #ok : Nat; #err : Text } {
+    if (n == 0) return #ok(0);
+    #ok(await ledger.pay(n))
+  };
+  public func go(n : Nat) : async () {
+    ignore await* early(n);
+    ignore await* tail(n);
+    ignore await* traps(n);
+    ignore await* asserts(n);
+    ignore await* okWithout(n);
+  };
+}`,
+  });
+  assert.deepEqual(kinds(awaits, 'go'), [
+    'await* commit',
+    'await* commit',
+    'await* commit',
+    'await* commit',
+    'await* maybe',
+  ]);
+});
+
+const WORKER = `module {
+  public class Worker(ledger : ${LEDGER}) {
+    var count = 0;
+    public func run() : async* () { ignore await ledger.pay(count) };
+    public func step() : async* () { count += 1 };
+    public func ping() : async () { count += 1 };
+  };
+  public module Jobs {
+    public func sync() : async* () { await (actor "aaaaa-aa" : ${LEDGER}).ping() };
+  };
+}`;
+
+test('methods of class instances resolve, also through a function that returns one', () => {
+  const awaits = awaitsOf({
+    'Worker.mo': WORKER,
+    'main.mo': `import W "Worker";
+persistent actor {
+  transient let ledger = actor "aaaaa-aa" : ${LEDGER};
+  transient let w = W.Worker(ledger);
+  func make() : W.Worker = W.Worker(ledger);
+  public func go() : async () {
+    await* w.run();
+    await* w.step();
+    await* make().run();
+    await* make().step();
+  };
+}`,
+  });
+  assert.deepEqual(kinds(awaits, 'go'), ['await* commit', 'await* none', 'await* commit', 'await* none']);
+});
+
+test('an object known only by its declared type never gives none', () => {
+  const awaits = awaitsOf({
+    'Worker.mo': WORKER,
+    'main.mo': `import W "Worker";
+persistent actor {
+  func use(w : W.Worker) : async () {
+    await* w.run();
+    await* w.step();
+    await w.ping();
+  };
+  public func go() : async () { await use(W.Worker(actor "aaaaa-aa")) };
+}`,
+  });
+  assert.deepEqual(kinds(awaits, 'use'), ['await* commit', 'await* maybe', 'await commit']);
+  const ping = awaits.find((a) => a.functionName === 'use' && a.keyword === 'await');
+  assert.match(ping?.reason ?? '', /async` function `w\.ping`/);
+});
+
+test('methods of objects resolve', () => {
+  const awaits = awaitsOf({
+    'main.mo': `persistent actor {
+  transient let ledger = actor "aaaaa-aa" : ${LEDGER};
+  transient let o = object {
+    public func quiet() : async* () {};
+    public func loud() : async* () { await ledger.ping() };
+  };
+  public func go() : async () {
+    await* o.quiet();
+    await* o.loud();
+  };
+}`,
+  });
+  assert.deepEqual(kinds(awaits, 'go'), ['await* none', 'await* commit']);
+});
+
+test('module aliases resolve: let V = Lib.Sub', () => {
+  const awaits = awaitsOf({
+    'Worker.mo': WORKER,
+    'main.mo': `import W "Worker";
+persistent actor {
+  transient let J = W.Jobs;
+  public func go() : async () { await* J.sync() };
+}`,
+  });
+  assert.deepEqual(kinds(awaits, 'go'), ['await* commit']);
+});
+
+test('async* values: blocks awaited directly, bound with let, or ending a block', () => {
+  const awaits = awaitsOf({
+    'main.mo': `import Error "mo:core/Error";
+persistent actor {
+  transient let ledger = actor "aaaaa-aa" : ${LEDGER};
+  public func go() : async () {
+    let job = async* { await ledger.ping() };
+    await* job;
+    ignore await* async* { "hello" };
+    await* { async* { await ledger.ping() } };
+    await* async* { throw Error.reject("no") };
+  };
+}`,
+  });
+  const stars = kinds(awaits, 'go').filter((k) => k.startsWith('await*'));
+  assert.deepEqual(stars, ['await* commit', 'await* none', 'await* commit', 'await* none']);
+});
+
+test('a recursive async* function whose base case awaits commits; one that never awaits is none', () => {
+  const awaits = awaitsOf({
+    'main.mo': `persistent actor {
+  transient let ledger = actor "aaaaa-aa" : ${LEDGER};
+  func down(n : Nat) : async* Nat {
+    if (n == 0) { await ledger.pay(0) } else { await* down(n - 1) }
+  };
+  func quiet(n : Nat) : async* Nat {
+    if (n == 0) { 0 } else { await* quiet(n - 1) }
+  };
+  func ping(n : Nat) : async* () { if (n > 0) await* pong(n - 1) else await ledger.ping() };
+  func pong(n : Nat) : async* () { await* ping(n) };
+  public func go() : async () {
+    ignore await* down(3);
+    ignore await* quiet(3);
+    await* pong(3);
+  };
+}`,
+  });
+  assert.deepEqual(kinds(awaits, 'go'), ['await* commit', 'await* none', 'await* commit']);
+});
