@@ -202,3 +202,37 @@ test('a recursive async* function whose base case awaits commits; one that never
   });
   assert.deepEqual(kinds(awaits, 'go'), ['await* commit', 'await* none', 'await* commit']);
 });
+
+test('a method of an interface type commits when every class of the workspace with its fields does', () => {
+  const types = `module {
+  public type Payer = { pay : Nat -> async* Nat; name : () -> Text };
+  public type Pinger = { ping : () -> async* () };
+}`;
+  const impls = `module {
+  public class Remote(l : ${LEDGER}) {
+    public func pay(n : Nat) : async* Nat { await l.pay(n) };
+    public func name() : Text { "remote" };
+    public func ping() : async* () { await l.ping() };
+  };
+  public class Local() {
+    public func ping() : async* () {};
+  };
+}`;
+  const awaits = awaitsOf({
+    'Types.mo': types,
+    'Impls.mo': impls,
+    'main.mo': `import T "Types";
+import I "Impls";
+persistent actor {
+  func use(p : T.Payer, q : T.Pinger) : async () {
+    ignore await* p.pay(1);
+    await* q.ping();
+  };
+  public func go() : async () {
+    let r = I.Remote(actor "aaaaa-aa");
+    await use(r, I.Local());
+  };
+}`,
+  });
+  assert.deepEqual(kinds(awaits, 'use'), ['await* commit', 'await* maybe']);
+});

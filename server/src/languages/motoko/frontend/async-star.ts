@@ -72,6 +72,12 @@ export interface AwaitStarTarget {
   why?: string;
   /** The callee is known only from a declared type: `none` is not proven. */
   byTypeOnly?: boolean;
+  /** The classes whose methods could run (the receiver has an interface type), for reasons. */
+  implementations?: string;
+}
+
+function describeImpl(f: FuncRef): string {
+  return `${f.name} (${f.file.path.split(/[\\/]/).pop() ?? ''})`;
 }
 
 /** Nesting of summaries being computed at once: deeper chains are answered `maybe`. */
@@ -189,7 +195,8 @@ export class AsyncStarSummaries {
     if (!r.found) return unknown(r.why);
     if (r.found.kind !== 'func') return unknown(`\`${r.path}\` is not a declared function`);
     if (r.found.func.asyncKind !== 'async*') return unknown('it is not declared `async*`', r.found);
-    const eff = this.callEffect(r.found);
+    if (r.implementations && r.implementations.length > 1) return this.anyOf(r.implementations);
+    const eff = r.implementations ? toCall(this.callEffect(r.found)) : this.callEffect(r.found);
     const kind = kindOf(eff);
     if (r.byTypeOnly && kind === 'none')
       return {
@@ -200,6 +207,26 @@ export class AsyncStarSummaries {
         why: 'it is known only by its declared type, so another object could be there',
       };
     return { kind, eff, callee: r.found, ...(r.byTypeOnly ? { byTypeOnly: true } : {}) };
+  }
+
+  /**
+   * A method of an interface type: any class of the workspace with its fields could be behind it. It commits
+   * when every one does; `none` would need every object of that type, which the workspace cannot promise.
+   */
+  private anyOf(impls: FuncRef[]): AwaitStarTarget {
+    const effs = impls.map((f) => (f.func.asyncKind === 'async*' ? this.callEffect(f) : MAYBE));
+    const all = effs.every((e) => kindOf(e) === 'commit');
+    const names = impls.map((f) => describeImpl(f)).join(', ');
+    return all
+      ? { kind: 'commit', eff: COMMIT, callee: impls[0], byTypeOnly: true, implementations: names }
+      : {
+          kind: 'maybe',
+          eff: MAYBE,
+          callee: impls[0],
+          byTypeOnly: true,
+          implementations: names,
+          why: `not every implementation of the receiver's type (${names}) awaits on every path`,
+        };
   }
 
   /** Effect of `await* e` for an `await*` found inside a body. */

@@ -98,7 +98,11 @@ function classifyAwaitStar(
         : `${d}: the callee is unknown (${t.why}): it may be a commit point`;
     return { commit: t.kind, reason, ...(ref ? { callee: ref } : {}) };
   }
-  const byType = t.byTypeOnly ? " (the method is found through the receiver's declared type)" : '';
+  const byType = t.implementations
+    ? ` (the receiver's type is implemented by ${t.implementations})`
+    : t.byTypeOnly
+      ? " (the method is found through the receiver's declared type)"
+      : '';
   const reason =
     t.kind === 'none'
       ? `${d}, which never awaits: it runs inline, not a commit point`

@@ -40,6 +40,11 @@ export class FileSet {
     }
   }
 
+  /** Every file read so far (the analysed ones first). */
+  all(): FileInfo[] {
+    return [...this.byAbs.values()].filter((f): f is FileInfo => f !== null);
+  }
+
   get(p: string): FileInfo | undefined {
     return this.load(path.resolve(p));
   }

@@ -78,7 +78,9 @@ export function queueMembers(lw: BodyLowerer, e: A.ObjectDec | A.ClassDec | A.Mi
   const inner = scope.child();
   if (e.kind !== 'ObjectDec') {
     for (const p of e.kind === 'MixinDec' ? [e.param] : e.params) {
-      for (const b of boundNames(p)) lw.define(inner, b.name, isNatType(b.type));
+      // A parameter's declared type says which class or object it is (`icrc84 : Ledger.Ledger`).
+      for (const b of boundNames(p))
+        lw.define(inner, b.name, isNatType(b.type), null, { type: b.type, scope, exact: false });
     }
   }
   declareDecs(
