@@ -3,6 +3,9 @@
  * rethrow, error-only endings, traps, class and object methods, module aliases, `async*` values and recursion.
  * Every fixture is type-checked by the official compiler first, so it is real Motoko.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeMotokoFiles } from '../src/languages/motoko/index';
@@ -63,6 +66,10 @@ persistent actor {
     if (n == 0) { assert false };
     await ledger.pay(n)
   };
+  func record(n : Nat) : async* { args : Nat; result : { #ok : Nat; #err : Text } } {
+    if (n == 0) return { args = n; result = #err("zero") };
+    { args = n; result = #ok(await ledger.pay(n)) }
+  };
   func okWithout(n : Nat) : async* { #ok : Nat; #err : Text } {
     if (n == 0) return #ok(0);
     #ok(await ledger.pay(n))
@@ -72,11 +79,13 @@ persistent actor {
     ignore await* tail(n);
     ignore await* traps(n);
     ignore await* asserts(n);
+    ignore await* record(n);
     ignore await* okWithout(n);
   };
 }`,
   });
   assert.deepEqual(kinds(awaits, 'go'), [
+    'await* commit',
     'await* commit',
     'await* commit',
     'await* commit',
@@ -235,4 +244,22 @@ persistent actor {
 }`,
   });
   assert.deepEqual(kinds(awaits, 'use'), ['await* commit', 'await* maybe']);
+});
+
+test('an import outside the analysed files is read from disk, as the compiler does', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'await-star-'));
+  try {
+    writeFileSync(join(dir, 'Worker.mo'), WORKER);
+    const main = `import W "Worker";
+persistent actor {
+  transient let w = W.Worker(actor "aaaaa-aa");
+  public func go() : async () { await* w.run() };
+}`;
+    writeFileSync(join(dir, 'main.mo'), main);
+    const [m] = analyzeMotokoFiles([{ path: join(dir, 'main.mo'), text: main }], {});
+    assert.ok(m);
+    assert.deepEqual(kinds(m.awaits, 'go'), ['await* commit']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -354,11 +354,18 @@ export class AsyncStarSummaries {
   }
 }
 
-/** `#err(…)`, `#Err(…)`, `#error …`: a value that reports a failure. */
-function isErrorValue(e: A.Dec): boolean {
-  if (e.kind === 'Return' || e.kind === 'Throw') return false;
-  const u = isDec(e) && e.kind !== 'LetDec' && e.kind !== 'VarDec' ? unwrap(e as A.Exp) : e;
-  return u.kind === 'Tag' && /^(err|Err|error|Error)$/.test(u.name.name);
+/**
+ * `#err(…)`, `#Err(…)`, `#error …`, or a record carrying one (`{ args; result = #err(…) }`): a value that
+ * reports a failure.
+ */
+function isErrorValue(e: A.Dec, depth = 0): boolean {
+  if (e.kind === 'Return' || e.kind === 'Throw' || e.kind === 'LetDec' || e.kind === 'VarDec') return false;
+  if (!isDec(e)) return false;
+  const u = unwrap(e as A.Exp);
+  if (u.kind === 'Tag') return /^(err|Err|error|Error)$/.test(u.name.name);
+  if (u.kind === 'Object' && depth === 0)
+    return u.fields.some((f) => f.value !== null && isErrorValue(f.value, depth + 1));
+  return false;
 }
 
 /** `Debug.trap(…)`, `Runtime.trap(…)`, `Prim.trap(…)`, also through an import alias (`D.trap`). */
