@@ -202,14 +202,18 @@ test('a recursive async* function whose base case awaits commits; one that never
   };
   func ping(n : Nat) : async* () { if (n > 0) await* pong(n - 1) else await ledger.ping() };
   func pong(n : Nat) : async* () { await* ping(n) };
+  func nested(n : Nat) : async* () {
+    if (n == 0) { await* async* { await ledger.ping() } } else await* { async* { await* nested(n - 1) } }
+  };
   public func go() : async () {
     ignore await* down(3);
     ignore await* quiet(3);
     await* pong(3);
+    await* nested(3);
   };
 }`,
   });
-  assert.deepEqual(kinds(awaits, 'go'), ['await* commit', 'await* none', 'await* commit']);
+  assert.deepEqual(kinds(awaits, 'go'), ['await* commit', 'await* none', 'await* commit', 'await* commit']);
 });
 
 test('a method of an interface type commits when every class of the workspace with its fields does', () => {

@@ -87,9 +87,17 @@ const MAX_ROUNDS = 6;
 
 const toEff = (k: CommitKind): Eff => (k === 'commit' ? COMMIT : k === 'maybe' ? MAYBE : NONE);
 
-/** A body's effect seen from where it is awaited: its `return`s end it, so every ending counts. */
+/**
+ * A body's effect seen from where it is awaited: its `return`s end it, so every ending counts. Inside a
+ * recursion the body may lean on an assumption ("must, no await yet"), which this keeps.
+ */
 function toCall(body: Eff): Eff {
-  return toEff(kindOf(body));
+  return {
+    may: body.may,
+    normalMust: (!body.completes || body.normalMust) && body.exitMust,
+    exitMust: true,
+    completes: true,
+  };
 }
 
 export class AsyncStarSummaries {
@@ -128,11 +136,7 @@ export class AsyncStarSummaries {
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const body = this.body(ref);
         kind = kindOf(body);
-        const next: Eff = {
-          ...NONE,
-          may: body.may,
-          normalMust: (!body.completes || body.normalMust) && body.exitMust,
-        };
+        const next = toCall(body);
         if (next.may === frame.assumed.may && next.normalMust === frame.assumed.normalMust) break;
         frame.assumed = next;
         if (round === MAX_ROUNDS - 1) kind = 'maybe';
@@ -196,7 +200,7 @@ export class AsyncStarSummaries {
     if (r.found.kind !== 'func') return unknown(`\`${r.path}\` is not a declared function`);
     if (r.found.func.asyncKind !== 'async*') return unknown('it is not declared `async*`', r.found);
     if (r.implementations && r.implementations.length > 1) return this.anyOf(r.implementations);
-    const eff = r.implementations ? toCall(this.callEffect(r.found)) : this.callEffect(r.found);
+    const eff = this.callEffect(r.found);
     const kind = kindOf(eff);
     if (r.byTypeOnly && kind === 'none')
       return {
