@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeMotokoFiles } from '../src/languages/motoko/index';
-import type { AwaitAnnotation } from '../src/model/ir';
+import type { AwaitAnnotation, Node } from '../src/model/ir';
 import { typeErrors } from './helpers/motoko-typecheck';
 
 const ROOT = '/virtual/await-star';
@@ -266,4 +266,73 @@ persistent actor {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** Every node of an entry point's body, nested ones included. */
+function nodesOf(files: Record<string, string>, entry: string): Node[] {
+  const abs = Object.fromEntries(Object.entries(files).map(([p, t]) => [`${ROOT}/${p}`, t]));
+  assert.deepEqual(typeErrors(abs, `${ROOT}/main.mo`), []);
+  const [m] = analyzeMotokoFiles([{ path: `${ROOT}/main.mo`, text: abs[`${ROOT}/main.mo`] }], {
+    readFile: (p) => abs[p],
+  });
+  const e = m?.entryPoints.find((x) => x.name === entry);
+  assert.ok(e, entry);
+  const out: Node[] = [];
+  const visit = (list: Node[]) => {
+    for (const n of list) {
+      out.push(n);
+      if (n.kind === 'branch') n.arms.forEach(visit);
+      else if (n.kind === 'loop' || n.kind === 'block') visit(n.body);
+      else if (n.kind === 'try') [n.body, n.catchBody ?? [], n.finallyBody ?? []].forEach(visit);
+    }
+  };
+  visit(e.body);
+  return out;
+}
+
+test('a trap through an import alias (R.trap) is a trap of the method', () => {
+  const nodes = nodesOf(
+    {
+      'main.mo': `import R "mo:core/Runtime";
+persistent actor {
+  transient let ledger = actor "aaaaa-aa" : ${LEDGER};
+  public func go() : async () { await ledger.ping(); R.trap("stop") };
+}`,
+    },
+    'go',
+  );
+  assert.ok(nodes.some((n) => n.kind === 'trap' && n.always === true));
+});
+
+test('a collection module reached through an alias (let V = Lib.Vec) writes the state it is given', () => {
+  const nodes = nodesOf(
+    {
+      'Lib.mo': `module {
+  public module Vec {
+    public func clear(v : [var Nat]) { for (i in v.keys()) v[i] := 0 };
+  };
+}`,
+      'main.mo': `import Lib "Lib";
+persistent actor {
+  transient let V = Lib.Vec;
+  let queue = [var 1, 2];
+  public func go() : async () { V.clear(queue) };
+}`,
+    },
+    'go',
+  );
+  assert.ok(nodes.some((n) => n.kind === 'write' && n.state.root === 'queue'));
+});
+
+test('an alias into a library whose source is missing is still a module (let Vec = Lib.Vector)', () => {
+  // Not type-checked: the `mo:vector` package is deliberately not installed here.
+  const main = `import Lib "mo:vector";
+persistent actor {
+  transient let Vec = Lib.Vector;
+  let queue = [var 1, 2];
+  public func go() : async () { Vec.clear(queue) };
+}`;
+  const [m] = analyzeMotokoFiles([{ path: `${ROOT}/main.mo`, text: main }], { readFile: () => undefined });
+  const body = m?.entryPoints.find((e) => e.name === 'go')?.body ?? [];
+  assert.ok(body.some((n) => n.kind === 'write' && n.state.root === 'queue'));
 });

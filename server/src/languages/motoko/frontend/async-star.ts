@@ -6,6 +6,7 @@
 import * as A from '../ast';
 import type { CommitKind } from '../../../model/ir';
 import { type FuncRef, type ModuleContext, type Scope, declareDecs, letOrigin, resolveCallee } from './scope';
+import { isTrapModule } from './state-calls';
 import { boundNames, dottedPath, functionBody, unwrap } from './syntax';
 
 /** Effect of evaluating code on commits. */
@@ -378,7 +379,5 @@ export function isTrapPath(callee: A.Exp, scope: Scope): boolean {
   if (!path || path.length !== 2 || path[1] !== 'trap') return false;
   const head = scope.lookup(path[0]);
   if (head === undefined) return /^(Debug|Runtime|Prim)$/.test(path[0]);
-  return head.kind === 'module' && TRAP_MODULES.test(head.importPath ?? '');
+  return head.kind === 'module' && isTrapModule(head.importPath);
 }
-
-const TRAP_MODULES = /^mo:(base\/Debug|core\/Debug|base\/Runtime|core\/Runtime|prim|⛔)$/;

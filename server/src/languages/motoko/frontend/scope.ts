@@ -221,6 +221,20 @@ function aliasOf(init: A.Exp, scope: Scope): Binding | undefined {
   const r = resolveCallee(u, scope);
   const found = r?.found;
   if (found && (found.kind === 'module' || found.kind === 'func' || found.kind === 'class')) return found;
+  // `let Vec = Lib.Vector` where `Lib` is a library whose source is not here: still a module by its name,
+  // so that `Vec.clear(queue)` is a collection call on `queue`.
+  const headRef = scope.lookup(head);
+  const last = u.kind === 'Dot' ? u.name.name : u.name;
+  if (r && !r.found && headRef?.kind === 'module' && headRef.members() === undefined && /^[A-Z]/.test(last)) {
+    const why = r.why;
+    return {
+      kind: 'module',
+      name: last,
+      ...(headRef.importPath !== undefined ? { importPath: headRef.importPath } : {}),
+      members: () => undefined,
+      unresolvedReason: () => why,
+    };
+  }
   return undefined;
 }
 
