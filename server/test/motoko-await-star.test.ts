@@ -202,6 +202,7 @@ test('a recursive async* function whose base case awaits commits; one that never
   };
   func ping(n : Nat) : async* () { if (n > 0) await* pong(n - 1) else await ledger.ping() };
   func pong(n : Nat) : async* () { await* ping(n) };
+  func viaArgument() : async* Nat { await* quiet(await ledger.pay(0)) };
   func nested(n : Nat) : async* () {
     if (n == 0) { await* async* { await ledger.ping() } } else await* { async* { await* nested(n - 1) } }
   };
@@ -210,10 +211,17 @@ test('a recursive async* function whose base case awaits commits; one that never
     ignore await* quiet(3);
     await* pong(3);
     await* nested(3);
+    ignore await* viaArgument();
   };
 }`,
   });
-  assert.deepEqual(kinds(awaits, 'go'), ['await* commit', 'await* none', 'await* commit', 'await* commit']);
+  assert.deepEqual(kinds(awaits, 'go'), [
+    'await* commit',
+    'await* none',
+    'await* commit',
+    'await* commit',
+    'await* commit',
+  ]);
 });
 
 test('a method of an interface type commits when every class of the workspace with its fields does', () => {

@@ -244,10 +244,12 @@ export class AsyncStarSummaries {
     if (tail && isErrorValue(e)) return seq(this.children(e, scope), DIVERGES);
     switch (e.kind) {
       case 'Await': {
-        const operand = e.op === 'await*' ? NONE : this.exp(e.operand, scope);
+        // The operand's own awaits (`await* f(await g())`) come first; an `async*` block in it is run by
+        // `awaitStar`, not here.
+        const operand = this.exp(e.operand, scope);
         if (e.op === 'await') return seq(operand, COMMIT);
         if (e.op === 'await?') return seq(operand, MAYBE);
-        return this.awaitStar(e.operand, scope);
+        return seq(operand, this.awaitStar(e.operand, scope));
       }
       case 'Func':
       case 'Async':
