@@ -6,6 +6,7 @@
 import * as A from '../ast';
 import type { CommitKind } from '../../../model/ir';
 import { type FuncRef, type ModuleContext, type Scope, declareDecs, letOrigin, resolveCallee } from './scope';
+import { implementationsOf } from './implementations';
 import { isTrapModule } from './state-calls';
 import { boundNames, dottedPath, functionBody, unwrap } from './syntax';
 
@@ -198,9 +199,13 @@ export class AsyncStarSummaries {
     const r = resolveCallee(u.callee, scope);
     if (!r) return unknown('the callee is not a named function');
     if (!r.found) return unknown(r.why);
+    if (r.viaInterface) {
+      const impls = implementationsOf(r.viaInterface);
+      if (impls.length === 0) return unknown('no class of the workspace implements the type of the receiver');
+      return this.anyOf(impls);
+    }
     if (r.found.kind !== 'func') return unknown(`\`${r.path}\` is not a declared function`);
     if (r.found.func.asyncKind !== 'async*') return unknown('it is not declared `async*`', r.found);
-    if (r.implementations && r.implementations.length > 1) return this.anyOf(r.implementations);
     const eff = this.callEffect(r.found);
     const kind = kindOf(eff);
     if (r.byTypeOnly && kind === 'none')

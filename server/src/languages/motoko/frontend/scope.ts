@@ -335,8 +335,8 @@ export type CalleeResolution =
       found: Binding;
       path: string;
       byTypeOnly?: boolean;
-      /** A method of an interface type: the methods of every class of the workspace that has its fields. */
-      implementations?: FuncRef[];
+      /** A method of a record type of functions: any class with the record's fields could be behind it. */
+      viaInterface?: InterfaceMethod;
     }
   | { found?: undefined; path: string; why: string }
   | undefined;
@@ -381,6 +381,13 @@ export function resolveCallee(e: A.Exp, scope: Scope): CalleeResolution {
 
 // --- The objects values are -------------------------------------------------------------------------
 
+/** `member` of a value whose declared type is a record of functions with the value fields `fields`. */
+export interface InterfaceMethod {
+  fields: string[];
+  member: string;
+  home: Home;
+}
+
 /** A class instance, an object, or a record of a known type: its members, in its body's scope. */
 export interface ObjectShape {
   members: Scope;
@@ -396,11 +403,10 @@ const instanceScopes = new WeakMap<A.ClassDec, Scope>();
 function memberOf(obj: ObjectShape, member: string, p: string): CalleeResolution {
   const m = obj.members.names.get(member);
   if (!m) return { path: p, why: `the object has no member \`${member}\`` };
-  if (obj.interfaceFields && m.kind === 'local' && m.origin && isFunctionType(m.type, m.origin.scope)) {
-    const home = m.origin?.scope.home;
-    const impls = home ? implementationsOf(obj.interfaceFields, member, home.ctx) : [];
-    if (impls.length > 0) return { found: impls[0], path: p, byTypeOnly: true, implementations: impls };
-    return { path: p, why: `no class of the workspace implements the type of the receiver` };
+  const home = m.kind === 'local' ? m.origin?.scope.home : undefined;
+  if (obj.interfaceFields && m.kind === 'local' && home && isFunctionType(m.type, m.origin?.scope)) {
+    const viaInterface = { fields: obj.interfaceFields, member, home };
+    return { found: m, path: p, byTypeOnly: true, viaInterface };
   }
   return obj.byTypeOnly ? { found: m, path: p, byTypeOnly: true } : { found: m, path: p };
 }
@@ -545,11 +551,9 @@ function lookupTypePath(path: string[], scope: Scope): TypeRef | ClassRef | unde
   return cur.members()?.types.get(path[path.length - 1]);
 }
 
-// --- Implementations of interface types ------------------------------------------------------------
-
 /** Whether a declared type is (an alias of) a function type. */
-function isFunctionType(t: A.Type | null | undefined, scope: Scope, depth = 0): boolean {
-  if (!t || depth > MAX_DEPTH) return false;
+function isFunctionType(t: A.Type | null | undefined, scope: Scope | undefined, depth = 0): boolean {
+  if (!t || !scope || depth > MAX_DEPTH) return false;
   if (t.kind === 'FuncType') return true;
   if (t.kind === 'ParenType') return isFunctionType(t.inner, scope, depth + 1);
   if (t.kind === 'PathType') {
@@ -560,55 +564,4 @@ function isFunctionType(t: A.Type | null | undefined, scope: Scope, depth = 0): 
     return named?.kind === 'type' && isFunctionType(named.type, named.scope, depth + 1);
   }
   return false;
-}
-
-/** Classes declared at the top of the workspace's modules, per file set (test and mock files left out). */
-const classIndex = new WeakMap<FileSet, ClassRef[]>();
-
-function workspaceClasses(ctx: ModuleContext): ClassRef[] {
-  const known = classIndex.get(ctx.files);
-  if (known) return known;
-  const out: ClassRef[] = [];
-  classIndex.set(ctx.files, out);
-  loadImportClosure(ctx.files);
-  for (const file of ctx.files.all()) {
-    // Test doubles are not deployed: they do not decide what production code runs.
-    if (/(^|[/\\])(tests?|mocks?|__tests__)[/\\]|mock|\.test\.mo$/i.test(file.path)) continue;
-    if (!file.program.decs.some((d) => d.kind === 'ObjectDec' && d.sort === 'module')) continue;
-    const members = importedModule(file.abs, file, ctx).members();
-    if (!members) continue;
-    for (const b of members.names.values()) if (b.kind === 'class' && b.dec.sort === 'object') out.push(b);
-  }
-  return out;
-}
-
-/** Reads every file the known files import, transitively, so that no implementation is missed. */
-function loadImportClosure(files: FileSet): void {
-  const done = new Set<FileInfo>();
-  for (let todo = files.all(); todo.length > 0; todo = files.all().filter((f) => !done.has(f))) {
-    for (const f of todo) {
-      done.add(f);
-      for (const d of f.program.decs) if (d.kind === 'ImportDec') files.resolveImport(f, d.path);
-    }
-  }
-}
-
-/** The method `member` of every workspace class whose public fields include all of `fields`. */
-function implementationsOf(fields: string[], member: string, ctx: ModuleContext): FuncRef[] {
-  const out: FuncRef[] = [];
-  for (const c of workspaceClasses(ctx)) {
-    const publicNames = new Set<string>();
-    for (const f of c.dec.fields) {
-      if (f.visibility !== 'public') continue;
-      const d = f.dec;
-      if (d.kind === 'Func' && d.name) publicNames.add(d.name.name);
-      else if (d.kind === 'LetDec' || d.kind === 'VarDec')
-        for (const b of d.kind === 'VarDec' ? [d.name] : boundNames(d.pattern).map((x) => x.ident))
-          publicNames.add(b.name);
-    }
-    if (!fields.every((f) => publicNames.has(f))) continue;
-    const m = classMembers(c).names.get(member);
-    if (m?.kind === 'func') out.push(m);
-  }
-  return out;
 }
