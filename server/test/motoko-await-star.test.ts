@@ -344,3 +344,26 @@ persistent actor {
   const body = m?.entryPoints.find((e) => e.name === 'go')?.body ?? [];
   assert.ok(body.some((n) => n.kind === 'write' && n.state.root === 'queue'));
 });
+
+test('a catch reached by a throw made before any await has not committed', () => {
+  const awaits = awaitsOf({
+    'main.mo': `import Error "mo:core/Error";
+persistent actor {
+  transient let ledger = actor "aaaaa-aa" : ${LEDGER};
+  func early(n : Nat) : async* Nat {
+    try {
+      if (n == 0) throw Error.reject("zero");
+      await ledger.pay(n)
+    } catch _ { 0 }
+  };
+  func late(n : Nat) : async* Nat {
+    try { await ledger.pay(n) } catch _ { 0 }
+  };
+  public func go() : async () {
+    ignore await* early(1);
+    ignore await* late(1);
+  };
+}`,
+  });
+  assert.deepEqual(kinds(awaits, 'go'), ['await* maybe', 'await* commit']);
+});

@@ -1,7 +1,7 @@
 /**
  * Whether an `async*` function's body commits: on every path (`commit`), on some (`maybe`), on none (`none`).
  * `await*` of such a function runs its body inline, so its awaits decide. Nested `await*` resolve recursively;
- * a cycle contributes nothing.
+ * a recursion is solved by a fixed point (its base cases decide).
  */
 import * as A from '../ast';
 import type { CommitKind } from '../../../model/ir';
@@ -20,12 +20,19 @@ interface Eff {
   exitMust: boolean;
   /** Some path completes normally. */
   completes: boolean;
+  /** Every path that throws (to an enclosing `catch`) has committed first. */
+  failMust: boolean;
 }
 
-const NONE: Eff = { may: false, normalMust: false, exitMust: true, completes: true };
-const COMMIT: Eff = { may: true, normalMust: true, exitMust: true, completes: true };
-const MAYBE: Eff = { may: true, normalMust: false, exitMust: true, completes: true };
-const DIVERGES: Eff = { may: false, normalMust: true, exitMust: true, completes: false };
+const NONE: Eff = { may: false, normalMust: false, exitMust: true, completes: true, failMust: true };
+/** An `await`: a reject is thrown after the commit. */
+const COMMIT: Eff = { may: true, normalMust: true, exitMust: true, completes: true, failMust: true };
+/** Unknown code: it may commit, and may throw before it does. */
+const MAYBE: Eff = { may: true, normalMust: false, exitMust: true, completes: true, failMust: false };
+/** A trap or an error return: the path ends, and not normally. */
+const DIVERGES: Eff = { may: false, normalMust: true, exitMust: true, completes: false, failMust: true };
+/** `throw`: the path ends, and reaches a `catch` without committing. */
+const THROWS: Eff = { ...DIVERGES, failMust: false };
 
 function seq(a: Eff, b: Eff): Eff {
   if (!a.completes) return a;
@@ -34,6 +41,7 @@ function seq(a: Eff, b: Eff): Eff {
     normalMust: a.normalMust || b.normalMust,
     exitMust: a.exitMust && (a.normalMust || b.exitMust),
     completes: b.completes,
+    failMust: a.failMust && (a.normalMust || b.failMust),
   };
 }
 
@@ -44,12 +52,13 @@ function alt(arms: Eff[]): Eff {
     normalMust: completing.every((a) => a.normalMust),
     exitMust: arms.every((a) => a.exitMust),
     completes: completing.length > 0,
+    failMust: arms.every((a) => a.failMust),
   };
 }
 
 /** Zero or more iterations. */
 function repeat(body: Eff): Eff {
-  return { may: body.may, normalMust: false, exitMust: body.exitMust, completes: true };
+  return { ...body, normalMust: false, completes: true };
 }
 
 function kindOf(e: Eff): CommitKind {
@@ -87,8 +96,6 @@ const MAX_ACTIVE = 40;
 /** Rounds of the fixed point for a recursive `async*` function. */
 const MAX_ROUNDS = 6;
 
-const toEff = (k: CommitKind): Eff => (k === 'commit' ? COMMIT : k === 'maybe' ? MAYBE : NONE);
-
 /**
  * A body's effect seen from where it is awaited: its `return`s end it, so every ending counts. Inside a
  * recursion the body may lean on an assumption ("must, no await yet"), which this keeps.
@@ -99,11 +106,12 @@ function toCall(body: Eff): Eff {
     normalMust: (!body.completes || body.normalMust) && body.exitMust,
     exitMust: true,
     completes: true,
+    failMust: body.failMust,
   };
 }
 
 export class AsyncStarSummaries {
-  private readonly memo = new Map<A.Func, CommitKind>();
+  private readonly memo = new Map<A.Func, Eff>();
   /** Functions being summarised, in call order, with what their recursive calls assume for now. */
   private readonly active: { func: A.Func; assumed: Eff; lowest: number }[] = [];
 
@@ -122,7 +130,7 @@ export class AsyncStarSummaries {
    */
   private callEffect(ref: FuncRef): Eff {
     const done = this.memo.get(ref.func);
-    if (done) return toEff(done);
+    if (done) return done;
     const at = this.active.findIndex((a) => a.func === ref.func);
     if (at >= 0) {
       for (let i = at + 1; i < this.active.length; i++)
@@ -133,26 +141,27 @@ export class AsyncStarSummaries {
     const depth = this.active.length;
     const frame = { func: ref.func, assumed: { ...NONE, normalMust: true }, lowest: depth };
     this.active.push(frame);
-    let kind: CommitKind = 'maybe';
+    let result = MAYBE;
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const body = this.body(ref);
-        kind = kindOf(body);
-        const next = toCall(body);
-        if (next.may === frame.assumed.may && next.normalMust === frame.assumed.normalMust) break;
+        const next = toCall(this.body(ref));
+        const a = frame.assumed;
+        if (next.may === a.may && next.normalMust === a.normalMust && next.failMust === a.failMust) {
+          result = next;
+          break;
+        }
         frame.assumed = next;
-        if (round === MAX_ROUNDS - 1) kind = 'maybe';
       }
     } finally {
       this.active.pop();
     }
     // An answer that leaned on an outer function's assumption is recomputed when asked again.
-    if (frame.lowest >= depth) this.memo.set(ref.func, kind);
+    if (frame.lowest >= depth) this.memo.set(ref.func, result);
     else if (this.active.length) {
       const parent = this.active[this.active.length - 1];
       parent.lowest = Math.min(parent.lowest, frame.lowest);
     }
-    return toEff(kind);
+    return result;
   }
 
   private body(ref: FuncRef): Eff {
@@ -228,7 +237,13 @@ export class AsyncStarSummaries {
     const all = effs.every((e) => kindOf(e) === 'commit');
     const names = impls.map((f) => describeImpl(f)).join(', ');
     return all
-      ? { kind: 'commit', eff: COMMIT, callee: impls[0], byTypeOnly: true, implementations: names }
+      ? {
+          kind: 'commit',
+          eff: { ...COMMIT, failMust: effs.every((e) => e.failMust) },
+          callee: impls[0],
+          byTypeOnly: true,
+          implementations: names,
+        }
       : {
           kind: 'maybe',
           eff: MAYBE,
@@ -297,23 +312,37 @@ export class AsyncStarSummaries {
       case 'Try': {
         const body = this.exp(e.body, scope, tail);
         const handler = e.catchClause ? this.exp(e.catchClause.body, scope, tail) : undefined;
-        // A reject reaches `catch` from an await that already committed.
+        // `catch` runs after a throw in the body; when every such throw comes after a commit (a reject of an
+        // await), the handler's paths have committed too.
+        const caught = body.failMust;
         const main = handler
           ? alt([
-              body,
-              { ...handler, may: handler.may || body.may, normalMust: handler.normalMust || body.may },
+              { ...body, failMust: true },
+              {
+                ...handler,
+                may: handler.may || body.may,
+                normalMust: handler.normalMust || caught,
+                exitMust: handler.exitMust || caught,
+                failMust: handler.failMust || caught,
+              },
             ])
           : body;
         return e.finallyBody ? seq(main, this.exp(e.finallyBody, scope)) : main;
       }
       case 'Throw':
         // A throw fails the computation: like a trap, not a normal ending.
-        return seq(this.exp(e.operand, scope), DIVERGES);
+        return seq(this.exp(e.operand, scope), THROWS);
       case 'Return': {
         const v = e.value ? this.exp(e.value, scope) : NONE;
         if (!v.completes) return v;
         if (e.value && isErrorValue(e.value)) return seq(v, DIVERGES);
-        return { may: v.may, normalMust: true, exitMust: v.exitMust && v.normalMust, completes: false };
+        return {
+          may: v.may,
+          normalMust: true,
+          exitMust: v.exitMust && v.normalMust,
+          completes: false,
+          failMust: v.failMust,
+        };
       }
       case 'Assert': {
         const cond = unwrap(e.operand);
