@@ -367,3 +367,21 @@ persistent actor {
   });
   assert.deepEqual(kinds(awaits, 'go'), ['await* maybe', 'await* commit']);
 });
+
+test('a chain of async* bodies deeper than the bound is maybe, and the reason says a bound was hit', () => {
+  const chain = Array.from({ length: 45 }, (_, i) =>
+    i === 44
+      ? `  func f44() : async* () { await ledger.ping() };`
+      : `  func f${i}() : async* () { await* f${i + 1}() };`,
+  ).join('\n');
+  const awaits = awaitsOf({
+    'main.mo': `persistent actor {
+  transient let ledger = actor "aaaaa-aa" : ${LEDGER};
+${chain}
+  public func go() : async () { await* f0() };
+}`,
+  });
+  const [go] = awaits.filter((a) => a.functionName === 'go');
+  assert.equal(go?.commit, 'maybe');
+  assert.match(go?.reason ?? '', /analysis stopped at more than 40 nested/);
+});

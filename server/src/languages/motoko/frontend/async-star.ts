@@ -83,6 +83,8 @@ export interface AwaitStarTarget {
   why?: string;
   /** The callee is known only from a declared type: `none` is not proven. */
   byTypeOnly?: boolean;
+  /** The bound of the analysis that made the answer `maybe`. */
+  bounded?: string;
   /** The classes whose methods could run (the receiver has an interface type), for reasons. */
   implementations?: string;
 }
@@ -118,6 +120,18 @@ export class AsyncStarSummaries {
   // Declarations resolve their imports through their scope's home file.
   constructor(_ctx: ModuleContext) {}
 
+  /** Set when a bound of the analysis made an answer `maybe`, for the reason of the `await*` being classified. */
+  private boundHit: string | undefined;
+
+  /** `target`, saying in `why` when a bound of the analysis was hit on the way. */
+  classify(operand: A.Exp, scope: Scope): AwaitStarTarget {
+    this.boundHit = undefined;
+    const t = this.target(operand, scope);
+    const bound = this.boundHit;
+    if (bound === undefined || t.kind !== 'maybe' || t.why !== undefined) return t;
+    return { ...t, bounded: bound };
+  }
+
   /** The commit kind of running `ref`'s body. */
   summarize(ref: FuncRef): CommitKind {
     return kindOf(this.callEffect(ref));
@@ -137,7 +151,10 @@ export class AsyncStarSummaries {
         this.active[i].lowest = Math.min(this.active[i].lowest, at);
       return this.active[at].assumed;
     }
-    if (this.active.length >= MAX_ACTIVE) return MAYBE;
+    if (this.active.length >= MAX_ACTIVE) {
+      this.boundHit = `more than ${MAX_ACTIVE} nested \`async*\` bodies`;
+      return MAYBE;
+    }
     const depth = this.active.length;
     const frame = { func: ref.func, assumed: { ...NONE, normalMust: true }, lowest: depth };
     this.active.push(frame);
@@ -151,6 +168,7 @@ export class AsyncStarSummaries {
           break;
         }
         frame.assumed = next;
+        if (round === MAX_ROUNDS - 1) this.boundHit = `a recursion not settled in ${MAX_ROUNDS} rounds`;
       }
     } finally {
       this.active.pop();

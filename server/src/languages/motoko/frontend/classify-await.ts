@@ -88,7 +88,7 @@ function classifyAwaitStar(
   summaries: AsyncStarSummaries,
 ): AwaitClass {
   const what = sourceText(text, operand.kind === 'Call' ? operand.callee : operand);
-  const t = summaries.target(operand, scope);
+  const t = summaries.classify(operand, scope);
   const ref = t.callee;
   const d = ref ? `\`await*\` of \`async*\` ${describeFunc(ref)}` : `\`await*\` of \`${what}\``;
   if (t.why !== undefined) {
@@ -108,6 +108,8 @@ function classifyAwaitStar(
       ? `${d}, which never awaits: it runs inline, not a commit point`
       : t.kind === 'commit'
         ? `${d}${byType}, which awaits on every path that ends normally: a commit point`
-        : `${d}${byType}, which awaits on some paths only (or calls code that may): a commit point on those paths`;
+        : t.bounded !== undefined
+          ? `${d}: the analysis stopped at ${t.bounded}: it may be a commit point`
+          : `${d}${byType}, which awaits on some paths only (or calls code that may): a commit point on those paths`;
   return { commit: t.kind, reason, ...(ref ? { callee: ref } : {}) };
 }
