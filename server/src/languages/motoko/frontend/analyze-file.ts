@@ -77,7 +77,7 @@ export function analyzeFile(file: FileInfo, modules: ModuleContext): FileModel {
     awaits: [],
     stateDecls: [],
   };
-  const fileScope = new Scope();
+  const fileScope = new Scope(undefined, { file, ctx: modules });
   declareDecs(file.program.decs, fileScope, file, modules);
 
   const actor = findActor(file.program);
@@ -120,7 +120,12 @@ export function analyzeFile(file: FileInfo, modules: ModuleContext): FileModel {
 function definePatterns(params: A.Pat[], scope: Scope): void {
   for (const p of params)
     for (const b of boundNames(p))
-      scope.define(b.name, { kind: 'local', nat: isNatType(b.type), type: b.type });
+      scope.define(b.name, {
+        kind: 'local',
+        nat: isNatType(b.type),
+        type: b.type,
+        origin: { type: b.type, scope, exact: false },
+      });
 }
 
 function paramNames(f: A.Func): string[] {
@@ -134,7 +139,10 @@ function lowerActor(actor: ActorDec, fileScope: Scope, ctx: FileContext, model: 
   for (const f of actor.fields) {
     const root = stateRootOf(f, scope, ctx.text);
     if (!root) continue;
-    scope.define(root.name, { kind: 'state', root });
+    // Keep where the value came from, so that calls of its methods resolve (`let w = Worker.Worker(…)`).
+    const declared = scope.names.get(root.name);
+    const origin = declared && declared.kind === 'local' ? declared.origin : undefined;
+    scope.define(root.name, { kind: 'state', root, ...(origin ? { origin } : {}) });
     model.stateDecls.push({ root: root.name, range: ctx.range(f) });
   }
 

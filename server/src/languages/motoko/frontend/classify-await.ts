@@ -87,48 +87,29 @@ function classifyAwaitStar(
   text: string,
   summaries: AsyncStarSummaries,
 ): AwaitClass {
-  const what = sourceText(text, operand);
-  if (operand.kind !== 'Call') {
-    return {
-      commit: 'maybe',
-      reason: `\`await*\` of \`${what}\`, an \`async*\` value whose body is not known here: it may be a commit point`,
-    };
+  const what = sourceText(text, operand.kind === 'Call' ? operand.callee : operand);
+  const t = summaries.classify(operand, scope);
+  const ref = t.callee;
+  const d = ref ? `\`await*\` of \`async*\` ${describeFunc(ref)}` : `\`await*\` of \`${what}\``;
+  if (t.why !== undefined) {
+    const reason =
+      ref && ref.func.asyncKind !== 'async*'
+        ? `\`await*\` of ${describeFunc(ref)}, which is not declared \`async*\`: it may be a commit point`
+        : `${d}: the callee is unknown (${t.why}): it may be a commit point`;
+    return { commit: t.kind, reason, ...(ref ? { callee: ref } : {}) };
   }
-  const calleeText = sourceText(text, operand.callee);
-  const r = resolveCallee(operand.callee, scope);
-  if (!r) {
-    return {
-      commit: 'maybe',
-      reason: `\`await*\` of \`${calleeText}\`: the callee is unknown (not a named function): it may be a commit point`,
-    };
-  }
-  if (!r.found) {
-    return {
-      commit: 'maybe',
-      reason: `\`await*\` of \`${calleeText}\`: the callee is unknown (${r.why}): it may be a commit point`,
-    };
-  }
-  if (r.found.kind !== 'func') {
-    return {
-      commit: 'maybe',
-      reason: `\`await*\` of \`${calleeText}\`: the callee is unknown (\`${r.path}\` is not a declared function): it may be a commit point`,
-    };
-  }
-  const ref = r.found;
-  if (ref.func.asyncKind !== 'async*') {
-    return {
-      commit: 'maybe',
-      reason: `\`await*\` of ${describeFunc(ref)}, which is not declared \`async*\`: it may be a commit point`,
-      callee: ref,
-    };
-  }
-  const kind = summaries.summarize(ref);
-  const d = `\`await*\` of \`async*\` ${describeFunc(ref)}`;
+  const byType = t.implementations
+    ? ` (the receiver's type is implemented by ${t.implementations})`
+    : t.byTypeOnly
+      ? " (the method is found through the receiver's declared type)"
+      : '';
   const reason =
-    kind === 'none'
+    t.kind === 'none'
       ? `${d}, which never awaits: it runs inline, not a commit point`
-      : kind === 'commit'
-        ? `${d}, which awaits on every path: a commit point`
-        : `${d}, which awaits on some paths only (or calls code that may): a commit point on those paths`;
-  return { commit: kind, reason, callee: ref };
+      : t.kind === 'commit'
+        ? `${d}${byType}, which awaits on every path that ends normally: a commit point`
+        : t.bounded !== undefined
+          ? `${d}: the analysis stopped at ${t.bounded}: it may be a commit point`
+          : `${d}${byType}, which awaits on some paths only (or calls code that may): a commit point on those paths`;
+  return { commit: t.kind, reason, ...(ref ? { callee: ref } : {}) };
 }

@@ -1,4 +1,5 @@
 /** The files of one analysis: parsed once, found by absolute path, and import paths resolved to them. */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SourceFile } from '../../../model/source';
 import { LineIndex } from '../../../text/positions';
@@ -40,6 +41,11 @@ export class FileSet {
     }
   }
 
+  /** Every file read so far (the analysed ones first). */
+  all(): FileInfo[] {
+    return [...this.byAbs.values()].filter((f): f is FileInfo => f !== null);
+  }
+
   get(p: string): FileInfo | undefined {
     return this.load(path.resolve(p));
   }
@@ -49,7 +55,8 @@ export class FileSet {
     if (known !== undefined) return known ?? undefined;
     let text: string | undefined;
     try {
-      text = this.options.readFile?.(abs);
+      // Like the compiler, an import outside the analysed files is read from disk unless told otherwise.
+      text = this.options.readFile ? this.options.readFile(abs) : readFileSync(abs, 'utf8');
     } catch {
       text = undefined;
     }

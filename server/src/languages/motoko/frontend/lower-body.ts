@@ -14,7 +14,7 @@ import { lowerCall } from './lower-calls';
 import { lowerBranch, lowerTry } from './lower-control';
 import { lowerExp } from './lower-exp';
 import { EMPTY } from './lower-val';
-import { type Scope, declareDecs } from './scope';
+import { type Scope, type ValueOrigin, declareDecs } from './scope';
 import { functionBody, unwrap } from './syntax';
 
 /** How the value of an expression is used: dropped, used, or returned from the function. */
@@ -154,11 +154,11 @@ export class BodyLowerer {
   }
 
   /** Defines a local; returns its IR name (`x`, then `x#2`, … for later bindings of the same name). */
-  define(scope: Scope, name: string, nat: boolean, type: A.Type | null = null): string {
+  define(scope: Scope, name: string, nat: boolean, type: A.Type | null = null, origin?: ValueOrigin): string {
     const n = (this.bindingCount.get(name) ?? 0) + 1;
     this.bindingCount.set(name, n);
     const irName = n === 1 ? name : `${name}#${n}`;
-    scope.define(name, { kind: 'local', nat, type, irName });
+    scope.define(name, { kind: 'local', nat, type, irName, ...(origin ? { origin } : {}) });
     return irName;
   }
 }

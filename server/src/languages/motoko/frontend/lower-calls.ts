@@ -16,6 +16,7 @@ import {
   isFunctionalLibrary,
   isTimerCall,
   isTrapCall,
+  isTrapModule,
   isKnownWrite,
   methodAccess,
   moduleFunctionAccess,
@@ -30,7 +31,10 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
   const headModule = head?.kind === 'module' ? head.importPath : undefined;
   const callee = unwrap(e.callee);
 
-  if (path && isTrapCall(path) && (path.length > 1 || head === undefined))
+  // `Debug.trap(…)`, and `D.trap(…)` through an import alias of a trap library.
+  const aliasTrap =
+    path?.length === 2 && path[1] === 'trap' && head?.kind === 'module' && isTrapModule(headModule);
+  if (path && ((isTrapCall(path) && (path.length > 1 || head === undefined)) || aliasTrap))
     return lowerTrapCall(lw, e, out, scope);
   if (path && isTimerCall(path, headModule) && (head === undefined || head.kind === 'module')) {
     lowerTimer(lw, e, out, scope);

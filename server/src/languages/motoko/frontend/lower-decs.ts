@@ -8,7 +8,7 @@ import type { Node } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
 import { lowerLetElse } from './lower-control';
 import { EMPTY } from './lower-val';
-import { type Scope, declareDecs, resolveCallee } from './scope';
+import { type Scope, declareDecs, letOrigin, resolveCallee } from './scope';
 import { boundNames, isNatType, sourceText, unwrap } from './syntax';
 
 /** `let p = e` (not a local function): the pattern's names become locals holding the value of `e`. */
@@ -32,8 +32,9 @@ export function lowerLet(lw: BodyLowerer, e: A.LetDec, out: Node[], scope: Scope
       lw.callerRecords.includes(init.object.name)) ||
       (init.kind === 'Var' && lw.callerNames.includes(init.name)));
   const initType = e.init?.kind === 'Annot' ? e.init.type : null;
+  const origin = e.init && names.length === 1 ? letOrigin(e.pattern, e.init, scope) : undefined;
   for (const b of names) {
-    const name = lw.define(scope, b.name, isNatType(b.type ?? initType), b.type ?? initType);
+    const name = lw.define(scope, b.name, isNatType(b.type ?? initType), b.type ?? initType, origin);
     if (fromCaller && !lw.callerNames.includes(b.name)) lw.callerNames.push(b.name);
     out.push({ kind: 'local', name, value: v, range: lw.ctx.range(b.ident) });
   }
@@ -67,7 +68,8 @@ export function lowerVar(lw: BodyLowerer, e: A.VarDec, out: Node[], scope: Scope
   const v = e.init ? lw.value(e.init, out, scope) : EMPTY;
   const init = e.init ? unwrap(e.init) : undefined;
   const nat = isNatType(e.type) || (!e.type && init?.kind === 'Lit' && init.litKind === 'nat');
-  const name = lw.define(scope, e.name.name, nat);
+  const origin = { type: e.type, ...(e.init ? { init: e.init } : {}), scope, exact: false };
+  const name = lw.define(scope, e.name.name, nat, null, origin);
   out.push({ kind: 'local', name, value: v, range: lw.ctx.range(e.name) });
 }
 
@@ -76,7 +78,9 @@ export function queueMembers(lw: BodyLowerer, e: A.ObjectDec | A.ClassDec | A.Mi
   const inner = scope.child();
   if (e.kind !== 'ObjectDec') {
     for (const p of e.kind === 'MixinDec' ? [e.param] : e.params) {
-      for (const b of boundNames(p)) lw.define(inner, b.name, isNatType(b.type));
+      // A parameter's declared type says which class or object it is (`icrc84 : Ledger.Ledger`).
+      for (const b of boundNames(p))
+        lw.define(inner, b.name, isNatType(b.type), null, { type: b.type, scope, exact: false });
     }
   }
   declareDecs(

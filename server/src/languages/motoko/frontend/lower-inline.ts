@@ -59,7 +59,11 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
     for (const p of fn.func.params) {
       for (const b of boundNames(p)) {
         params.push(b.name);
-        scope.define(b.name, { kind: 'local', nat: isNatType(b.type) });
+        scope.define(b.name, {
+          kind: 'local',
+          nat: isNatType(b.type),
+          origin: { type: b.type, scope: fn.scope, exact: false },
+        });
       }
     }
     const nodes = lw.forFunction(fn.name, true).lowerFunction(fn.func, scope);

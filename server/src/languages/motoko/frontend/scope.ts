@@ -2,7 +2,7 @@
 import type * as A from '../ast';
 import type { FileInfo, FileSet } from './files';
 import type { StateRoot } from './state';
-import { boundNames, unwrap } from './syntax';
+import { boundNames, unwrap, unwrapPat } from './syntax';
 
 export interface FuncRef {
   kind: 'func';
@@ -32,11 +32,29 @@ export interface ClassRef {
   kind: 'class';
   name: string;
   dec: A.ClassDec;
+  file: FileInfo;
+  /** The scope the class is declared in (its body resolves names there). */
+  scope: Scope;
+}
+
+/**
+ * Where a value came from, so that a method call on it can be resolved (`let w = Worker.Worker(…)`,
+ * `icrc84 : Ledger.Ledger`). `exact` when it is the value of `init` itself (a `let`); otherwise only its type
+ * is known, and another object of the same structural type could be there.
+ */
+export interface ValueOrigin {
+  init?: A.Exp;
+  type?: A.Type | null;
+  scope: Scope;
+  exact: boolean;
+  /** Bound through `?x` (the value is the option's content). */
+  throughOption?: boolean;
 }
 
 export interface StateRef {
   kind: 'state';
   root: StateRoot;
+  origin?: ValueOrigin;
 }
 
 export interface LocalRef {
@@ -47,16 +65,38 @@ export interface LocalRef {
   type?: A.Type | null;
   /** The name in the IR: unique per binding, so that shadowed names do not merge their data flow. */
   irName?: string;
+  origin?: ValueOrigin;
+}
+
+/** A `type` declaration (or the type a class declares), for resolving declared types of values. */
+export interface TypeRef {
+  kind: 'type';
+  type: A.Type;
+  scope: Scope;
 }
 
 export type Binding = FuncRef | ModuleRef | ClassRef | StateRef | LocalRef;
 
 export class Scope {
   readonly names = new Map<string, Binding>();
-  constructor(readonly parent?: Scope) {}
+  /** Type names: `type T = …` and the types classes declare. */
+  readonly types = new Map<string, TypeRef | ClassRef>();
+  /** The file whose code this scope belongs to (declarations made in it resolve their imports there). */
+  readonly home?: Home;
+  constructor(
+    readonly parent?: Scope,
+    home?: Home,
+  ) {
+    const h = home ?? parent?.home;
+    if (h) this.home = h;
+  }
 
   lookup(name: string): Binding | undefined {
     return this.names.get(name) ?? this.parent?.lookup(name);
+  }
+
+  lookupType(name: string): TypeRef | ClassRef | undefined {
+    return this.types.get(name) ?? this.parent?.lookupType(name);
   }
 
   define(name: string, b: Binding): void {
@@ -66,6 +106,12 @@ export class Scope {
   child(): Scope {
     return new Scope(this);
   }
+}
+
+/** The file a scope's code is in, and what resolving its imports needs. */
+export interface Home {
+  file: FileInfo;
+  ctx: ModuleContext;
 }
 
 /** What resolving a module needs. */
@@ -101,12 +147,20 @@ export function declareDec(
         });
       break;
     case 'ClassDec':
-      if (d.name) scope.define(d.name.name, { kind: 'class', name: d.name.name, dec: d });
+      if (d.name) {
+        const ref: ClassRef = { kind: 'class', name: d.name.name, dec: d, file, scope };
+        scope.define(d.name.name, ref);
+        scope.types.set(d.name.name, ref);
+      }
+      break;
+    case 'TypeDec':
+      scope.types.set(d.name.name, { kind: 'type', type: d.type, scope });
       break;
     case 'ObjectDec':
       if (d.name && d.sort === 'module')
         scope.define(d.name.name, localModule(d.name.name, d, scope, file, ctx));
-      else if (d.name) scope.define(d.name.name, { kind: 'local', nat: false });
+      else if (d.name)
+        scope.define(d.name.name, { kind: 'local', nat: false, origin: { init: d, scope, exact: true } });
       break;
     case 'LetDec': {
       const init = d.init ? unwrap(d.init) : undefined;
@@ -116,18 +170,79 @@ export function declareDec(
       } else if (init && init.kind === 'ObjectDec' && init.sort === 'module' && pat.kind === 'VarPat') {
         scope.define(pat.name.name, localModule(pat.name.name, init, scope, file, ctx));
       } else {
+        const alias = pat.kind === 'VarPat' && init ? aliasOf(init, scope) : undefined;
+        if (alias && pat.kind === 'VarPat') {
+          scope.define(pat.name.name, alias);
+          break;
+        }
         const initType = d.init?.kind === 'Annot' ? d.init.type : null;
         for (const b of boundNames(d.pattern))
-          scope.define(b.name, { kind: 'local', nat: false, type: b.type ?? initType });
+          scope.define(b.name, {
+            kind: 'local',
+            nat: false,
+            type: b.type ?? initType,
+            ...(d.init ? { origin: letOrigin(d.pattern, d.init, scope) } : {}),
+          });
       }
       break;
     }
     case 'VarDec':
-      scope.define(d.name.name, { kind: 'local', nat: false, type: d.type });
+      scope.define(d.name.name, {
+        kind: 'local',
+        nat: false,
+        type: d.type,
+        origin: { type: d.type, ...(d.init ? { init: d.init } : {}), scope, exact: false },
+      });
       break;
     default:
       break;
   }
+}
+
+/** The origin of a name bound by `let p = init`: the value itself for `x`, the option's content for `?x`. */
+export function letOrigin(p: A.Pat, init: A.Exp, scope: Scope): ValueOrigin | undefined {
+  const u = unwrapPat(p);
+  const type = p.kind === 'AnnotPat' ? p.type : null;
+  if (u.kind === 'VarPat') return { init, type, scope, exact: true };
+  if (u.kind === 'OptPat' && unwrapPat(u.inner).kind === 'VarPat')
+    return { init, scope, exact: true, throughOption: true };
+  return undefined;
+}
+
+/**
+ * `let V = Lib.Vector`, `let f = M.f`: another name for a module, function or class. Only a path headed by a
+ * module is an alias; anything else is a value.
+ */
+function aliasOf(init: A.Exp, scope: Scope): Binding | undefined {
+  const u = unwrap(init);
+  if (u.kind !== 'Dot' && u.kind !== 'Var') return undefined;
+  const head = dottedHead(u);
+  if (head === undefined || scope.lookup(head)?.kind !== 'module') return undefined;
+  const r = resolveCallee(u, scope);
+  const found = r?.found;
+  if (found && (found.kind === 'module' || found.kind === 'func' || found.kind === 'class')) return found;
+  // `let Vec = Lib.Vector` where `Lib` is a library whose source is not here: still a module by its name,
+  // so that `Vec.clear(queue)` is a collection call on `queue`.
+  const headRef = scope.lookup(head);
+  const last = u.kind === 'Dot' ? u.name.name : u.name;
+  if (r && !r.found && headRef?.kind === 'module' && headRef.members() === undefined && /^[A-Z]/.test(last)) {
+    const why = r.why;
+    return {
+      kind: 'module',
+      name: last,
+      ...(headRef.importPath !== undefined ? { importPath: headRef.importPath } : {}),
+      members: () => undefined,
+      unresolvedReason: () => why,
+    };
+  }
+  return undefined;
+}
+
+function dottedHead(e: A.Exp): string | undefined {
+  const u = unwrap(e);
+  if (u.kind === 'Var') return u.name;
+  if (u.kind === 'Dot') return dottedHead(u.object);
+  return undefined;
 }
 
 function localModule(
@@ -187,7 +302,7 @@ export function importedModule(importPath: string, from: FileInfo, ctx: ModuleCo
       return;
     }
     const file = target.file;
-    const fileScope = new Scope();
+    const fileScope = new Scope(undefined, { file, ctx });
     const decs = file.program.decs;
     declareDecs(decs, fileScope, file, ctx);
     const mod = [...decs]
@@ -216,9 +331,21 @@ export function importedModule(importPath: string, from: FileInfo, ctx: ModuleCo
 }
 
 export type CalleeResolution =
-  { found: Binding; path: string } | { found?: undefined; path: string; why: string } | undefined;
+  | {
+      found: Binding;
+      path: string;
+      byTypeOnly?: boolean;
+      /** A method of a record type of functions: any class with the record's fields could be behind it. */
+      viaInterface?: InterfaceMethod;
+    }
+  | { found?: undefined; path: string; why: string }
+  | undefined;
 
-/** Resolves a callee expression (`f`, `M.f`, `M.Sub.f`) to its binding. Undefined when not a name path. */
+/**
+ * Resolves a callee expression (`f`, `M.f`, `M.Sub.f`, `w.run`, `getController().open`) to its binding.
+ * Methods resolve through the object the receiver is (a class instance, an object, a record of a declared
+ * type); `byTypeOnly` when only its declared type says so. Undefined when not a name path.
+ */
 export function resolveCallee(e: A.Exp, scope: Scope): CalleeResolution {
   const u = unwrap(e);
   if (u.kind === 'Var') {
@@ -227,19 +354,214 @@ export function resolveCallee(e: A.Exp, scope: Scope): CalleeResolution {
       ? { found: b, path: u.name }
       : { path: u.name, why: `\`${u.name}\` is not declared in this file or its imports` };
   }
-  if (u.kind === 'Dot') {
-    const base = resolveCallee(u.object, scope);
-    if (!base) return undefined;
-    const p = `${base.path}.${u.name.name}`;
-    if (!base.found) return { path: p, why: base.why };
-    if (base.found.kind !== 'module') {
-      return { path: p, why: `\`${base.path}\` is a value, not a module (method calls are not resolved)` };
-    }
-    const members = base.found.members();
-    if (!members)
-      return { path: p, why: base.found.unresolvedReason() ?? `\`${base.path}\` could not be resolved` };
-    const m = members.names.get(u.name.name);
-    return m ? { found: m, path: p } : { path: p, why: `\`${base.path}\` has no member \`${u.name.name}\`` };
+  if (u.kind !== 'Dot') return undefined;
+  const member = u.name.name;
+  const base = resolveCallee(u.object, scope);
+  if (!base) {
+    // `getController().reopen(…)`, `makeWorker(x).run()`: a call that returns a known object.
+    const obj = objectOfExp(u.object, scope, 0);
+    return obj ? memberOf(obj, member, `(…).${member}`) : undefined;
   }
-  return undefined;
+  const p = `${base.path}.${member}`;
+  if (!base.found) return { path: p, why: base.why };
+  if (base.found.kind !== 'module') {
+    const obj = objectOfBinding(base.found, 0);
+    if (obj) {
+      const r = memberOf(obj, member, p);
+      return r?.found && base.byTypeOnly ? { ...r, byTypeOnly: true } : r;
+    }
+    return { path: p, why: `\`${base.path}\` is a value whose class or object is not known here` };
+  }
+  const members = base.found.members();
+  if (!members)
+    return { path: p, why: base.found.unresolvedReason() ?? `\`${base.path}\` could not be resolved` };
+  const m = members.names.get(member);
+  return m ? { found: m, path: p } : { path: p, why: `\`${base.path}\` has no member \`${member}\`` };
+}
+
+// --- The objects values are -------------------------------------------------------------------------
+
+/** `member` of a value whose declared type is a record of functions with the value fields `fields`. */
+export interface InterfaceMethod {
+  fields: string[];
+  member: string;
+  home: Home;
+}
+
+/** A class instance, an object, or a record of a known type: its members, in its body's scope. */
+export interface ObjectShape {
+  members: Scope;
+  /** For a record type: its value fields (a class with all of them is an implementation). */
+  interfaceFields?: string[];
+  /** Only a declared type says which object it is (Motoko typing is structural: others could fit). */
+  byTypeOnly: boolean;
+}
+
+const MAX_DEPTH = 12;
+const instanceScopes = new WeakMap<A.ClassDec, Scope>();
+
+function memberOf(obj: ObjectShape, member: string, p: string): CalleeResolution {
+  const m = obj.members.names.get(member);
+  if (!m) return { path: p, why: `the object has no member \`${member}\`` };
+  const home = m.kind === 'local' ? m.origin?.scope.home : undefined;
+  if (obj.interfaceFields && m.kind === 'local' && home && isFunctionType(m.type, m.origin?.scope)) {
+    const viaInterface = { fields: obj.interfaceFields, member, home };
+    return { found: m, path: p, byTypeOnly: true, viaInterface };
+  }
+  return obj.byTypeOnly ? { found: m, path: p, byTypeOnly: true } : { found: m, path: p };
+}
+
+/** The members of an instance of `c`: its parameters (known by their declared types) and its fields. */
+export function classMembers(c: ClassRef): Scope {
+  const known = instanceScopes.get(c.dec);
+  if (known) return known;
+  const scope = c.scope.child();
+  instanceScopes.set(c.dec, scope);
+  for (const p of c.dec.params)
+    for (const b of boundNames(p))
+      scope.define(b.name, {
+        kind: 'local',
+        nat: false,
+        type: b.type,
+        origin: { type: b.type, scope: c.scope, exact: false },
+      });
+  const home = scope.home;
+  if (home) for (const f of c.dec.fields) declareDec(f.dec, scope, c.file, home.ctx);
+  return scope;
+}
+
+function objectOfBinding(b: Binding, depth: number): ObjectShape | undefined {
+  if (b.kind === 'class' || b.kind === 'module' || b.kind === 'func') return undefined;
+  const origin = b.origin;
+  if (!origin) return undefined;
+  return objectOfOrigin(origin, depth + 1);
+}
+
+function objectOfOrigin(o: ValueOrigin, depth: number): ObjectShape | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const fromInit = o.init ? objectOfExp(o.init, o.scope, depth + 1) : undefined;
+  const shape = fromInit ?? (o.type ? objectOfType(o.type, o.scope, depth + 1) : undefined);
+  if (!shape) return undefined;
+  return o.exact ? shape : { ...shape, byTypeOnly: true };
+}
+
+/** The object an expression evaluates to, when known. */
+export function objectOfExp(e: A.Exp, scope: Scope, depth: number): ObjectShape | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  if (e.kind === 'Annot') {
+    return objectOfExp(e.expr, scope, depth + 1) ?? objectOfType(e.type, scope, depth + 1);
+  }
+  const u = unwrap(e);
+  switch (u.kind) {
+    case 'ObjectDec':
+      if (u.sort !== 'object') return undefined;
+      return { members: objectMembers(u, scope), byTypeOnly: false };
+    case 'Opt':
+      return objectOfExp(u.operand, scope, depth + 1);
+    case 'Var':
+    case 'Dot': {
+      const r = resolveCallee(u, scope);
+      if (!r?.found || r.found.kind === 'module' || r.found.kind === 'func' || r.found.kind === 'class')
+        return undefined;
+      const obj = objectOfBinding(r.found, depth + 1);
+      return obj && r.byTypeOnly ? { ...obj, byTypeOnly: true } : obj;
+    }
+    case 'Call': {
+      const r = resolveCallee(u.callee, scope);
+      const f = r?.found;
+      const typeOnly = r?.found !== undefined && r.byTypeOnly === true;
+      if (f?.kind === 'class') return { members: classMembers(f), byTypeOnly: typeOnly };
+      if (f?.kind !== 'func' || f.func.asyncKind !== null) return undefined;
+      // A function that returns one: its body's value, else its declared result type.
+      const body = unwrap(f.func.body);
+      const fromBody = body.kind === 'Block' ? undefined : objectOfExp(body, f.scope, depth + 1);
+      const shape =
+        fromBody ?? (f.func.returnType ? objectOfType(f.func.returnType, f.scope, depth + 1) : undefined);
+      return shape && typeOnly ? { ...shape, byTypeOnly: true } : shape;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function objectMembers(d: A.ObjectDec, scope: Scope): Scope {
+  const members = scope.child();
+  const home = scope.home;
+  if (home) for (const f of d.fields) declareDec(f.dec, members, home.file, home.ctx);
+  return members;
+}
+
+/** The object a declared type describes: a class's instances, or a record type's fields (by type only). */
+export function objectOfType(t: A.Type, scope: Scope, depth: number): ObjectShape | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  switch (t.kind) {
+    case 'ParenType':
+      return objectOfType(t.inner, scope, depth + 1);
+    case 'OptType':
+      return objectOfType(t.inner, scope, depth + 1);
+    case 'NamedType':
+      return objectOfType(t.type, scope, depth + 1);
+    case 'ObjType': {
+      if (t.sort !== 'object') return undefined;
+      const members = new Scope();
+      for (const f of t.fields) {
+        if (f.isType) continue;
+        members.define(f.name.name, {
+          kind: 'local',
+          nat: false,
+          type: f.type,
+          origin: { type: f.type, scope, exact: false },
+        });
+      }
+      const interfaceFields = t.fields.filter((f) => !f.isType).map((f) => f.name.name);
+      return { members, byTypeOnly: true, interfaceFields };
+    }
+    case 'AndType': {
+      // `A and B`: the fields of both.
+      const l = objectOfType(t.left, scope, depth + 1);
+      const r = objectOfType(t.right, scope, depth + 1);
+      if (!l?.interfaceFields || !r?.interfaceFields) return l ?? r;
+      const members = new Scope();
+      for (const side of [l, r]) for (const [k, v] of side.members.names) members.define(k, v);
+      return { members, byTypeOnly: true, interfaceFields: [...l.interfaceFields, ...r.interfaceFields] };
+    }
+    case 'PathType': {
+      const named = lookupTypePath(
+        t.path.map((i) => i.name),
+        scope,
+      );
+      if (!named) return undefined;
+      if (named.kind === 'class') return { members: classMembers(named), byTypeOnly: true };
+      return objectOfType(named.type, named.scope, depth + 1);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `T`, `M.T`, `M.Sub.T` in the type namespace. */
+function lookupTypePath(path: string[], scope: Scope): TypeRef | ClassRef | undefined {
+  if (path.length === 1) return scope.lookupType(path[0]);
+  let cur: Binding | undefined = scope.lookup(path[0]);
+  for (let i = 1; i < path.length - 1; i++) {
+    if (cur?.kind !== 'module') return undefined;
+    cur = cur.members()?.names.get(path[i]);
+  }
+  if (cur?.kind !== 'module') return undefined;
+  return cur.members()?.types.get(path[path.length - 1]);
+}
+
+/** Whether a declared type is (an alias of) a function type. */
+function isFunctionType(t: A.Type | null | undefined, scope: Scope | undefined, depth = 0): boolean {
+  if (!t || !scope || depth > MAX_DEPTH) return false;
+  if (t.kind === 'FuncType') return true;
+  if (t.kind === 'ParenType') return isFunctionType(t.inner, scope, depth + 1);
+  if (t.kind === 'PathType') {
+    const named = lookupTypePath(
+      t.path.map((i) => i.name),
+      scope,
+    );
+    return named?.kind === 'type' && isFunctionType(named.type, named.scope, depth + 1);
+  }
+  return false;
 }

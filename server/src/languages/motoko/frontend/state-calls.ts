@@ -171,6 +171,11 @@ export function isTrapCall(path: string[]): boolean {
   return path.length === 1 || /^(Debug|Runtime|Prim|Error)$/.test(path[path.length - 2]);
 }
 
+/** The libraries whose `trap` always traps: `mo:base/Debug`, `mo:core/Runtime`, `mo:prim`, `mo:⛔`. */
+export function isTrapModule(importPath: string | undefined): boolean {
+  return /^mo:(base\/Debug|core\/Debug|base\/Runtime|core\/Runtime|prim|⛔)$/.test(importPath ?? '');
+}
+
 /** `Timer.setTimer` / `Timer.recurringTimer` (mo:base/Timer, mo:core/Timer). */
 export function isTimerCall(path: string[], importPath: string | undefined): boolean {
   const last = path[path.length - 1];
