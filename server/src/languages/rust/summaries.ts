@@ -168,29 +168,52 @@ function calleesFirst(fns: FnInfo[], edges: Map<FnInfo, FnInfo[]>): { order: FnI
   return { order, cyclic };
 }
 
-/** Iterates `lowerFn` over all functions until the summaries are stable (bounded, for pathological cycles). */
+/**
+ * Iterates `lowerFn` until the summaries are stable: one pass in file order finds the call graph, then passes
+ * in callee-first order re-lower only the functions a changed summary can affect (callers that saw a callee's
+ * summary before it changed), so an acyclic graph settles in one pass and a cycle costs only its own functions. Bounded, for
+ * pathological cycles.
+ */
 export function computeSummaries(
   index: CrateIndex,
   lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts,
 ): SummaryMap {
   const summaries: SummaryMap = new Map(index.fns.map((f) => [f, { accesses: [] }]));
+  const keys = new Map<FnInfo, string>();
   const edges = new Map<FnInfo, FnInfo[]>();
-  let order = index.fns;
-  let cyclic = true;
-  for (let round = 0; round < 12; round++) {
-    let changed = false;
-    for (const fn of order) {
-      const facts = lowerFn(fn, summaries);
-      if (round === 0) edges.set(fn, facts.callees ?? []);
-      const next = summarise(fn, facts);
-      if (JSON.stringify(next) !== JSON.stringify(summaries.get(fn))) {
-        summaries.set(fn, next);
-        changed = true;
-      }
+  const callers = new Map<FnInfo, Set<FnInfo>>();
+  /** Lowers `fn` with the current summaries; true when its summary changed. */
+  const settle = (fn: FnInfo): boolean => {
+    const facts = lowerFn(fn, summaries);
+    const callees = facts.callees ?? [];
+    edges.set(fn, callees);
+    for (const c of callees) {
+      let set = callers.get(c);
+      if (!set) callers.set(c, (set = new Set()));
+      set.add(fn);
     }
-    // Without cycles, the round in callees-first order is final.
-    if (!changed || (round === 1 && !cyclic)) break;
-    if (round === 0) ({ order, cyclic } = calleesFirst(index.fns, edges));
+    const next = summarise(fn, facts);
+    const key = JSON.stringify(next);
+    if (key === keys.get(fn)) return false;
+    keys.set(fn, key);
+    summaries.set(fn, next);
+    return true;
+  };
+  // A caller lowered before its callee in file order saw the callee's empty summary: only it needs another look.
+  const step = new Map<FnInfo, number>();
+  index.fns.forEach((fn, i) => {
+    step.set(fn, i);
+    settle(fn);
+  });
+  const { order } = calleesFirst(index.fns, edges);
+  const dirty = new Set<FnInfo>();
+  for (const [callee, set] of callers)
+    for (const c of set) if (step.get(c)! < step.get(callee)! || c === callee) dirty.add(c);
+  for (let pass = 0; pass < 11 && dirty.size; pass++) {
+    for (const fn of order) {
+      if (!dirty.delete(fn)) continue;
+      if (settle(fn)) for (const c of callers.get(fn) ?? []) dirty.add(c);
+    }
   }
   return summaries;
 }
