@@ -78,6 +78,41 @@ persistent actor {
 };
 `;
 
+test('a hover, inlay hints and the timeline summary asked right after opening wait for the first analysis', async () => {
+  const session = await openInServer(
+    { 'Cargo.toml': '[package]\nname = "w"\n', 'src/lib.rs': source },
+    'src/lib.rs',
+    'rust',
+  );
+  const { conn, uri } = session;
+  try {
+    // Sent at once, before any diagnostics: the answers must come from the analysis, not be empty.
+    const awaitCol = source.split('\n')[10].indexOf('await');
+    const [hover, hints, summary] = await Promise.all([
+      conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: 10, character: awaitCol + 1 },
+      }),
+      conn.sendRequest<{ label: string }[]>('textDocument/inlayHint', {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+      }),
+      conn.sendRequest<{ entryPoints: { name: string }[] } | null>('commitPoints/summary', { uri }),
+    ]);
+    assert.match(hover?.contents.value ?? '', /\*\*Commit point\*\*/);
+    assert.ok(
+      hints.some((h) => /commit point/.test(h.label)),
+      JSON.stringify(hints),
+    );
+    assert.deepEqual(
+      summary?.entryPoints.map((e) => e.name),
+      ['withdraw'],
+    );
+  } finally {
+    await session.close();
+  }
+});
+
 test('a Motoko file gets diagnostics and hovers over stdio, with its relative import resolved from disk', async () => {
   const session = await openInServer({ 'lib.mo': motokoLib, 'main.mo': motokoMain }, 'main.mo', 'motoko');
   const { conn, uri } = session;

@@ -104,17 +104,38 @@ export function startServer(connection: Connection): void {
     published.set(key, now);
   };
 
+  // Requests that arrive before a file's first analysis wait for it instead of answering "nothing here" (a
+  // hover right after opening a file would otherwise stay empty until the mouse moves again).
+  const firstAnalysis = new Map<string, { done: Promise<void>; resolve: () => void }>();
+  const awaitFirst = (path: string) => {
+    let w = firstAnalysis.get(path);
+    if (!w) {
+      let resolve = () => {};
+      const done = new Promise<void>((r) => (resolve = r));
+      firstAnalysis.set(path, (w = { done, resolve }));
+    }
+    return w;
+  };
+
   const schedule = (uri: string, delay: number) => {
     const path = pathOf(uri);
     if (!languageOf(path)) return;
+    if (!resultFor(uri)) awaitFirst(path);
     clearTimeout(timers.get(path));
     timers.set(
       path,
       setTimeout(() => {
         timers.delete(path);
-        analyzeGroup(path).catch((err: unknown) =>
-          connection.console.error(`analysis failed for ${path}: ${String(err)}`),
-        );
+        analyzeGroup(path)
+          .catch((err: unknown) => connection.console.error(`analysis failed for ${path}: ${String(err)}`))
+          .finally(() => {
+            // Everything analysed with it (and the file itself, even if the analysis failed) is settled.
+            for (const [p, w] of firstAnalysis)
+              if (p === path || resultFor(uriOf(p))) {
+                w.resolve();
+                firstAnalysis.delete(p);
+              }
+          });
       }, delay),
     );
   };
@@ -124,6 +145,13 @@ export function startServer(connection: Connection): void {
     const key = groupOfFile.get(path);
     const result = key ? results.get(key) : undefined;
     return result ? { path, result } : undefined;
+  };
+
+  /** The file's analysis, waiting for the first one when it is scheduled or running. */
+  const analysedResultFor = async (uri: string) => {
+    const pending = firstAnalysis.get(pathOf(uri));
+    if (!resultFor(uri) && pending) await pending.done;
+    return resultFor(uri);
   };
 
   const loadSettings = async () => {
@@ -163,15 +191,15 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => schedule(e.document.uri, 200));
   documents.onDidSave((e) => schedule(e.document.uri, 0));
 
-  connection.onHover((params) => {
-    const hit = resultFor(params.textDocument.uri);
+  connection.onHover(async (params) => {
+    const hit = await analysedResultFor(params.textDocument.uri);
     if (!hit) return null;
     const md = hoverMarkdown(hit.result.analysis, hit.path, params.position);
     return md ? { contents: { kind: 'markdown', value: md } } : null;
   });
 
-  connection.onCodeLens((params) => {
-    const hit = resultFor(params.textDocument.uri);
+  connection.onCodeLens(async (params) => {
+    const hit = await analysedResultFor(params.textDocument.uri);
     return hit ? codeLensesFor(hit.result.analysis, hit.path, params.textDocument.uri) : [];
   });
 
@@ -188,49 +216,55 @@ export function startServer(connection: Connection): void {
     );
   });
 
-  connection.languages.inlayHint.on((params) => {
-    const hit = resultFor(params.textDocument.uri);
+  connection.languages.inlayHint.on(async (params) => {
+    const hit = await analysedResultFor(params.textDocument.uri);
     const file = hit?.result.files.find((f) => f.file === hit.path);
     return hit && file ? inlayHintsFor(hit.result.analysis, file) : [];
   });
 
-  connection.onRequest(CommitPointsRequests.summary, (params: { uri: string }): AnalysisSummary | null => {
-    const hit = resultFor(params.uri);
-    if (!hit) return null;
-    const entries = hit.result.analysis.entryPoints.filter((e) => e.file === hit.path);
-    return {
-      file: hit.path,
-      entryPoints: entries.map((e) => ({
-        name: e.ir.name,
-        kind: e.ir.kind,
-        segments: e.segments.length,
-        commitPoints: e.commitPoints.map((cp) => ({
-          line: cp.await.range.start.line,
-          kind: cp.await.commit,
-          reason: cp.await.reason,
-          interleavers: cp.interleavers.filter((i) => !i.harmless).map((i) => i.entry.ir.name),
+  connection.onRequest(
+    CommitPointsRequests.summary,
+    async (params: { uri: string }): Promise<AnalysisSummary | null> => {
+      const hit = await analysedResultFor(params.uri);
+      if (!hit) return null;
+      const entries = hit.result.analysis.entryPoints.filter((e) => e.file === hit.path);
+      return {
+        file: hit.path,
+        entryPoints: entries.map((e) => ({
+          name: e.ir.name,
+          kind: e.ir.kind,
+          segments: e.segments.length,
+          commitPoints: e.commitPoints.map((cp) => ({
+            line: cp.await.range.start.line,
+            kind: cp.await.commit,
+            reason: cp.await.reason,
+            interleavers: cp.interleavers.filter((i) => !i.harmless).map((i) => i.entry.ir.name),
+          })),
         })),
-      })),
-      findings: hit.result.findings.filter((f) => f.file === hit.path).length,
-    };
-  });
+        findings: hit.result.findings.filter((f) => f.file === hit.path).length,
+      };
+    },
+  );
 
-  connection.onRequest(CommitPointsRequests.simulate, (params: SimulateParams): SimulateResult => {
-    const hit = resultFor(params.uri);
-    if (!hit) return { error: 'This file has not been analysed yet.' };
-    const own = hit.result.analysis.entryPoints.filter((e) => e.file === hit.path);
-    const canister = own[0]?.canister;
-    const entries = hit.result.analysis.entryPoints.filter((e) => e.canister === canister);
-    const scenario = params.scenario ?? defaultScenario(own, params.line);
-    if (!scenario.length) return { error: 'No entry point with a commit point in this file.' };
-    try {
-      const simulation = simulate(entries, hit.result.findings, scenario, params.policy);
-      return { simulation, scenario: scenario.map((s) => `${s.name}:${s.count}`).join(',') };
-    } catch (err) {
-      if (err instanceof SimulationError) return { error: err.message };
-      throw err;
-    }
-  });
+  connection.onRequest(
+    CommitPointsRequests.simulate,
+    async (params: SimulateParams): Promise<SimulateResult> => {
+      const hit = await analysedResultFor(params.uri);
+      if (!hit) return { error: 'This file has not been analysed yet.' };
+      const own = hit.result.analysis.entryPoints.filter((e) => e.file === hit.path);
+      const canister = own[0]?.canister;
+      const entries = hit.result.analysis.entryPoints.filter((e) => e.canister === canister);
+      const scenario = params.scenario ?? defaultScenario(own, params.line);
+      if (!scenario.length) return { error: 'No entry point with a commit point in this file.' };
+      try {
+        const simulation = simulate(entries, hit.result.findings, scenario, params.policy);
+        return { simulation, scenario: scenario.map((s) => `${s.name}:${s.count}`).join(',') };
+      } catch (err) {
+        if (err instanceof SimulationError) return { error: err.message };
+        throw err;
+      }
+    },
+  );
 
   documents.listen(connection);
   connection.listen();
