@@ -21,12 +21,12 @@ async fn withdraw(amount: u64) {
 }
 `;
 
+/** The crate above, opened in a fresh server. */
+const openWithdrawCrate = () =>
+  openInServer({ 'Cargo.toml': '[package]\nname = "w"\n', 'src/lib.rs': source }, 'src/lib.rs', 'rust');
+
 test('diagnostics, hover and inlay hints over stdio', async () => {
-  const session = await openInServer(
-    { 'Cargo.toml': '[package]\nname = "w"\n', 'src/lib.rs': source },
-    'src/lib.rs',
-    'rust',
-  );
+  const session = await openWithdrawCrate();
   const { conn, uri } = session;
   try {
     const published = await session.diagnostics;
@@ -63,27 +63,8 @@ test('diagnostics, hover and inlay hints over stdio', async () => {
   }
 });
 
-const motokoLib =
-  'module {\n  public func audit() : async* () { };\n  public func pay(n : Nat) : async* () { await (with timeout = 5) ledger.pay(n) };\n};\n';
-const motokoMain = `import Lib "lib";
-persistent actor {
-  var balance : Nat = 0;
-  public func withdraw(amount : Nat) : async () {
-    if (balance >= amount) {
-      await* Lib.audit();
-      await (with timeout = 30) other.pay(amount);
-      balance -= amount;
-    };
-  };
-};
-`;
-
 test('a hover, inlay hints and the timeline summary asked right after opening wait for the first analysis', async () => {
-  const session = await openInServer(
-    { 'Cargo.toml': '[package]\nname = "w"\n', 'src/lib.rs': source },
-    'src/lib.rs',
-    'rust',
-  );
+  const session = await openWithdrawCrate();
   const { conn, uri } = session;
   try {
     // Sent at once, before any diagnostics: the answers must come from the analysis, not be empty.
@@ -112,6 +93,21 @@ test('a hover, inlay hints and the timeline summary asked right after opening wa
     await session.close();
   }
 });
+
+const motokoLib =
+  'module {\n  public func audit() : async* () { };\n  public func pay(n : Nat) : async* () { await (with timeout = 5) ledger.pay(n) };\n};\n';
+const motokoMain = `import Lib "lib";
+persistent actor {
+  var balance : Nat = 0;
+  public func withdraw(amount : Nat) : async () {
+    if (balance >= amount) {
+      await* Lib.audit();
+      await (with timeout = 30) other.pay(amount);
+      balance -= amount;
+    };
+  };
+};
+`;
 
 test('a Motoko file gets diagnostics and hovers over stdio, with its relative import resolved from disk', async () => {
   const session = await openInServer({ 'lib.mo': motokoLib, 'main.mo': motokoMain }, 'main.mo', 'motoko');
