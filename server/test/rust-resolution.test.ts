@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzePaths } from '../src/workspace/analyze';
-import { rustCrateIsClosed } from '../src/workspace/canisters';
+import { rustCrateManifest } from '../src/workspace/canisters';
 import { analyzeRustCrate } from '../src/languages/rust';
 import type { FileModel } from '../src/model/ir';
 
@@ -261,15 +261,21 @@ test('a crate is closed (its traits have no impls elsewhere) only when nothing c
     return dir;
   };
   assert.equal(
-    rustCrateIsClosed(make('[package]\nname = "c"\n[lib]\ncrate-type = ["cdylib"]\n', true)),
+    rustCrateManifest(make('[package]\nname = "c"\n[lib]\ncrate-type = ["cdylib"]\n', true)).closed,
     true,
   );
   assert.equal(
-    rustCrateIsClosed(make('[package]\nname = "c"\n[lib]\ncrate-type = ["cdylib", "rlib"]\n', true)),
+    rustCrateManifest(make('[package]\nname = "c"\n[lib]\ncrate-type = ["cdylib", "rlib"]\n', true)).closed,
     false,
   );
-  assert.equal(rustCrateIsClosed(make('[package]\nname = "c"\n', true)), false);
-  assert.equal(rustCrateIsClosed(make('[package]\nname = "c"\n', false)), true);
+  assert.equal(rustCrateManifest(make('[package]\nname = "c"\n', true)).closed, false);
+  assert.equal(rustCrateManifest(make('[package]\nname = "c"\n', false)).closed, true);
+  // The name other crates use: `[lib] name` first, else the package name with `-` → `_`.
+  assert.equal(rustCrateManifest(make("[package]\nname = 'my-canister'\n", true)).name, 'my_canister');
+  assert.equal(
+    rustCrateManifest(make('[package]\nname = "pkg"\n[lib]\nname = "core_lib"\n', true)).name,
+    'core_lib',
+  );
 });
 
 test('tuple-struct values and enum-variant bindings have the type the declaration gives them', async () => {

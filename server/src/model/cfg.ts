@@ -230,15 +230,19 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** Nodes reachable from `from` by one or more steps. */
-export function reachableFrom(cfg: Cfg, from: number[]): Set<number> {
+/**
+ * Nodes reachable from `from` by one or more steps. `inOrder`: only forward edges — nodes are numbered in
+ * lowering order, so an edge to a lower number is a loop's back edge.
+ */
+export function reachableFrom(cfg: Cfg, from: number[], inOrder = false): Set<number> {
   const seen = new Set<number>();
-  const stack = from.flatMap((f) => cfg.nodes[f].succ);
+  const next = (n: number) => (inOrder ? cfg.nodes[n].succ.filter((s) => s > n) : cfg.nodes[n].succ);
+  const stack = from.flatMap(next);
   while (stack.length) {
     const n = stack.pop()!;
     if (seen.has(n)) continue;
     seen.add(n);
-    stack.push(...cfg.nodes[n].succ);
+    stack.push(...next(n));
   }
   return seen;
 }
@@ -284,19 +288,9 @@ export class Reachability {
 
   private readonly forwardMemo = new Map<number, Set<number>>();
 
-  /** Nodes are numbered in lowering order, so an edge to a lower number is a loop's back edge. */
   private forwardFrom(n: number): Set<number> {
     let r = this.forwardMemo.get(n);
-    if (r) return r;
-    r = new Set();
-    const stack = this.cfg.nodes[n].succ.filter((s) => s > n);
-    while (stack.length) {
-      const x = stack.pop()!;
-      if (r.has(x)) continue;
-      r.add(x);
-      for (const s of this.cfg.nodes[x].succ) if (s > x) stack.push(s);
-    }
-    this.forwardMemo.set(n, r);
+    if (!r) this.forwardMemo.set(n, (r = reachableFrom(this.cfg, [n], true)));
     return r;
   }
 }

@@ -10,13 +10,7 @@ import type { FileModel, Language } from '../model/ir';
 import type { SourceFile } from '../model/source';
 import { runRules } from '../rules/registry';
 import type { Finding } from '../rules/types';
-import {
-  motokoPackagesFor,
-  motokoProjectOf,
-  rustCrateIsClosed,
-  rustCrateName,
-  rustCrateOf,
-} from './canisters';
+import { motokoPackagesFor, motokoProjectOf, rustCrateManifest, rustCrateOf } from './canisters';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
 import { cdkFacades } from './rust-facades';
 
@@ -82,14 +76,16 @@ export async function analyzeSources(
       rust.set(crate, [...(rust.get(crate) ?? []), src]);
     } else if (lang === 'motoko') motoko.push(src);
   }
-  const facades = cdkFacades(rust, rustCrateName);
+  const manifests = new Map([...rust.keys()].map((crate) => [crate, rustCrateManifest(crate)]));
+  const facades = cdkFacades(rust, (crate) => manifests.get(crate)?.name);
   for (const [crate, files] of rust) {
+    const manifest = manifests.get(crate)!;
     try {
       models.push(
         ...(await analyzeRustCrate(crate, files, {
           extraCallFunctions: options.extraCallFunctions ?? [],
-          crateName: rustCrateName(crate),
-          closed: rustCrateIsClosed(crate),
+          crateName: manifest.name,
+          closed: manifest.closed,
           cdkFacades: facades,
         })),
       );

@@ -27,40 +27,36 @@ export function rustCrateOf(file: string, cache = new Map<string, string>()): st
   }
 }
 
-/**
- * The name other code uses for the crate in `dir` (`[lib] name`, else `[package] name` with `-` → `_`), read
- * from its `Cargo.toml`; undefined when there is none or it does not parse.
- */
-export function rustCrateName(dir: string): string | undefined {
+export interface RustCrateManifest {
+  /** The name other code uses for the crate (`[lib] name`, else `[package] name` with `-` → `_`). */
+  name?: string;
+  /**
+   * No other crate can depend on it: its library (if any) is built only as `cdylib` or `staticlib`, or it has
+   * binaries only. Then its traits cannot have impls outside it.
+   */
+  closed: boolean;
+}
+
+/** What the analysis needs from the crate's `Cargo.toml` in `dir`, read once with a TOML parser. */
+export function rustCrateManifest(dir: string): RustCrateManifest {
   let manifest: Record<string, unknown>;
   try {
     manifest = parseToml(readFileSync(join(dir, 'Cargo.toml'), 'utf8'));
   } catch {
-    return undefined;
+    return { closed: false };
   }
   const nameIn = (table: unknown): string | undefined => {
     const name = (table as { name?: unknown } | undefined)?.name;
     return typeof name === 'string' ? name : undefined;
   };
-  return (nameIn(manifest.lib) ?? nameIn(manifest.package))?.replace(/-/g, '_');
-}
-
-/**
- * Whether no other crate can depend on the crate in `dir`: its library (if any) is built only as `cdylib` or
- * `staticlib`, or it has binaries only. Then its traits cannot have impls outside it.
- */
-export function rustCrateIsClosed(dir: string): boolean {
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = parseToml(readFileSync(join(dir, 'Cargo.toml'), 'utf8'));
-  } catch {
-    return false;
-  }
-  const lib = manifest.lib as { 'crate-type'?: unknown; path?: unknown } | undefined;
+  const name = (nameIn(manifest.lib) ?? nameIn(manifest.package))?.replace(/-/g, '_');
+  const lib = manifest.lib as { 'crate-type'?: unknown } | undefined;
   const types = lib?.['crate-type'];
-  if (Array.isArray(types)) return !types.some((t) => t === 'lib' || t === 'rlib' || t === 'dylib');
   // Without `crate-type`, a library target (declared or `src/lib.rs`) is an ordinary, dependable `lib`.
-  return !lib && !existsSync(join(dir, 'src', 'lib.rs'));
+  const closed = Array.isArray(types)
+    ? !types.some((t) => t === 'lib' || t === 'rlib' || t === 'dylib')
+    : !lib && !existsSync(join(dir, 'src', 'lib.rs'));
+  return { ...(name ? { name } : {}), closed };
 }
 
 /** The nearest folder above a Motoko file with a `mops.toml` or `dfx.json` (its project), or ''. */

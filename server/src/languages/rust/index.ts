@@ -22,7 +22,7 @@ export interface RustOptions {
   extraCallFunctions: string[];
   /** The crate's own name, so that `my_canister::api::f` inside it resolves to its own function. */
   crateName?: string | undefined;
-  /** No other crate can depend on this one, so its traits have no impls elsewhere (see `rustCrateIsClosed`). */
+  /** No other crate can depend on this one, so its traits have no impls elsewhere (see `rustCrateManifest`). */
   closed?: boolean;
   /** Paths of workspace modules that re-export all of ic-cdk (`orbit_essentials::cdk`). */
   cdkFacades?: string[];
