@@ -107,6 +107,8 @@ export interface WriteNode extends NodeBase {
   via?: string;
   /** A method or function whose effect is not known was called on the state: it may write, or only read. */
   unknown?: true;
+  /** Replayed from a callee that writes what a call it awaits returned: a re-sync or a record of that call. */
+  fromCall?: true;
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { TrapNode } from '../model/ir';
+import type { Access, CommitPointInfo, EntryAnalysis } from '../model/analysis';
+import { sameState } from '../model/analysis';
+import type { WriteNode } from '../model/ir';
 import { stateName } from '../model/ir';
 import { accessNote, commitPoints, cpLine, finding, lineOf, quote } from './support/helpers';
 import { operationWrites } from './support/relevance';
@@ -31,9 +34,10 @@ export const trapAfterCommit: Rule = {
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
-      const changed = operationWrites(e, cp, true);
-      if (!changed.length) continue;
+      const operation = operationWrites(e, cp, true);
+      if (!operation.length) continue;
       const traps: { node: TrapNode; related: RelatedLocation }[] = [];
+      const halfDone = new Set<Access>();
       for (const f of e.cfg.nodes) {
         const n = f.node;
         if (n.kind !== 'trap' || f.inFinally || !e.segOf.get(f.idx)?.has(cp.index!)) continue;
@@ -41,9 +45,13 @@ export const trapAfterCommit: Rule = {
         if ((n.cause === 'unwrap' || n.cause === 'expect') && n.value && e.flow.awaits(n.value).size > 0)
           continue;
         if (traps.some((t) => t.node === n)) continue;
+        const left = leftHalfDone(e, cp, f.idx, n, operation);
+        if (!left.length) continue;
+        left.forEach((w) => halfDone.add(w));
         traps.push({ node: n, related: { file: e.file, range: n.range, message: causeText[n.cause] } });
       }
       if (!traps.length) continue;
+      const changed = operation.filter((w) => halfDone.has(w));
       const names = [...new Set(changed.map((w) => stateName(w.state)))];
       const first = traps[0].node;
       out.push(
@@ -63,3 +71,34 @@ export const trapAfterCommit: Rule = {
     return out;
   },
 };
+
+/**
+ * The harm test (SPEC §5, Precision): which of the operation's earlier changes a trap at `at` leaves half done.
+ * All of them when the trap is how the method reacts to this call's failure (its condition or value comes from
+ * the call's result, or it always traps in a branch on that result); otherwise those whose state the code after the trap was going to write again, the
+ * completion the trap skips. A trap with nothing of the operation after it leaves a consistent state: the
+ * committed change and the call both happened.
+ */
+function leftHalfDone(
+  e: EntryAnalysis,
+  cp: CommitPointInfo,
+  at: number,
+  trap: TrapNode,
+  operation: Access[],
+): Access[] {
+  const id = cp.await.id;
+  const fromCall =
+    e.flow.awaits(trap.cond).has(id) ||
+    e.flow.awaits(trap.value).has(id) ||
+    // An unconditional trap in a branch on the result (`if r.is_err() { panic!(…) }`, `case (#err m) Debug.trap(m)`);
+    // a conditional one merely placed after `if let Err(e) = … { return … }` sits on the success path.
+    (trap.always === true && e.cfg.nodes[at].controls.some((c) => e.flow.awaits(c).has(id)));
+  if (fromCall) return operation;
+  const completions = e.accesses.filter((x) => {
+    if (x.kind !== 'write') return false;
+    const node = x.node as WriteNode;
+    // A clear counts (removing the pending record completes it); the operation's own lock sets are not in `operation`.
+    return !node.unknown && node.mark !== 'set' && e.reach.beforeInOrder([at], x.flat);
+  });
+  return operation.filter((w) => completions.some((x) => sameState(x.state, w.state)));
+}

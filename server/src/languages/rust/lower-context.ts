@@ -120,6 +120,7 @@ export abstract class LowerContext {
     key?: string,
     mark?: 'set' | 'clear',
     anchor?: SyntaxNode,
+    fromCall?: boolean,
   ): void {
     out.push({
       kind: 'write',
@@ -128,6 +129,7 @@ export abstract class LowerContext {
       value,
       ...(key ? { key } : {}),
       ...(mark ? { mark } : {}),
+      ...(fromCall ? { fromCall: true as const } : {}),
       ...this.viaField(),
     });
   }

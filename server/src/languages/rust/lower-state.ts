@@ -127,7 +127,8 @@ export function lowerStateMethod(
   const own = ownType ? cx.env.index.methods.get(`${ownType}::${name}`) : undefined;
   if (own) return callWorkspaceFn(cx, node, own, m.args, out, `${m.recv.text}.${name}`, true);
   const argExs = m.args.map((a) => cx.expr(a, out));
-  const argVal = union(empty(), ...argExs.map((e, i) => cx.valOf(e, m.args[i], out)));
+  const argVals = argExs.map((e, i) => cx.valOf(e, m.args[i], out));
+  const argVal = union(empty(), ...argVals);
   const key = KEYED_METHODS.has(name) ? simpleKey(m.args[0]) : undefined;
   if (name === 'replace' || name === 'take') {
     const before = cx.read(ref.state, node, out, key, ref.anchor);
@@ -145,6 +146,8 @@ export function lowerStateMethod(
   // `set.insert(k)` answers whether `k` was there: a test-and-set, whose result is a read of the lock.
   const tested =
     mark === 'set' && name === 'insert' ? cx.read(ref.state, node, out, key, ref.anchor) : undefined;
-  cx.write(ref.state, node, out, argVal, key, mark, ref.anchor);
+  // The key picks the entry (it is the access's `key`); only the other arguments are the value written.
+  const written = key !== undefined && argVals.length > 1 ? union(empty(), ...argVals.slice(1)) : argVal;
+  cx.write(ref.state, node, out, written, key, mark, ref.anchor);
   return { val: tested ? union(recv.val, tested) : recv.val };
 }

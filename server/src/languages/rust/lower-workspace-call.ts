@@ -49,7 +49,10 @@ export function callWorkspaceFn(
   });
   const keyOf = (param: number | undefined): string | undefined =>
     param === undefined ? undefined : simpleKey(args[param - offset]);
-  const argsVal = union(empty(), ...vals);
+  const argVals = [...vals];
+  // A summarised write's value depends only on the arguments its body really uses (SPEC §5).
+  const valueOf = (params: number[] | undefined): Val =>
+    union(empty(), ...(params ?? []).flatMap((p) => (argVals[p - offset] ? [argVals[p - offset]] : [])));
   // The callee's accesses (and trap) before or after its own first commit point.
   const apply = (after: boolean, into: Node[]): Val[] => {
     const reads: Val[] = [];
@@ -58,8 +61,18 @@ export function callWorkspaceFn(
     for (const access of summary?.accesses ?? []) {
       if (!!access.afterCommit !== after) continue;
       const key = keyOf(access.keyParam);
-      if (access.write) cx.write(access.state, node, into, argsVal, key, access.mark);
-      else reads.push(cx.read(access.state, node, into, key));
+      if (access.write) {
+        cx.write(
+          access.state,
+          node,
+          into,
+          valueOf(access.valueParams),
+          key,
+          access.mark,
+          undefined,
+          access.fromCall,
+        );
+      } else reads.push(cx.read(access.state, node, into, key));
     }
     cx.via = saved;
     const trap = after ? summary?.trapAfterCommit : summary?.trap;

@@ -4,7 +4,7 @@
  * summaries until nothing changes (a fixpoint over the call graph, cycles included).
  */
 import { commitSummary, type CommitSummary } from '../../model/commit-paths';
-import type { CallInfo, Node, Range, StatePath, TrapCause } from '../../model/ir';
+import type { CallInfo, Node, Range, StatePath, TrapCause, Val } from '../../model/ir';
 import type { CrateIndex, FnInfo } from './crate-index';
 
 export interface AccessSummary {
@@ -15,6 +15,10 @@ export interface AccessSummary {
   mark?: 'set' | 'clear';
   /** After the function's own first commit point: at a call site it happens after the `.await` on it. */
   afterCommit?: true;
+  /** For a write: the parameters its value depends on (at a call site, only those arguments flow into it). */
+  valueParams?: number[];
+  /** For a write: its value comes from the result of a call the function awaits (a re-sync, a record). */
+  fromCall?: true;
 }
 
 export interface FnSummary {
@@ -96,8 +100,40 @@ function paramAwaitOf(facts: FnFacts): FnSummary['paramAwait'] {
   };
 }
 
+/** Per local of a body: the locals it depends on (transitively) and whether it holds an awaited result. */
+function localSources(nodes: Node[]): Map<string, { locals: Set<string>; fromCall: boolean }> {
+  const direct = new Map<string, Val[]>();
+  visit(nodes, (n) => {
+    if (n.kind === 'local') direct.set(n.name, [...(direct.get(n.name) ?? []), n.value]);
+  });
+  const done = new Map<string, { locals: Set<string>; fromCall: boolean }>();
+  const resolving = new Set<string>();
+  const resolve = (name: string): { locals: Set<string>; fromCall: boolean } => {
+    const known = done.get(name);
+    if (known) return known;
+    const out = { locals: new Set<string>(), fromCall: false };
+    if (resolving.has(name)) return out;
+    resolving.add(name);
+    for (const v of direct.get(name) ?? []) {
+      if (v.awaits.length) out.fromCall = true;
+      for (const l of v.locals) {
+        out.locals.add(l);
+        const sub = resolve(l);
+        sub.locals.forEach((x) => out.locals.add(x));
+        out.fromCall ||= sub.fromCall;
+      }
+    }
+    resolving.delete(name);
+    done.set(name, out);
+    return out;
+  };
+  for (const name of direct.keys()) resolve(name);
+  return done;
+}
+
 export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const seen = new Map<string, AccessSummary>();
+  const sources = localSources(facts.nodes);
   let afterCommit = false;
   let readsCaller = false;
   let trap: FnSummary['trap'];
@@ -118,6 +154,18 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (idx >= 0) access.keyParam = idx;
     if (n.kind === 'write' && n.mark) access.mark = n.mark;
     if (afterCommit) access.afterCommit = true;
+    if (n.kind === 'write') {
+      const locals = new Set(n.value.locals);
+      let fromCall = n.value.awaits.length > 0;
+      for (const l of n.value.locals) {
+        const src = sources.get(l);
+        src?.locals.forEach((x) => locals.add(x));
+        fromCall ||= src?.fromCall ?? false;
+      }
+      const params = fn.params.flatMap((p, i) => (locals.has(p) ? [i] : []));
+      if (params.length) access.valueParams = params;
+      if (fromCall) access.fromCall = true;
+    }
     seen.set(JSON.stringify(access), access);
   });
   const paramAwait = paramAwaitOf(facts);

@@ -23,7 +23,7 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
     if (node.mark !== undefined || node.unknown || !e.reach.beforeInOrder(w.flat, flat)) return false;
     // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
     // consistent whatever comes after; a failure of this call may still have to undo it.
-    if (forTrap && e.flow.awaits(node.value).size > 0) return false;
+    if (forTrap && (node.fromCall || e.flow.awaits(node.value).size > 0)) return false;
     const valueLocals = [...e.flow.locals(node.value)];
     if (cp.checkedReads.some((r) => sameState(r.state, w.state))) return true;
     if ((w.key !== undefined && argLocals.has(w.key)) || valueLocals.some((l) => argLocals.has(l)))
