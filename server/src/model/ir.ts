@@ -109,6 +109,8 @@ export interface WriteNode extends NodeBase {
   unknown?: true;
   /** Replayed from a callee that writes what a call it awaits returned: a re-sync or a record of that call. */
   fromCall?: true;
+  /** Replayed from a callee that restores this state itself when its call fails (it owns the rollback). */
+  handled?: true;
 }
 
 /**

@@ -120,7 +120,7 @@ export abstract class LowerContext {
     key?: string,
     mark?: 'set' | 'clear',
     anchor?: SyntaxNode,
-    fromCall?: boolean,
+    replayed?: { fromCall?: true; handled?: true },
   ): void {
     out.push({
       kind: 'write',
@@ -129,7 +129,8 @@ export abstract class LowerContext {
       value,
       ...(key ? { key } : {}),
       ...(mark ? { mark } : {}),
-      ...(fromCall ? { fromCall: true as const } : {}),
+      ...(replayed?.fromCall ? { fromCall: true as const } : {}),
+      ...(replayed?.handled ? { handled: true as const } : {}),
       ...this.viaField(),
     });
   }

@@ -70,7 +70,7 @@ export function callWorkspaceFn(
           key,
           access.mark,
           undefined,
-          access.fromCall,
+          { ...(access.fromCall ? { fromCall: true } : {}), ...(access.handled ? { handled: true } : {}) },
         );
       } else reads.push(cx.read(access.state, node, into, key));
     }

@@ -19,6 +19,11 @@ export interface AccessSummary {
   valueParams?: number[];
   /** For a write: its value comes from the result of a call the function awaits (a re-sync, a record). */
   fromCall?: true;
+  /**
+   * For a write before the function's commit point: the function itself restores that state when its call
+   * fails (a refund in the `Err` arm), so a caller that ignores the result leaves nothing un-rolled-back.
+   */
+  handled?: true;
 }
 
 export interface FnSummary {
@@ -131,9 +136,36 @@ function localSources(nodes: Node[]): Map<string, { locals: Set<string>; fromCal
   return done;
 }
 
+/** The states a body writes on the failure path of a call it awaits: `Err` arms of a branch on the result. */
+function failurePathWrites(
+  nodes: Node[],
+  sources: Map<string, { locals: Set<string>; fromCall: boolean }>,
+): StatePath[] {
+  const out: StatePath[] = [];
+  const onResult = (v: Val): boolean => v.awaits.length > 0 || v.locals.some((l) => sources.get(l)?.fromCall);
+  const walk = (ns: Node[], failing: boolean): void => {
+    for (const n of ns) {
+      if (n.kind === 'write' && failing) out.push(n.state);
+      else if (n.kind === 'branch') {
+        const decides = onResult(n.cond);
+        n.arms.forEach((arm, i) => walk(arm, failing || (decides && n.failureArms?.[i] === true)));
+      } else if (n.kind === 'loop' || n.kind === 'block') walk(n.body, failing);
+      else if (n.kind === 'try') {
+        walk(n.body, failing);
+        walk(n.catchBody ?? [], true);
+        walk(n.finallyBody ?? [], failing);
+      }
+    }
+  };
+  walk(nodes, false);
+  return out;
+}
+
 export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const seen = new Map<string, AccessSummary>();
   const sources = localSources(facts.nodes);
+  const restored = failurePathWrites(facts.nodes, sources);
+  const sameRoot = (a: StatePath, b: StatePath) => a.root === b.root;
   let afterCommit = false;
   let readsCaller = false;
   let trap: FnSummary['trap'];
@@ -165,6 +197,8 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       const params = fn.params.flatMap((p, i) => (locals.has(p) ? [i] : []));
       if (params.length) access.valueParams = params;
       if (fromCall) access.fromCall = true;
+      // Restored on the failure path here, or already by a callee it replays.
+      if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
     }
     seen.set(JSON.stringify(access), access);
   });

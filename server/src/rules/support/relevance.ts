@@ -21,6 +21,8 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
     const node = w.node as WriteNode;
     // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
     if (node.mark !== undefined || node.unknown || !e.reach.beforeInOrder(w.flat, flat)) return false;
+    // A callee that compensates its own call's failure owns this change (SPEC §5, issue #9 item 1).
+    if (node.handled) return false;
     // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
     // consistent whatever comes after; a failure of this call may still have to undo it.
     if (forTrap && (node.fromCall || e.flow.awaits(node.value).size > 0)) return false;
