@@ -42,8 +42,13 @@ export interface StateRoot {
   name: string;
   file: string;
   range: Range;
-  /** `State` in `RefCell<State>`: parameters typed `&mut State` are handles on this root. */
+  /** `State` in `RefCell<State>` or `RefCell<Option<State>>`: parameters typed `&mut State` are handles on it. */
   innerType?: string;
+  /**
+   * `RefCell<Option<State>>`: the state is set in `init`/`post_upgrade`, so unwrapping the root itself
+   * (`.expect("State not initialized")`) is an invariant, not a trap a message can reach (SPEC §5, Traps).
+   */
+  setAtInit?: true;
 }
 
 export interface CrateIndex {
@@ -123,12 +128,22 @@ function describeFn(file: ParsedFile, node: SyntaxNode): FnInfo | undefined {
   };
 }
 
-/** Inner type of `RefCell<State>` / `Cell<State>` / `State`, when it is a plain type name. */
+/** Inner type of `RefCell<State>` / `Cell<State>` / `State` / `RefCell<Option<State>>`, when a plain name. */
 function innerTypeOf(typeText: string): string | undefined {
-  const m = /^(?:(?:std::cell::|core::cell::)?(?:RefCell|Cell)<)?\s*([A-Za-z_][A-Za-z0-9_]*)\s*>?$/.exec(
-    typeText.trim(),
-  );
+  const text = typeText.replace(/\s+/g, '');
+  const option =
+    /^(?:(?:std::cell::|core::cell::)?RefCell<)(?:std::option::|core::option::)?Option<([A-Za-z_]\w*)>>$/.exec(
+      text,
+    );
+  if (option) return option[1];
+  const m = /^(?:(?:std::cell::|core::cell::)?(?:RefCell|Cell)<)?([A-Za-z_][A-Za-z0-9_]*)>?$/.exec(text);
   return m?.[1];
+}
+
+function isSetAtInit(typeText: string): boolean {
+  return /^(?:(?:std::cell::|core::cell::)?RefCell<)(?:std::option::|core::option::)?Option</.test(
+    typeText.replace(/\s+/g, ''),
+  );
 }
 
 function collectRoots(file: ParsedFile, roots: Map<string, StateRoot>): void {
@@ -156,6 +171,7 @@ function collectRoots(file: ParsedFile, roots: Map<string, StateRoot>): void {
         file: file.path,
         range: rangeOf(file.lines, name),
         innerType: innerTypeOf(typeText),
+        ...(isSetAtInit(typeText) ? { setAtInit: true as const } : {}),
       });
     }
   }

@@ -119,7 +119,8 @@ export function lowerStateMethod(
   }
   if (name === 'get_mut' && m.args.length === 0) return { val: recv.val, ref: { ...ref, mutable: true } };
   if (name === 'unwrap' || name === 'expect') {
-    cx.trap(node, out, name, { value: recv.val }, m.nameNode);
+    const invariant = !ref.state.field && cx.env.index.roots.get(ref.state.root)?.setAtInit;
+    if (!invariant) cx.trap(node, out, name, { value: recv.val }, m.nameNode);
     return { val: recv.val, ref };
   }
   // A method of the root's own type (`s.borrow_mut().credit(p, 5)` with `impl State { fn credit(&mut self, …) }`).

@@ -62,16 +62,10 @@ export function callWorkspaceFn(
       if (!!access.afterCommit !== after) continue;
       const key = keyOf(access.keyParam);
       if (access.write) {
-        cx.write(
-          access.state,
-          node,
-          into,
-          valueOf(access.valueParams),
-          key,
-          access.mark,
-          undefined,
-          { ...(access.fromCall ? { fromCall: true } : {}), ...(access.handled ? { handled: true } : {}) },
-        );
+        cx.write(access.state, node, into, valueOf(access.valueParams), key, access.mark, undefined, {
+          ...(access.fromCall ? { fromCall: true } : {}),
+          ...(access.handled ? { handled: true } : {}),
+        });
       } else reads.push(cx.read(access.state, node, into, key));
     }
     cx.via = saved;
