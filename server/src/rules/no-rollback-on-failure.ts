@@ -27,7 +27,8 @@ export const noRollbackOnFailure: Rule = {
       // Motoko: a reject throws, so `catch`/`finally` must restore; an error variant needs its own restore.
       // Rust: a reject is an `Err` of the result, handled like any other error.
       const motoko = e.language === 'motoko';
-      const restoredOnReject = (w: (typeof writes)[number]) => writesBack(h.rejectWrites, w);
+      const restoredOnReject = (w: (typeof writes)[number]) =>
+        writesBack(h.rejectWrites, w) || (h.rejectReachesResult && writesBack(h.resultWrites, w));
       const restoredOnError = (w: (typeof writes)[number]) =>
         writesBack(h.resultWrites, w) ||
         writesBack(h.finallyWrites, w) ||

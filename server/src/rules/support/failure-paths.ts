@@ -22,6 +22,11 @@ export interface FailureHandling {
   finallyWrites: WriteNode[];
   /** Some result branch distinguishes an unknown outcome. */
   distinguishesUnknown: boolean;
+  /**
+   * A `catch` turns the reject into a value that reaches a result branch (`switch (try { await f() } catch _
+   * { #err(#Rejected) })`): the branch's failure arm handles rejects too.
+   */
+  rejectReachesResult: boolean;
 }
 
 export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureHandling {
@@ -36,6 +41,14 @@ export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureH
   }
   const enclosing = flat.flatMap((x) => e.cfg.nodes[x].tryBodies);
   const catching = enclosing.filter((t) => t.catchBody);
+  const resultBranchNodes = e.cfg.nodes.filter(
+    (f) => f.node.kind === 'branch' && resultBranches.includes(f.node),
+  );
+  const rejectReachesResult = catching.some(
+    (t) =>
+      !(t.catchBody ?? []).some((n) => n.kind === 'exit' || n.kind === 'trap') &&
+      resultBranchNodes.some((f) => !f.tryBodies.includes(t) && f.catchOf !== t),
+  );
   const handlerWrites: WriteNode[] = [];
   const resultWrites: WriteNode[] = [];
   const rejectWrites: WriteNode[] = [];
@@ -65,6 +78,7 @@ export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureH
     rejectWrites,
     finallyWrites,
     distinguishesUnknown,
+    rejectReachesResult,
   };
 }
 

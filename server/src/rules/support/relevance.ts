@@ -14,6 +14,7 @@ import { awaitFlat } from './helpers';
  * (the code after it completes the change).
  */
 export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap = false): Access[] {
+  if (cp.await.call && isRecordCall(cp.await.call.callee)) return [];
   const flat = awaitFlat(e, cp);
   const argReads = e.flow.reads(cp.await.args);
   const argLocals = e.flow.locals(cp.await.args);
@@ -61,4 +62,38 @@ export function isCheckedLock(e: EntryAnalysis, cp: CommitPointInfo, set: Access
 function sameReadState(e: EntryAnalysis, readId: number, w: Access): boolean {
   const r = e.readById.get(readId);
   return r !== undefined && sameState(r.state, w.state);
+}
+
+/** Words that name a record of what already happened: a history, log, archive or event canister, a notification. */
+const RECORD_WORDS = new Set([
+  'history',
+  'histories',
+  'log',
+  'logs',
+  'logger',
+  'archive',
+  'event',
+  'events',
+  'audit',
+  'publish',
+  'notify',
+  'notification',
+  'notifications',
+  'metric',
+  'metrics',
+  'stats',
+  'analytics',
+]);
+
+/**
+ * A call that records or announces an operation already done (`history.add(…)`, `publishChangesForUser(…)`,
+ * `router.event_history_full(…)`): its failure undoes nothing of that operation, so the changes made before it
+ * are not its to roll back (SPEC §5, Relevance). Judged by the words of the callee's path.
+ */
+export function isRecordCall(callee: string): boolean {
+  const words = callee
+    .replace(/\([^()]*\)/g, '')
+    .split(/[.:_\s]+|(?<=[a-z0-9])(?=[A-Z])/)
+    .map((w) => w.toLowerCase());
+  return words.some((w) => RECORD_WORDS.has(w));
 }
