@@ -48,6 +48,9 @@ export function lowerAssign(
   parts.push(rhs ? lw.value(rhs, out, scope) : EMPTY);
   const v = union(...parts);
   if (t.kind === 'Index') trap(lw, 'index', t, out, { value: v });
+  // Changing a local's array or record in place changes the state it was read from.
+  const alias = local && t.kind !== 'Var' ? lw.aliases.get(local) : undefined;
+  if (alias) out.push({ kind: 'write', state: alias.path, value: v, range: lw.ctx.range(whole) });
   if (local) {
     out.push({ kind: 'local', name: local, value: v, range: lw.ctx.range(whole) });
     if (op === '-=' && t.kind === 'Var' && isNatExp(t, scope))

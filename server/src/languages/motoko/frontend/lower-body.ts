@@ -13,6 +13,7 @@ import { lowerAwait } from './lower-await';
 import { lowerCall } from './lower-calls';
 import { lowerBranch, lowerTry } from './lower-control';
 import { lowerExp } from './lower-exp';
+import type { StateRef } from './lower-state';
 import { EMPTY } from './lower-val';
 import { type Scope, type ValueOrigin, declareDecs } from './scope';
 import { functionBody, unwrap } from './syntax';
@@ -41,6 +42,12 @@ export class BodyLowerer {
   private asyncStar = false;
   /** How many locals of each name were bound so far (later ones get distinct IR names). */
   private readonly bindingCount = new Map<string, number>();
+  /**
+   * Locals (by IR name) bound to a part of the actor's state that shares its storage (`let ac = accounts[i]`,
+   * `switch (Map.get(m, k)) { case (?rec) … }`): changing them in place (`ac[j] := …`, `rec.f := …`) changes
+   * that state (SPEC §5, data flow through aliases).
+   */
+  readonly aliases = new Map<string, StateRef>();
 
   constructor(
     readonly ctx: FileContext,

@@ -4,6 +4,7 @@
  * expression's value is used (`Mode`), so an arm's last expression can be the function's result.
  */
 import type * as A from '../ast';
+import { aliasedState } from './lower-state';
 import type { BranchNode, Node, Val } from '../../../model/ir';
 import type { BodyLowerer, Mode } from './lower-body';
 import { EMPTY, union } from './lower-val';
@@ -52,11 +53,13 @@ export function lowerBranch(
       tags[i].some((x) => FAILURE_TAGS.test(x)) ||
       (hasSuccess && tags[i].length === 0 && irrefutable(c.pattern)),
   );
+  const alias = aliasedState(e.scrutinee, scope);
   const arms = e.cases.map((c) => {
     const armScope = scope.child();
     const prefix: Node[] = [];
     for (const b of boundNames(c.pattern)) {
       const name = lw.define(armScope, b.name, isNatType(b.type));
+      if (alias) lw.aliases.set(name, alias);
       prefix.push({ kind: 'local', name, value: cond, range: ctx.range(b.ident) });
     }
     return arm(c.body, armScope, prefix);

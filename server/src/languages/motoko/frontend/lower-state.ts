@@ -33,6 +33,24 @@ export function stateRef(e: A.Exp, scope: Scope): StateRef | undefined {
   return undefined;
 }
 
+/** Lookups whose result is an entry of the collection they are given, not a copy. */
+const LOOKUPS = new Set(['get', 'find', 'getOpt', 'get_opt']);
+
+/**
+ * The state an expression's value shares storage with: a part of it (`s.f`, `s[i]`) or an entry looked up in it
+ * (`Map.get(s, k)`, `s.get(k)`, `Map.get(s, hash, k)`). A mutable array or record reached this way is the
+ * state's own, so changing it in place changes the state.
+ */
+export function aliasedState(e: A.Exp, scope: Scope): StateRef | undefined {
+  const u = unwrap(e);
+  const direct = stateRef(u, scope);
+  if (direct) return direct;
+  if (u.kind !== 'Call') return undefined;
+  const callee = unwrap(u.callee);
+  if (callee.kind !== 'Dot' || !LOOKUPS.has(callee.name.name)) return undefined;
+  return stateRef(callee.object, scope) ?? (u.args[0] ? stateRef(u.args[0], scope) : undefined);
+}
+
 /** The local variable an assignment target ultimately changes (`x`, `x.f`, `x[i]`). */
 export function localBase(e: A.Exp, scope: Scope): string | undefined {
   const u = unwrap(e);
