@@ -42,15 +42,22 @@ export function lowerAssign(
     return;
   }
   const local = localBase(t, scope);
-  const parts: Val[] = [];
-  if (t.kind === 'Index') parts.push(lw.value(t.index, out, scope));
-  if (compound && local) parts.push(fromLocal(local));
-  parts.push(rhs ? lw.value(rhs, out, scope) : EMPTY);
-  const v = union(...parts);
+  const index = t.kind === 'Index' ? lw.value(t.index, out, scope) : EMPTY;
+  const rhsVal = rhs ? lw.value(rhs, out, scope) : EMPTY;
+  const v = union(index, compound && local ? fromLocal(local) : EMPTY, rhsVal);
   if (t.kind === 'Index') trap(lw, 'index', t, out, { value: v });
-  // Changing a local's array or record in place changes the state it was read from.
+  // Changing a local's array or record in place changes the state it was read from; a compound assignment
+  // reads that state now, through the reference, not the value the local was bound to.
   const alias = local && t.kind !== 'Var' ? lw.aliases.get(local) : undefined;
-  if (alias) out.push({ kind: 'write', state: alias.path, value: v, range: lw.ctx.range(whole) });
+  if (alias) {
+    const now = compound ? fromRead(readState(lw, alias, t, out)) : EMPTY;
+    out.push({
+      kind: 'write',
+      state: alias.path,
+      value: union(index, now, rhsVal),
+      range: lw.ctx.range(whole),
+    });
+  }
   if (local) {
     out.push({ kind: 'local', name: local, value: v, range: lw.ctx.range(whole) });
     if (op === '-=' && t.kind === 'Var' && isNatExp(t, scope))

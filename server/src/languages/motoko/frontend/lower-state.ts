@@ -45,6 +45,8 @@ export function aliasedState(e: A.Exp, scope: Scope): StateRef | undefined {
   const u = unwrap(e);
   const direct = stateRef(u, scope);
   if (direct) return direct;
+  // `switch (s[i]) { case (?x) x; case null return … }`: the entry the switch unwraps.
+  if (u.kind === 'Switch') return aliasedState(u.scrutinee, scope);
   if (u.kind !== 'Call') return undefined;
   const callee = unwrap(u.callee);
   if (callee.kind !== 'Dot' || !LOOKUPS.has(callee.name.name)) return undefined;

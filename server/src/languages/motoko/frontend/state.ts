@@ -96,6 +96,11 @@ function containerShape(
       return init.mutable ? classify('') : undefined;
     case 'Object':
       return init.fields.some((f) => f.mutable) ? classify('') : undefined;
+    // `let state = switch (stored) { case (#v1 st) st; … }`: the current version of a stable variable, unwrapped
+    // once at start-up. Code that assigns through it (`state[i] := …`) changes the actor's state; if it is
+    // immutable, nothing can write it and it only adds reads no one conflicts with.
+    case 'Switch':
+      return classify(typeText);
     case 'Call': {
       const p = dottedPath(init.callee);
       if (!p) return undefined;
