@@ -90,7 +90,8 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
       range: lw.ctx.range(e),
     });
   }
-  if (fn && fn.func.asyncKind === null && fn.file === lw.ctx.file) inlineHelper(lw, fn, e, out, scope);
+  if (fn && fn.func.asyncKind === null && fn.file === lw.ctx.file)
+    vals.push(inlineHelper(lw, fn, e, out, scope));
   return union(...vals);
 }
 

@@ -3,7 +3,7 @@
  * calling message, so they are copied to the call site (`via` the helper), with keys mapped from the arguments.
  */
 import type * as A from '../ast';
-import type { Node, ReadNode, WriteNode } from '../../../model/ir';
+import type { Node, ReadNode, Val, WriteNode } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
 import { simpleKey } from './lower-state';
 import { EMPTY } from './lower-val';
@@ -14,25 +14,33 @@ import { boundNames, isNatType } from './syntax';
 interface HelperSummary {
   params: string[];
   accesses: (ReadNode | WriteNode)[];
+  /** Reads (by id in the helper's lowering) its result depends on: `isRunning()` is a check of what it reads. */
+  returned: Set<number>;
 }
 
 const helperSummaries = new WeakMap<A.Func, HelperSummary>();
 /** Summaries being computed: breaks recursion (and bounds the nesting depth). */
 const summarizing = new Set<A.Func>();
 
-/** Emits, at the call `e`, the state reads and writes of the helper `fn`. */
-export function inlineHelper(lw: BodyLowerer, fn: FuncRef, e: A.CallExp, out: Node[], scope: Scope): void {
+/**
+ * Emits, at the call `e`, the state reads and writes of the helper `fn`; returns the reads its result depends
+ * on, as the call's value.
+ */
+export function inlineHelper(lw: BodyLowerer, fn: FuncRef, e: A.CallExp, out: Node[], scope: Scope): Val {
   const summary = helperSummary(lw, fn);
-  if (!summary) return;
+  if (!summary) return EMPTY;
   const via = fn.name;
+  const result: number[] = [];
   for (const acc of summary.accesses) {
     const pi = acc.key !== undefined ? summary.params.indexOf(acc.key) : -1;
     const key = pi >= 0 ? simpleKey(lw, e.args[pi], scope) : undefined;
     const range = lw.ctx.range(e);
     if (acc.kind === 'read') {
+      const id = lw.ctx.id();
+      if (summary.returned.has(acc.id)) result.push(id);
       out.push({
         kind: 'read',
-        id: lw.ctx.id(),
+        id,
         state: acc.state,
         range,
         via,
@@ -45,6 +53,7 @@ export function inlineHelper(lw: BodyLowerer, fn: FuncRef, e: A.CallExp, out: No
       out.push(w);
     }
   }
+  return { reads: result, locals: [], awaits: [] };
 }
 
 /** The helper's reads and writes, from a quiet lowering of its body (cached per function). */
@@ -67,12 +76,52 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
       }
     }
     const nodes = lw.forFunction(fn.name, true).lowerFunction(fn.func, scope);
-    const summary = { params, accesses: stateAccesses(nodes) };
+    const summary = { params, accesses: stateAccesses(nodes), returned: returnedReads(nodes) };
     helperSummaries.set(fn.func, summary);
     return summary;
   } finally {
     summarizing.delete(fn.func);
   }
+}
+
+/** Every node of a lowered body, nested ones included. */
+function allNodes(nodes: Node[]): Node[] {
+  const out: Node[] = [];
+  const walk = (list: Node[]) => {
+    for (const n of list) {
+      out.push(n);
+      if (n.kind === 'branch') n.arms.forEach(walk);
+      else if (n.kind === 'loop' || n.kind === 'block') walk(n.body);
+      else if (n.kind === 'try') {
+        walk(n.body);
+        walk(n.catchBody ?? []);
+        walk(n.finallyBody ?? []);
+      }
+    }
+  };
+  walk(nodes);
+  return out;
+}
+
+/** The reads a body's returned values depend on, directly or through its locals. */
+function returnedReads(nodes: Node[]): Set<number> {
+  const all = allNodes(nodes);
+  const localVals = new Map<string, Val[]>();
+  for (const n of all)
+    if (n.kind === 'local') localVals.set(n.name, [...(localVals.get(n.name) ?? []), n.value]);
+  const out = new Set<number>();
+  const seen = new Set<string>();
+  const add = (v: Val | undefined) => {
+    if (!v) return;
+    v.reads.forEach((r) => out.add(r));
+    for (const l of v.locals) {
+      if (seen.has(l)) continue;
+      seen.add(l);
+      localVals.get(l)?.forEach(add);
+    }
+  };
+  for (const n of all) if (n.kind === 'exit' && n.how === 'return') add(n.value);
+  return out;
 }
 
 /** The reads and writes anywhere in a lowered body, in order. */
