@@ -48,6 +48,8 @@ interface Ctx {
   exits: number[];
   /** Awaits and throws within the innermost `try` body (they may reach its `catch`). */
   throwers: number[];
+  /** Inside an inlined `async*` body: its `return`s, which continue after the body. */
+  inlineReturns?: number[];
 }
 
 export function buildCfg(ep: EntryPointIR): Cfg {
@@ -116,13 +118,21 @@ export function buildCfg(ep: EntryPointIR): Cfg {
           break;
         }
         case 'block':
-          cur = seq(node.body, cur, ctx);
+          if (node.inlined) {
+            const returns: number[] = [];
+            cur = [...seq(node.body, cur, { ...ctx, inlineReturns: returns }), ...returns];
+          } else cur = seq(node.body, cur, ctx);
           break;
         case 'try':
           cur = lowerTry(node, cur, ctx);
           break;
         case 'exit': {
           const e = add(node, cur, ctx);
+          if (node.how === 'return' && ctx.inlineReturns) {
+            ctx.inlineReturns.push(e);
+            cur = [];
+            break;
+          }
           ctx.exits.push(e);
           if (node.how === 'throw') ctx.throwers.push(e);
           if (node.how === 'propagate') {
@@ -216,7 +226,8 @@ export function alwaysExits(list: Node[]): boolean {
     case 'trap':
       return last.always === true;
     case 'block':
-      return alwaysExits(last.body);
+      // An inlined body's `return` continues after it.
+      return !last.inlined && alwaysExits(last.body);
     case 'branch':
       return last.exhaustive && last.arms.every(alwaysExits);
     default:

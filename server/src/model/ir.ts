@@ -175,6 +175,11 @@ export interface TryNode extends NodeBase {
 export interface BlockNode extends NodeBase {
   kind: 'block';
   body: Node[];
+  /**
+   * The body of this `async*` function, run inline at an `await*` of it: a `return` inside ends the block,
+   * not the method.
+   */
+  inlined?: string;
 }
 
 /** Leaves the method: `return`, Motoko `throw` (a reject that commits), Rust `?` on an `Err`. */

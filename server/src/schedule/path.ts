@@ -111,8 +111,13 @@ function planNode(node: Node): Plan {
       const through = body.through && !better(empty(), body.through) ? body.through : empty();
       return { through, ...(body.exit ? { exit: body.exit } : {}) };
     }
-    case 'block':
-      return planList(node.body);
+    case 'block': {
+      const body = planList(node.body);
+      if (!node.inlined) return body;
+      // A `return` in an inlined `async*` body continues after it; only a throw or trap leaves.
+      const through = best(body.through, body.exit);
+      return { ...(through ? { through } : {}), ...(body.exit ? { exit: body.exit } : {}) };
+    }
     case 'try': {
       const body = planList(node.body);
       const fin = node.finallyBody ? planList(node.finallyBody) : { through: empty() };

@@ -8,6 +8,7 @@ import type { AwaitNode, Node, ResultHandling, Val } from '../../../model/ir';
 import { classifyAwait } from './classify-await';
 import type { BodyLowerer } from './lower-body';
 import { inlineHelper } from './lower-inline';
+import { inlineAsyncStar } from './lower-inline-async-star';
 import { EMPTY, union } from './lower-val';
 import type { Scope } from './scope';
 import { returnsAsyncUnit, unwrap } from './syntax';
@@ -25,8 +26,9 @@ export function lowerAwait(
   const operand = unwrap(e.operand);
   const { ctx } = lw;
   let args: Val;
+  let argVals: Val[] = [];
   if (operand.kind === 'Call') {
-    const argVals = operand.args.map((a) => lw.value(a, out, scope));
+    argVals = operand.args.map((a) => lw.value(a, out, scope));
     const callee = unwrap(operand.callee);
     // `state.method(…)` as callee object (an actor held in state) is a read of it.
     const calleeVal = callee.kind === 'Dot' ? lw.value(callee.object, out, scope) : EMPTY;
@@ -38,13 +40,26 @@ export function lowerAwait(
     args = lw.value(operand, out, scope);
   }
   const cls = classifyAwait(e, scope, ctx.text, ctx.summaries);
-  // `await*` runs the `async*` body inline: its state accesses happen in this message.
+  const keywordRange = ctx.rangeOf(e.start, e.start + e.op.length);
+  if (!lw.quiet && !ctx.annotations.has(e)) {
+    ctx.annotations.set(e, {
+      range: keywordRange,
+      keyword: e.op,
+      commit: cls.commit,
+      reason: cls.reason,
+      functionName: lw.fnName,
+    });
+  }
+  // `await*` runs the `async*` body inline, in this message: its own awaits are the commit points.
   if (
     e.op === 'await*' &&
     cls.callee?.func.asyncKind === 'async*' &&
     cls.callee.file === ctx.file &&
     operand.kind === 'Call'
   ) {
+    const result = inlineAsyncStar(lw, cls.callee, operand, argVals, out);
+    if (result) return result;
+    // Recursion or deep nesting: the body's accesses, summarised, and the await as one commit point.
     inlineHelper(lw, cls.callee, operand, out, scope);
   }
   if (statement) {
@@ -54,7 +69,6 @@ export function lowerAwait(
     handling = unit ? 'unit' : 'ignored';
   }
   const id = ctx.id();
-  const keywordRange = ctx.rangeOf(e.start, e.start + e.op.length);
   const node: AwaitNode = {
     kind: 'await',
     id,
@@ -68,14 +82,5 @@ export function lowerAwait(
   };
   if (cls.call) node.call = cls.call;
   out.push(node);
-  if (!lw.quiet && !ctx.annotations.has(e)) {
-    ctx.annotations.set(e, {
-      range: keywordRange,
-      keyword: e.op,
-      commit: cls.commit,
-      reason: cls.reason,
-      functionName: lw.fnName,
-    });
-  }
   return { reads: [], locals: [], awaits: [id] };
 }

@@ -62,6 +62,16 @@ export class BodyLowerer {
     this.quiet = quiet;
   }
 
+  /** Prefix of the IR names of locals: an inlined body's locals never merge with its caller's. */
+  private prefix = '';
+
+  /** A quiet lowerer for the body of `fnName` run inline at an `await*` of it, in this function's IR. */
+  forInline(fnName: string): BodyLowerer {
+    const inner = new BodyLowerer(this.ctx, fnName, [], [], true);
+    inner.prefix = `${this.prefix}${fnName}>`;
+    return inner;
+  }
+
   /** A lowerer for another function of the same file (a timer callback, a helper to summarise). */
   forFunction(fnName: string, quiet = false): BodyLowerer {
     return new BodyLowerer(this.ctx, fnName, [], [], quiet);
@@ -164,7 +174,7 @@ export class BodyLowerer {
   define(scope: Scope, name: string, nat: boolean, type: A.Type | null = null, origin?: ValueOrigin): string {
     const n = (this.bindingCount.get(name) ?? 0) + 1;
     this.bindingCount.set(name, n);
-    const irName = n === 1 ? name : `${name}#${n}`;
+    const irName = this.prefix + (n === 1 ? name : `${name}#${n}`);
     scope.define(name, { kind: 'local', nat, type, irName, ...(origin ? { origin } : {}) });
     return irName;
   }

@@ -1,0 +1,67 @@
+/**
+ * `await* f(…)` of the file's own `async*` function runs `f`'s body right there, in the calling message (SPEC §2,
+ * the `await*` row). The body is lowered inline as real control flow: its awaits split the caller's segments,
+ * its branches, re-checks and `try`/`catch` stay, and the rules see the real order of checks, calls and writes.
+ */
+import type * as A from '../ast';
+import type { Node, Val } from '../../../model/ir';
+import type { BodyLowerer } from './lower-body';
+import { EMPTY, union } from './lower-val';
+import type { FuncRef } from './scope';
+import { boundNames, isNatType } from './syntax';
+
+/** Bodies being inlined, to stop at recursion; the nesting is bounded too. */
+const inlining = new Set<A.Func>();
+const MAX_NESTING = 4;
+
+/**
+ * Emits `fn`'s body as an inlined block at `call`, its parameters bound to `args`; returns the value the body
+ * returns (through which the caller sees the results of the calls it makes), or undefined when it cannot be
+ * inlined (recursion, deep nesting): the caller then falls back to a summary.
+ */
+export function inlineAsyncStar(
+  lw: BodyLowerer,
+  fn: FuncRef,
+  call: A.CallExp,
+  args: Val[],
+  out: Node[],
+): Val | undefined {
+  if (inlining.has(fn.func) || inlining.size >= MAX_NESTING) return undefined;
+  inlining.add(fn.func);
+  try {
+    const inner = lw.forInline(fn.name);
+    const scope = fn.scope.child();
+    const range = lw.ctx.range(call);
+    const body: Node[] = [];
+    fn.func.params.forEach((p, i) => {
+      for (const b of boundNames(p)) {
+        const name = inner.define(scope, b.name, isNatType(b.type), b.type ?? null);
+        body.push({ kind: 'local', name, value: args[i] ?? EMPTY, range });
+      }
+    });
+    body.push(...inner.lowerFunction(fn.func, scope));
+    out.push({ kind: 'block', inlined: fn.name, body, range });
+    return union(...returnedValues(body));
+  } finally {
+    inlining.delete(fn.func);
+  }
+}
+
+/** The values a body returns, not counting those of bodies inlined within it (they return to it). */
+function returnedValues(nodes: Node[]): Val[] {
+  const out: Val[] = [];
+  const walk = (list: Node[]) => {
+    for (const n of list) {
+      if (n.kind === 'exit' && n.how === 'return' && n.value) out.push(n.value);
+      else if (n.kind === 'branch') n.arms.forEach(walk);
+      else if (n.kind === 'loop' || (n.kind === 'block' && !n.inlined)) walk(n.body);
+      else if (n.kind === 'try') {
+        walk(n.body);
+        walk(n.catchBody ?? []);
+        walk(n.finallyBody ?? []);
+      }
+    }
+  };
+  walk(nodes);
+  return out;
+}
