@@ -29,6 +29,9 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
     if (forTrap && (node.fromCall || e.flow.awaits(node.value).size > 0)) return false;
     const valueLocals = [...e.flow.locals(node.value)];
     if (cp.checkedReads.some((r) => sameState(r.state, w.state))) return true;
+    // A counter stepped by a constant that nothing checked (`count += 1`, `nextId += 1`): a metric or an id
+    // allocator, consistent whatever the call does.
+    if (isConstantStep(e, w)) return false;
     if ((w.key !== undefined && argLocals.has(w.key)) || valueLocals.some((l) => argLocals.has(l)))
       return true;
     // The call sends what was read from the changed state (`let amount = balance; balance := 0; pay(amount)`),
@@ -55,6 +58,18 @@ export function isCheckedLock(e: EntryAnalysis, cp: CommitPointInfo, set: Access
   if (cp.checkedReads.some((r) => sameState(r.state, set.state))) return true;
   return set.flat.some((f) =>
     e.cfg.nodes[f].controls.some((c) => [...e.flow.reads(c)].some((r) => sameReadState(e, r, set))),
+  );
+}
+
+/** `w` writes its own state plus or minus a constant: its value reads only that state, and no local or call. */
+function isConstantStep(e: EntryAnalysis, w: Access): boolean {
+  const value = (w.node as WriteNode).value;
+  const reads = [...e.flow.reads(value)];
+  return (
+    reads.length > 0 &&
+    e.flow.locals(value).size === 0 &&
+    e.flow.awaits(value).size === 0 &&
+    reads.every((r) => sameReadState(e, r, w))
   );
 }
 
