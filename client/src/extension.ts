@@ -21,7 +21,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'motoko' },
       { scheme: 'file', language: 'rust' },
     ],
-    synchronize: { configurationSection: 'commitPoints' },
+    synchronize: {
+      configurationSection: 'commitPoints',
+      // The project file changes findings of every open file; the server re-analyses when told.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/commit-points.toml'),
+    },
   };
   client = new LanguageClient('commitPoints', 'Canister Commit Points', serverOptions, clientOptions);
   context.subscriptions.push(
