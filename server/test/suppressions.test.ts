@@ -99,6 +99,28 @@ test('Rust: the same comment works on the line above and at the end of the line'
   }
 });
 
+test('a comment above a statement that spans several lines covers the whole statement, and no further', async () => {
+  const multi = rustWithdraw.replace(
+    '    transfer(amount).await?;',
+    '    transfer(\n        amount,\n    )\n    .await?;',
+  );
+  assert.deepEqual(
+    rules(await findings(rust(multi))).filter((r) => r.startsWith('check-then-act')),
+    ['check-then-act:23'],
+  );
+  const allowed = above(
+    multi,
+    '    transfer(',
+    '// commit-points: allow(check-then-act) reason: guarded by the caller lock',
+  );
+  const fs = rules(await findings(rust(allowed)));
+  assert.ok(!fs.some((r) => r.startsWith('check-then-act') || r.includes('suppression')), fs.join());
+  // Above the `if` that checks: that statement ends on its own line (`{`), so the await is not covered.
+  const early = above(multi, 'if BALANCE', '// commit-points: allow(check-then-act) reason: x');
+  const rs = rules(await findings(rust(early)));
+  assert.ok(rs.includes('check-then-act:24') && rs.includes('unused-suppression:17'), rs.join());
+});
+
 test('stacked comments each cover the next code line; a comment further away covers nothing', async () => {
   const stacked = above(
     above(motokoS5, 'switch (await', '// commit-points: allow(check-then-act) reason: deduplicated'),

@@ -4,7 +4,9 @@
  *   // commit-points: allow(check-then-act, stale-write-back) reason: the ledger deduplicates by memo
  *
  * A comment after code covers its own line; a comment on a line of its own covers the next line that is not
- * itself a comment (so several `allow` comments can be stacked above one line). A reason is required, and a
+ * itself a comment (so several `allow` comments can be stacked above one line), and when the statement that
+ * starts there continues on the following lines (`let r = Call::bounded_wait(…)` / `.with_arg(x)` / `.await;`),
+ * the whole statement, since that is where a reader puts the comment. A reason is required, and a
  * suppression that matches nothing is reported, so that suppressions do not outlive the code they excuse.
  */
 import type { Range } from '../model/ir';
@@ -15,8 +17,8 @@ export interface Suppression {
   file: string;
   /** The `commit-points:` comment. */
   range: Range;
-  /** The 0-based line whose findings it suppresses. */
-  covers: number;
+  /** The 0-based lines whose findings it suppresses, first and last. */
+  covers: { from: number; to: number };
   rules: string[];
   reason?: string;
   /** Why (part of) it cannot be used: a malformed comment or an unknown rule id. */
@@ -35,7 +37,9 @@ export function parseSuppressions(file: string, text: string, known: readonly st
     if (!m || insideString(line, m.index)) return;
     const own = line.slice(0, m.index).trim() === '';
     const range = { start: { line: i, character: m.index }, end: { line: i, character: line.length } };
-    const s: Suppression = { file, range, covers: own ? nextCodeLine(lines, i) : i, rules: [], problems: [] };
+    const target = own ? nextCodeLine(lines, i) : i;
+    const covers = { from: target, to: own ? statementEnd(lines, target) : i };
+    const s: Suppression = { file, range, covers, rules: [], problems: [] };
     const allow = ALLOW.exec(line.slice(m.index + m[0].length));
     if (!allow) {
       s.problems.push(`cannot read this suppression: write \`// commit-points: allow(rule-id) reason: …\``);
@@ -63,6 +67,17 @@ function insideString(line: string, index: number): boolean {
   return (quotes?.length ?? 0) % 2 === 1;
 }
 
+/** The last line of the statement starting at `start`: the first line ending in `;`, `{` or `}` (or blank). */
+function statementEnd(lines: string[], start: number): number {
+  for (let j = start; j < Math.min(lines.length, start + MAX_STATEMENT_LINES); j++) {
+    const code = lines[j].replace(/\/\/.*$/, '').trim();
+    if (code === '' || /[;{}]$/.test(code)) return j;
+  }
+  return start; // No clear end nearby: only the line itself.
+}
+
+const MAX_STATEMENT_LINES = 12;
+
 function nextCodeLine(lines: string[], from: number): number {
   for (let j = from + 1; j < lines.length; j++) if (!/^\s*\/\//.test(lines[j])) return j;
   return from + 1;
@@ -76,15 +91,14 @@ export function applySuppressions(
   findings: Finding[],
   suppressions: Suppression[],
 ): { kept: Finding[]; reports: Finding[] } {
-  const byLine = new Map<string, Suppression[]>();
-  for (const s of suppressions) {
-    const k = `${s.file}\n${s.covers}`;
-    byLine.set(k, [...(byLine.get(k) ?? []), s]);
-  }
+  const byFile = new Map<string, Suppression[]>();
+  for (const s of suppressions) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
   const used = new Set<string>(); // `${suppression index}:${rule}`
   const kept = findings.filter((f) => {
-    const here = byLine.get(`${f.file}\n${f.range.start.line}`) ?? [];
-    const s = here.find((x) => x.rules.includes(f.rule));
+    const line = f.range.start.line;
+    const s = byFile
+      .get(f.file)
+      ?.find((x) => x.covers.from <= line && line <= x.covers.to && x.rules.includes(f.rule));
     if (!s) return true;
     used.add(`${suppressions.indexOf(s)}:${f.rule}`);
     return false;
@@ -112,7 +126,7 @@ export function applySuppressions(
       if (!used.has(`${i}:${rule}`))
         report(
           'unused-suppression',
-          `\`allow(${rule})\` suppresses nothing: there is no \`${rule}\` finding on line ${s.covers + 1}; remove the comment`,
+          `\`allow(${rule})\` suppresses nothing: there is no \`${rule}\` finding on line ${s.covers.from + 1}${s.covers.to > s.covers.from ? `–${s.covers.to + 1}` : ''}; remove the comment`,
         );
     }
   });
