@@ -58,3 +58,49 @@ test('an invalid project file leaves the defaults in force, and the suppressions
     ['unbounded-wait-call:9:3', 'unused-suppression:14:3'],
   );
 });
+
+test('the "suppress here" quick fix inserts an allow comment whose missing reason is then reported', async () => {
+  const text = bank.replace(
+    '      // commit-points: allow(check-then-act) reason: the ledger deduplicates by memo\n',
+    '',
+  );
+  const session = await openInServer({ '.git/HEAD': '', 'main.mo': text }, 'main.mo', 'motoko');
+  try {
+    const { conn, uri } = session;
+    const first = (await session.diagnostics).diagnostics;
+    const cta = first.find((d) => d.code === 'check-then-act');
+    assert.ok(cta, JSON.stringify(first.map((d) => d.code)));
+    const actions = await conn.sendRequest<
+      {
+        title: string;
+        edit: { changes: Record<string, { range: { start: { line: number } }; newText: string }[]> };
+      }[]
+    >('textDocument/codeAction', {
+      textDocument: { uri },
+      range: cta.range,
+      context: { diagnostics: [cta] },
+    });
+    const suppress = actions.find((a) => a.title.startsWith('Suppress `check-then-act`'));
+    assert.ok(suppress, JSON.stringify(actions.map((a) => a.title)));
+    const [edit] = suppress.edit.changes[uri];
+    assert.equal(edit.range.start.line, cta.range.start.line);
+    assert.equal(edit.newText, '      // commit-points: allow(check-then-act) reason: \n');
+
+    const lines = text.split('\n');
+    lines.splice(edit.range.start.line, 0, edit.newText.slice(0, -1));
+    const next = new Promise<{ code?: unknown; range: { start: { line: number } } }[]>((resolve) =>
+      conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: [] }) => {
+        if (p.uri === uri) resolve(p.diagnostics);
+      }),
+    );
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: lines.join('\n') }],
+    });
+    const codes = (await next).map((d) => `${String(d.code)}:${d.range.start.line + 1}`);
+    assert.ok(codes.includes('suppression-without-reason:8'), codes.join());
+    assert.ok(!codes.some((c) => c.startsWith('check-then-act')), codes.join());
+  } finally {
+    await session.close();
+  }
+});

@@ -21,6 +21,7 @@ import { hoverMarkdown } from './hover';
 import { inlayHintsFor } from './inlay-hints';
 import { codeLensesFor } from './code-lens';
 import { quickFixes } from './code-actions';
+import { suppressionActions } from './suppress-action';
 import {
   CommitPointsRequests,
   type AnalysisSummary,
@@ -216,13 +217,10 @@ export function startServer(connection: Connection): void {
     const hit = resultFor(params.textDocument.uri);
     const text = hit ? textOf(hit.path) : undefined;
     if (!hit || text === undefined) return [];
-    return quickFixes(
-      hit.result.analysis,
-      hit.path,
-      params.textDocument.uri,
-      text,
-      params.context.diagnostics,
-    );
+    return [
+      ...quickFixes(hit.result.analysis, hit.path, params.textDocument.uri, text, params.context.diagnostics),
+      ...suppressionActions(params.textDocument.uri, text, params.context.diagnostics),
+    ];
   });
 
   connection.languages.inlayHint.on(async (params) => {
