@@ -21,11 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'motoko' },
       { scheme: 'file', language: 'rust' },
     ],
-    synchronize: {
-      configurationSection: 'commitPoints',
-      // The project file changes findings of every open file; the server re-analyses when told.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/commit-points.toml'),
-    },
+    synchronize: { configurationSection: 'commitPoints' },
   };
   client = new LanguageClient('commitPoints', 'Canister Commit Points', serverOptions, clientOptions);
   context.subscriptions.push(

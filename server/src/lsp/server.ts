@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  DidChangeWatchedFilesNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -46,6 +47,7 @@ export function startServer(connection: Connection): void {
   let settings: Settings = defaultSettings;
   let canAskConfig = false;
   let canRefresh = { inlayHints: false, codeLens: false };
+  let canWatchFiles = false;
   const projectConfigs = new ProjectConfigs(connection);
 
   const textOf = (path: string): string | undefined => {
@@ -165,6 +167,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     canAskConfig = params.capabilities.workspace?.configuration === true;
+    canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRefresh = {
       inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true,
       codeLens: params.capabilities.workspace?.codeLens?.refreshSupport === true,
@@ -182,6 +185,13 @@ export function startServer(connection: Connection): void {
   });
   connection.onInitialized(() => {
     loadSettings().catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
+    // The client reports changes of the project file, which change the findings of every open file.
+    if (canWatchFiles)
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/commit-points.toml' }],
+        })
+        .catch((err: unknown) => connection.console.error(`watching commit-points.toml: ${String(err)}`));
   });
   connection.onDidChangeConfiguration(() => {
     loadSettings()
