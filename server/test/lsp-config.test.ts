@@ -1,6 +1,7 @@
 /** The language server applies the same project file and inline suppressions as the command line. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { openInServer } from './helpers/lsp-session';
 
 const bank = `persistent actor Bank {
@@ -100,6 +101,34 @@ test('the "suppress here" quick fix inserts an allow comment whose missing reaso
     const codes = (await next).map((d) => `${String(d.code)}:${d.range.start.line + 1}`);
     assert.ok(codes.includes('suppression-without-reason:8'), codes.join());
     assert.ok(!codes.some((c) => c.startsWith('check-then-act')), codes.join());
+  } finally {
+    await session.close();
+  }
+});
+
+test('a changed project file re-analyses the open files when the client reports the change', async () => {
+  const session = await openInServer(
+    { '.git/HEAD': '', 'main.mo': bank, 'commit-points.toml': '' },
+    'main.mo',
+    'motoko',
+  );
+  try {
+    const { conn, uri } = session;
+    const before = (await session.diagnostics).diagnostics.map((d) => String(d.code));
+    assert.ok(before.includes('unbounded-wait-call'), before.join());
+    const config = new URL('commit-points.toml', uri);
+    writeFileSync(config, '[rules]\nunbounded-wait-call = "off"\n');
+    const next = new Promise<{ code?: unknown }[]>((resolve) =>
+      conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: [] }) => {
+        if (p.uri === uri) resolve(p.diagnostics);
+      }),
+    );
+    await conn.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: config.href, type: 2 }],
+    });
+    const after = (await next).map((d) => String(d.code));
+    assert.ok(!after.includes('unbounded-wait-call'), after.join());
+    assert.ok(after.includes('unused-suppression'), after.join());
   } finally {
     await session.close();
   }

@@ -29,21 +29,23 @@ export function folderOf(path: string): string {
 
 /**
  * The language server's view: the configuration that applies to a file, re-read only when the project file
- * changes (by modification time), so that every analysis sees the saved file without parsing it each time.
+ * changes (by modification time and size), so that every analysis sees the saved file without parsing it each time.
  * Throws `ConfigError` for an invalid file.
  */
 export class ConfigCache {
-  private readonly loaded = new Map<string, { mtime: number; config: ProjectConfig }>();
+  private readonly loaded = new Map<string, { stamp: string; config: ProjectConfig }>();
 
   configFor(path: string): ProjectConfig {
     const file = findConfigFile(folderOf(path));
     if (!file) return defaultConfig(folderOf(path));
-    const mtime = statSync(file).mtimeMs;
+    const st = statSync(file);
+    // Size too: two writes within the file system's time resolution still differ there most of the time.
+    const stamp = `${st.mtimeMs}:${st.size}`;
     const hit = this.loaded.get(file);
-    if (hit && hit.mtime === mtime) return hit.config;
+    if (hit && hit.stamp === stamp) return hit.config;
     this.loaded.delete(file);
     const config = loadProjectConfig(file);
-    this.loaded.set(file, { mtime, config });
+    this.loaded.set(file, { stamp, config });
     return config;
   }
 }
