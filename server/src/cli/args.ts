@@ -12,6 +12,12 @@ export interface CheckArgs {
   maxFileSize?: number;
   extraCallFunctions: string[];
   color: boolean;
+  /** The project file to use instead of the nearest `commit-points.toml`; `false` for none (`--no-config`). */
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
+  /** SARIF artifact URIs are relative to this folder (`%SRCROOT%`); default the working directory. */
+  sarifRoot?: string;
 }
 
 export interface SimulateArgs {
@@ -30,6 +36,8 @@ export class UsageError extends Error {}
 export const usage = `Usage:
   commit-points check [PATH…] [--format text|json|sarif] [--min-severity info|warning|error]
                       [--max-file-size BYTES] [--call PATH]… [--no-color]
+                      [--config FILE | --no-config] [--baseline FILE | --write-baseline FILE]
+                      [--sarif-root DIR]
 
 Analyses Motoko (.mo) and Rust (.rs) canister sources for commit points (awaits that end a message) and the
 reentrancy bugs around them. PATH may be files or folders (searched recursively, skipping target/,
@@ -39,6 +47,11 @@ node_modules/, .git/ and what .gitignore ignores); the default is the current fo
   --min-severity    report findings at or above this severity (default: warning)
   --max-file-size   skip larger files (default: 2097152 bytes)
   --call            a Rust function path whose future performs an inter-canister call (repeatable)
+  --config          the project file to use (default: the nearest commit-points.toml above PATH)
+  --no-config       use no project file
+  --baseline        report only findings that the baseline FILE does not record
+  --write-baseline  record every current finding in FILE (then exit 0) instead of reporting
+  --sarif-root      SARIF artifact URIs are relative to DIR (%SRCROOT%; default: the current folder)
 
 Exit codes: 0 no finding at or above --min-severity, 1 findings, 2 usage or input error.
 
@@ -101,6 +114,21 @@ export function parseArgs(argv: string[]): Args {
       case '--no-color':
         args.color = false;
         break;
+      case '--config':
+        args.config = value();
+        break;
+      case '--no-config':
+        args.config = false;
+        break;
+      case '--baseline':
+        args.baseline = value();
+        break;
+      case '--write-baseline':
+        args.writeBaseline = value();
+        break;
+      case '--sarif-root':
+        args.sarifRoot = value();
+        break;
       case '--help':
       case '-h':
         return { command: 'help' };
@@ -110,6 +138,8 @@ export function parseArgs(argv: string[]): Args {
     }
   }
   if (!args.paths.length) args.paths.push('.');
+  if (args.baseline !== undefined && args.writeBaseline !== undefined)
+    throw new UsageError('--baseline and --write-baseline cannot be used together');
   return args;
 }
 

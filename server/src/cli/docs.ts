@@ -1,6 +1,7 @@
 /** Finds the rule documentation shipped next to the bundle (dist/../docs) or the sources. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { findingDocPath } from '../config/suppression-rules';
 import { docPath } from '../rules/types';
 
 const candidates = [
@@ -17,7 +18,7 @@ export function packageRoot(): string | undefined {
 export function localDocPath(id: string): string | undefined {
   const root = packageRoot();
   if (!root) return undefined;
-  const abs = join(root, docPath(id));
+  const abs = join(root, findingDocPath(id));
   if (!existsSync(abs)) return undefined;
   const rel = relative(process.cwd(), abs);
   return rel.startsWith('..') ? abs : rel;

@@ -2,7 +2,7 @@
 import type { FileModel } from '../model/ir';
 import { ruleById } from '../rules/registry';
 import type { Finding, Severity } from '../rules/types';
-import { docUrl } from '../rules/types';
+import { findingDocUrl, SUPPRESSION_RULES } from '../config/suppression-rules';
 import { localDocPath } from './docs';
 
 export interface TextOptions {
@@ -56,10 +56,10 @@ export function textReport(files: FileModel[], findings: Finding[], opts: TextOp
         `${gutter} ${paint('blue', '=')} ${paint('bold', 'note')}: ${r.message} (${r.file}:${r.range.start.line + 1}:${r.range.start.character + 1})`,
       );
     }
-    const rule = ruleById(fd.rule);
-    if (rule) out.push(`${gutter} ${paint('blue', '=')} ${paint('bold', 'help')}: ${rule.meta.fix}`);
+    const meta = ruleById(fd.rule)?.meta ?? SUPPRESSION_RULES.find((r) => r.id === fd.rule);
+    if (meta) out.push(`${gutter} ${paint('blue', '=')} ${paint('bold', 'help')}: ${meta.fix}`);
     out.push(
-      `${gutter} ${paint('blue', '=')} ${paint('bold', 'docs')}: ${localDocPath(fd.rule) ?? docUrl(fd.rule)}`,
+      `${gutter} ${paint('blue', '=')} ${paint('bold', 'docs')}: ${localDocPath(fd.rule) ?? findingDocUrl(fd.rule)}`,
     );
     out.push('');
   }

@@ -4,7 +4,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver';
 import { pathToFileURL } from 'node:url';
 import type { FileModel } from '../model/ir';
 import type { Finding, Severity } from '../rules/types';
-import { docUrl } from '../rules/types';
+import { findingDocUrl } from '../config/suppression-rules';
 
 const severity: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -45,7 +45,7 @@ export function diagnosticsFor(file: FileModel, findings: Finding[]): Diagnostic
       severity: severity[f.severity],
       source: 'commit-points',
       code: f.rule,
-      codeDescription: { href: docUrl(f.rule) },
+      codeDescription: { href: findingDocUrl(f.rule) },
       message: f.message,
       relatedInformation: related,
     });

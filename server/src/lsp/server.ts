@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  DidChangeWatchedFilesNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -16,12 +17,12 @@ import type { SourceFile } from '../model/source';
 import { collectSources } from '../workspace/collect';
 import { rustCrateOf } from '../workspace/canisters';
 import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/analyze';
-import { DEFAULT_MAX_FILE_SIZE } from '../workspace/load';
 import { diagnosticsFor, uriOf } from './diagnostics';
 import { hoverMarkdown } from './hover';
 import { inlayHintsFor } from './inlay-hints';
 import { codeLensesFor } from './code-lens';
 import { quickFixes } from './code-actions';
+import { suppressionActions } from './suppress-action';
 import {
   CommitPointsRequests,
   type AnalysisSummary,
@@ -30,11 +31,8 @@ import {
 } from '../protocol';
 import { defaultScenario } from './scenario';
 import { simulate, SimulationError } from '../schedule/simulate';
-
-interface Settings {
-  maxFileSize: number;
-  extraCallFunctions: string[];
-}
+import { ProjectConfigs } from './project-configs';
+import { defaultSettings, readSettings, type Settings } from './settings';
 
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -46,8 +44,11 @@ export function startServer(connection: Connection): void {
   const groupOfFile = new Map<string, string>();
   const published = new Map<string, Set<string>>(); // group → file paths with diagnostics
   const timers = new Map<string, NodeJS.Timeout>();
-  let settings: Settings = { maxFileSize: DEFAULT_MAX_FILE_SIZE, extraCallFunctions: [] };
+  let settings: Settings = defaultSettings;
   let canAskConfig = false;
+  let canRefresh = { inlayHints: false, codeLens: false };
+  let canWatchFiles = false;
+  const projectConfigs = new ProjectConfigs(connection);
 
   const textOf = (path: string): string | undefined => {
     const open = documents.get(uriOf(path));
@@ -85,6 +86,7 @@ export function startServer(connection: Connection): void {
       extraCallFunctions: settings.extraCallFunctions,
       readFile: textOf,
       onInternalError: (where, err) => connection.console.error(`internal error in ${where}: ${String(err)}`),
+      config: projectConfigs.configFor(path),
     });
     // A later edit started a newer analysis of this group while this one ran: its result wins.
     if (generation.get(key) !== mine) return;
@@ -95,7 +97,10 @@ export function startServer(connection: Connection): void {
       now.add(file.file);
       await connection.sendDiagnostics({
         uri: uriOf(file.file),
-        diagnostics: diagnosticsFor(file, result.findings),
+        diagnostics: diagnosticsFor(
+          file,
+          settings.infoDiagnostics ? result.findings : result.findings.filter((f) => f.severity !== 'info'),
+        ),
       });
     }
     for (const old of published.get(key) ?? []) {
@@ -156,17 +161,17 @@ export function startServer(connection: Connection): void {
 
   const loadSettings = async () => {
     if (!canAskConfig) return;
-    const [cfg] = (await connection.workspace.getConfiguration([{ section: 'commitPoints' }])) as [
-      { maxFileSize?: number; rust?: { extraCallFunctions?: string[] } } | null,
-    ];
-    settings = {
-      maxFileSize: typeof cfg?.maxFileSize === 'number' ? cfg.maxFileSize : DEFAULT_MAX_FILE_SIZE,
-      extraCallFunctions: Array.isArray(cfg?.rust?.extraCallFunctions) ? cfg.rust.extraCallFunctions : [],
-    };
+    const [cfg] = (await connection.workspace.getConfiguration([{ section: 'commitPoints' }])) as [unknown];
+    settings = readSettings(cfg);
   };
 
   connection.onInitialize((params): InitializeResult => {
     canAskConfig = params.capabilities.workspace?.configuration === true;
+    canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    canRefresh = {
+      inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true,
+      codeLens: params.capabilities.workspace?.codeLens?.refreshSupport === true,
+    };
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -180,12 +185,26 @@ export function startServer(connection: Connection): void {
   });
   connection.onInitialized(() => {
     loadSettings().catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
+    // The client reports changes of the project file, which change the findings of every open file.
+    if (canWatchFiles)
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/commit-points.toml' }],
+        })
+        .catch((err: unknown) => connection.console.error(`watching commit-points.toml: ${String(err)}`));
   });
   connection.onDidChangeConfiguration(() => {
     loadSettings()
-      .then(() => documents.all().forEach((d) => schedule(d.uri, 0)))
+      .then(async () => {
+        documents.all().forEach((d) => schedule(d.uri, 0));
+        // Hints and lenses are pulled by the client: ask it to pull again so that turning them off shows.
+        if (canRefresh.inlayHints) await connection.languages.inlayHint.refresh();
+        if (canRefresh.codeLens) await connection.sendRequest('workspace/codeLens/refresh');
+      })
       .catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
   });
+  // A changed `commit-points.toml` (watched by the client) changes every open file's findings.
+  connection.onDidChangeWatchedFiles(() => documents.all().forEach((d) => schedule(d.uri, 0)));
 
   documents.onDidOpen((e) => schedule(e.document.uri, 0));
   documents.onDidChangeContent((e) => schedule(e.document.uri, 200));
@@ -199,6 +218,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onCodeLens(async (params) => {
+    if (!settings.codeLens) return [];
     const hit = await analysedResultFor(params.textDocument.uri);
     return hit ? codeLensesFor(hit.result.analysis, hit.path, params.textDocument.uri) : [];
   });
@@ -207,16 +227,14 @@ export function startServer(connection: Connection): void {
     const hit = resultFor(params.textDocument.uri);
     const text = hit ? textOf(hit.path) : undefined;
     if (!hit || text === undefined) return [];
-    return quickFixes(
-      hit.result.analysis,
-      hit.path,
-      params.textDocument.uri,
-      text,
-      params.context.diagnostics,
-    );
+    return [
+      ...quickFixes(hit.result.analysis, hit.path, params.textDocument.uri, text, params.context.diagnostics),
+      ...suppressionActions(params.textDocument.uri, text, params.context.diagnostics),
+    ];
   });
 
   connection.languages.inlayHint.on(async (params) => {
+    if (!settings.inlayHints) return [];
     const hit = await analysedResultFor(params.textDocument.uri);
     const file = hit?.result.files.find((f) => f.file === hit.path);
     return hit && file ? inlayHintsFor(hit.result.analysis, file) : [];

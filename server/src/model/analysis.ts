@@ -100,7 +100,12 @@ export interface Analysis {
 const CANNOT_INTERLEAVE = new Set(['init', 'pre-upgrade', 'post-upgrade', 'inspect']);
 const CALLER_KEYS = new Set(['caller', 'msg.caller', 'caller()', 'msg_caller()']);
 
-export function analyze(files: FileModel[]): Analysis {
+export interface AnalyzeOptions {
+  /** State the project declared irrelevant (loggers, metrics): its accesses make no interleaver conflicts. */
+  ignoredState?: (state: StatePath) => boolean;
+}
+
+export function analyze(files: FileModel[], options: AnalyzeOptions = {}): Analysis {
   const entryPoints = files.flatMap((f) => f.entryPoints.map((ep) => analyzeEntry(f, ep)));
   const byCanister = new Map<string, EntryAnalysis[]>();
   for (const e of entryPoints) {
@@ -110,7 +115,7 @@ export function analyze(files: FileModel[]): Analysis {
   }
   for (const e of entryPoints) {
     for (const cp of e.commitPoints)
-      cp.interleavers = findInterleavers(e, cp, byCanister.get(e.canister) ?? []);
+      cp.interleavers = findInterleavers(e, cp, byCanister.get(e.canister) ?? [], options.ignoredState);
   }
   return { files, entryPoints };
 }
@@ -244,10 +249,17 @@ export function sameState(a: StatePath, b: StatePath): boolean {
   return a.root === b.root && (a.field === undefined || b.field === undefined || a.field === b.field);
 }
 
-function findInterleavers(_me: EntryAnalysis, cp: CommitPointInfo, all: EntryAnalysis[]): Interleaver[] {
+function findInterleavers(
+  _me: EntryAnalysis,
+  cp: CommitPointInfo,
+  all: EntryAnalysis[],
+  ignored: (state: StatePath) => boolean = () => false,
+): Interleaver[] {
   if (cp.index === undefined) return [];
   const out: Interleaver[] = [];
-  const roots = new Set([...cp.carriedReads, ...cp.inFlightWrites].map((a) => a.state.root));
+  const carriedReads = cp.carriedReads.filter((a) => !ignored(a.state));
+  const inFlightWrites = cp.inFlightWrites.filter((a) => !ignored(a.state));
+  const roots = new Set([...carriedReads, ...inFlightWrites].map((a) => a.state.root));
   for (const other of all) {
     if (CANNOT_INTERLEAVE.has(other.ir.kind)) continue;
     const conflicts: Conflict[] = [];
@@ -260,12 +272,12 @@ function findInterleavers(_me: EntryAnalysis, cp: CommitPointInfo, all: EntryAna
     };
     for (const root of roots) {
       for (const acc of accessesByRoot(other).get(root) ?? []) {
-        if (acc.kind === 'write' && isQuery) continue;
+        if ((acc.kind === 'write' && isQuery) || ignored(acc.state)) continue;
         if (acc.kind === 'write') {
-          for (const mine of cp.carriedReads)
+          for (const mine of carriedReads)
             if (sameState(mine.state, acc.state)) add('writes-carried-read', mine, acc);
         }
-        for (const mine of cp.inFlightWrites) {
+        for (const mine of inFlightWrites) {
           if (!sameState(mine.state, acc.state)) continue;
           add(acc.kind === 'read' ? 'reads-in-flight-write' : 'writes-in-flight-write', mine, acc);
         }

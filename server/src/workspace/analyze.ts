@@ -9,6 +9,9 @@ import { analyze, type Analysis } from '../model/analysis';
 import type { FileModel, Language } from '../model/ir';
 import type { SourceFile } from '../model/source';
 import { runRules } from '../rules/registry';
+import { applyProjectConfig, stateMatcher } from '../config/apply-config';
+import type { ProjectConfig } from '../config/project-config';
+import { stateName } from '../model/ir';
 import type { Finding } from '../rules/types';
 import { motokoPackagesFor, motokoProjectOf, rustCrateManifest, rustCrateOf } from './canisters';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
@@ -21,6 +24,8 @@ export interface WorkspaceOptions {
   readFile?: (absPath: string) => string | undefined;
   /** Reports an internal error of one part without losing the others' results. */
   onInternalError?: (where: string, err: unknown) => void;
+  /** The project file (`commit-points.toml`) and the inline suppressions filter the findings when given. */
+  config?: ProjectConfig;
 }
 
 export interface WorkspaceResult {
@@ -59,6 +64,7 @@ export async function analyzeSources(
   options: WorkspaceOptions = {},
 ): Promise<WorkspaceResult> {
   const max = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const config = options.config;
   const models: FileModel[] = [];
   const rust = new Map<string, SourceFile[]>();
   const motoko: SourceFile[] = [];
@@ -83,7 +89,8 @@ export async function analyzeSources(
     try {
       models.push(
         ...(await analyzeRustCrate(crate, files, {
-          extraCallFunctions: options.extraCallFunctions ?? [],
+          extraCallFunctions: [...(options.extraCallFunctions ?? []), ...(config?.callFunctions ?? [])],
+          ...(config ? { entryAttributes: config.entryAttributes } : {}),
           crateName: manifest.name,
           closed: manifest.closed,
           cdkFacades: facades,
@@ -119,9 +126,13 @@ export async function analyzeSources(
     }
   }
   const files = models.sort((a, b) => a.file.localeCompare(b.file));
-  const analysis = analyze(files);
+  const ignored = config?.ignoreState.length ? stateMatcher(config.ignoreState) : undefined;
+  const analysis = analyze(files, ignored ? { ignoredState: (s) => ignored(stateName(s)) } : {});
   const findings = runRules(analysis, (rule, err) => options.onInternalError?.(`rule ${rule}`, err));
-  return { files, analysis, findings };
+  if (!config) return { files, analysis, findings };
+  const texts = new Map(sources.map((s) => [s.path, s.text]));
+  const analysed = files.filter((f) => !f.skipped).map((f) => f.file);
+  return { files, analysis, findings: applyProjectConfig(findings, config, analysed, (f) => texts.get(f)) };
 }
 
 export function skippedModel(path: string, reason: string): FileModel {

@@ -26,6 +26,8 @@ export interface RustOptions {
   closed?: boolean;
   /** Paths of workspace modules that re-export all of ic-cdk (`orbit_essentials::cdk`). */
   cdkFacades?: string[];
+  /** Project-specific entry-point attributes (last path segment → kind), beside ic-cdk's own. */
+  entryAttributes?: Record<string, EntryKind>;
 }
 
 const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
@@ -40,14 +42,18 @@ const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
 };
 
 /** Attributes are siblings before the `function_item` in tree-sitter-rust, not its children. */
-function entryKindOf(fnNode: SyntaxNode): EntryKind | undefined {
+function entryKindOf(fnNode: SyntaxNode, extra: Record<string, EntryKind> = {}): EntryKind | undefined {
   for (let s = fnNode.previousSibling; s; s = s.previousSibling) {
     if (s.type === 'line_comment' || s.type === 'block_comment') continue;
     if (s.type !== 'attribute_item') break;
     const attr = allKids(s).find((k) => k.type === 'attribute');
     const path = attr ? allKids(attr)[0] : undefined;
     const name = path?.text.replace(/\s+/g, '').split('::').pop() ?? '';
-    const kind = ENTRY_ATTRIBUTES[name];
+    const kind = Object.hasOwn(ENTRY_ATTRIBUTES, name)
+      ? ENTRY_ATTRIBUTES[name]
+      : Object.hasOwn(extra, name)
+        ? extra[name]
+        : undefined;
     if (
       kind === 'query' &&
       attr &&
@@ -83,13 +89,19 @@ function parseErrors(file: ParsedFile): ParseError[] {
   return errors;
 }
 
-function fileModel(canister: string, file: ParsedFile, fns: FnInfo[], env: Env): FileModel {
+function fileModel(
+  canister: string,
+  file: ParsedFile,
+  fns: FnInfo[],
+  env: Env,
+  entryAttributes: Record<string, EntryKind> | undefined,
+): FileModel {
   const out = { nextId: 1, awaits: [], spawned: [] as EntryPointIR[] };
   const entryPoints: EntryPointIR[] = [];
   for (const fn of fns) {
     const lowerer = new BodyLowerer(env, file, out, displayName(fn), fn);
     const facts = lowerer.lowerFunction(fn);
-    const kind = entryKindOf(fn.node);
+    const kind = entryKindOf(fn.node, entryAttributes);
     if (!kind) continue;
     entryPoints.push({
       name: fn.name,
@@ -164,6 +176,7 @@ export async function analyzeRustCrate(
         file,
         index.fns.filter((f) => f.file === file),
         env,
+        options.entryAttributes,
       ),
     );
   } finally {

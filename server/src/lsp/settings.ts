@@ -1,0 +1,40 @@
+/** The editor settings (`commitPoints.*`), read defensively: a wrong type falls back to the default. */
+import { DEFAULT_MAX_FILE_SIZE } from '../workspace/load';
+
+export interface Settings {
+  maxFileSize: number;
+  extraCallFunctions: string[];
+  inlayHints: boolean;
+  codeLens: boolean;
+  /** Info-level findings as diagnostics (they can be many on a large codebase). */
+  infoDiagnostics: boolean;
+}
+
+export const defaultSettings: Settings = {
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  extraCallFunctions: [],
+  inlayHints: true,
+  codeLens: true,
+  infoDiagnostics: true,
+};
+
+interface RawSettings {
+  maxFileSize?: unknown;
+  rust?: { extraCallFunctions?: unknown };
+  inlayHints?: { enabled?: unknown };
+  codeLens?: { enabled?: unknown };
+  diagnostics?: { showInfo?: unknown };
+}
+
+export function readSettings(raw: unknown): Settings {
+  const cfg = (typeof raw === 'object' && raw !== null ? raw : {}) as RawSettings;
+  const flag = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
+  const calls = cfg.rust?.extraCallFunctions;
+  return {
+    maxFileSize: typeof cfg.maxFileSize === 'number' ? cfg.maxFileSize : DEFAULT_MAX_FILE_SIZE,
+    extraCallFunctions: Array.isArray(calls) ? calls.filter((c): c is string => typeof c === 'string') : [],
+    inlayHints: flag(cfg.inlayHints?.enabled, true),
+    codeLens: flag(cfg.codeLens?.enabled, true),
+    infoDiagnostics: flag(cfg.diagnostics?.showInfo, true),
+  };
+}
