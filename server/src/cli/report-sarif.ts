@@ -62,13 +62,24 @@ export function sarifReport(files: FileModel[], findings: Finding[], version: st
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: files
-              .filter((f) => f.skipped)
-              .map((f) => ({
-                level: 'warning',
-                message: { text: `skipped: ${f.skipped}` },
-                locations: [{ physicalLocation: { artifactLocation: artifact(f.file) } }],
-              })),
+            toolExecutionNotifications: [
+              ...files
+                .filter((f) => f.skipped)
+                .map((f) => ({
+                  level: 'warning',
+                  message: { text: `skipped: ${f.skipped}` },
+                  locations: [{ physicalLocation: { artifactLocation: artifact(f.file) } }],
+                })),
+              ...files.flatMap((f) =>
+                (f.notices ?? []).map((n) => ({
+                  level: 'warning',
+                  message: { text: `partly analysed: ${n.message}` },
+                  locations: [
+                    { physicalLocation: { artifactLocation: artifact(f.file), region: region(n.range) } },
+                  ],
+                })),
+              ),
+            ],
           },
         ],
         results: findings.map((f) => ({

@@ -118,10 +118,9 @@ export async function analyzeSources(
       );
     }
   }
-  const files = models.sort((a, b) => a.file.localeCompare(b.file));
-  const analysis = analyze(files);
+  const analysis = analyze(models.sort((a, b) => a.file.localeCompare(b.file)));
   const findings = runRules(analysis, (rule, err) => options.onInternalError?.(`rule ${rule}`, err));
-  return { files, analysis, findings };
+  return { files: analysis.files, analysis, findings };
 }
 
 export function skippedModel(path: string, reason: string): FileModel {
