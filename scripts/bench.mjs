@@ -2,6 +2,8 @@
 //  1. Motoko: our parser vs the official parser (scripts/bench-motoko.mjs).
 //  2. Rust: the whole pipeline (tree-sitter parse, crate index, lowering, analysis, rules) vs tree-sitter's
 //     parse alone, on a generated crate.
+//  3. Rust re-analysis of a 200-file crate after a one-file edit, with the language server's parse-tree cache
+//     against parsing every file again.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -89,4 +91,68 @@ for (const entries of [50, 400]) {
     `  ratio full / parse: ${(full / parseOnly).toFixed(1)}x; ${((lines / full) * 1000).toFixed(0)} lines/s`,
   );
   console.log(`  heap growth over the runs: ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MB`);
+}
+
+console.log('\n== Rust re-analysis after a one-file edit (the language server keeps parse trees) ==');
+const { RustTreeCache } = require(join(root, 'out', 'server', 'src', 'workspace', 'rust-tree-cache.js'));
+
+/** A crate of `count` files, each with its own state, a helper and an entry point that awaits. */
+function generateFiles(count) {
+  const files = [{ path: '/bench-crate/src/lib.rs', text: '' }];
+  for (let i = 0; i < count; i++) {
+    files[0].text += `mod m${i};\n`;
+    files.push({
+      path: `/bench-crate/src/m${i}.rs`,
+      text: `use std::cell::RefCell;
+use ic_cdk::call::Call;
+use candid::Principal;
+
+thread_local! {
+    static BALANCE_${i}: RefCell<u64> = RefCell::new(0);
+}
+
+fn fee_${i}(amount: u64) -> u64 {
+    let mut fee = 0;
+    for step in 0..amount.min(10) {
+        fee += step * ${i % 7};
+    }
+    fee
+}
+
+#[ic_cdk::update]
+async fn withdraw_${i}(amount: u64) -> Result<(), String> {
+    let balance = BALANCE_${i}.with(|b| *b.borrow());
+    if balance < amount + fee_${i}(amount) {
+        return Err("insufficient funds".to_string());
+    }
+    let _ = Call::bounded_wait(Principal::anonymous(), "transfer").with_arg(amount).await;
+    BALANCE_${i}.with(|b| *b.borrow_mut() -= amount);
+    Ok(())
+}
+`,
+    });
+  }
+  return files;
+}
+
+{
+  const files = generateFiles(200);
+  const lines = files.reduce((n, f) => n + f.text.split('\n').length, 0);
+  const cache = new RustTreeCache();
+  await analyzeSources(files, { rustTrees: cache });
+  let edits = 0;
+  // Each run edits one file (a new comment line), as a keystroke would.
+  const edited = () => {
+    const copy = files.slice();
+    copy[1] = { ...copy[1], text: `// edit ${++edits}\n${copy[1].text}` };
+    return copy;
+  };
+  const cold = await time(() => analyzeSources(edited(), {}), 3);
+  const warm = await time(() => analyzeSources(edited(), { rustTrees: cache }), 3);
+  console.log(
+    `generated crate: ${files.length} files, ${lines} lines, one entry point and one state root per file`,
+  );
+  console.log(`  every file parsed again (baseline, before the cache): ${cold.toFixed(1)} ms`);
+  console.log(`  unchanged files' trees reused (the language server now): ${warm.toFixed(1)} ms`);
+  console.log(`  ratio cached / uncached: ${(warm / cold).toFixed(2)}x`);
 }

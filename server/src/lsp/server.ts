@@ -17,6 +17,7 @@ import { collectSources } from '../workspace/collect';
 import { rustCrateOf } from '../workspace/canisters';
 import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/analyze';
 import { DEFAULT_MAX_FILE_SIZE } from '../workspace/load';
+import { RustTreeCache } from '../workspace/rust-tree-cache';
 import { diagnosticsFor, uriOf } from './diagnostics';
 import { hoverMarkdown } from './hover';
 import { inlayHintsFor } from './inlay-hints';
@@ -52,6 +53,8 @@ export function startServer(connection: Connection): void {
   );
   // Diagnostics 200 ms after typing pauses, and at least every 500 ms while it goes on.
   const debouncer = new Debouncer(200, 500);
+  // Parse trees of unchanged files are reused from one analysis to the next.
+  const rustTrees = new RustTreeCache();
   let settings: Settings = { maxFileSize: DEFAULT_MAX_FILE_SIZE, extraCallFunctions: [] };
   let canAskConfig = false;
 
@@ -95,6 +98,7 @@ export function startServer(connection: Connection): void {
       maxFileSize: settings.maxFileSize,
       extraCallFunctions: settings.extraCallFunctions,
       readFile: textOf,
+      rustTrees,
       onInternalError: (where, err) => connection.console.error(`internal error in ${where}: ${String(err)}`),
     });
     // A later edit started a newer analysis of this group while this one ran: its result wins.

@@ -13,6 +13,7 @@ import type { Finding } from '../rules/types';
 import { motokoPackagesFor, motokoProjectOf, rustCrateManifest, rustCrateOf } from './canisters';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
 import { cdkFacades } from './rust-facades';
+import type { RustTreeCache } from './rust-tree-cache';
 
 export interface WorkspaceOptions {
   maxFileSize?: number;
@@ -21,6 +22,8 @@ export interface WorkspaceOptions {
   readFile?: (absPath: string) => string | undefined;
   /** Reports an internal error of one part without losing the others' results. */
   onInternalError?: (where: string, err: unknown) => void;
+  /** Rust parse trees kept between analyses (the language server's), so unchanged files are not re-parsed. */
+  rustTrees?: RustTreeCache;
 }
 
 export interface WorkspaceResult {
@@ -78,6 +81,8 @@ export async function analyzeSources(
   }
   const manifests = new Map([...rust.keys()].map((crate) => [crate, rustCrateManifest(crate)]));
   const facades = cdkFacades(rust, (crate) => manifests.get(crate)?.name);
+  const trees = options.rustTrees;
+  if (trees && rust.size) await trees.ready();
   for (const [crate, files] of rust) {
     const manifest = manifests.get(crate)!;
     try {
@@ -87,7 +92,12 @@ export async function analyzeSources(
           crateName: manifest.name,
           closed: manifest.closed,
           cdkFacades: facades,
+          ...(trees ? { parseFile: (path: string, text: string) => trees.parse(crate, path, text) } : {}),
         })),
+      );
+      trees?.retain(
+        crate,
+        files.map((f) => f.path),
       );
     } catch (err) {
       options.onInternalError?.(`rust frontend (${crate})`, err);

@@ -27,6 +27,11 @@ export interface RustOptions {
   closed?: boolean;
   /** Paths of workspace modules that re-export all of ic-cdk (`orbit_essentials::cdk`). */
   cdkFacades?: string[];
+  /**
+   * Parses a file, from a cache that outlives this analysis (the language server's): its trees are not
+   * deleted here. Without it each file is parsed and its tree deleted at the end.
+   */
+  parseFile?: (path: string, text: string) => Tree | null;
 }
 
 const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
@@ -137,9 +142,10 @@ export async function analyzeRustCrate(
 ): Promise<FileModel[]> {
   const parser = await createRustParser();
   const failed = new Map<string, string>(); // path → why the file is not analysed
+  const parseFile = options.parseFile;
   const trees = files.map((f) => {
     try {
-      const tree = parser.parse(f.text);
+      const tree = parseFile ? parseFile(f.path, f.text) : parser.parse(f.text);
       if (!tree) failed.set(f.path, 'tree-sitter could not parse the file');
       return tree;
     } catch (err) {
@@ -203,7 +209,7 @@ export async function analyzeRustCrate(
     }
     return files.map((f) => models.get(f.path) ?? skippedRustFile(canister, f.path, failed.get(f.path)));
   } finally {
-    trees.forEach((t) => t?.delete());
+    if (!parseFile) trees.forEach((t) => t?.delete());
     snippets.forEach((t) => t?.delete());
     parser.delete();
   }
