@@ -17,6 +17,7 @@ import { collectSources } from '../workspace/collect';
 import { rustCrateOf } from '../workspace/canisters';
 import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/analyze';
 import { DEFAULT_MAX_FILE_SIZE } from '../workspace/load';
+import { MotokoParseCache } from '../workspace/motoko-parse-cache';
 import { RustTreeCache } from '../workspace/rust-tree-cache';
 import { diagnosticsFor, uriOf } from './diagnostics';
 import { hoverMarkdown } from './hover';
@@ -53,8 +54,9 @@ export function startServer(connection: Connection): void {
   );
   // Diagnostics 200 ms after typing pauses, and at least every 500 ms while it goes on.
   const debouncer = new Debouncer(200, 500);
-  // Parse trees of unchanged files are reused from one analysis to the next.
+  // Parse results of unchanged files are reused from one analysis to the next.
   const rustTrees = new RustTreeCache();
+  const motokoParses = new MotokoParseCache();
   let settings: Settings = { maxFileSize: DEFAULT_MAX_FILE_SIZE, extraCallFunctions: [] };
   let canAskConfig = false;
 
@@ -99,6 +101,7 @@ export function startServer(connection: Connection): void {
       extraCallFunctions: settings.extraCallFunctions,
       readFile: textOf,
       rustTrees,
+      motokoParses,
       onInternalError: (where, err) => connection.console.error(`internal error in ${where}: ${String(err)}`),
     });
     // A later edit started a newer analysis of this group while this one ran: its result wins.
@@ -202,8 +205,15 @@ export function startServer(connection: Connection): void {
       .catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
   });
 
-  documents.onDidOpen((e) => schedule(e.document.uri, 0));
-  documents.onDidChangeContent((e) => schedule(e.document.uri));
+  // Opening also fires a content change, which would push the immediate analysis back by the typing delay.
+  const opening = new Set<string>();
+  documents.onDidOpen((e) => {
+    opening.add(e.document.uri);
+    schedule(e.document.uri, 0);
+  });
+  documents.onDidChangeContent((e) => {
+    if (!opening.delete(e.document.uri)) schedule(e.document.uri);
+  });
   documents.onDidSave((e) => schedule(e.document.uri, 0));
 
   connection.onHover(async (params) => {

@@ -13,6 +13,7 @@ import type { Finding } from '../rules/types';
 import { motokoPackagesFor, motokoProjectOf, rustCrateManifest, rustCrateOf } from './canisters';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
 import { cdkFacades } from './rust-facades';
+import type { MotokoParseCache } from './motoko-parse-cache';
 import type { RustTreeCache } from './rust-tree-cache';
 
 export interface WorkspaceOptions {
@@ -24,6 +25,8 @@ export interface WorkspaceOptions {
   onInternalError?: (where: string, err: unknown) => void;
   /** Rust parse trees kept between analyses (the language server's), so unchanged files are not re-parsed. */
   rustTrees?: RustTreeCache;
+  /** Motoko parse results kept between analyses (the language server's), so imports are not re-parsed. */
+  motokoParses?: MotokoParseCache;
 }
 
 export interface WorkspaceResult {
@@ -119,6 +122,7 @@ export async function analyzeSources(
         ...analyzeMotokoFiles(files, {
           packages,
           ...(options.readFile ? { readFile: options.readFile } : {}),
+          ...(options.motokoParses ? { parse: options.motokoParses.parse.bind(options.motokoParses) } : {}),
         }),
       );
     } catch (err) {
