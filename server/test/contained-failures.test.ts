@@ -119,11 +119,11 @@ test('the command line reports the cut in its JSON and still exits with the othe
 });
 
 test('a real stack overflow in one entry point loses only that entry point, with the reason', () => {
-  // 150 levels is under the depth limit, but a 80 KB stack cannot hold them: the overflow is real, not staged.
-  const dir = rustCrate(150);
+  // 190 levels is under the depth limit, but a 120 KB stack cannot hold them: the overflow is real, not staged.
+  const dir = rustCrate(190);
   const run = spawnSync(
     process.execPath,
-    ['--stack-size=80', join(repoRoot, 'dist', 'cli.js'), 'check', dir, '--format', 'json'],
+    ['--stack-size=120', join(repoRoot, 'dist', 'cli.js'), 'check', dir, '--format', 'json'],
     { encoding: 'utf8' },
   );
   assert.equal(run.status, 1, run.stderr);
@@ -144,6 +144,26 @@ test('a real stack overflow in one entry point loses only that entry point, with
     report.entryPoints.filter((e) => e.file.endsWith('deep.rs')).map((e) => e.name),
     ['ping'],
   );
+});
+
+test('10,000-deep modules, use trees and patterns leave every file of the crate analysed', async () => {
+  const n = 10_000;
+  const dir = project({
+    'Cargo.toml': '[package]\nname = "w"\n',
+    'src/lib.rs': withdrawRs.replace('mod deep;', 'mod mods;\nmod uses;\nmod pats;'),
+    'src/mods.rs': `${'mod a { '.repeat(n)}fn f() {}${' }'.repeat(n)}\n`,
+    'src/uses.rs': `use a::${'{b::'.repeat(n)}c${'}'.repeat(n)};\n`,
+    'src/pats.rs': `fn m(x: u8) { match x { ${'Some('.repeat(n)}y${')'.repeat(n)} => {}, _ => {} } }\n`,
+  });
+  const errors: string[] = [];
+  const paths = ['lib', 'mods', 'uses', 'pats'].map((f) => join(dir, 'src', `${f}.rs`));
+  const result = await analyzePaths(paths, { onInternalError: (w, e) => errors.push(`${w}: ${String(e)}`) });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(
+    result.files.map((f) => [f.file, f.skipped, f.notices]),
+    [...paths].sort().map((p) => [p, undefined, undefined]),
+  );
+  assert.ok(result.findings.some((f) => f.file === paths[0] && f.rule === 'check-then-act'));
 });
 
 test('a 10,000-long Motoko expression is cut with a notice and the actor keeps its findings', async () => {

@@ -7,7 +7,7 @@ import type { EntryKind, EntryPointIR, FileModel, ParseError } from '../../model
 import { describeError, failureNotice, noticesField } from '../../model/limits';
 import type { SourceFile } from '../../model/source';
 import { comparePos } from '../../text/positions';
-import { buildCrateIndex, displayName, type FnInfo, type ParsedFile } from './crate-index';
+import { buildCrateIndex, displayName, type CrateIndex, type FnInfo, type ParsedFile } from './crate-index';
 import { findGuards } from './guards';
 import { BodyLowerer } from './lower-body';
 import type { Env, FileOut } from './lower-context';
@@ -166,7 +166,7 @@ export async function analyzeRustCrate(
         ? [{ path: f.path, shownPath: shownPath(canister, f.path), text: f.text, root: tree.rootNode }]
         : [];
     });
-    const index = buildCrateIndex(parsed, options.crateName, options.closed ?? false);
+    const index = indexContained(parsed, options, failed);
     const base: Env = {
       index,
       summaries: new Map(),
@@ -212,6 +212,33 @@ export async function analyzeRustCrate(
     if (!parseFile) trees.forEach((t) => t?.delete());
     snippets.forEach((t) => t?.delete());
     parser.delete();
+  }
+}
+
+/**
+ * The crate index, without the files that cannot be indexed: when indexing the crate fails, each file is
+ * indexed alone to find the ones that fail, and the crate is indexed without them (they are skipped with the
+ * reason). A failure that only happens with all files together still fails the crate.
+ */
+function indexContained(
+  parsed: Parameters<typeof buildCrateIndex>[0],
+  options: RustOptions,
+  failed: Map<string, string>,
+): CrateIndex {
+  const closed = options.closed ?? false;
+  try {
+    return buildCrateIndex(parsed, options.crateName, closed);
+  } catch {
+    const fine = parsed.filter((f) => {
+      try {
+        buildCrateIndex([f], options.crateName, closed);
+        return true;
+      } catch (err) {
+        failed.set(f.path, `internal error while indexing the crate (${describeError(err)})`);
+        return false;
+      }
+    });
+    return buildCrateIndex(fine, options.crateName, closed);
   }
 }
 

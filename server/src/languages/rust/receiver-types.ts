@@ -170,7 +170,8 @@ export function receiverType(cx: LowerContext, recv: SyntaxNode): RecvType | und
  */
 export function patternTypes(cx: LowerContext, pattern: SyntaxNode): Map<string, string> {
   const out = new Map<string, string>();
-  const visit = (n: SyntaxNode): void => {
+  const visit = (n: SyntaxNode, depth: number): void => {
+    if (depth > MAX_NESTING) return; // no type for names bound deeper: the method calls on them stay unresolved
     if (n.type === 'tuple_struct_pattern') {
       const path = (field(n, 'type')?.text ?? '').replace(/\s+/g, '').split('::');
       const variant = path.pop();
@@ -184,8 +185,8 @@ export function patternTypes(cx: LowerContext, pattern: SyntaxNode): Map<string,
           if (k.type === 'identifier' && fields?.[i]) out.set(k.text, fields[i]);
         });
     }
-    namedKids(n).forEach(visit);
+    for (const k of namedKids(n)) visit(k, depth + 1);
   };
-  visit(pattern);
+  visit(pattern, 0);
   return out;
 }
