@@ -166,7 +166,7 @@ test('10,000-deep modules, use trees and patterns leave every file of the crate 
   assert.ok(result.findings.some((f) => f.file === paths[0] && f.rule === 'check-then-act'));
 });
 
-test('a 10,000-long Motoko expression is cut with a notice and the actor keeps its findings', async () => {
+test('a 10,000-long Motoko expression is cut with a notice, a 10,000-long field chain is read, and the actor keeps its findings', async () => {
   const actor = `actor {
   var balance : Nat = 100;
   let ledger : actor { transfer : shared Nat -> async () } = actor "aaaaa-aa";
@@ -181,6 +181,8 @@ test('a 10,000-long Motoko expression is cut with a notice and the actor keeps i
       balance -= amount;
     };
   };
+
+  public func chain() : async () { ignore balance${'.x'.repeat(10_000)} };
 };
 `;
   const dir = project({ 'main.mo': actor });
@@ -198,6 +200,6 @@ test('a 10,000-long Motoko expression is cut with a notice and the actor keeps i
   assert.ok(result.findings.some((f) => f.rule === 'check-then-act' && f.range.start.line === 10));
   assert.deepEqual(
     result.analysis.entryPoints.map((e) => e.ir.name),
-    ['deep', 'withdraw'],
+    ['deep', 'withdraw', 'chain'],
   );
 });
