@@ -6,7 +6,13 @@ import { toOneBased } from '../text/positions';
 
 export interface JsonReport {
   version: 1;
-  files: { path: string; language: 'motoko' | 'rust'; parseErrors: number; skipped?: string }[];
+  files: {
+    path: string;
+    language: 'motoko' | 'rust';
+    parseErrors: number;
+    skipped?: string;
+    notices?: { line: number; column: number; message: string }[];
+  }[];
   entryPoints: {
     file: string;
     name: string;
@@ -41,6 +47,11 @@ export function jsonReport(files: FileModel[], analysis: Analysis, findings: Fin
       language: f.language,
       parseErrors: f.parseErrors.length,
       ...(f.skipped !== undefined ? { skipped: f.skipped } : {}),
+      ...(f.notices?.length
+        ? {
+            notices: f.notices.map((n) => ({ ...toOneBased(n.range.start), message: n.message })),
+          }
+        : {}),
     })),
     entryPoints: analysis.entryPoints.map((e) => ({
       file: e.file,

@@ -96,13 +96,24 @@ export function sarifReport(
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: files
-              .filter((f) => f.skipped)
-              .map((f) => ({
-                level: 'warning',
-                message: { text: `skipped: ${f.skipped}` },
-                locations: [{ physicalLocation: { artifactLocation: where(f.file) } }],
-              })),
+            toolExecutionNotifications: [
+              ...files
+                .filter((f) => f.skipped)
+                .map((f) => ({
+                  level: 'warning',
+                  message: { text: `skipped: ${f.skipped}` },
+                  locations: [{ physicalLocation: { artifactLocation: where(f.file) } }],
+                })),
+              ...files.flatMap((f) =>
+                (f.notices ?? []).map((n) => ({
+                  level: 'warning',
+                  message: { text: `partly analysed: ${n.message}` },
+                  locations: [
+                    { physicalLocation: { artifactLocation: where(f.file), region: region(n.range) } },
+                  ],
+                })),
+              ),
+            ],
           },
         ],
         results: findings.map((f, i) => ({

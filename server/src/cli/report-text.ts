@@ -25,6 +25,13 @@ export function textReport(files: FileModel[], findings: Finding[], opts: TextOp
   for (const f of files) {
     if (f.skipped)
       out.push(`${paint('warning', 'warning')}${paint('bold', `: skipped ${f.file}: ${f.skipped}`)}`, '');
+    for (const n of f.notices ?? []) {
+      out.push(
+        `${paint('warning', 'warning')}${paint('bold', `: partly analysed: ${n.message}`)}`,
+        `  ${paint('blue', '-->')} ${f.file}:${n.range.start.line + 1}:${n.range.start.character + 1}`,
+        '',
+      );
+    }
     for (const e of f.parseErrors.slice(0, 5)) {
       out.push(
         `${paint('note', 'note')}${paint('bold', `: syntax error (the rest of the file is still analysed): ${e.message}`)}`,

@@ -26,6 +26,14 @@ export function diagnosticsFor(file: FileModel, findings: Finding[]): Diagnostic
       message: `Not analysed: ${file.skipped}`,
     });
   }
+  for (const n of file.notices ?? []) {
+    out.push({
+      range: n.range,
+      severity: DiagnosticSeverity.Information,
+      source: 'commit-points',
+      message: `Partly analysed: ${n.message}`,
+    });
+  }
   for (const e of file.parseErrors) {
     out.push({
       range: e.range,

@@ -17,6 +17,8 @@ import type { SourceFile } from '../model/source';
 import { collectSources } from '../workspace/collect';
 import { rustCrateOf } from '../workspace/canisters';
 import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/analyze';
+import { MotokoParseCache } from '../workspace/motoko-parse-cache';
+import { RustTreeCache } from '../workspace/rust-tree-cache';
 import { diagnosticsFor, uriOf } from './diagnostics';
 import { hoverMarkdown } from './hover';
 import { inlayHintsFor } from './inlay-hints';
@@ -33,6 +35,9 @@ import { defaultScenario } from './scenario';
 import { simulate, SimulationError } from '../schedule/simulate';
 import { ProjectConfigs } from './project-configs';
 import { defaultSettings, readSettings, type Settings } from './settings';
+import { Debouncer } from './debounce';
+import { memoryIsTight } from './memory';
+import { DiagnosticsPublisher } from './publish';
 
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -42,8 +47,14 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const results = new Map<string, WorkspaceResult>(); // group key → result
   const groupOfFile = new Map<string, string>();
-  const published = new Map<string, Set<string>>(); // group → file paths with diagnostics
-  const timers = new Map<string, NodeJS.Timeout>();
+  const publisher = new DiagnosticsPublisher((uri, diagnostics) =>
+    connection.sendDiagnostics({ uri, diagnostics }),
+  );
+  // Diagnostics 200 ms after typing pauses, and at least every 500 ms while it goes on.
+  const debouncer = new Debouncer(200, 500);
+  // Parse results of unchanged files are reused from one analysis to the next.
+  const rustTrees = new RustTreeCache();
+  const motokoParses = new MotokoParseCache();
   let settings: Settings = defaultSettings;
   let canAskConfig = false;
   let canRefresh = { inlayHints: false, codeLens: false };
@@ -76,6 +87,11 @@ export function startServer(connection: Connection): void {
     const { key, files } = groupFor(path);
     const mine = (generation.get(key) ?? 0) + 1;
     generation.set(key, mine);
+    if (results.has(key) && memoryIsTight()) {
+      // Not enough room for the old result and the new one: requests wait for the new one meanwhile.
+      results.delete(key);
+      for (const f of files) if (groupOfFile.get(f) === key) awaitFirst(f);
+    }
     const sources: SourceFile[] = [];
     for (const f of files) {
       const text = textOf(f);
@@ -85,28 +101,22 @@ export function startServer(connection: Connection): void {
       maxFileSize: settings.maxFileSize,
       extraCallFunctions: settings.extraCallFunctions,
       readFile: textOf,
+      rustTrees,
+      motokoParses,
       onInternalError: (where, err) => connection.console.error(`internal error in ${where}: ${String(err)}`),
       config: projectConfigs.configFor(path),
     });
     // A later edit started a newer analysis of this group while this one ran: its result wins.
     if (generation.get(key) !== mine) return;
     results.set(key, result);
-    const now = new Set<string>();
-    for (const file of result.files) {
-      groupOfFile.set(file.file, key);
-      now.add(file.file);
-      await connection.sendDiagnostics({
-        uri: uriOf(file.file),
-        diagnostics: diagnosticsFor(
-          file,
-          settings.infoDiagnostics ? result.findings : result.findings.filter((f) => f.severity !== 'info'),
-        ),
-      });
-    }
-    for (const old of published.get(key) ?? []) {
-      if (!now.has(old)) await connection.sendDiagnostics({ uri: uriOf(old), diagnostics: [] });
-    }
-    published.set(key, now);
+    for (const file of result.files) groupOfFile.set(file.file, key);
+    const shown = settings.infoDiagnostics
+      ? result.findings
+      : result.findings.filter((f) => f.severity !== 'info');
+    await publisher.publish(
+      key,
+      result.files.map((file) => [uriOf(file.file), diagnosticsFor(file, shown)]),
+    );
   };
 
   // Requests that arrive before a file's first analysis wait for it instead of answering "nothing here" (a
@@ -122,27 +132,35 @@ export function startServer(connection: Connection): void {
     return w;
   };
 
-  const schedule = (uri: string, delay: number) => {
+  // One analysis per file at a time: a request made while one runs starts another when it ends (typing
+  // faster than the analysis gets one result per analysis, not a pile of stale ones).
+  const running = new Set<string>();
+  const again = new Set<string>();
+  const run = (path: string) => {
+    if (running.has(path)) {
+      again.add(path);
+      return;
+    }
+    running.add(path);
+    analyzeGroup(path)
+      .catch((err: unknown) => connection.console.error(`analysis failed for ${path}: ${String(err)}`))
+      .finally(() => {
+        running.delete(path);
+        // Everything analysed with it (and the file itself, even if the analysis failed) is settled.
+        for (const [p, w] of firstAnalysis)
+          if (p === path || resultFor(uriOf(p))) {
+            w.resolve();
+            firstAnalysis.delete(p);
+          }
+        if (again.delete(path)) run(path);
+      });
+  };
+
+  const schedule = (uri: string, delay?: number) => {
     const path = pathOf(uri);
     if (!languageOf(path)) return;
     if (!resultFor(uri)) awaitFirst(path);
-    clearTimeout(timers.get(path));
-    timers.set(
-      path,
-      setTimeout(() => {
-        timers.delete(path);
-        analyzeGroup(path)
-          .catch((err: unknown) => connection.console.error(`analysis failed for ${path}: ${String(err)}`))
-          .finally(() => {
-            // Everything analysed with it (and the file itself, even if the analysis failed) is settled.
-            for (const [p, w] of firstAnalysis)
-              if (p === path || resultFor(uriOf(p))) {
-                w.resolve();
-                firstAnalysis.delete(p);
-              }
-          });
-      }, delay),
-    );
+    debouncer.schedule(path, () => run(path), delay);
   };
 
   const resultFor = (uri: string) => {
@@ -206,8 +224,15 @@ export function startServer(connection: Connection): void {
   // A changed `commit-points.toml` (watched by the client) changes every open file's findings.
   connection.onDidChangeWatchedFiles(() => documents.all().forEach((d) => schedule(d.uri, 0)));
 
-  documents.onDidOpen((e) => schedule(e.document.uri, 0));
-  documents.onDidChangeContent((e) => schedule(e.document.uri, 200));
+  // Opening also fires a content change, which would push the immediate analysis back by the typing delay.
+  const opening = new Set<string>();
+  documents.onDidOpen((e) => {
+    opening.add(e.document.uri);
+    schedule(e.document.uri, 0);
+  });
+  documents.onDidChangeContent((e) => {
+    if (!opening.delete(e.document.uri)) schedule(e.document.uri);
+  });
   documents.onDidSave((e) => schedule(e.document.uri, 0));
 
   connection.onHover(async (params) => {

@@ -4,7 +4,8 @@
  * and the timeline all read this; none recomputes it.
  */
 import { buildCfg, computeSegments, DataFlow, Reachability, valuesOf, type Cfg } from './cfg';
-import type { AwaitNode, EntryPointIR, FileModel, Range, ReadNode, StatePath, WriteNode } from './ir';
+import type { AwaitNode, EntryPointIR, FileModel, Notice, Range, ReadNode, StatePath, WriteNode } from './ir';
+import { failureNotice } from './limits';
 
 export interface Access {
   kind: 'read' | 'write';
@@ -105,18 +106,58 @@ export interface AnalyzeOptions {
   ignoredState?: (state: StatePath) => boolean;
 }
 
-export function analyze(files: FileModel[], options: AnalyzeOptions = {}): Analysis {
-  const entryPoints = files.flatMap((f) => f.entryPoints.map((ep) => analyzeEntry(f, ep)));
+/**
+ * Analyses every entry point. One that fails (an exception, a stack overflow) is left out with a notice on its
+ * file, and the others are analysed as if it were not there.
+ */
+export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analysis {
+  const failures = new Map<FileModel, Notice[]>();
+  const fail = (f: FileModel, ep: EntryPointIR, err: unknown) =>
+    failures.set(f, [
+      ...(failures.get(f) ?? []),
+      failureNotice(ep.nameRange, `entry point \`${ep.name}\``, err),
+    ]);
+  let entryPoints = input.flatMap((f) =>
+    f.entryPoints.flatMap((ep) => {
+      try {
+        return [analyzeEntry(f, ep)];
+      } catch (err) {
+        fail(f, ep, err);
+        return [];
+      }
+    }),
+  );
   const byCanister = new Map<string, EntryAnalysis[]>();
   for (const e of entryPoints) {
     const list = byCanister.get(e.canister) ?? [];
     list.push(e);
     byCanister.set(e.canister, list);
   }
+  const broken = new Set<EntryAnalysis>();
   for (const e of entryPoints) {
-    for (const cp of e.commitPoints)
-      cp.interleavers = findInterleavers(e, cp, byCanister.get(e.canister) ?? [], options.ignoredState);
+    try {
+      for (const cp of e.commitPoints)
+        cp.interleavers = findInterleavers(e, cp, byCanister.get(e.canister) ?? [], options.ignoredState);
+    } catch (err) {
+      broken.add(e);
+      fail(
+        input.find((f) => f.file === e.file)!,
+        e.ir,
+        err,
+      );
+    }
   }
+  if (broken.size) entryPoints = entryPoints.filter((e) => !broken.has(e));
+  // Files keep their identity unless a failure adds a notice (then a copy carries it).
+  const files = input.map((f) => {
+    const more = failures.get(f);
+    if (!more) return f;
+    return {
+      ...f,
+      entryPoints: f.entryPoints.filter((ep) => entryPoints.some((e) => e.ir === ep)),
+      notices: [...(f.notices ?? []), ...more],
+    };
+  });
   return { files, entryPoints };
 }
 

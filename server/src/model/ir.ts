@@ -280,6 +280,12 @@ export interface ParseError {
   message: string;
 }
 
+/** A part of a file that was not analysed (a nesting limit, an internal error in one function), and why. */
+export interface Notice {
+  range: Range;
+  message: string;
+}
+
 export interface FileModel {
   /** Path as given to the analysis (CLI: relative to cwd; LSP: fs path). */
   file: string;
@@ -289,6 +295,8 @@ export interface FileModel {
   parseErrors: ParseError[];
   /** Set when the file was not analysed; says why. */
   skipped?: string;
+  /** Parts of an analysed file that were left out; the rest of the file is analysed. */
+  notices?: Notice[];
   entryPoints: EntryPointIR[];
   awaits: AwaitAnnotation[];
   /** State roots declared in this file (for hovers and docs), with their declaration range. */

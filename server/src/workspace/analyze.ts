@@ -16,6 +16,8 @@ import type { Finding } from '../rules/types';
 import { motokoPackagesFor, motokoProjectOf, rustCrateManifest, rustCrateOf } from './canisters';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
 import { cdkFacades } from './rust-facades';
+import type { MotokoParseCache } from './motoko-parse-cache';
+import type { RustTreeCache } from './rust-tree-cache';
 
 export interface WorkspaceOptions {
   maxFileSize?: number;
@@ -26,6 +28,10 @@ export interface WorkspaceOptions {
   onInternalError?: (where: string, err: unknown) => void;
   /** The project file (`commit-points.toml`) and the inline suppressions filter the findings when given. */
   config?: ProjectConfig;
+  /** Rust parse trees kept between analyses (the language server's), so unchanged files are not re-parsed. */
+  rustTrees?: RustTreeCache;
+  /** Motoko parse results kept between analyses (the language server's), so imports are not re-parsed. */
+  motokoParses?: MotokoParseCache;
 }
 
 export interface WorkspaceResult {
@@ -84,6 +90,8 @@ export async function analyzeSources(
   }
   const manifests = new Map([...rust.keys()].map((crate) => [crate, rustCrateManifest(crate)]));
   const facades = cdkFacades(rust, (crate) => manifests.get(crate)?.name);
+  const trees = options.rustTrees;
+  if (trees && rust.size) await trees.ready();
   for (const [crate, files] of rust) {
     const manifest = manifests.get(crate)!;
     try {
@@ -94,7 +102,12 @@ export async function analyzeSources(
           crateName: manifest.name,
           closed: manifest.closed,
           cdkFacades: facades,
+          ...(trees ? { parseFile: (path: string, text: string) => trees.parse(crate, path, text) } : {}),
         })),
+      );
+      trees?.retain(
+        crate,
+        files.map((f) => f.path),
       );
     } catch (err) {
       options.onInternalError?.(`rust frontend (${crate})`, err);
@@ -116,6 +129,7 @@ export async function analyzeSources(
         ...analyzeMotokoFiles(files, {
           packages,
           ...(options.readFile ? { readFile: options.readFile } : {}),
+          ...(options.motokoParses ? { parse: options.motokoParses.parse.bind(options.motokoParses) } : {}),
         }),
       );
     } catch (err) {
@@ -125,10 +139,13 @@ export async function analyzeSources(
       );
     }
   }
-  const files = models.sort((a, b) => a.file.localeCompare(b.file));
   const ignored = config?.ignoreState.length ? stateMatcher(config.ignoreState) : undefined;
-  const analysis = analyze(files, ignored ? { ignoredState: (s) => ignored(stateName(s)) } : {});
+  const analysis = analyze(
+    models.sort((a, b) => a.file.localeCompare(b.file)),
+    ignored ? { ignoredState: (s) => ignored(stateName(s)) } : {},
+  );
   const findings = runRules(analysis, (rule, err) => options.onInternalError?.(`rule ${rule}`, err));
+  const files = analysis.files;
   if (!config) return { files, analysis, findings };
   const texts = new Map(sources.map((s) => [s.path, s.text]));
   const analysed = files.filter((f) => !f.skipped).map((f) => f.file);

@@ -18,6 +18,8 @@ export interface LspSession {
   uri: string;
   /** The first diagnostics published for the file. */
   diagnostics: Promise<PublishDiagnosticsParams>;
+  /** Calls `f` on every publication from now on (any file). */
+  onPublish(f: (p: PublishDiagnosticsParams) => void): void;
   close(): Promise<void>;
 }
 
@@ -38,9 +40,11 @@ export async function openInServer(
     new StreamMessageReader(child.stdout),
     new StreamMessageWriter(child.stdin),
   );
+  const listeners: ((p: PublishDiagnosticsParams) => void)[] = [];
   const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       if (p.uri === uri) resolve(p);
+      listeners.forEach((f) => f(p));
     });
   });
   conn.listen();
@@ -57,6 +61,7 @@ export async function openInServer(
     conn,
     uri,
     diagnostics,
+    onPublish: (f) => listeners.push(f),
     async close() {
       try {
         await conn.sendRequest('shutdown');

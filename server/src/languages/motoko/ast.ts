@@ -919,6 +919,12 @@ export function forEachChild(node: Node, f: (child: Node) => void): void {
 
 /** Visits `node` and all its descendants depth-first (pre-order); return `false` from `f` to skip children. */
 export function walk(node: Node, f: (n: Node) => boolean | void): void {
-  if (f(node) === false) return;
-  forEachChild(node, (c) => walk(c, f));
+  // An explicit stack: a 10,000-deep expression (a long `a + b + …` chain) must not overflow the JavaScript one.
+  const stack: Node[] = [node];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    if (f(n) === false) continue;
+    const kids: Node[] = [];
+    forEachChild(n, (c) => kids.push(c));
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
 }

@@ -6,12 +6,15 @@ import type { FileModel } from '../../model/ir';
 import type { SourceFile } from '../../model/source';
 import { analyzeFile } from './frontend/analyze-file';
 import { FileSet } from './frontend/files';
+import type { ParseResult } from './parser';
 
 export interface MotokoOptions {
   /** Reads a file that is not among the given ones (imports); undefined when it does not exist. */
   readFile?: (absPath: string) => string | undefined;
   /** `mo:` package name → source folder (absolute), from mops.toml / dfx.json, found by the caller */
   packages?: Record<string, string>;
+  /** Parses a file, from a cache that outlives the analysis (the language server's); default: parse it. */
+  parse?: (absPath: string, text: string) => ParseResult;
 }
 
 /** One `FileModel` per given file, in the given order. Never throws. */

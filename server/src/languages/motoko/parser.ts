@@ -457,8 +457,16 @@ class Parser {
   private tooDeep(): A.ErrorExp {
     const t = this.p;
     this.error('nesting too deep');
-    // Skip the rest of the file: nothing sensible can be parsed at this depth.
-    while (!this.at('eof')) this.p++;
+    // Skip only what is nested deeper: up to the bracket that closes an enclosing level (or a `;` at this
+    // level), so the enclosing levels and the rest of the file (its other functions) still parse.
+    for (let depth = 0; !this.at('eof'); this.p++) {
+      const type = this.types[this.p];
+      if (type === '(' || type === '[' || type === '{') depth++;
+      else if (type === ')' || type === ']' || type === '}') {
+        if (depth === 0) break;
+        depth--;
+      } else if (type === ';' && depth === 0) break;
+    }
     return { kind: 'ErrorExp', start: this.starts[t], end: this.starts[t] };
   }
 

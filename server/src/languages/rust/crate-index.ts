@@ -98,18 +98,16 @@ function describeFn(file: ParsedFile, node: SyntaxNode): FnInfo | undefined {
   const modifiers = allKids(node).find((k) => k.type === 'function_modifiers');
   let implType: string | undefined;
   let traitName: string | undefined;
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'impl_item') {
-      implType = baseTypeName(field(p, 'type'));
-      traitName = baseTypeName(field(p, 'trait'));
-      break;
-    }
+  // A method's parent is the `declaration_list` of its impl or trait. Only that one is looked at: each
+  // `parent` costs the node's depth in tree-sitter, and a walk to the root would be quadratic in deep code.
+  const list = node.parent;
+  const owner = list?.type === 'declaration_list' ? list.parent : null;
+  if (owner?.type === 'impl_item') {
+    implType = baseTypeName(field(owner, 'type'));
+    traitName = baseTypeName(field(owner, 'trait'));
+  } else if (owner?.type === 'trait_item') {
     // A trait's default method: `Trait::m`, taken by the impls that do not define `m`.
-    if (p.type === 'trait_item') {
-      implType = traitName = field(p, 'name')?.text;
-      break;
-    }
-    if (p.type === 'function_item') break;
+    implType = traitName = field(owner, 'name')?.text;
   }
   const nameRange = rangeOf(file.lines, nameNode);
   return {

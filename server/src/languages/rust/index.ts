@@ -4,12 +4,13 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import type { EntryKind, EntryPointIR, FileModel, ParseError } from '../../model/ir';
+import { describeError, failureNotice, noticesField } from '../../model/limits';
 import type { SourceFile } from '../../model/source';
 import { comparePos } from '../../text/positions';
-import { buildCrateIndex, displayName, type FnInfo, type ParsedFile } from './crate-index';
+import { buildCrateIndex, displayName, type CrateIndex, type FnInfo, type ParsedFile } from './crate-index';
 import { findGuards } from './guards';
 import { BodyLowerer } from './lower-body';
-import type { Env } from './lower-context';
+import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
 import { computeSummaries } from './summaries';
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
@@ -28,6 +29,11 @@ export interface RustOptions {
   cdkFacades?: string[];
   /** Project-specific entry-point attributes (last path segment → kind), beside ic-cdk's own. */
   entryAttributes?: Record<string, EntryKind>;
+  /**
+   * Parses a file, from a cache that outlives this analysis (the language server's): its trees are not
+   * deleted here. Without it each file is parsed and its tree deleted at the end.
+   */
+  parseFile?: (path: string, text: string) => Tree | null;
 }
 
 const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
@@ -68,10 +74,12 @@ function entryKindOf(fnNode: SyntaxNode, extra: Record<string, EntryKind> = {}):
 
 function parseErrors(file: ParsedFile): ParseError[] {
   const errors: ParseError[] = [];
-  const visit = (n: SyntaxNode): void => {
+  // An explicit stack: a syntax error at the bottom of a 10,000-deep file must not overflow the JavaScript one.
+  const stack: SyntaxNode[] = [file.root];
+  for (let n = stack.pop(); n; n = stack.pop()) {
     if (n.isMissing) {
       errors.push({ range: rangeOf(file.lines, n), message: `Syntax error: expected \`${n.type}\` here` });
-      return;
+      continue;
     }
     if (n.isError) {
       const text = n.text.replace(/\s+/g, ' ').trim();
@@ -80,12 +88,10 @@ function parseErrors(file: ParsedFile): ParseError[] {
         range: rangeOf(file.lines, n),
         message: shown ? `Syntax error: unexpected \`${shown}\`` : 'Syntax error: unexpected end of input',
       });
-      return;
+      continue;
     }
-    if (!n.hasError) return;
-    for (const k of allKids(n)) visit(k);
-  };
-  visit(file.root);
+    if (n.hasError) stack.push(...allKids(n).reverse());
+  }
   return errors;
 }
 
@@ -96,22 +102,31 @@ function fileModel(
   env: Env,
   entryAttributes: Record<string, EntryKind> | undefined,
 ): FileModel {
-  const out = { nextId: 1, awaits: [], spawned: [] as EntryPointIR[] };
+  const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
   const entryPoints: EntryPointIR[] = [];
   for (const fn of fns) {
-    const lowerer = new BodyLowerer(env, file, out, displayName(fn), fn);
-    const facts = lowerer.lowerFunction(fn);
     const kind = entryKindOf(fn.node, entryAttributes);
-    if (!kind) continue;
-    entryPoints.push({
-      name: fn.name,
-      kind,
-      nameRange: fn.nameRange,
-      range: rangeOf(file.lines, fn.node),
-      params: fn.paramNames,
-      ...(lowerer.callerNames.length ? { callerNames: lowerer.callerNames } : {}),
-      body: facts.nodes,
-    });
+    const marks = { awaits: out.awaits.length, spawned: out.spawned.length };
+    try {
+      const lowerer = new BodyLowerer(env, file, out, displayName(fn), fn);
+      const facts = lowerer.lowerFunction(fn);
+      if (!kind) continue;
+      entryPoints.push({
+        name: fn.name,
+        kind,
+        nameRange: fn.nameRange,
+        range: rangeOf(file.lines, fn.node),
+        params: fn.paramNames,
+        ...(lowerer.callerNames.length ? { callerNames: lowerer.callerNames } : {}),
+        body: facts.nodes,
+      });
+    } catch (err) {
+      // Only this function is lost: drop what it had emitted and say so where it is declared.
+      out.awaits.length = marks.awaits;
+      out.spawned.length = marks.spawned;
+      const what = kind ? `entry point \`${fn.name}\`` : `function \`${displayName(fn)}\``;
+      out.notices!.push(failureNotice(fn.nameRange, what, err));
+    }
   }
   const stateDecls = [...env.index.roots.values()]
     .filter((r) => r.file === file.path)
@@ -124,17 +139,32 @@ function fileModel(
     entryPoints: [...entryPoints, ...out.spawned.sort((a, b) => comparePos(a.range.start, b.range.start))],
     awaits: out.awaits,
     stateDecls,
+    ...noticesField(out.notices!),
   };
 }
 
-/** Analyses all files of one crate; returns one model per file, in the order given. */
+/**
+ * Analyses all files of one crate; returns one model per file, in the order given. A failure in one function
+ * or one file (an exception, a stack overflow) loses only that function or file, with a notice saying so.
+ */
 export async function analyzeRustCrate(
   canister: string,
   files: SourceFile[],
   options: RustOptions,
 ): Promise<FileModel[]> {
   const parser = await createRustParser();
-  const trees = files.map((f) => parser.parse(f.text));
+  const failed = new Map<string, string>(); // path → why the file is not analysed
+  const parseFile = options.parseFile;
+  const trees = files.map((f) => {
+    try {
+      const tree = parseFile ? parseFile(f.path, f.text) : parser.parse(f.text);
+      if (!tree) failed.set(f.path, 'tree-sitter could not parse the file');
+      return tree;
+    } catch (err) {
+      failed.set(f.path, `internal error while parsing (${describeError(err)})`);
+      return null;
+    }
+  });
   // Macro arguments re-parsed as expressions, shared by all lowering rounds (same text, same tree).
   const snippets = new Map<string, Tree | null>();
   const parseSnippet = (text: string): SyntaxNode | undefined => {
@@ -142,15 +172,13 @@ export async function analyzeRustCrate(
     return snippets.get(text)?.rootNode;
   };
   try {
-    const index = buildCrateIndex(
-      files.map((f, i) => {
-        const tree = trees[i];
-        if (!tree) throw new Error(`tree-sitter could not parse ${f.path}`);
-        return { path: f.path, shownPath: shownPath(canister, f.path), text: f.text, root: tree.rootNode };
-      }),
-      options.crateName,
-      options.closed ?? false,
-    );
+    const parsed = files.flatMap((f, i) => {
+      const tree = trees[i];
+      return tree
+        ? [{ path: f.path, shownPath: shownPath(canister, f.path), text: f.text, root: tree.rootNode }]
+        : [];
+    });
+    const index = indexContained(parsed, options, failed);
     const base: Env = {
       index,
       summaries: new Map(),
@@ -160,30 +188,84 @@ export async function analyzeRustCrate(
       summaryMode: true,
       parseSnippet,
     };
-    const summaries = computeSummaries(index, (fn, current) =>
-      new BodyLowerer(
-        { ...base, summaries: current },
-        fn.file,
-        { nextId: 1, awaits: [], spawned: [] },
-        displayName(fn),
-        fn,
-      ).lowerFunction(fn),
-    );
+    const summaries = computeSummaries(index, (fn, current) => {
+      try {
+        return new BodyLowerer(
+          { ...base, summaries: current },
+          fn.file,
+          { nextId: 1, awaits: [], spawned: [] },
+          displayName(fn),
+          fn,
+        ).lowerFunction(fn);
+      } catch {
+        // Its callers see an empty summary; lowering it for its file fails again and says so there.
+        return { nodes: [] };
+      }
+    });
     const env: Env = { ...base, summaries, guards: findGuards(index, summaries), summaryMode: false };
-    return index.files.map((file) =>
-      fileModel(
-        canister,
-        file,
-        index.fns.filter((f) => f.file === file),
-        env,
-        options.entryAttributes,
-      ),
-    );
+    const models = new Map<string, FileModel>();
+    for (const file of index.files) {
+      try {
+        models.set(
+          file.path,
+          fileModel(
+            canister,
+            file,
+            index.fns.filter((f) => f.file === file),
+            env,
+            options.entryAttributes,
+          ),
+        );
+      } catch (err) {
+        failed.set(file.path, `internal error in the Rust analysis (${describeError(err)})`);
+      }
+    }
+    return files.map((f) => models.get(f.path) ?? skippedRustFile(canister, f.path, failed.get(f.path)));
   } finally {
-    trees.forEach((t) => t?.delete());
+    if (!parseFile) trees.forEach((t) => t?.delete());
     snippets.forEach((t) => t?.delete());
     parser.delete();
   }
+}
+
+/**
+ * The crate index, without the files that cannot be indexed: when indexing the crate fails, each file is
+ * indexed alone to find the ones that fail, and the crate is indexed without them (they are skipped with the
+ * reason). A failure that only happens with all files together still fails the crate.
+ */
+function indexContained(
+  parsed: Parameters<typeof buildCrateIndex>[0],
+  options: RustOptions,
+  failed: Map<string, string>,
+): CrateIndex {
+  const closed = options.closed ?? false;
+  try {
+    return buildCrateIndex(parsed, options.crateName, closed);
+  } catch {
+    const fine = parsed.filter((f) => {
+      try {
+        buildCrateIndex([f], options.crateName, closed);
+        return true;
+      } catch (err) {
+        failed.set(f.path, `internal error while indexing the crate (${describeError(err)})`);
+        return false;
+      }
+    });
+    return buildCrateIndex(fine, options.crateName, closed);
+  }
+}
+
+function skippedRustFile(canister: string, path: string, why = 'not analysed'): FileModel {
+  return {
+    file: path,
+    language: 'rust',
+    canister,
+    parseErrors: [],
+    skipped: why,
+    entryPoints: [],
+    awaits: [],
+    stateDecls: [],
+  };
 }
 
 /** Absolute paths inside the crate are shown relative to it (`src/ledger.rs`); others as given. */

@@ -6,6 +6,7 @@
  * key precision.
  */
 import type { Node } from '../../model/ir';
+import { MAX_NESTING, nestingNotice } from '../../model/limits';
 import type { FnInfo } from './crate-index';
 import { lowerAsyncBlock, lowerAwait } from './lower-awaits';
 import { lowerCall } from './lower-calls';
@@ -69,10 +70,34 @@ export class BodyLowerer extends LowerContext {
   }
 
   nested(name: string, fn: FnInfo | undefined, annotate: boolean): LowerContext {
-    return new BodyLowerer(this.env, this.file, this.out, name, fn, annotate);
+    const inner = new BodyLowerer(this.env, this.file, this.out, name, fn, annotate);
+    inner.depth = this.depth; // it runs on the same stack
+    return inner;
   }
 
   block(block: SyntaxNode, out: Node[]): Ex {
+    return this.nest(block, () => this.lowerBlock(block, out));
+  }
+
+  /** Every recursion of the lowering passes through `expr` or `block`, so the depth limit holds for all. */
+  expr(node: SyntaxNode, out: Node[]): Ex {
+    return this.nest(node, () => this.lowerExpr(node, out));
+  }
+
+  private nest(node: SyntaxNode, lower: () => Ex): Ex {
+    if (this.depth >= MAX_NESTING) {
+      this.out.notices?.push(nestingNotice(this.range(node)));
+      return { val: empty() };
+    }
+    this.depth++;
+    try {
+      return lower();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private lowerBlock(block: SyntaxNode, out: Node[]): Ex {
     return this.scopes.within(() => {
       let tail: Ex = { val: empty() };
       const stmts = namedKids(block).filter((k) => !k.isExtra);
@@ -94,7 +119,7 @@ export class BodyLowerer extends LowerContext {
     });
   }
 
-  expr(node: SyntaxNode, out: Node[]): Ex {
+  private lowerExpr(node: SyntaxNode, out: Node[]): Ex {
     switch (node.type) {
       case 'identifier':
       case 'self':
@@ -142,11 +167,11 @@ export class BodyLowerer extends LowerContext {
       case 'for_expression':
         lowerLoop(this, node, out);
         return { val: empty() };
-      case 'block':
-        return this.block(node, out);
+      case 'block': // already counted as this expression's level
+        return this.lowerBlock(node, out);
       case 'unsafe_block': {
         const b = namedKids(node).find((k) => k.type === 'block');
-        return b ? this.block(b, out) : { val: empty() };
+        return b ? this.lowerBlock(b, out) : { val: empty() };
       }
       case 'async_block':
         return lowerAsyncBlock(this, node, out);

@@ -4,7 +4,16 @@
  * The lowering modules are functions over this context, so each concern reads on its own while they all
  * append to the same node lists in evaluation order.
  */
-import type { AwaitAnnotation, EntryPointIR, Node, Range, StatePath, TrapCause, Val } from '../../model/ir';
+import type {
+  AwaitAnnotation,
+  EntryPointIR,
+  Node,
+  Notice,
+  Range,
+  StatePath,
+  TrapCause,
+  Val,
+} from '../../model/ir';
 import type { Future } from './awaits';
 import { Scopes, type StateRef } from './binding-scopes';
 import type { CrateIndex, FnInfo, ParsedFile } from './crate-index';
@@ -31,6 +40,8 @@ export interface FileOut {
   nextId: number;
   awaits: AwaitAnnotation[];
   spawned: EntryPointIR[];
+  /** What the lowering left out (expressions nested too deeply); absent in summary rounds. */
+  notices?: Notice[];
 }
 
 /** What lowering an expression yields: its dependencies and, when it has one, the state, future or caller it is. */
@@ -49,6 +60,8 @@ export abstract class LowerContext {
   via: string | undefined;
   /** Closures and async blocks being lowered in place: `return` and `?` there do not leave the method. */
   closureDepth = 0;
+  /** How many expressions enclose the one being lowered (see `MAX_NESTING`). */
+  depth = 0;
   /** While lowering a re-parsed macro argument: its offset in the file (snippet indices + shift). */
   shift = 0;
   readonly callerNames: string[] = [];

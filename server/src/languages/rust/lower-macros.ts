@@ -24,10 +24,15 @@ export function lowerMacro(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
  * tuple or array inside `fn a(){…;}` and lowered with its indices shifted back to the file. `undefined` when it
  * does not parse as one.
  */
+const MAX_REPARSED = 16 * 1024;
+
 function macroArgs(cx: LowerContext, node: SyntaxNode, out: Node[]): Val | undefined {
   const tree = allKids(node).find((k) => k.type === 'token_tree');
   const parse = cx.env.parseSnippet;
-  if (!tree || !parse || !/^[([]/.test(tree.text)) return undefined;
+  // Huge arguments (generated data, deeply nested `vec![…]`) are read by their tokens: re-parsing them at each
+  // nesting level would cost quadratic time.
+  if (!tree || !parse || tree.endIndex - tree.startIndex > MAX_REPARSED || !/^[([]/.test(tree.text))
+    return undefined;
   const wrapper = 'fn a(){';
   const root = parse(`${wrapper}${tree.text};}`);
   const body = root?.namedChildren[0]?.childForFieldName('body');

@@ -4,6 +4,7 @@
  * A generic parameter, `impl Trait` or `dyn Trait` is a set of trait bounds. No inference beyond that: an
  * expression whose type is not written down has no type here, and its method calls resolve as before.
  */
+import { MAX_NESTING } from '../../model/limits';
 import type { LowerContext } from './lower-context';
 import { resolveWorkspaceFn } from './resolve-fn';
 import { callArgs, field, methodCall, namedKids, pathText, stripWrappers, type SyntaxNode } from './syntax';
@@ -101,8 +102,12 @@ function unwrapped(text: string | undefined): string | undefined {
   return m ? splitTop(m[1], ',')[0] : undefined;
 }
 
-/** The type text of an expression, when the code writes it down somewhere. */
-export function typeTextOf(cx: LowerContext, node: SyntaxNode): string | undefined {
+/**
+ * The type text of an expression, when the code writes it down somewhere. Past `MAX_NESTING` receivers
+ * (`x.0.0.0…`) the type is unknown rather than a stack overflow.
+ */
+export function typeTextOf(cx: LowerContext, node: SyntaxNode, depth = 0): string | undefined {
+  if (depth > MAX_NESTING) return undefined;
   const n = stripWrappers(node);
   switch (n.type) {
     case 'self':
@@ -112,28 +117,28 @@ export function typeTextOf(cx: LowerContext, node: SyntaxNode): string | undefin
     case 'struct_expression':
       return field(n, 'name')?.text;
     case 'field_expression': {
-      const base = typeTextOf(cx, field(n, 'value') ?? n);
+      const base = typeTextOf(cx, field(n, 'value') ?? n, depth + 1);
       const recv = base ? typeFromText(cx, base) : undefined;
       const name = field(n, 'field')?.text;
       if (recv?.kind !== 'named' || !name) return undefined;
       return cx.env.index.types.structFields.get(recv.name)?.get(name);
     }
     case 'try_expression':
-      return unwrapped(typeTextOf(cx, namedKids(n)[0] ?? n));
+      return unwrapped(typeTextOf(cx, namedKids(n)[0] ?? n, depth + 1));
     case 'await_expression':
-      return typeTextOf(cx, namedKids(n)[0] ?? n);
+      return typeTextOf(cx, namedKids(n)[0] ?? n, depth + 1);
     case 'call_expression':
-      return callResultType(cx, n);
+      return callResultType(cx, n, depth + 1);
     default:
       return undefined;
   }
 }
 
-function callResultType(cx: LowerContext, n: SyntaxNode): string | undefined {
+function callResultType(cx: LowerContext, n: SyntaxNode, depth: number): string | undefined {
   const m = methodCall(n);
   if (m) {
-    if (m.name === 'unwrap' || m.name === 'expect') return unwrapped(typeTextOf(cx, m.recv));
-    if (/^(clone|as_ref|to_owned)$/.test(m.name)) return typeTextOf(cx, m.recv);
+    if (m.name === 'unwrap' || m.name === 'expect') return unwrapped(typeTextOf(cx, m.recv, depth));
+    if (/^(clone|as_ref|to_owned)$/.test(m.name)) return typeTextOf(cx, m.recv, depth);
     return undefined;
   }
   const fnNode = field(n, 'function');
@@ -142,7 +147,8 @@ function callResultType(cx: LowerContext, n: SyntaxNode): string | undefined {
   const written = pathText(fnNode);
   const args = callArgs(n);
   // `Box::new(x)`, `Arc::new(x)`, `Rc::new(x)`: the type of `x` (the wrapper is looked through anyway).
-  if (/^(?:[\w:]+::)?(?:Box|Arc|Rc)::new$/.test(written) && args.length === 1) return typeTextOf(cx, args[0]);
+  if (/^(?:[\w:]+::)?(?:Box|Arc|Rc)::new$/.test(written) && args.length === 1)
+    return typeTextOf(cx, args[0], depth);
   // `Wrapper(x)`: a tuple struct of the workspace.
   const last = written.split('::').pop()!;
   if (cx.env.index.types.structFields.has(last) && /^[A-Z]/.test(last)) return last;
@@ -164,7 +170,8 @@ export function receiverType(cx: LowerContext, recv: SyntaxNode): RecvType | und
  */
 export function patternTypes(cx: LowerContext, pattern: SyntaxNode): Map<string, string> {
   const out = new Map<string, string>();
-  const visit = (n: SyntaxNode): void => {
+  const visit = (n: SyntaxNode, depth: number): void => {
+    if (depth > MAX_NESTING) return; // no type for names bound deeper: the method calls on them stay unresolved
     if (n.type === 'tuple_struct_pattern') {
       const path = (field(n, 'type')?.text ?? '').replace(/\s+/g, '').split('::');
       const variant = path.pop();
@@ -178,8 +185,8 @@ export function patternTypes(cx: LowerContext, pattern: SyntaxNode): Map<string,
           if (k.type === 'identifier' && fields?.[i]) out.set(k.text, fields[i]);
         });
     }
-    namedKids(n).forEach(visit);
+    for (const k of namedKids(n)) visit(k, depth + 1);
   };
-  visit(pattern);
+  visit(pattern, 0);
   return out;
 }

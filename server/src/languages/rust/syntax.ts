@@ -104,16 +104,18 @@ export function patternNames(pattern: SyntaxNode | null): string[] {
   if (!pattern) return [];
   if (pattern.type === 'identifier') return pattern.text === '_' ? [] : [pattern.text];
   const out: string[] = [];
-  const visit = (n: SyntaxNode, isTypeField: boolean): void => {
+  // Pre-order with an explicit stack: patterns can nest as deeply as the code does.
+  const stack: [SyntaxNode, boolean][] = [[pattern, false]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [n, isTypeField] = top;
     if (n.type === 'identifier' && !isTypeField) out.push(n.text);
     if (n.type === 'scoped_identifier' || n.type === 'field_identifier' || n.type === 'type_identifier')
-      return;
-    for (let i = 0; i < n.childCount; i++) {
+      continue;
+    for (let i = n.childCount - 1; i >= 0; i--) {
       const c = n.child(i);
-      if (c && c.isNamed) visit(c, n.fieldNameForChild(i) === 'type');
+      if (c && c.isNamed) stack.push([c, n.fieldNameForChild(i) === 'type']);
     }
-  };
-  visit(pattern, false);
+  }
   return out.filter((n) => n !== '_' && !/^[A-Z]/.test(n));
 }
 

@@ -3,6 +3,7 @@
  * `ledger`'s type), trait declarations and the impls of each trait (so a `dyn Trait` or `T: Trait` receiver
  * dispatches to them). Impls in test code are left out: they are not in the canister.
  */
+import { MAX_NESTING } from '../../model/limits';
 import { allKids, field, namedKids, type SyntaxNode } from './syntax';
 
 export interface TraitInfo {
@@ -53,7 +54,9 @@ function hasCfgTest(node: SyntaxNode): boolean {
 export function inTestCode(node: SyntaxNode, path: string): boolean {
   const p = path.replace(/\\/g, '/');
   if (/(^|\/)tests?(\/|\.rs$)|_tests?\.rs$/.test(p)) return true;
-  for (let n: SyntaxNode | null = node; n; n = n.parent) if (hasCfgTest(n)) return true;
+  // Each `parent` costs the node's depth in tree-sitter: bounded, so 10,000-deep code is not quadratic.
+  let n: SyntaxNode | null = node;
+  for (let up = 0; n && up <= MAX_NESTING; n = n.parent, up++) if (hasCfgTest(n)) return true;
   return false;
 }
 

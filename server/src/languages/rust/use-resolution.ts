@@ -2,6 +2,7 @@
  * `use` declarations of one file, so that `Call::bounded_wait`, an aliased `call`, or a glob-imported
  * `raw_rand` resolve to the full path the call-API table knows.
  */
+import { MAX_NESTING } from '../../model/limits';
 import { allKids, field, namedKids, type SyntaxNode } from './syntax';
 
 export interface UseMap {
@@ -15,7 +16,9 @@ function join(prefix: string, rest: string): string {
   return prefix ? `${prefix}::${rest}` : rest;
 }
 
-function collect(node: SyntaxNode, prefix: string, out: UseMap): void {
+/** Past `MAX_NESTING` levels of `{…}` the rest of a use tree is ignored (no real code nests that deep). */
+function collect(node: SyntaxNode, prefix: string, out: UseMap, depth = 0): void {
+  if (depth > MAX_NESTING) return;
   const text = (n: SyntaxNode): string => n.text.replace(/\s+/g, '');
   switch (node.type) {
     case 'identifier':
@@ -44,11 +47,11 @@ function collect(node: SyntaxNode, prefix: string, out: UseMap): void {
     case 'scoped_use_list': {
       const p = field(node, 'path');
       const list = field(node, 'list');
-      if (list) collect(list, p ? join(prefix, text(p)) : prefix, out);
+      if (list) collect(list, p ? join(prefix, text(p)) : prefix, out, depth + 1);
       return;
     }
     case 'use_list':
-      for (const k of allKids(node)) if (k.isNamed) collect(k, prefix, out);
+      for (const k of allKids(node)) if (k.isNamed) collect(k, prefix, out, depth + 1);
       return;
     default:
       return;

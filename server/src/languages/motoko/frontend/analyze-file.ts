@@ -2,6 +2,7 @@
 import type * as A from '../ast';
 import { walk } from '../ast';
 import type { EntryKind, EntryPointIR, FileModel } from '../../../model/ir';
+import { failureNotice, noticesField } from '../../../model/limits';
 import { AsyncStarSummaries } from './async-star';
 import { classifyAwait } from './classify-await';
 import { FileContext } from './context';
@@ -114,7 +115,8 @@ export function analyzeFile(file: FileInfo, modules: ModuleContext): FileModel {
   model.awaits = [...ctx.annotations.values()].sort(
     (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
   );
-  return model;
+  const notices = [...ctx.notices].sort(([a], [b]) => a - b).map(([, n]) => n);
+  return { ...model, ...noticesField(notices) };
 }
 
 function definePatterns(params: A.Pat[], scope: Scope): void {
@@ -173,7 +175,15 @@ function lowerActor(actor: ActorDec, fileScope: Scope, ctx: FileContext, model: 
       if (d.callerPattern) definePatterns([d.callerPattern], inner);
       definePatterns(d.params, inner);
       ctx.lowered.add(d);
-      const body = new BodyLowerer(ctx, name, caller.names, caller.records).lowerFunction(d, inner);
+      let body;
+      try {
+        body = new BodyLowerer(ctx, name, caller.names, caller.records).lowerFunction(d, inner);
+      } catch (err) {
+        // Only this entry point is lost; the others are still analysed.
+        const at = d.name ?? d;
+        ctx.notices.set(at.start, failureNotice(ctx.range(at), `entry point \`${name}\``, err));
+        continue;
+      }
       const ep: EntryPointIR = {
         name,
         kind,
@@ -213,20 +223,27 @@ function drainPending(ctx: FileContext): void {
     ctx.lowered.add(p.node);
     const scope = p.scope.child();
     const lowerer = new BodyLowerer(ctx, p.name);
-    if (p.node.kind === 'Func') {
-      if (p.node.callerPattern) definePatterns([p.node.callerPattern], scope);
-      definePatterns(p.node.params, scope);
-      lowerer.lowerFunction(p.node, scope);
-    } else {
-      lowerer.stmt(p.node.body, [], scope);
+    try {
+      if (p.node.kind === 'Func') {
+        if (p.node.callerPattern) definePatterns([p.node.callerPattern], scope);
+        definePatterns(p.node.params, scope);
+        lowerer.lowerFunction(p.node, scope);
+      } else {
+        lowerer.stmt(p.node.body, [], scope);
+      }
+    } catch (err) {
+      ctx.notices.set(p.node.start, failureNotice(ctx.range(p.node), `\`${p.name}\``, err));
     }
   }
 }
 
 /** Any await the lowering did not reach (e.g. inside an unusual construct) is still classified. */
 function collectMissedAwaits(file: FileInfo, fileScope: Scope, ctx: FileContext): void {
-  const names: string[] = [];
-  const visit = (n: A.Node): void => {
+  // Pre-order over the whole file; the enclosing functions are those whose extent still contains the node.
+  const funcs: { name: string; end: number }[] = [];
+  walk(file.program, (n) => {
+    if (n === file.program) return;
+    while (funcs.length && n.start >= funcs[funcs.length - 1].end) funcs.pop();
     if (n.kind === 'Await' && !ctx.annotations.has(n)) {
       const cls = classifyAwait(n, fileScope, file.text, ctx.summaries);
       ctx.annotations.set(n, {
@@ -234,28 +251,10 @@ function collectMissedAwaits(file: FileInfo, fileScope: Scope, ctx: FileContext)
         keyword: n.op,
         commit: cls.commit,
         reason: cls.reason,
-        functionName: names[names.length - 1] ?? '<top>',
+        functionName: funcs[funcs.length - 1]?.name ?? '<top>',
       });
     }
-    if (n.kind === 'Func') {
-      names.push(n.name?.name ?? names[names.length - 1] ?? '<anonymous>');
-      walkChildren(n, visit);
-      names.pop();
-      return;
-    }
-    walkChildren(n, visit);
-  };
-  walkChildren(file.program, visit);
-}
-
-function walkChildren(n: A.Node, f: (c: A.Node) => void): void {
-  let first = true;
-  walk(n, (c) => {
-    if (first) {
-      first = false;
-      return true;
-    }
-    f(c);
-    return false;
+    if (n.kind === 'Func')
+      funcs.push({ name: n.name?.name ?? funcs[funcs.length - 1]?.name ?? '<anonymous>', end: n.end });
   });
 }

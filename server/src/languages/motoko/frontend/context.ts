@@ -1,7 +1,7 @@
 /** What the lowering of one file shares: ids, await annotations, functions still to lower, timer callbacks. */
 import type * as A from '../ast';
 import { walk } from '../ast';
-import type { AwaitAnnotation, EntryPointIR, Range } from '../../../model/ir';
+import type { AwaitAnnotation, EntryPointIR, Notice, Range } from '../../../model/ir';
 import type { AsyncStarSummaries } from './async-star';
 import type { FileInfo } from './files';
 import type { FuncRef, ModuleContext, Scope } from './scope';
@@ -24,6 +24,8 @@ export class FileContext {
   readonly timerEntries: EntryPointIR[] = [];
   /** Named functions given to a timer. */
   readonly timerTargets = new Map<string, FuncRef>();
+  /** What the lowering left out (too deep, or an entry point that failed), by source offset. */
+  readonly notices = new Map<number, Notice>();
   /** `type T = …` declarations of the file, by name (no scoping: enough to read actor types). */
   readonly typeDecs = new Map<string, A.Type>();
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { SourceFile } from '../../../model/source';
 import { LineIndex } from '../../../text/positions';
 import type * as A from '../ast';
-import { parseMotoko, type ParseError } from '../parser';
+import { parseMotoko, type ParseError, type ParseResult } from '../parser';
 
 export interface FileInfo {
   /** Path as given (reported to the user). */
@@ -19,6 +19,8 @@ export interface FileInfo {
 export interface FileSetOptions {
   readFile?: (absPath: string) => string | undefined;
   packages?: Record<string, string>;
+  /** Parses a file, from a cache that outlives the analysis (the language server's); default: parse it. */
+  parse?: (absPath: string, text: string) => ParseResult;
 }
 
 export type ImportTarget = { file: FileInfo } | { error: string } | { library: string };
@@ -37,7 +39,7 @@ export class FileSet {
   ) {
     for (const f of files) {
       const abs = path.resolve(f.path);
-      if (!this.byAbs.has(abs)) this.byAbs.set(abs, makeFile(f.path, abs, f.text));
+      if (!this.byAbs.has(abs)) this.byAbs.set(abs, makeFile(f.path, abs, f.text, options.parse));
     }
   }
 
@@ -60,7 +62,7 @@ export class FileSet {
     } catch {
       text = undefined;
     }
-    const info = text === undefined ? null : makeFile(abs, abs, text);
+    const info = text === undefined ? null : makeFile(abs, abs, text, this.options.parse);
     this.byAbs.set(abs, info);
     return info ?? undefined;
   }
@@ -96,7 +98,7 @@ export class FileSet {
   }
 }
 
-function makeFile(p: string, abs: string, text: string): FileInfo {
-  const { program, errors } = parseMotoko(text);
+function makeFile(p: string, abs: string, text: string, parse?: FileSetOptions['parse']): FileInfo {
+  const { program, errors } = parse ? parse(abs, text) : parseMotoko(text);
   return { path: p, abs, text, lines: new LineIndex(text), program, errors };
 }

@@ -8,6 +8,7 @@
  */
 import type * as A from '../ast';
 import type { Node, ResultHandling, Val } from '../../../model/ir';
+import { MAX_NESTING, nestingNotice } from '../../../model/limits';
 import type { FileContext } from './context';
 import { lowerAwait } from './lower-await';
 import { lowerCall } from './lower-calls';
@@ -40,6 +41,8 @@ export class BodyLowerer {
   funcEnd = 0;
   /** The function being lowered is `async*` (a call in tail position is returned, not dropped). */
   private asyncStar = false;
+  /** How many lowering steps enclose the current one (see `MAX_NESTING`). */
+  private depth = 0;
   /** How many locals of each name were bound so far (later ones get distinct IR names). */
   private readonly bindingCount = new Map<string, number>();
   /**
@@ -90,6 +93,30 @@ export class BodyLowerer {
 
   /** An expression in tail position: its value is the function's result (an `exit` carries it). */
   tail(e: A.Exp, out: Node[], scope: Scope): void {
+    this.nest(e, () => {
+      this.lowerTail(e, out, scope);
+      return EMPTY;
+    });
+  }
+
+  /**
+   * Every recursion of the lowering passes through `tail`, `block`, `stmt` or `exp`: past the limit the rest
+   * of the expression is left out with a notice, instead of overflowing the stack.
+   */
+  private nest(at: A.NodeBase, lower: () => Val): Val {
+    if (this.depth >= MAX_NESTING) {
+      if (!this.quiet) this.ctx.notices.set(at.start, nestingNotice(this.ctx.range(at)));
+      return EMPTY;
+    }
+    this.depth++;
+    try {
+      return lower();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private lowerTail(e: A.Exp, out: Node[], scope: Scope): void {
     const u = unwrap(e);
     if (STRUCTURED.has(u.kind)) {
       this.structured(u, out, scope, 'tail');
@@ -107,6 +134,11 @@ export class BodyLowerer {
 
   /** Lowers a block's declarations; returns the value of its last expression (in `value` mode). */
   block(decs: A.Dec[], out: Node[], outer: Scope, mode: Mode = 'value'): Val {
+    const first = decs[0];
+    return first ? this.nest(first, () => this.lowerBlock(decs, out, outer, mode)) : EMPTY;
+  }
+
+  private lowerBlock(decs: A.Dec[], out: Node[], outer: Scope, mode: Mode): Val {
     const scope = outer.child();
     declareDecs(decs, scope, this.ctx.file, this.ctx.modules);
     let last: Val = EMPTY;
@@ -151,6 +183,10 @@ export class BodyLowerer {
 
   /** An expression whose value is discarded. */
   stmt(e: A.Exp, out: Node[], scope: Scope): Val {
+    return this.nest(e, () => this.lowerStmt(e, out, scope));
+  }
+
+  private lowerStmt(e: A.Exp, out: Node[], scope: Scope): Val {
     const u = unwrap(e);
     if (u.kind === 'Await') return lowerAwait(this, u, out, scope, 'ignored', true);
     if (u.kind === 'Call') return lowerCall(this, u, out, scope, true);
@@ -167,7 +203,7 @@ export class BodyLowerer {
 
   /** An expression as it is (already unwrapped), its value used. */
   exp(e: A.Exp, out: Node[], scope: Scope): Val {
-    return lowerExp(this, e, out, scope);
+    return this.nest(e, () => lowerExp(this, e, out, scope));
   }
 
   /** Defines a local; returns its IR name (`x`, then `x#2`, … for later bindings of the same name). */

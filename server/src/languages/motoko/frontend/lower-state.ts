@@ -17,20 +17,17 @@ export interface StateRef {
 
 /** The state location an expression denotes: `x`, `o.f`, `o.f.g` (→ `o.f`), `a[i]` (→ `a`). */
 export function stateRef(e: A.Exp, scope: Scope): StateRef | undefined {
-  const u = unwrap(e);
-  if (u.kind === 'Var') {
-    const b = scope.lookup(u.name);
-    return b?.kind === 'state' ? { root: b.root, path: { root: u.name } } : undefined;
+  // A loop down the `.`/`[…]` chain, not recursion: `a.b.c…` can be 10,000 long.
+  let field: string | undefined; // the field access nearest the variable (`o.f` of `o.f.g`, `a[i].f`)
+  let u = unwrap(e);
+  while (u.kind === 'Dot' || u.kind === 'Index') {
+    if (u.kind === 'Dot') field = u.name.name;
+    u = unwrap(u.object);
   }
-  if (u.kind === 'Dot' || u.kind === 'Index') {
-    const base = stateRef(u.object, scope);
-    if (!base) return undefined;
-    if (u.kind === 'Dot' && base.path.field === undefined) {
-      return { root: base.root, path: { root: base.path.root, field: u.name.name } };
-    }
-    return base;
-  }
-  return undefined;
+  if (u.kind !== 'Var') return undefined;
+  const b = scope.lookup(u.name);
+  if (b?.kind !== 'state') return undefined;
+  return { root: b.root, path: field === undefined ? { root: u.name } : { root: u.name, field } };
 }
 
 /** Lookups whose result is an entry of the collection they are given, not a copy. */
@@ -55,13 +52,11 @@ export function aliasedState(e: A.Exp, scope: Scope): StateRef | undefined {
 
 /** The local variable an assignment target ultimately changes (`x`, `x.f`, `x[i]`). */
 export function localBase(e: A.Exp, scope: Scope): string | undefined {
-  const u = unwrap(e);
-  if (u.kind === 'Var') {
-    const b = scope.lookup(u.name);
-    return b?.kind === 'local' ? (b.irName ?? u.name) : undefined;
-  }
-  if (u.kind === 'Dot' || u.kind === 'Index') return localBase(u.object, scope);
-  return undefined;
+  let u = unwrap(e);
+  while (u.kind === 'Dot' || u.kind === 'Index') u = unwrap(u.object);
+  if (u.kind !== 'Var') return undefined;
+  const b = scope.lookup(u.name);
+  return b?.kind === 'local' ? (b.irName ?? u.name) : undefined;
 }
 
 /** A map key that is a simple name (a parameter, a local, the caller), else undefined. */

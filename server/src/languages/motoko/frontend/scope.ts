@@ -91,12 +91,25 @@ export class Scope {
     if (h) this.home = h;
   }
 
+  // Loops, not recursion: scopes nest as deeply as the code does.
   lookup(name: string): Binding | undefined {
-    return this.names.get(name) ?? this.parent?.lookup(name);
+    const own = this.names.get(name);
+    if (own) return own;
+    for (let s = this.parent; s; s = s.parent) {
+      const b = s.names.get(name);
+      if (b) return b;
+    }
+    return undefined;
   }
 
   lookupType(name: string): TypeRef | ClassRef | undefined {
-    return this.types.get(name) ?? this.parent?.lookupType(name);
+    const own = this.types.get(name);
+    if (own) return own;
+    for (let s = this.parent; s; s = s.parent) {
+      const t = s.types.get(name);
+      if (t) return t;
+    }
+    return undefined;
   }
 
   define(name: string, b: Binding): void {
