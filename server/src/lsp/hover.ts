@@ -48,7 +48,7 @@ export function explainCommitPoint(e: EntryAnalysis, cp: CommitPointInfo): strin
       'This await is in a loop: its segment can reach it again, so it commits once per iteration.',
     );
   const names = (xs: { state: { root: string; field?: string } }[]) =>
-    [...new Set(xs.map((x) => `\`${stateName(x.state)}\``))].join(', ');
+    capped([...new Set(xs.map((x) => `\`${stateName(x.state)}\``))]).join(', ');
   if (cp.carriedReads.length) lines.push('', `**Relies on across it:** ${names(cp.carriedReads)}`);
   if (cp.inFlightWrites.length)
     lines.push('', `**Visible to others while suspended:** ${names(cp.inFlightWrites)}`);
@@ -58,25 +58,35 @@ export function explainCommitPoint(e: EntryAnalysis, cp: CommitPointInfo): strin
   const harmless = cp.interleavers.filter((i) => i.harmless);
   if (touching.length) {
     lines.push('', '**Can interleave here and touch that state:**');
-    for (const i of touching) {
-      const what = [
+    for (const i of touching.slice(0, MAX_LISTED)) {
+      const what = capped([
         ...new Set(
           i.conflicts.map(
             (c) => `${c.theirs.kind === 'write' ? 'writes' : 'reads'} \`${stateName(c.theirs.state)}\``,
           ),
         ),
-      ].join(', ');
+      ]).join(', ');
       const same = i.conflicts.every((c) => c.sameCallerOnly)
         ? ' — only calls by the same caller conflict (keyed by the caller)'
         : '';
       const lock = i.excludedByLock ? ' — excluded by the lock held here' : '';
       lines.push(`- \`${i.entry.ir.name}\` (segment ${i.segments.join(', ')}): ${what}${same}${lock}`);
     }
+    if (touching.length > MAX_LISTED) lines.push(`- and ${touching.length - MAX_LISTED} more`);
   }
   if (harmless.length)
     lines.push(
       '',
-      `**Harmless interleavers** (share no state): ${harmless.map((i) => `\`${i.entry.ir.name}\``).join(', ')}`,
+      `**Harmless interleavers** (share no state): ${capped(harmless.map((i) => `\`${i.entry.ir.name}\``)).join(', ')}`,
     );
   return lines.join('\n');
+}
+
+/** Lists in a hover stay readable: the first few, then how many more (the timeline shows them all). */
+const MAX_LISTED = 8;
+
+function capped(items: string[]): string[] {
+  return items.length <= MAX_LISTED
+    ? items
+    : [...items.slice(0, MAX_LISTED), `and ${items.length - MAX_LISTED} more`];
 }
