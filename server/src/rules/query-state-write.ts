@@ -17,15 +17,24 @@ export const queryStateWrite: Rule = {
     const out: Finding[] = [];
     for (const e of analysis.entryPoints) {
       if (e.ir.kind !== 'query' && e.ir.kind !== 'composite-query') continue;
+      // One finding per place: a helper called there may write many parts of the state at once.
+      const byPlace = new Map<string, { range: (typeof e.accesses)[number]['range']; states: Set<string> }>();
       for (const w of e.accesses) {
         if (w.kind !== 'write') continue;
+        const key = `${w.range.start.line}:${w.range.start.character}:${w.range.end.line}:${w.range.end.character}`;
+        const place = byPlace.get(key) ?? { range: w.range, states: new Set<string>() };
+        place.states.add(stateName(w.state));
+        byPlace.set(key, place);
+      }
+      for (const { range, states } of byPlace.values()) {
+        const names = [...states];
         out.push(
           finding(
             meta,
             e,
-            w.range,
-            `The query ${quote(e.ir.name)} writes ${quote(stateName(w.state))}: the change is discarded when the query returns.`,
-            { state: [stateName(w.state)] },
+            range,
+            `The query ${quote(e.ir.name)} writes ${names.map(quote).join(', ')}: the change is discarded when the query returns.`,
+            { state: names },
           ),
         );
       }
