@@ -42,19 +42,29 @@ export function diagnosticsFor(file: FileModel, findings: Finding[]): Diagnostic
       message: `${e.message} (the rest of the file is still analysed)`,
     });
   }
+  // One diagnostic per rule and place: a helper's await reached from several entry points (an inlined
+  // `async*` body, a shared function) tells its story once, naming the other entry points.
+  const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     if (f.file !== file.file) continue;
+    const key = `${f.rule}@${f.range.start.line}:${f.range.start.character}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  for (const [f, ...others] of groups.values()) {
     const related: DiagnosticRelatedInformation[] = f.related.map((r) => ({
       location: { uri: uriOf(r.file), range: r.range },
       message: r.message,
     }));
+    const also = [...new Set(others.map((o) => o.entryPoint).filter((n) => n !== f.entryPoint))];
     out.push({
       range: f.range,
       severity: severity[f.severity],
       source: 'commit-points',
       code: f.rule,
       codeDescription: { href: findingDocUrl(f.rule) },
-      message: f.message,
+      message: also.length
+        ? `${f.message} (Also reached from ${also.map((n) => `\`${n}\``).join(', ')}.)`
+        : f.message,
       relatedInformation: related,
     });
   }
