@@ -52,6 +52,11 @@ export function lowerCall(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
     return { val, future: { kind: 'api', api, callee: written } };
   }
   if (workspaceFn) return callWorkspaceFn(cx, node, workspaceFn, args, out, written, false);
+  // `scopeguard::guard(v, |_| …)`: the closure runs when the guard is dropped (scope end or cleanup after a
+  // trap), not here; what it changes is not a change made before the awaits that follow.
+  if (/^scopeguard::guard(_on_success|_on_unwind)?$/.test(written)) {
+    return { val: args[0] ? cx.value(args[0], out) : empty() };
+  }
   const special = specialCall(written, cx.file.uses, cx.env.cdkFacades);
   if (special === 'caller') {
     out.push({ kind: 'caller', range: cx.range(node) });
