@@ -1,6 +1,6 @@
 /**
- * The Rust frontend: parses all files of a crate together (function summaries are crate-wide), then lowers
- * every function of every file into the model's IR.
+ * The Rust frontend: parses all files of the crates of a workspace together (function summaries are
+ * workspace-wide), then lowers every function of the files asked for into the model's IR.
  */
 import { isAbsolute, relative } from 'node:path';
 import type { EntryKind, EntryPointIR, FileModel, ParseError } from '../../model/ir';
@@ -115,14 +115,43 @@ function fileModel(canister: string, file: ParsedFile, fns: FnInfo[], env: Env):
   };
 }
 
+/** One crate of a workspace unit, with the files to analyse and the crates its code can name. */
+export interface RustCrateInput {
+  /** The crate's folder: models name it as their canister and show paths relative to it. */
+  dir: string;
+  files: SourceFile[];
+  /** The crate's own name as code writes it. */
+  name?: string | undefined;
+  closed?: boolean;
+  /** Path dependencies: the name its code writes → the `dir` of another input. */
+  deps?: Map<string, string>;
+  /** Files to report on (models are returned for these only); all of them when absent. */
+  report?: Set<string>;
+}
+
 /** Analyses all files of one crate; returns one model per file, in the order given. */
 export async function analyzeRustCrate(
   canister: string,
   files: SourceFile[],
   options: RustOptions,
 ): Promise<FileModel[]> {
+  return analyzeRustWorkspace(
+    [{ dir: canister, files, name: options.crateName, closed: options.closed ?? false }],
+    options,
+  );
+}
+
+/**
+ * Analyses the crates of one Cargo workspace together (SPEC §2): each crate has its own index and module
+ * tree, a path headed by a dependency's name resolves into that crate, and the summaries are computed over
+ * all of them at once. Returns the models of the files asked for (`report`), crate by crate.
+ */
+export async function analyzeRustWorkspace(
+  crates: RustCrateInput[],
+  options: Omit<RustOptions, 'crateName' | 'closed'>,
+): Promise<FileModel[]> {
   const parser = await createRustParser();
-  const trees = files.map((f) => parser.parse(f.text));
+  const trees: (Tree | null)[] = [];
   // Macro arguments re-parsed as expressions, shared by all lowering rounds (same text, same tree).
   const snippets = new Map<string, Tree | null>();
   const parseSnippet = (text: string): SyntaxNode | undefined => {
@@ -130,16 +159,24 @@ export async function analyzeRustCrate(
     return snippets.get(text)?.rootNode;
   };
   try {
-    const index = buildCrateIndex(
-      files.map((f, i) => {
-        const tree = trees[i];
+    const ordered = calleeCratesFirst(crates);
+    const indexes = ordered.map((crate) => {
+      const parsed = crate.files.map((f) => {
+        const tree = parser.parse(f.text);
+        trees.push(tree);
         if (!tree) throw new Error(`tree-sitter could not parse ${f.path}`);
-        return { path: f.path, shownPath: shownPath(canister, f.path), text: f.text, root: tree.rootNode };
-      }),
-      options.crateName,
-      options.closed ?? false,
-    );
-    const base: Env = {
+        return { path: f.path, shownPath: shownPath(crate.dir, f.path), text: f.text, root: tree.rootNode };
+      });
+      return buildCrateIndex(parsed, crate.name, crate.closed ?? false);
+    });
+    const byDir = new Map(ordered.map((c, i) => [c.dir, indexes[i]]));
+    ordered.forEach((crate, i) => {
+      for (const [name, dir] of crate.deps ?? []) {
+        const dep = byDir.get(dir);
+        if (dep && dep !== indexes[i]) indexes[i].deps.set(name, dep);
+      }
+    });
+    const bases = indexes.map((index): Env => ({
       index,
       summaries: new Map(),
       guards: new Map(),
@@ -147,30 +184,58 @@ export async function analyzeRustCrate(
       cdkFacades: options.cdkFacades ?? [],
       summaryMode: true,
       parseSnippet,
-    };
-    const summaries = computeSummaries(index, (fn, current) =>
-      new BodyLowerer(
-        { ...base, summaries: current },
-        fn.file,
-        { nextId: 1, awaits: [], spawned: [] },
-        displayName(fn),
-        fn,
-      ).lowerFunction(fn),
+    }));
+    const baseOf = new Map<ParsedFile, Env>();
+    indexes.forEach((index, i) => index.files.forEach((f) => baseOf.set(f, bases[i])));
+    const summaries = computeSummaries(
+      indexes.flatMap((index) => index.fns),
+      (fn, current) =>
+        new BodyLowerer(
+          { ...baseOf.get(fn.file)!, summaries: current },
+          fn.file,
+          { nextId: 1, awaits: [], spawned: [] },
+          displayName(fn),
+          fn,
+        ).lowerFunction(fn),
     );
-    const env: Env = { ...base, summaries, guards: findGuards(index, summaries), summaryMode: false };
-    return index.files.map((file) =>
-      fileModel(
-        canister,
-        file,
-        index.fns.filter((f) => f.file === file),
-        env,
-      ),
-    );
+    const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
+    return ordered.flatMap((crate, i) => {
+      const index = indexes[i];
+      const env: Env = { ...bases[i], summaries, guards, summaryMode: false };
+      return index.files
+        .filter((file) => !crate.report || crate.report.has(file.path))
+        .map((file) =>
+          fileModel(
+            crate.dir,
+            file,
+            index.fns.filter((f) => f.file === file),
+            env,
+          ),
+        );
+    });
   } finally {
     trees.forEach((t) => t?.delete());
     snippets.forEach((t) => t?.delete());
     parser.delete();
   }
+}
+
+/** Dependencies before their dependents, so that one summary pass mostly sees callees already settled. */
+function calleeCratesFirst(crates: RustCrateInput[]): RustCrateInput[] {
+  const byDir = new Map(crates.map((c) => [c.dir, c]));
+  const out: RustCrateInput[] = [];
+  const seen = new Set<string>();
+  const visit = (c: RustCrateInput): void => {
+    if (seen.has(c.dir)) return;
+    seen.add(c.dir);
+    for (const dir of c.deps?.values() ?? []) {
+      const dep = byDir.get(dir);
+      if (dep) visit(dep);
+    }
+    out.push(c);
+  };
+  crates.forEach(visit);
+  return out;
 }
 
 /** Absolute paths inside the crate are shown relative to it (`src/ledger.rs`); others as given. */
