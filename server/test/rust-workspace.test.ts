@@ -173,3 +173,48 @@ test('the editor analyses one crate: its files are reported, the dependency is r
   );
   assert.deepEqual(kinds(result.files, 'look'), ['commit']);
 });
+
+test('re-exports through `crate`, `super` and inline modules, methods of a dependency type, and `#[cfg]` twins', async (t) => {
+  const root = tree(t, {
+    'Cargo.toml': '[workspace]\nmembers = ["client", "canister"]\n',
+    'client/Cargo.toml': '[package]\nname = "client"\n[lib]\nname = "ic_client"\n',
+    'client/src/lib.rs': `
+pub mod outer {
+    pub mod inner {
+        pub use super::super::calls::pay as settle;
+        pub use crate::calls::Ledger;
+    }
+}
+pub mod calls;
+#[cfg(feature = "mock")]
+pub async fn fetch() -> u64 { 1 }
+#[cfg(not(feature = "mock"))]
+pub async fn fetch() -> u64 { ic_cdk::call::<_, (u64,)>(L, "f", ()).await.unwrap().0 }
+`,
+    'client/src/calls.rs': `
+pub async fn pay(to: u64) { ic_cdk::call::<_, ()>(L, "pay", (to,)).await.unwrap(); }
+pub struct Ledger;
+impl Ledger {
+    pub fn new() -> Self { Ledger }
+    pub async fn balance(&self) -> u64 { 0 }
+    pub async fn transfer(&self, to: u64) { pay(to).await }
+}
+`,
+    'canister/Cargo.toml':
+      '[package]\nname = "canister"\n[dependencies]\nic-client = { path = "../client" }\n',
+    'canister/src/lib.rs': `
+use ic_client::outer::inner::{settle, Ledger};
+#[ic_cdk::update]
+async fn a(to: u64) { settle(to).await; }
+#[ic_cdk::update]
+async fn b(to: u64) { let l: Ledger = Ledger::new(); l.transfer(to).await; l.balance().await; }
+#[ic_cdk::update]
+async fn d() { ic_client::fetch().await; }
+`,
+  });
+  const models = (await analyzePaths(collectSources([join(root, 'canister')]).files)).files;
+  assert.deepEqual(kinds(models, 'a'), ['commit']);
+  assert.deepEqual(kinds(models, 'b'), ['commit', 'none']);
+  // Two declarations under different `#[cfg]`: which one is built is not known here.
+  assert.deepEqual(kinds(models, 'd'), ['maybe']);
+});

@@ -15,9 +15,27 @@ export function resolveInCrate(crate: CrateIndex, segs: string[]): FnInfo | unde
   return lookup(crate, crate.tree, segs, 0);
 }
 
+/**
+ * Answers per module and path, shared by all lookups of the analysis: the same names are asked again and again,
+ * and globs re-exporting each other would otherwise be walked exponentially. `null` while being resolved: a
+ * cycle answers "nothing", which keeps the call unknown.
+ */
+const memo = new WeakMap<ModuleScope, Map<string, FnInfo | null>>();
+
 /** `segs` relative to module `mod`: a child module, a function declared there, or a name it re-exports. */
 function lookup(crate: CrateIndex, mod: ModuleScope, segs: string[], depth: number): FnInfo | undefined {
   if (depth > MAX_DEPTH || !segs.length) return undefined;
+  let known = memo.get(mod);
+  if (!known) memo.set(mod, (known = new Map<string, FnInfo | null>()));
+  const key = segs.join('::');
+  if (known.has(key)) return known.get(key) ?? undefined;
+  known.set(key, null);
+  const found = resolveHere(crate, mod, segs, depth);
+  known.set(key, found ?? null);
+  return found;
+}
+
+function resolveHere(crate: CrateIndex, mod: ModuleScope, segs: string[], depth: number): FnInfo | undefined {
   const [head, ...rest] = segs;
   if (!rest.length) {
     const own = mod.fns.get(head);
