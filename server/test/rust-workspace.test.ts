@@ -209,12 +209,47 @@ async fn a(to: u64) { settle(to).await; }
 #[ic_cdk::update]
 async fn b(to: u64) { let l: Ledger = Ledger::new(); l.transfer(to).await; l.balance().await; }
 #[ic_cdk::update]
+async fn c(to: u64) { let l = ic_client::outer::inner::Ledger::new(); l.balance().await; l.transfer(to).await; }
+#[ic_cdk::update]
 async fn d() { ic_client::fetch().await; }
 `,
   });
   const models = (await analyzePaths(collectSources([join(root, 'canister')]).files)).files;
   assert.deepEqual(kinds(models, 'a'), ['commit']);
   assert.deepEqual(kinds(models, 'b'), ['commit', 'none']);
+  // A value a dependency's constructor returns has that crate's type.
+  assert.deepEqual(kinds(models, 'c'), ['none', 'commit']);
   // Two declarations under different `#[cfg]`: which one is built is not known here.
   assert.deepEqual(kinds(models, 'd'), ['maybe']);
+});
+
+test('a facade crate calls ic-cdk through `crate::cdk`, and its `#[cfg(test)]` mocks never answer for it', async (t) => {
+  const root = tree(t, {
+    'Cargo.toml': '[workspace]\nmembers = ["essentials", "canister"]\n',
+    'essentials/Cargo.toml': '[package]\nname = "essentials"\n',
+    'essentials/src/lib.rs': 'pub mod cdk;\npub mod random;\n',
+    'essentials/src/cdk.rs': `
+#[cfg(not(test))]
+pub use ic_cdk::*;
+#[cfg(test)]
+pub use mocks::*;
+#[cfg(test)]
+mod mocks {
+    pub mod management_canister { pub mod main { pub async fn raw_rand() -> (Vec<u8>,) { (vec![0; 32],) } } }
+}
+`,
+    'essentials/src/random.rs': `
+use crate::cdk::api::management_canister;
+pub async fn initialize_rng() { management_canister::main::raw_rand().await.unwrap(); }
+`,
+    'canister/Cargo.toml':
+      '[package]\nname = "canister"\n[dependencies]\nessentials = { path = "../essentials" }\n',
+    'canister/src/lib.rs': `
+#[ic_cdk::init]
+async fn init() { essentials::random::initialize_rng().await; }
+`,
+  });
+  const models = (await analyzePaths(collectSources([root]).files)).files;
+  assert.deepEqual(kinds(models, 'initialize_rng'), ['commit']);
+  assert.deepEqual(kinds(models, 'init'), ['commit']);
 });

@@ -181,7 +181,7 @@ export async function analyzeRustWorkspace(
       summaries: new Map(),
       guards: new Map(),
       extraCallFunctions: options.extraCallFunctions,
-      cdkFacades: options.cdkFacades ?? [],
+      cdkFacades: withOwnFacades(options.cdkFacades ?? [], index.crateName),
       summaryMode: true,
       parseSnippet,
     }));
@@ -218,6 +218,14 @@ export async function analyzeRustWorkspace(
     snippets.forEach((t) => t?.delete());
     parser.delete();
   }
+}
+
+/** Inside the crate that declares a facade (`my_utils::cdk`), code writes it `crate::cdk`. */
+function withOwnFacades(facades: string[], crateName: string | undefined): string[] {
+  const own = crateName
+    ? facades.filter((f) => f.startsWith(`${crateName}::`)).map((f) => `crate${f.slice(crateName.length)}`)
+    : [];
+  return [...facades, ...own];
 }
 
 /** Dependencies before their dependents, so that one summary pass mostly sees callees already settled. */

@@ -5,6 +5,7 @@
  */
 import type { CrateIndex, FnInfo, ParsedFile } from './crate-index';
 import { resolveInCrate } from './crate-paths';
+import { inTestCode } from './type-index';
 import { expandPath } from './use-resolution';
 
 /**
@@ -44,7 +45,8 @@ export function resolveWorkspaceFn(
     if (m) return m;
     if (/^[A-Z]/.test(type)) return undefined;
   }
-  const all = index.freeByName.get(last);
+  // A function of test code (`#[cfg(test)]` mocks) is not what the canister's own code calls.
+  const all = index.freeByName.get(last)?.filter((c) => !isTestFn(c) || (!!caller && isTestFn(caller)));
   if (!all?.length) return undefined;
   const matching = arity === undefined ? all : all.filter((c) => c.params.length === arity);
   const candidates = matching.length ? matching : all;
@@ -68,4 +70,12 @@ function throughDepGlobs(index: CrateIndex, file: ParsedFile, path: string[]): F
     if (found) return found;
   }
   return undefined;
+}
+
+const testFns = new WeakMap<FnInfo, boolean>();
+
+function isTestFn(fn: FnInfo): boolean {
+  let known = testFns.get(fn);
+  if (known === undefined) testFns.set(fn, (known = inTestCode(fn.node, fn.file.shownPath ?? fn.file.path)));
+  return known;
 }
