@@ -253,3 +253,31 @@ async fn init() { essentials::random::initialize_rng().await; }
   assert.deepEqual(kinds(models, 'initialize_rng'), ['commit']);
   assert.deepEqual(kinds(models, 'init'), ['commit']);
 });
+
+test('a `crate::` path reaches a dependency function the crate re-exports, past a `#[cfg(test)]` stand-in', async (t) => {
+  const root = tree(t, {
+    'Cargo.toml': '[workspace]\nmembers = ["essentials", "station"]\n',
+    'essentials/Cargo.toml': '[package]\nname = "essentials"\n',
+    'essentials/src/lib.rs': 'pub mod utils;\n',
+    'essentials/src/utils/mod.rs': 'mod random;\npub use random::*;\n',
+    'essentials/src/utils/random.rs': `
+pub async fn new_id() -> u64 { ic_cdk::call::<_, (u64,)>(L, "rand", ()).await.unwrap().0 }
+`,
+    'station/Cargo.toml':
+      '[package]\nname = "station"\n[dependencies]\nessentials = { path = "../essentials" }\n',
+    'station/src/lib.rs': 'mod core;\nmod accounts;\n',
+    'station/src/core.rs': `
+#[cfg(not(test))]
+pub use essentials::utils::new_id;
+#[cfg(test)]
+pub async fn new_id() -> u64 { 7 }
+`,
+    'station/src/accounts.rs': `
+use crate::core::new_id;
+#[ic_cdk::update]
+async fn create() -> u64 { new_id().await }
+`,
+  });
+  const models = (await analyzePaths(collectSources([join(root, 'station')]).files)).files;
+  assert.deepEqual(kinds(models, 'create'), ['commit']);
+});

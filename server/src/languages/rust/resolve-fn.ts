@@ -47,7 +47,8 @@ export function resolveWorkspaceFn(
   }
   // A function of test code (`#[cfg(test)]` mocks) is not what the canister's own code calls.
   const all = index.freeByName.get(last)?.filter((c) => !isTestFn(c) || (!!caller && isTestFn(caller)));
-  if (!all?.length) return undefined;
+  // None declared under that name outside tests: a `crate::…` path may still reach one re-exported from a dependency.
+  if (!all?.length) return segs[0] === 'crate' ? resolveInCrate(index, segs.slice(1)) : undefined;
   const matching = arity === undefined ? all : all.filter((c) => c.params.length === arity);
   const candidates = matching.length ? matching : all;
   if (segs.length >= 2) {
