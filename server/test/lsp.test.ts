@@ -231,3 +231,48 @@ test('code lenses above entry points and quick fixes for mechanical findings', a
     await session.close();
   }
 });
+
+test('in a Cargo workspace the server resolves calls into a path dependency and reports only the edited crate', async () => {
+  const lib = `use ledger::transfer;
+#[ic_cdk::update]
+async fn pay(to: u64) {
+    transfer(to).await;
+}
+`;
+  const session = await openInServer(
+    {
+      'Cargo.toml': '[workspace]\nmembers = ["client", "wallet"]\n',
+      'client/Cargo.toml': '[package]\nname = "ledger-client"\n',
+      'client/src/lib.rs':
+        'pub async fn transfer(to: u64) { ic_cdk::call::<_, ()>(L, "transfer", (to,)).await.unwrap(); }\n',
+      'wallet/Cargo.toml':
+        '[package]\nname = "wallet"\n[dependencies]\nledger = { path = "../client", package = "ledger-client" }\n',
+      'wallet/src/lib.rs': lib,
+    },
+    'wallet/src/lib.rs',
+    'rust',
+  );
+  const { conn, uri } = session;
+  // Replaces the session's own handler (one per method): every file diagnostics are published for.
+  const published: string[] = [];
+  const mine = new Promise<void>((resolve) =>
+    conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => {
+      published.push(p.uri);
+      if (p.uri === uri) resolve();
+    }),
+  );
+  try {
+    await mine;
+    const hover = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 3, character: lib.split('\n')[3].indexOf('await') + 1 },
+    });
+    assert.ok(hover);
+    assert.match(hover.contents.value, /\*\*Commit point\*\*/);
+    assert.match(hover.contents.value, /crate `ledger_client`/);
+    // The client crate was read for the analysis, not reported on.
+    assert.ok(published.every((u) => u === uri));
+  } finally {
+    await session.close();
+  }
+});

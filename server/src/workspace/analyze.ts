@@ -2,27 +2,28 @@
  * The pipeline from files to findings, shared by the command line and the language server: load (refusing
  * what cannot be analysed), group into canisters, run the frontends, analyse once, run the rules.
  */
-import { dirname, resolve } from 'node:path';
 import { analyzeMotokoFiles } from '../languages/motoko';
-import { analyzeRustCrate } from '../languages/rust';
 import { analyze, type Analysis } from '../model/analysis';
-import type { FileModel, Language } from '../model/ir';
+import type { FileModel } from '../model/ir';
 import type { SourceFile } from '../model/source';
 import { runRules } from '../rules/registry';
 import { applyProjectConfig, stateMatcher } from '../config/apply-config';
 import type { ProjectConfig } from '../config/project-config';
 import { stateName } from '../model/ir';
 import type { Finding } from '../rules/types';
-import { motokoPackagesFor, motokoProjectOf, rustCrateManifest, rustCrateOf } from './canisters';
+import { motokoPackagesFor, motokoProjectOf, rustCrateOf } from './canisters';
+import { analyzeRustSources } from './analyze-rust';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
-import { cdkFacades } from './rust-facades';
 import type { MotokoParseCache } from './motoko-parse-cache';
 import type { RustTreeCache } from './rust-tree-cache';
+import { languageOf, skippedModel } from './file-models';
+
+export { languageOf, skippedModel };
 
 export interface WorkspaceOptions {
   maxFileSize?: number;
   extraCallFunctions?: string[];
-  /** Reads files that are not among the inputs (Motoko imports); defaults to the file system. */
+  /** Reads files that are not among the inputs (Motoko imports, Rust dependency crates); defaults to the file system. */
   readFile?: (absPath: string) => string | undefined;
   /** Reports an internal error of one part without losing the others' results. */
   onInternalError?: (where: string, err: unknown) => void;
@@ -38,12 +39,6 @@ export interface WorkspaceResult {
   files: FileModel[];
   analysis: Analysis;
   findings: Finding[];
-}
-
-export function languageOf(path: string): Language | undefined {
-  if (path.endsWith('.mo')) return 'motoko';
-  if (path.endsWith('.rs')) return 'rust';
-  return undefined;
 }
 
 /** Analyses files from disk. */
@@ -88,34 +83,7 @@ export async function analyzeSources(
       rust.set(crate, [...(rust.get(crate) ?? []), src]);
     } else if (lang === 'motoko') motoko.push(src);
   }
-  const manifests = new Map([...rust.keys()].map((crate) => [crate, rustCrateManifest(crate)]));
-  const facades = cdkFacades(rust, (crate) => manifests.get(crate)?.name);
-  const trees = options.rustTrees;
-  if (trees && rust.size) await trees.ready();
-  for (const [crate, files] of rust) {
-    const manifest = manifests.get(crate)!;
-    try {
-      models.push(
-        ...(await analyzeRustCrate(crate, files, {
-          extraCallFunctions: [...(options.extraCallFunctions ?? []), ...(config?.callFunctions ?? [])],
-          ...(config ? { entryAttributes: config.entryAttributes } : {}),
-          crateName: manifest.name,
-          closed: manifest.closed,
-          cdkFacades: facades,
-          ...(trees ? { parseFile: (path: string, text: string) => trees.parse(crate, path, text) } : {}),
-        })),
-      );
-      trees?.retain(
-        crate,
-        files.map((f) => f.path),
-      );
-    } catch (err) {
-      options.onInternalError?.(`rust frontend (${crate})`, err);
-      models.push(
-        ...files.map((f) => skippedModel(f.path, `internal error in the Rust analysis: ${String(err)}`)),
-      );
-    }
-  }
+  models.push(...(await analyzeRustSources(rust, max, options)));
   // Motoko files are analysed per project (its `mo:` packages), each actor file being its own canister.
   const projects = new Map<string, SourceFile[]>();
   for (const src of motoko) {
@@ -150,17 +118,4 @@ export async function analyzeSources(
   const texts = new Map(sources.map((s) => [s.path, s.text]));
   const analysed = files.filter((f) => !f.skipped).map((f) => f.file);
   return { files, analysis, findings: applyProjectConfig(findings, config, analysed, (f) => texts.get(f)) };
-}
-
-export function skippedModel(path: string, reason: string): FileModel {
-  return {
-    file: path,
-    language: languageOf(path) ?? 'rust',
-    canister: resolve(dirname(path)),
-    parseErrors: [],
-    skipped: reason,
-    entryPoints: [],
-    awaits: [],
-    stateDecls: [],
-  };
 }

@@ -1,11 +1,7 @@
 /** Which files form one canister: a Rust crate (nearest `Cargo.toml`), a Motoko actor (decided by the frontend). */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
-
-// smol-toml ships a CommonJS build under its `require` condition; only its types are ECMAScript-only.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parse: parseToml } = require('smol-toml') as typeof SmolToml;
+import { manifestReader, type ManifestReader } from './cargo-manifest';
 
 /** The folder of the nearest `Cargo.toml` above a Rust file, or the file's own folder when there is none. */
 export function rustCrateOf(file: string, cache = new Map<string, string>()): string {
@@ -38,25 +34,11 @@ export interface RustCrateManifest {
 }
 
 /** What the analysis needs from the crate's `Cargo.toml` in `dir`, read once with a TOML parser. */
-export function rustCrateManifest(dir: string): RustCrateManifest {
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = parseToml(readFileSync(join(dir, 'Cargo.toml'), 'utf8'));
-  } catch {
-    return { closed: false };
-  }
-  const nameIn = (table: unknown): string | undefined => {
-    const name = (table as { name?: unknown } | undefined)?.name;
-    return typeof name === 'string' ? name : undefined;
-  };
-  const name = (nameIn(manifest.lib) ?? nameIn(manifest.package))?.replace(/-/g, '_');
-  const lib = manifest.lib as { 'crate-type'?: unknown } | undefined;
-  const types = lib?.['crate-type'];
-  // Without `crate-type`, a library target (declared or `src/lib.rs`) is an ordinary, dependable `lib`.
-  const closed = Array.isArray(types)
-    ? !types.some((t) => t === 'lib' || t === 'rlib' || t === 'dylib')
-    : !lib && !existsSync(join(dir, 'src', 'lib.rs'));
-  return { ...(name ? { name } : {}), closed };
+export function rustCrateManifest(dir: string, read: ManifestReader = manifestReader()): RustCrateManifest {
+  const manifest = read(dir);
+  return manifest
+    ? { ...(manifest.name ? { name: manifest.name } : {}), closed: manifest.closed }
+    : { closed: false };
 }
 
 /** The nearest folder above a Motoko file with a `mops.toml` or `dfx.json` (its project), or ''. */

@@ -20,6 +20,8 @@ export type Future =
       after?: (out: Node[]) => Val;
       /** For a higher-order callee: its commits given the futures of the arguments it awaits. */
       withArgs?: CommitSummary;
+      /** The callee's crate, when it is another crate of the workspace than the caller's (for reasons). */
+      crate?: string;
     }
   /** The future of a parameter (`fut.await`, `f().await`): each call site's argument decides. */
   | { kind: 'param'; index: number; name: string }
@@ -49,7 +51,7 @@ export function classifyAwait(
       return { commit: 'commit', reason, call, api: future.api.api };
     }
     case 'local':
-      return classifyLocal(future.fn, shown, summaries, future.withArgs);
+      return classifyLocal(future.fn, shown, summaries, future.withArgs, future.crate);
     case 'param':
       return {
         commit: 'maybe',
@@ -75,8 +77,9 @@ function classifyLocal(
   shown: string,
   summaries: SummaryMap,
   withArgs?: CommitSummary,
+  crate?: string,
 ): { commit: CommitKind; reason: string; call?: CallInfo; api?: string } {
-  const where = `${fn.file.shownPath ?? fn.file.path}:${fn.line}${withArgs ? ', with the future its argument gives it' : ''}`;
+  const where = `${crate ? `crate \`${crate}\`, ` : ''}${fn.file.shownPath ?? fn.file.path}:${fn.line}${withArgs ? ', with the future its argument gives it' : ''}`;
   const summary = summaries.get(fn);
   const through = summary?.call?.api;
   const call: CallInfo | undefined = summary?.call

@@ -6,6 +6,7 @@ import type { Range } from '../../model/ir';
 import { LineIndex } from '../../text/positions';
 import { allKids, field, namedKids, patternNames, rangeOf, type SyntaxNode } from './syntax';
 import { baseTypeName, emptyTypeIndex, indexTypes, type TypeIndex } from './type-index';
+import { buildModuleTree, type ModuleScope } from './module-tree';
 import { collectUses, type UseMap } from './use-resolution';
 
 export interface ParsedFile {
@@ -16,6 +17,8 @@ export interface ParsedFile {
   lines: LineIndex;
   root: SyntaxNode;
   uses: UseMap;
+  /** The name of the crate the file belongs to, when known. */
+  crateName?: string;
 }
 
 export interface FnInfo {
@@ -69,6 +72,10 @@ export interface CrateIndex {
   types: TypeIndex;
   /** No other crate can depend on this one (only `cdylib`/`bin` targets): its traits have no impls elsewhere. */
   closed: boolean;
+  /** Its modules, functions and re-exports, for paths written in other crates. */
+  tree: ModuleScope;
+  /** Crates of the workspace it depends on by path, by the name its code writes (filled once all are built). */
+  deps: Map<string, CrateIndex>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -203,9 +210,16 @@ export function buildCrateIndex(
     ...(crateName ? { crateName } : {}),
     types: emptyTypeIndex(),
     closed,
+    tree: buildModuleTree([], []),
+    deps: new Map(),
   };
   for (const f of files) {
-    const parsed: ParsedFile = { ...f, lines: new LineIndex(f.text), uses: collectUses(f.root) };
+    const parsed: ParsedFile = {
+      ...f,
+      lines: new LineIndex(f.text),
+      uses: collectUses(f.root),
+      ...(crateName ? { crateName } : {}),
+    };
     index.files.push(parsed);
     collectRoots(parsed, index.roots);
     indexTypes(f.root, f.shownPath ?? f.path, index.types);
@@ -227,6 +241,7 @@ export function buildCrateIndex(
   }
   for (const root of index.roots.values())
     if (root.innerType) index.rootByType.set(root.innerType, root.name);
+  index.tree = buildModuleTree(index.files, index.fns);
   return index;
 }
 

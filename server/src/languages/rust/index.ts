@@ -1,6 +1,6 @@
 /**
- * The Rust frontend: parses all files of a crate together (function summaries are crate-wide), then lowers
- * every function of every file into the model's IR.
+ * The Rust frontend: parses all files of the crates of a workspace together (function summaries are
+ * workspace-wide), then lowers every function of the files asked for into the model's IR.
  */
 import { isAbsolute, relative } from 'node:path';
 import type { EntryKind, EntryPointIR, FileModel, ParseError } from '../../model/ir';
@@ -33,7 +33,7 @@ export interface RustOptions {
    * Parses a file, from a cache that outlives this analysis (the language server's): its trees are not
    * deleted here. Without it each file is parsed and its tree deleted at the end.
    */
-  parseFile?: (path: string, text: string) => Tree | null;
+  parseFile?: (crateDir: string, path: string, text: string) => Tree | null;
 }
 
 const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
@@ -143,6 +143,20 @@ function fileModel(
   };
 }
 
+/** One crate of a workspace unit, with the files to analyse and the crates its code can name. */
+export interface RustCrateInput {
+  /** The crate's folder: models name it as their canister and show paths relative to it. */
+  dir: string;
+  files: SourceFile[];
+  /** The crate's own name as code writes it. */
+  name?: string | undefined;
+  closed?: boolean;
+  /** Path dependencies: the name its code writes → the `dir` of another input. */
+  deps?: Map<string, string>;
+  /** Files to report on (models are returned for these only); all of them when absent. */
+  report?: Set<string>;
+}
+
 /**
  * Analyses all files of one crate; returns one model per file, in the order given. A failure in one function
  * or one file (an exception, a stack overflow) loses only that function or file, with a notice saying so.
@@ -152,19 +166,36 @@ export async function analyzeRustCrate(
   files: SourceFile[],
   options: RustOptions,
 ): Promise<FileModel[]> {
+  return analyzeRustWorkspace(
+    [{ dir: canister, files, name: options.crateName, closed: options.closed ?? false }],
+    options,
+  );
+}
+
+/**
+ * Analyses the crates of one Cargo workspace together (SPEC §2): each crate has its own index and module
+ * tree, a path headed by a dependency's name resolves into that crate, and the summaries are computed over
+ * all of them at once. Returns the models of the files asked for (`report`), crate by crate.
+ */
+export async function analyzeRustWorkspace(
+  crates: RustCrateInput[],
+  options: Omit<RustOptions, 'crateName' | 'closed'>,
+): Promise<FileModel[]> {
   const parser = await createRustParser();
   const failed = new Map<string, string>(); // path → why the file is not analysed
   const parseFile = options.parseFile;
-  const trees = files.map((f) => {
+  const trees: (Tree | null)[] = [];
+  const parse = (crate: RustCrateInput, f: SourceFile): Tree | null => {
     try {
-      const tree = parseFile ? parseFile(f.path, f.text) : parser.parse(f.text);
+      const tree = parseFile ? parseFile(crate.dir, f.path, f.text) : parser.parse(f.text);
+      if (!parseFile) trees.push(tree);
       if (!tree) failed.set(f.path, 'tree-sitter could not parse the file');
       return tree;
     } catch (err) {
       failed.set(f.path, `internal error while parsing (${describeError(err)})`);
       return null;
     }
-  });
+  };
   // Macro arguments re-parsed as expressions, shared by all lowering rounds (same text, same tree).
   const snippets = new Map<string, Tree | null>();
   const parseSnippet = (text: string): SyntaxNode | undefined => {
@@ -172,55 +203,77 @@ export async function analyzeRustCrate(
     return snippets.get(text)?.rootNode;
   };
   try {
-    const parsed = files.flatMap((f, i) => {
-      const tree = trees[i];
-      return tree
-        ? [{ path: f.path, shownPath: shownPath(canister, f.path), text: f.text, root: tree.rootNode }]
-        : [];
+    const ordered = calleeCratesFirst(crates);
+    const indexes = ordered.map((crate) => {
+      const parsed = crate.files.flatMap((f) => {
+        const tree = parse(crate, f);
+        return tree
+          ? [{ path: f.path, shownPath: shownPath(crate.dir, f.path), text: f.text, root: tree.rootNode }]
+          : [];
+      });
+      return indexContained(parsed, crate.name, crate.closed ?? false, failed);
     });
-    const index = indexContained(parsed, options, failed);
-    const base: Env = {
+    const byDir = new Map(ordered.map((c, i) => [c.dir, indexes[i]]));
+    ordered.forEach((crate, i) => {
+      for (const [name, dir] of crate.deps ?? []) {
+        const dep = byDir.get(dir);
+        if (dep && dep !== indexes[i]) indexes[i].deps.set(name, dep);
+      }
+    });
+    const bases = indexes.map((index): Env => ({
       index,
       summaries: new Map(),
       guards: new Map(),
       extraCallFunctions: options.extraCallFunctions,
-      cdkFacades: options.cdkFacades ?? [],
+      cdkFacades: withOwnFacades(options.cdkFacades ?? [], index.crateName),
       summaryMode: true,
       parseSnippet,
-    };
-    const summaries = computeSummaries(index, (fn, current) => {
-      try {
-        return new BodyLowerer(
-          { ...base, summaries: current },
-          fn.file,
-          { nextId: 1, awaits: [], spawned: [] },
-          displayName(fn),
-          fn,
-        ).lowerFunction(fn);
-      } catch {
-        // Its callers see an empty summary; lowering it for its file fails again and says so there.
-        return { nodes: [] };
+    }));
+    const baseOf = new Map<ParsedFile, Env>();
+    indexes.forEach((index, i) => index.files.forEach((f) => baseOf.set(f, bases[i])));
+    const summaries = computeSummaries(
+      indexes.flatMap((index) => index.fns),
+      (fn, current) => {
+        try {
+          return new BodyLowerer(
+            { ...baseOf.get(fn.file)!, summaries: current },
+            fn.file,
+            { nextId: 1, awaits: [], spawned: [] },
+            displayName(fn),
+            fn,
+          ).lowerFunction(fn);
+        } catch {
+          // Its callers see an empty summary; lowering it for its file fails again and says so there.
+          return { nodes: [] };
+        }
+      },
+    );
+    const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
+    return ordered.flatMap((crate, i) => {
+      const index = indexes[i];
+      const env: Env = { ...bases[i], summaries, guards, summaryMode: false };
+      const models = new Map<string, FileModel>();
+      for (const file of index.files) {
+        if (crate.report && !crate.report.has(file.path)) continue;
+        try {
+          models.set(
+            file.path,
+            fileModel(
+              crate.dir,
+              file,
+              index.fns.filter((f) => f.file === file),
+              env,
+              options.entryAttributes,
+            ),
+          );
+        } catch (err) {
+          failed.set(file.path, `internal error in the Rust analysis (${describeError(err)})`);
+        }
       }
+      return crate.files
+        .filter((f) => !crate.report || crate.report.has(f.path))
+        .map((f) => models.get(f.path) ?? skippedRustFile(crate.dir, f.path, failed.get(f.path)));
     });
-    const env: Env = { ...base, summaries, guards: findGuards(index, summaries), summaryMode: false };
-    const models = new Map<string, FileModel>();
-    for (const file of index.files) {
-      try {
-        models.set(
-          file.path,
-          fileModel(
-            canister,
-            file,
-            index.fns.filter((f) => f.file === file),
-            env,
-            options.entryAttributes,
-          ),
-        );
-      } catch (err) {
-        failed.set(file.path, `internal error in the Rust analysis (${describeError(err)})`);
-      }
-    }
-    return files.map((f) => models.get(f.path) ?? skippedRustFile(canister, f.path, failed.get(f.path)));
   } finally {
     if (!parseFile) trees.forEach((t) => t?.delete());
     snippets.forEach((t) => t?.delete());
@@ -235,23 +288,23 @@ export async function analyzeRustCrate(
  */
 function indexContained(
   parsed: Parameters<typeof buildCrateIndex>[0],
-  options: RustOptions,
+  crateName: string | undefined,
+  closed: boolean,
   failed: Map<string, string>,
 ): CrateIndex {
-  const closed = options.closed ?? false;
   try {
-    return buildCrateIndex(parsed, options.crateName, closed);
+    return buildCrateIndex(parsed, crateName, closed);
   } catch {
     const fine = parsed.filter((f) => {
       try {
-        buildCrateIndex([f], options.crateName, closed);
+        buildCrateIndex([f], crateName, closed);
         return true;
       } catch (err) {
         failed.set(f.path, `internal error while indexing the crate (${describeError(err)})`);
         return false;
       }
     });
-    return buildCrateIndex(fine, options.crateName, closed);
+    return buildCrateIndex(fine, crateName, closed);
   }
 }
 
@@ -266,6 +319,32 @@ function skippedRustFile(canister: string, path: string, why = 'not analysed'): 
     awaits: [],
     stateDecls: [],
   };
+}
+
+/** Inside the crate that declares a facade (`my_utils::cdk`), code writes it `crate::cdk`. */
+function withOwnFacades(facades: string[], crateName: string | undefined): string[] {
+  const own = crateName
+    ? facades.filter((f) => f.startsWith(`${crateName}::`)).map((f) => `crate${f.slice(crateName.length)}`)
+    : [];
+  return [...facades, ...own];
+}
+
+/** Dependencies before their dependents, so that one summary pass mostly sees callees already settled. */
+function calleeCratesFirst(crates: RustCrateInput[]): RustCrateInput[] {
+  const byDir = new Map(crates.map((c) => [c.dir, c]));
+  const out: RustCrateInput[] = [];
+  const seen = new Set<string>();
+  const visit = (c: RustCrateInput): void => {
+    if (seen.has(c.dir)) return;
+    seen.add(c.dir);
+    for (const dir of c.deps?.values() ?? []) {
+      const dep = byDir.get(dir);
+      if (dep) visit(dep);
+    }
+    out.push(c);
+  };
+  crates.forEach(visit);
+  return out;
 }
 
 /** Absolute paths inside the crate are shown relative to it (`src/ledger.rs`); others as given. */

@@ -91,6 +91,7 @@ export function callWorkspaceFn(
         callee: written,
         after: (into) => union(empty(), ...apply(true, into)),
         ...(withArgs ? { withArgs } : {}),
+        ...otherCrate(cx, fn),
       },
     };
   }
@@ -144,7 +145,13 @@ function namedFnFuture(cx: LowerContext, arg: SyntaxNode): Future | undefined {
   if (arg.type !== 'identifier' && arg.type !== 'scoped_identifier') return undefined;
   if (cx.scopes.lookup(arg.text).local) return undefined;
   const fn = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, pathText(arg));
-  return fn ? { kind: 'local', fn, callee: arg.text } : undefined;
+  return fn ? { kind: 'local', fn, callee: arg.text, ...otherCrate(cx, fn) } : undefined;
+}
+
+/** The callee's crate, when it is not the caller's: reasons name it. */
+function otherCrate(cx: LowerContext, fn: FnInfo): { crate?: string } {
+  const crate = fn.file.crateName;
+  return crate && crate !== cx.file.crateName ? { crate } : {};
 }
 
 /** The callee's commits given its awaited arguments' kinds; unknown unless they agree or do not matter. */

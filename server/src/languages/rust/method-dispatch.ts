@@ -38,6 +38,10 @@ export function resolveMethod(cx: LowerContext, type: RecvType, m: string): Meth
     type = { kind: 'bound', traits: [type.name] };
   if (type.kind === 'named') {
     const segs = type.path.split('::');
+    // A type of another crate of the workspace: its own method there.
+    const dep = segs.length >= 2 ? index.deps.get(segs[0]) : undefined;
+    const inDep = dep?.methods.get(`${type.name}::${m}`);
+    if (inDep && inDep.typeName !== inDep.traitName) return { kind: 'fn', fn: inDep };
     // A type of another crate is never a workspace type of the same name.
     const foreign = segs.length >= 2 && !index.modules.has(segs[0]) && segs[0] !== index.crateName;
     if (foreign) return clientTarget(type.path, m);

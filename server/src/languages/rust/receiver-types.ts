@@ -155,7 +155,15 @@ function callResultType(cx: LowerContext, n: SyntaxNode, depth: number): string 
   const callee = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, written, args.length);
   const ret = callee?.returnType.trim();
   if (!callee || !ret) return undefined;
-  return callee.typeName ? ret.replace(/\bSelf\b/g, callee.typeName) : ret;
+  const type = callee.typeName ? ret.replace(/\bSelf\b/g, callee.typeName) : ret;
+  return inCalleeCrate(cx, callee.file.crateName, type);
+}
+
+/** A bare type name returned by a function of another crate is that crate's type: written with its path. */
+function inCalleeCrate(cx: LowerContext, crate: string | undefined, type: string): string {
+  if (!crate || crate === cx.file.crateName || !/^[A-Z]\w*$/.test(type)) return type;
+  const dep = [...cx.env.index.deps].find(([, d]) => d.crateName === crate)?.[0];
+  return dep ? `${dep}::${type}` : type;
 }
 
 /** The receiver's type, if the code writes it down. */

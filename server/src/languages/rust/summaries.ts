@@ -1,11 +1,12 @@
 /**
  * Function summaries: what a workspace function does to shared state, whether it may trap and whether it
  * performs an inter-canister call, transitively. Computed by lowering every function with the current
- * summaries until nothing changes (a fixpoint over the call graph, cycles included).
+ * summaries until nothing changes (a fixpoint over the call graph, cycles included), over all crates of the
+ * workspace at once: a call into another crate is an edge like any other.
  */
 import { commitSummary, type CommitSummary } from '../../model/commit-paths';
 import type { CallInfo, Node, Range, StatePath, TrapCause, Val } from '../../model/ir';
-import type { CrateIndex, FnInfo } from './crate-index';
+import type { FnInfo } from './crate-index';
 
 export interface AccessSummary {
   write: boolean;
@@ -256,11 +257,8 @@ function calleesFirst(fns: FnInfo[], edges: Map<FnInfo, FnInfo[]>): { order: FnI
  * summary before it changed), so an acyclic graph settles in one pass and a cycle costs only its own functions. Bounded, for
  * pathological cycles.
  */
-export function computeSummaries(
-  index: CrateIndex,
-  lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts,
-): SummaryMap {
-  const summaries: SummaryMap = new Map(index.fns.map((f) => [f, { accesses: [] }]));
+export function computeSummaries(fns: FnInfo[], lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts): SummaryMap {
+  const summaries: SummaryMap = new Map(fns.map((f) => [f, { accesses: [] }]));
   const keys = new Map<FnInfo, string>();
   const edges = new Map<FnInfo, FnInfo[]>();
   const callers = new Map<FnInfo, Set<FnInfo>>();
@@ -283,11 +281,11 @@ export function computeSummaries(
   };
   // A caller lowered before its callee in file order saw the callee's empty summary: only it needs another look.
   const step = new Map<FnInfo, number>();
-  index.fns.forEach((fn, i) => {
+  fns.forEach((fn, i) => {
     step.set(fn, i);
     settle(fn);
   });
-  const { order } = calleesFirst(index.fns, edges);
+  const { order } = calleesFirst(fns, edges);
   const dirty = new Set<FnInfo>();
   for (const [callee, set] of callers)
     for (const c of set) if (step.get(c)! < step.get(callee)! || c === callee) dirty.add(c);

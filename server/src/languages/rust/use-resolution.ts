@@ -60,11 +60,14 @@ function collect(node: SyntaxNode, prefix: string, out: UseMap, depth = 0): void
 
 export function collectUses(root: SyntaxNode): UseMap {
   const out: UseMap = { aliases: new Map(), globs: [] };
-  for (const decl of root.descendantsOfType('use_declaration')) {
-    const arg = decl ? field(decl, 'argument') : null;
-    if (arg) collect(arg, '', out);
-  }
+  for (const decl of root.descendantsOfType('use_declaration')) if (decl) addUse(decl, out);
   return out;
+}
+
+/** Adds what one `use` declaration imports to `out`. */
+export function addUse(decl: SyntaxNode, out: UseMap): void {
+  const arg = field(decl, 'argument');
+  if (arg) collect(arg, '', out);
 }
 
 /** Expands the first segment of a path through the file's aliases (`Call::bounded_wait` → `ic_cdk::call::Call::bounded_wait`). */
