@@ -24,6 +24,7 @@ import { codeLensesFor } from './code-lens';
 import { quickFixes } from './code-actions';
 import { suppressionActions } from './suppress-action';
 import {
+  CommitPointsNotifications,
   CommitPointsRequests,
   type AnalysisSummary,
   type SimulateParams,
@@ -33,6 +34,8 @@ import { defaultScenario } from './scenario';
 import { simulate, SimulationError } from '../schedule/simulate';
 import { ProjectConfigs } from './project-configs';
 import { defaultSettings, readSettings, type Settings } from './settings';
+import { readClientOptions } from './client-options';
+import { StatusReporter } from './status';
 
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -49,6 +52,14 @@ export function startServer(connection: Connection): void {
   let canRefresh = { inlayHints: false, codeLens: false };
   let canWatchFiles = false;
   const projectConfigs = new ProjectConfigs(connection);
+  let clientOptions = readClientOptions(undefined);
+  const status = new StatusReporter(
+    (s) => {
+      if (clientOptions.statusNotifications)
+        connection.sendNotification(CommitPointsNotifications.status, s).catch(() => {});
+    },
+    (m) => connection.console.log(m),
+  );
 
   const textOf = (path: string): string | undefined => {
     const open = documents.get(uriOf(path));
@@ -131,7 +142,8 @@ export function startServer(connection: Connection): void {
       path,
       setTimeout(() => {
         timers.delete(path);
-        analyzeGroup(path)
+        status
+          .track(path, () => analyzeGroup(path))
           .catch((err: unknown) => connection.console.error(`analysis failed for ${path}: ${String(err)}`))
           .finally(() => {
             // Everything analysed with it (and the file itself, even if the analysis failed) is settled.
@@ -167,6 +179,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     canAskConfig = params.capabilities.workspace?.configuration === true;
+    clientOptions = readClientOptions(params.initializationOptions);
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRefresh = {
       inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true,

@@ -12,12 +12,17 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from './paths';
+import { CommitPointsNotifications, type AnalysisStatus } from '../../src/protocol';
 
 export interface LspSession {
   conn: ProtocolConnection;
   uri: string;
   /** The first diagnostics published for the file. */
   diagnostics: Promise<PublishDiagnosticsParams>;
+  /** The `commitPoints/status` notifications received so far. */
+  statuses: AnalysisStatus[];
+  /** Resolves when a status with this state has arrived (at once if one already has). */
+  status(state: AnalysisStatus['state']): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,6 +31,8 @@ export async function openInServer(
   files: Record<string, string>,
   open: string,
   languageId: string,
+  /** What our VS Code client sends; other editors send none. */
+  initializationOptions?: Record<string, unknown>,
 ): Promise<LspSession> {
   const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-'));
   for (const [rel, text] of Object.entries(files)) {
@@ -38,6 +45,12 @@ export async function openInServer(
     new StreamMessageReader(child.stdout),
     new StreamMessageWriter(child.stdin),
   );
+  const statuses: AnalysisStatus[] = [];
+  const waiting: { state: AnalysisStatus['state']; resolve: () => void }[] = [];
+  conn.onNotification(CommitPointsNotifications.status, (s: AnalysisStatus) => {
+    statuses.push(s);
+    for (const w of waiting.filter((x) => x.state === s.state)) w.resolve();
+  });
   const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       if (p.uri === uri) resolve(p);
@@ -48,6 +61,7 @@ export async function openInServer(
     processId: process.pid,
     rootUri: pathToFileURL(dir).href,
     capabilities: {},
+    initializationOptions,
   });
   await conn.sendNotification('initialized', {});
   await conn.sendNotification('textDocument/didOpen', {
@@ -57,6 +71,11 @@ export async function openInServer(
     conn,
     uri,
     diagnostics,
+    statuses,
+    status: (state) =>
+      statuses.some((x) => x.state === state)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.push({ state, resolve })),
     async close() {
       try {
         await conn.sendRequest('shutdown');
