@@ -250,7 +250,7 @@ export function startServer(connection: Connection): void {
     if (!settings.inlayHints) return [];
     const hit = await analysedResultFor(params.textDocument.uri);
     const file = hit?.result.files.find((f) => f.file === hit.path);
-    return hit && file ? inlayHintsFor(hit.result.analysis, file) : [];
+    return hit && file ? inlayHintsFor(hit.result.analysis, file, textOf(hit.path)) : [];
   });
 
   connection.onRequest(
