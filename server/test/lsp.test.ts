@@ -184,6 +184,37 @@ async fn withdraw(amount: u64) -> Result<(), String> {
 }
 `;
 
+interface Lens {
+  range: { start: { line: number } };
+  command: { title: string; command: string; arguments?: unknown[] };
+}
+
+test('a client that runs our commands gets lenses that open the timeline', async () => {
+  const session = await openInServer(
+    { 'Cargo.toml': '[package]\nname = "g"\n', 'src/lib.rs': guarded },
+    'src/lib.rs',
+    'rust',
+    { commandLenses: true },
+  );
+  const { conn, uri } = session;
+  try {
+    await session.diagnostics;
+    const lenses = await conn.sendRequest<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(
+      lenses.map((l) => l.command),
+      [
+        {
+          title: '1 commit point · 2 segments · interleaved by withdraw (itself)',
+          command: 'commitPoints.showTimeline',
+          arguments: [uri, 32],
+        },
+      ],
+    );
+  } finally {
+    await session.close();
+  }
+});
+
 test('code lenses above entry points and quick fixes for mechanical findings', async () => {
   const session = await openInServer(
     { 'Cargo.toml': '[package]\nname = "g"\n', 'src/lib.rs': guarded },
@@ -193,12 +224,11 @@ test('code lenses above entry points and quick fixes for mechanical findings', a
   const { conn, uri } = session;
   try {
     const published = await session.diagnostics;
-    const lenses = await conn.sendRequest<
-      { range: { start: { line: number } }; command: { title: string } }[]
-    >('textDocument/codeLens', { textDocument: { uri } });
+    // A generic client (no `commandLenses` in initializationOptions) gets title-only lenses.
+    const lenses = await conn.sendRequest<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.deepEqual(
-      lenses.map((l) => [l.range.start.line, l.command.title]),
-      [[32, '1 commit point · 2 segments · interleaved by withdraw (itself)']],
+      lenses.map((l) => [l.range.start.line, l.command]),
+      [[32, { title: '1 commit point · 2 segments · interleaved by withdraw (itself)', command: '' }]],
     );
 
     const actions = await conn.sendRequest<

@@ -233,7 +233,9 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens(async (params) => {
     if (!settings.codeLens) return [];
     const hit = await analysedResultFor(params.textDocument.uri);
-    return hit ? codeLensesFor(hit.result.analysis, hit.path, params.textDocument.uri) : [];
+    return hit
+      ? codeLensesFor(hit.result.analysis, hit.path, params.textDocument.uri, clientOptions.commandLenses)
+      : [];
   });
 
   connection.onCodeAction((params) => {
