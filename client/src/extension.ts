@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageclient/node';
 import { TimelinePanel } from './timeline-panel';
 import { SHOW_OUTPUT, StatusBar } from './status-bar';
+import { registerRuleDocs } from './rule-docs';
 import { CommitPointsNotifications, type AnalysisStatus } from '../../server/src/protocol';
 import type { ClientOptions } from '../../server/src/lsp/client-options';
 
@@ -21,7 +22,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   // One channel for the server's log and, when `commitPoints.trace.server` is on, the protocol trace.
   const output = vscode.window.createOutputChannel('Commit Points');
-  const initializationOptions: ClientOptions = { commandLenses: true, statusNotifications: true };
+  const initializationOptions: ClientOptions = {
+    commandLenses: true,
+    statusNotifications: true,
+    ruleDocCommand: true,
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'motoko' },
@@ -39,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     statusBar,
     client.onNotification(CommitPointsNotifications.status, (s: AnalysisStatus) => statusBar.update(s)),
     vscode.commands.registerCommand(SHOW_OUTPUT, () => output.show(true)),
+    registerRuleDocs(context),
     // From the palette: the method at the cursor; from a code lens: the method the lens is on.
     vscode.commands.registerCommand('commitPoints.showTimeline', (uri?: string, line?: number) => {
       const editor = vscode.window.activeTextEditor;

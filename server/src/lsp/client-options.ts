@@ -7,9 +7,15 @@ export interface ClientOptions {
   commandLenses: boolean;
   /** The client listens to `commitPoints/status`. */
   statusNotifications: boolean;
+  /** The client opens the rule pages it ships through `commitPoints.openRuleDoc` links. */
+  ruleDocCommand: boolean;
 }
 
 export function readClientOptions(raw: unknown): ClientOptions {
   const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  return { commandLenses: o.commandLenses === true, statusNotifications: o.statusNotifications === true };
+  return {
+    commandLenses: o.commandLenses === true,
+    statusNotifications: o.statusNotifications === true,
+    ruleDocCommand: o.ruleDocCommand === true,
+  };
 }

@@ -36,6 +36,7 @@ import { ProjectConfigs } from './project-configs';
 import { defaultSettings, readSettings, type Settings } from './settings';
 import { readClientOptions } from './client-options';
 import { StatusReporter } from './status';
+import { ruleDocLink } from './rule-links';
 
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -111,6 +112,7 @@ export function startServer(connection: Connection): void {
         diagnostics: diagnosticsFor(
           file,
           settings.infoDiagnostics ? result.findings : result.findings.filter((f) => f.severity !== 'info'),
+          (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand),
         ),
       });
     }
