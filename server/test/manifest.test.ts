@@ -29,3 +29,25 @@ test('the published rule pages live in the repository the manifest names', () =>
   };
   assert.equal(docsBaseUrl, `${repository.url}/blob/main/`);
 });
+
+test('the Marketplace fields are set and the icon is a 128×128 PNG that is packaged', () => {
+  const m = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    icon: string;
+    categories: string[];
+    keywords: string[];
+    repository: { url: string };
+  };
+  const png = readFileSync(join(repoRoot, m.icon));
+  assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+  // vsce refuses more than 30 keywords; the Marketplace knows only its own categories.
+  assert.ok(m.keywords.length > 0 && m.keywords.length <= 30);
+  const known = ['Programming Languages', 'Linters', 'Visualization', 'Other', 'Testing', 'Debuggers'];
+  assert.ok(
+    m.categories.every((c) => known.includes(c)),
+    m.categories.join(),
+  );
+  assert.match(m.repository.url, /^https:\/\//);
+  const ignore = readFileSync(join(repoRoot, '.vscodeignore'), 'utf8').split('\n');
+  for (const kept of [m.icon, 'CHANGELOG.md', 'README.md']) assert.ok(ignore.includes(`!${kept}`), kept);
+});
