@@ -51,3 +51,15 @@ test('the Marketplace fields are set and the icon is a 128×128 PNG that is pack
   const ignore = readFileSync(join(repoRoot, '.vscodeignore'), 'utf8').split('\n');
   for (const kept of [m.icon, 'CHANGELOG.md', 'README.md']) assert.ok(ignore.includes(`!${kept}`), kept);
 });
+
+test('every setting is documented in the README and docs/configuration.md', () => {
+  const m = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, unknown> } };
+  };
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const config = readFileSync(join(repoRoot, 'docs', 'configuration.md'), 'utf8');
+  for (const key of Object.keys(m.contributes.configuration.properties)) {
+    assert.ok(readme.includes(`\`${key}\``), `README: ${key}`);
+    assert.ok(config.includes(`\`${key}\``), `docs/configuration.md: ${key}`);
+  }
+});
