@@ -13,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const server = path.join(root, 'dist', 'server.js');
 
-/** Opens `file` in headless Neovim with our server attached; returns the diagnostics and the hover at `pos`. */
+/**
+ * Opens `file` in headless Neovim with our server attached; returns the diagnostics, the hover at `pos`, the code
+ * lens texts Neovim draws, and what it reported through `vim.notify` (where its LSP client reports errors).
+ */
 function probe(file, pos) {
   for (const need of [server, '/usr/bin/nvim']) {
     if (!fs.existsSync(need))
@@ -29,6 +32,8 @@ function probe(file, pos) {
 local file = vim.api.nvim_buf_get_name(0)
 local uri = vim.uri_from_fname(file)
 local diagnostics = nil
+local notified = {}
+vim.notify = function(msg) table.insert(notified, msg) end
 local id = vim.lsp.start_client({
   cmd = { ${q(process.execPath)}, ${q(server)}, '--stdio' },
   root_dir = ${q(path.dirname(file))},
@@ -43,8 +48,22 @@ vim.wait(30000, function() return diagnostics ~= nil end, 20)
 local client = vim.lsp.get_client_by_id(id)
 local hover = client.request_sync('textDocument/hover',
   { textDocument = { uri = uri }, position = { line = ${pos.line}, character = ${pos.character} } }, 10000, 0)
+-- Code lenses as Neovim shows them: its own handler saves, resolves and draws them as virtual text.
+local lens = client.request_sync('textDocument/codeLens', { textDocument = { uri = uri } }, 10000, 0)
+vim.lsp.codelens.on_codelens(nil, lens and lens.result or {}, { bufnr = 0, client_id = id, method = 'textDocument/codeLens' })
+vim.wait(200, function() return false end, 20) -- lets a resolve request (if any) fail and notify
+local lenses = {}
+local ns = vim.api.nvim_create_namespace('vim_lsp_codelens:' .. id)
+for _, m in ipairs(vim.api.nvim_buf_get_extmarks(0, ns, 0, -1, { details = true })) do
+  for _, chunk in ipairs(m[4].virt_text or {}) do table.insert(lenses, chunk[1]) end
+end
 local f = io.open(${q(out)}, 'w')
-f:write(vim.fn.json_encode({ diagnostics = diagnostics or vim.NIL, hover = hover and hover.result or vim.NIL }))
+f:write(vim.fn.json_encode({
+  diagnostics = diagnostics or vim.NIL,
+  hover = hover and hover.result or vim.NIL,
+  lenses = lenses,
+  notified = notified,
+}))
 f:close()
 client.stop()
 vim.cmd('qa!')
@@ -85,9 +104,15 @@ test('Neovim: a Motoko check-then-act is published and the await hover explains 
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   const line = lines.findIndex((l) => l.includes('ledger.transfer'));
   const character = lines[line].indexOf('await') + 1;
-  const { diagnostics, hover } = probe(file, { line, character });
+  const { diagnostics, hover, lenses, notified } = probe(file, { line, character });
   const cta = diagnostics.find((d) => d.code === 'check-then-act');
   assert.ok(cta, JSON.stringify(diagnostics));
+  // The lens above `withdraw` is drawn from its title alone, and nothing reports an error.
+  assert.ok(
+    lenses.some((l) => /1 commit point · 2 segments/.test(l)),
+    JSON.stringify(lenses),
+  );
+  assert.deepEqual(notified, []);
   assert.equal(cta.range.start.line, line);
   assert.match(hover.contents.value, /\*\*Commit point\*\* `await` in `withdraw`/);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,17 @@ export const CommitPointsRequests = {
   simulate: 'commitPoints/simulate',
 } as const;
 
+/** Notifications from the server, sent only to clients that ask for them in `initializationOptions`. */
+export const CommitPointsNotifications = {
+  /** Whether an analysis runs, and the last failure (the status bar item). */
+  status: 'commitPoints/status',
+} as const;
+
+export interface AnalysisStatus {
+  state: 'analysing' | 'idle' | 'failed';
+  message: string;
+}
+
 export interface SimulateParams {
   uri: string;
   /** Entry point names with counts; default: the entry point at `line` (or the first with a commit point) twice,

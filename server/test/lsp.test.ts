@@ -4,6 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimulateResult } from '../src/protocol';
 import { openInServer } from './helpers/lsp-session';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { docsBaseUrl } from '../src/rules/types';
+import { repoRoot } from './helpers/paths';
 
 const source = `use std::cell::RefCell;
 use ic_cdk::call::Call;
@@ -34,7 +38,8 @@ test('diagnostics, hover and inlay hints over stdio', async () => {
     assert.ok(cta, JSON.stringify(published.diagnostics));
     assert.equal(cta.range.start.line, 10);
     assert.equal(cta.severity, 2);
-    assert.match(cta.codeDescription!.href, /docs\/rules\/check-then-act\.md$/);
+    // A generic client gets the published page.
+    assert.equal(cta.codeDescription!.href, `${docsBaseUrl}docs/rules/check-then-act.md`);
     assert.ok(
       (cta.relatedInformation ?? []).some((r) => r.location.uri === uri && r.location.range.start.line === 9),
     );
@@ -58,6 +63,26 @@ test('diagnostics, hover and inlay hints over stdio', async () => {
       },
     );
     assert.ok(hints.some((h) => h.position.line === 10 && /commit point · 1 interleaver/.test(h.label)));
+  } finally {
+    await session.close();
+  }
+});
+
+test('a client that ships the rule pages gets links that open them with its command', async () => {
+  const session = await openInServer(
+    { 'Cargo.toml': '[package]\nname = "w"\n', 'src/lib.rs': source },
+    'src/lib.rs',
+    'rust',
+    { ruleDocCommand: true },
+  );
+  try {
+    const published = await session.diagnostics;
+    const cta = published.diagnostics.find((d) => d.code === 'check-then-act');
+    const link = /^command:commitPoints\.openRuleDoc\?(.*)$/.exec(cta?.codeDescription?.href ?? '');
+    assert.ok(link, JSON.stringify(cta));
+    const args = JSON.parse(decodeURIComponent(link[1])) as string[];
+    assert.deepEqual(args, ['docs/rules/check-then-act.md']);
+    assert.ok(existsSync(join(repoRoot, args[0])));
   } finally {
     await session.close();
   }
@@ -184,6 +209,37 @@ async fn withdraw(amount: u64) -> Result<(), String> {
 }
 `;
 
+interface Lens {
+  range: { start: { line: number } };
+  command: { title: string; command: string; arguments?: unknown[] };
+}
+
+test('a client that runs our commands gets lenses that open the timeline', async () => {
+  const session = await openInServer(
+    { 'Cargo.toml': '[package]\nname = "g"\n', 'src/lib.rs': guarded },
+    'src/lib.rs',
+    'rust',
+    { commandLenses: true },
+  );
+  const { conn, uri } = session;
+  try {
+    await session.diagnostics;
+    const lenses = await conn.sendRequest<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(
+      lenses.map((l) => l.command),
+      [
+        {
+          title: '1 commit point · 2 segments · interleaved by withdraw (itself)',
+          command: 'commitPoints.showTimeline',
+          arguments: [uri, 32],
+        },
+      ],
+    );
+  } finally {
+    await session.close();
+  }
+});
+
 test('code lenses above entry points and quick fixes for mechanical findings', async () => {
   const session = await openInServer(
     { 'Cargo.toml': '[package]\nname = "g"\n', 'src/lib.rs': guarded },
@@ -193,12 +249,11 @@ test('code lenses above entry points and quick fixes for mechanical findings', a
   const { conn, uri } = session;
   try {
     const published = await session.diagnostics;
-    const lenses = await conn.sendRequest<
-      { range: { start: { line: number } }; command: { title: string } }[]
-    >('textDocument/codeLens', { textDocument: { uri } });
+    // A generic client (no `commandLenses` in initializationOptions) gets title-only lenses.
+    const lenses = await conn.sendRequest<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.deepEqual(
-      lenses.map((l) => [l.range.start.line, l.command.title]),
-      [[32, '1 commit point · 2 segments · interleaved by withdraw (itself)']],
+      lenses.map((l) => [l.range.start.line, l.command]),
+      [[32, { title: '1 commit point · 2 segments · interleaved by withdraw (itself)', command: '' }]],
     );
 
     const actions = await conn.sendRequest<

@@ -4,7 +4,17 @@ import type { Analysis } from '../model/analysis';
 
 export const SHOW_TIMELINE = 'commitPoints.showTimeline';
 
-export function codeLensesFor(analysis: Analysis, file: string, uri: string): CodeLens[] {
+/**
+ * `withCommands`: the client runs our commands (our VS Code client says so in `initializationOptions`). Other
+ * clients get title-only lenses (an empty command, which LSP clients show as text): a lens without `command`
+ * would make them ask `codeLens/resolve`, and a command they do not know fails when clicked.
+ */
+export function codeLensesFor(
+  analysis: Analysis,
+  file: string,
+  uri: string,
+  withCommands: boolean,
+): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const e of analysis.entryPoints) {
     if (e.file !== file || !e.commitPoints.length) continue;
@@ -23,13 +33,13 @@ export function codeLensesFor(analysis: Analysis, file: string, uri: string): Co
         `interleaved by ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` +${names.length - 3}` : ''}`,
       );
     }
+    const title = parts.join(' · ');
     lenses.push({
       range: e.ir.nameRange,
-      command: {
-        title: parts.join(' · '),
-        command: commits ? SHOW_TIMELINE : '',
-        arguments: commits ? [uri, e.ir.nameRange.start.line] : [],
-      },
+      command:
+        withCommands && commits
+          ? { title, command: SHOW_TIMELINE, arguments: [uri, e.ir.nameRange.start.line] }
+          : { title, command: '' },
     });
   }
   return lenses;

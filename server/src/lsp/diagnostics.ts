@@ -16,7 +16,12 @@ export function uriOf(path: string): string {
   return pathToFileURL(path).href;
 }
 
-export function diagnosticsFor(file: FileModel, findings: Finding[]): Diagnostic[] {
+/** `docLink` gives the link of a rule's page (see rule-links.ts); by default the published page. */
+export function diagnosticsFor(
+  file: FileModel,
+  findings: Finding[],
+  docLink: (rule: string) => string = findingDocUrl,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (file.skipped) {
     out.push({
@@ -61,7 +66,7 @@ export function diagnosticsFor(file: FileModel, findings: Finding[]): Diagnostic
       severity: severity[f.severity],
       source: 'commit-points',
       code: f.rule,
-      codeDescription: { href: findingDocUrl(f.rule) },
+      codeDescription: { href: docLink(f.rule) },
       message: also.length
         ? `${f.message} (Also reached from ${also.map((n) => `\`${n}\``).join(', ')}.)`
         : f.message,

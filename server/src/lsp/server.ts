@@ -26,6 +26,7 @@ import { codeLensesFor } from './code-lens';
 import { quickFixes } from './code-actions';
 import { suppressionActions } from './suppress-action';
 import {
+  CommitPointsNotifications,
   CommitPointsRequests,
   type AnalysisSummary,
   type SimulateParams,
@@ -38,6 +39,9 @@ import { defaultSettings, readSettings, type Settings } from './settings';
 import { Debouncer } from './debounce';
 import { memoryIsTight } from './memory';
 import { DiagnosticsPublisher } from './publish';
+import { readClientOptions } from './client-options';
+import { StatusReporter } from './status';
+import { ruleDocLink } from './rule-links';
 
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -60,6 +64,14 @@ export function startServer(connection: Connection): void {
   let canRefresh = { inlayHints: false, codeLens: false };
   let canWatchFiles = false;
   const projectConfigs = new ProjectConfigs(connection);
+  let clientOptions = readClientOptions(undefined);
+  const status = new StatusReporter(
+    (s) => {
+      if (clientOptions.statusNotifications)
+        connection.sendNotification(CommitPointsNotifications.status, s).catch(() => {});
+    },
+    (m) => connection.console.log(m),
+  );
 
   const textOf = (path: string): string | undefined => {
     const open = documents.get(uriOf(path));
@@ -115,7 +127,10 @@ export function startServer(connection: Connection): void {
       : result.findings.filter((f) => f.severity !== 'info');
     await publisher.publish(
       key,
-      result.files.map((file) => [uriOf(file.file), diagnosticsFor(file, shown)]),
+      result.files.map((file) => [
+        uriOf(file.file),
+        diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
+      ]),
     );
   };
 
@@ -142,7 +157,8 @@ export function startServer(connection: Connection): void {
       return;
     }
     running.add(path);
-    analyzeGroup(path)
+    status
+      .track(path, () => analyzeGroup(path))
       .catch((err: unknown) => connection.console.error(`analysis failed for ${path}: ${String(err)}`))
       .finally(() => {
         running.delete(path);
@@ -185,6 +201,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     canAskConfig = params.capabilities.workspace?.configuration === true;
+    clientOptions = readClientOptions(params.initializationOptions);
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRefresh = {
       inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true,
@@ -245,7 +262,9 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens(async (params) => {
     if (!settings.codeLens) return [];
     const hit = await analysedResultFor(params.textDocument.uri);
-    return hit ? codeLensesFor(hit.result.analysis, hit.path, params.textDocument.uri) : [];
+    return hit
+      ? codeLensesFor(hit.result.analysis, hit.path, params.textDocument.uri, clientOptions.commandLenses)
+      : [];
   });
 
   connection.onCodeAction((params) => {
@@ -262,7 +281,7 @@ export function startServer(connection: Connection): void {
     if (!settings.inlayHints) return [];
     const hit = await analysedResultFor(params.textDocument.uri);
     const file = hit?.result.files.find((f) => f.file === hit.path);
-    return hit && file ? inlayHintsFor(hit.result.analysis, file) : [];
+    return hit && file ? inlayHintsFor(hit.result.analysis, file, textOf(hit.path)) : [];
   });
 
   connection.onRequest(

@@ -12,6 +12,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from './paths';
+import { CommitPointsNotifications, type AnalysisStatus } from '../../src/protocol';
 
 export interface LspSession {
   conn: ProtocolConnection;
@@ -20,6 +21,10 @@ export interface LspSession {
   diagnostics: Promise<PublishDiagnosticsParams>;
   /** Calls `f` on every publication from now on (any file). */
   onPublish(f: (p: PublishDiagnosticsParams) => void): void;
+  /** The `commitPoints/status` notifications received so far. */
+  statuses: AnalysisStatus[];
+  /** Resolves when a status with this state has arrived (at once if one already has). */
+  status(state: AnalysisStatus['state']): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +33,8 @@ export async function openInServer(
   files: Record<string, string>,
   open: string,
   languageId: string,
+  /** What our VS Code client sends; other editors send none. */
+  initializationOptions?: Record<string, unknown>,
 ): Promise<LspSession> {
   const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-'));
   for (const [rel, text] of Object.entries(files)) {
@@ -41,6 +48,12 @@ export async function openInServer(
     new StreamMessageWriter(child.stdin),
   );
   const listeners: ((p: PublishDiagnosticsParams) => void)[] = [];
+  const statuses: AnalysisStatus[] = [];
+  const waiting: { state: AnalysisStatus['state']; resolve: () => void }[] = [];
+  conn.onNotification(CommitPointsNotifications.status, (s: AnalysisStatus) => {
+    statuses.push(s);
+    for (const w of waiting.filter((x) => x.state === s.state)) w.resolve();
+  });
   const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       if (p.uri === uri) resolve(p);
@@ -52,6 +65,7 @@ export async function openInServer(
     processId: process.pid,
     rootUri: pathToFileURL(dir).href,
     capabilities: {},
+    initializationOptions,
   });
   await conn.sendNotification('initialized', {});
   await conn.sendNotification('textDocument/didOpen', {
@@ -62,6 +76,11 @@ export async function openInServer(
     uri,
     diagnostics,
     onPublish: (f) => listeners.push(f),
+    statuses,
+    status: (state) =>
+      statuses.some((x) => x.state === state)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.push({ state, resolve })),
     async close() {
       try {
         await conn.sendRequest('shutdown');
