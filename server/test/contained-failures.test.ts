@@ -12,23 +12,9 @@ import { diagnosticsFor } from '../src/lsp/diagnostics';
 import { analyzePaths } from '../src/workspace/analyze';
 import type { JsonReport } from '../src/cli/report-json';
 import { repoRoot } from './helpers/paths';
+import { withdrawLibRs } from './helpers/rust-sources';
 
-const withdrawRs = `use std::cell::RefCell;
-use ic_cdk::call::Call;
-mod deep;
-
-thread_local! {
-    static BALANCE: RefCell<u64> = RefCell::new(0);
-}
-
-#[ic_cdk::update]
-async fn withdraw(amount: u64) {
-    if BALANCE.with(|b| *b.borrow()) >= amount {
-        let _ = Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await;
-        BALANCE.with(|b| *b.borrow_mut() -= amount);
-    }
-}
-`;
+const withdrawRs = withdrawLibRs(['deep']);
 
 /** A file whose first entry point nests `depth` levels (blocks, then parentheses) and whose second is normal. */
 const deepRs = (depth: number) => `use ic_cdk::call::Call;
@@ -150,7 +136,7 @@ test('10,000-deep modules, use trees and patterns leave every file of the crate 
   const n = 10_000;
   const dir = project({
     'Cargo.toml': '[package]\nname = "w"\n',
-    'src/lib.rs': withdrawRs.replace('mod deep;', 'mod mods;\nmod uses;\nmod pats;'),
+    'src/lib.rs': withdrawLibRs(['mods', 'uses', 'pats']),
     'src/mods.rs': `${'mod a { '.repeat(n)}fn f() {}${' }'.repeat(n)}\n`,
     'src/uses.rs': `use a::${'{b::'.repeat(n)}c${'}'.repeat(n)};\n`,
     'src/pats.rs': `fn m(x: u8) { match x { ${'Some('.repeat(n)}y${')'.repeat(n)} => {}, _ => {} } }\n`,

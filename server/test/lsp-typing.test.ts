@@ -6,23 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { openInServer, type LspSession } from './helpers/lsp-session';
+import { withdrawLibRs } from './helpers/rust-sources';
 
-const libRs = `use std::cell::RefCell;
-use ic_cdk::call::Call;
-mod a_other;
-
-thread_local! {
-    static BALANCE: RefCell<u64> = RefCell::new(0);
-}
-
-#[ic_cdk::update]
-async fn withdraw(amount: u64) {
-    if BALANCE.with(|b| *b.borrow()) >= amount {
-        let _ = Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await;
-        BALANCE.with(|b| *b.borrow_mut() -= amount);
-    }
-}
-`;
+const libRs = withdrawLibRs(['a_other']);
 const AWAIT_LINE = 11; // of the check-then-act finding, before any edit
 
 // Sorted before `lib.rs`, so the server would publish it before `lib.rs` if it published it again.

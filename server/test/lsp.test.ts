@@ -8,22 +8,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { docsBaseUrl } from '../src/rules/types';
 import { repoRoot } from './helpers/paths';
+import { withdrawLibRs } from './helpers/rust-sources';
 
-const source = `use std::cell::RefCell;
-use ic_cdk::call::Call;
-
-thread_local! {
-    static BALANCE: RefCell<u64> = RefCell::new(0);
-}
-
-#[ic_cdk::update]
-async fn withdraw(amount: u64) {
-    if BALANCE.with(|b| *b.borrow()) >= amount {
-        let _ = Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await;
-        BALANCE.with(|b| *b.borrow_mut() -= amount);
-    }
-}
-`;
+const source = withdrawLibRs([]);
 
 /** The crate above, opened in a fresh server. */
 const openWithdrawCrate = () =>
