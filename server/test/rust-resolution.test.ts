@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { analyzePaths } from '../src/workspace/analyze';
 import { rustCrateManifest } from '../src/workspace/canisters';
 import { analyzeRustCrate } from '../src/languages/rust';
-import type { FileModel } from '../src/model/ir';
+import type { FileModel, Node } from '../src/model/ir';
 
 async function crate(
   files: Record<string, string>,
@@ -385,4 +385,42 @@ chain!(Remote);`;
   assert.deepEqual(kinds(await crate(src(byMacro), [], true), 'address'), ['maybe']);
   const byDerive = `#[derive(Chain)]\nstruct Derived;`;
   assert.deepEqual(kinds(await crate(src(byDerive), [], true), 'address'), ['maybe']);
+});
+
+test('a helper given one field of the state (`&mut Accounts`) writes that field of the root', async () => {
+  const [model] = await analyzeRustCrate(
+    'test',
+    [
+      {
+        path: 'src/lib.rs',
+        text: `
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+struct Accounts { by_owner: BTreeMap<u64, u64> }
+struct State { accounts: Accounts, fees: u64 }
+thread_local! { static STATE: RefCell<State> = RefCell::new(State { accounts: Accounts { by_owner: BTreeMap::new() }, fees: 0 }); }
+fn credit(accounts: &mut Accounts, owner: u64, amount: u64) { accounts.by_owner.insert(owner, amount); }
+#[ic_cdk::update]
+fn deposit(owner: u64, amount: u64) {
+    STATE.with(|s| credit(&mut s.borrow_mut().accounts, owner, amount));
+}
+`,
+      },
+    ],
+    { extraCallFunctions: [] },
+  );
+  assert.ok(model);
+  const deposit = model.entryPoints.find((e) => e.name === 'deposit');
+  assert.ok(deposit);
+  const writes: { root: string; field?: string }[] = [];
+  const walk = (nodes: Node[]): void => {
+    for (const n of nodes) {
+      if (n.kind === 'write') writes.push(n.state);
+      if (n.kind === 'branch') n.arms.forEach(walk);
+      if (n.kind === 'loop' || n.kind === 'block') walk(n.body);
+      if (n.kind === 'try') [n.body, n.catchBody ?? [], n.finallyBody ?? []].forEach(walk);
+    }
+  };
+  walk(deposit.body);
+  assert.deepEqual(writes, [{ root: 'STATE', field: 'accounts' }]);
 });

@@ -64,6 +64,12 @@ export interface CrateIndex {
   roots: Map<string, StateRoot>;
   /** Inner type name → root, for `&mut State` parameters. */
   rootByType: Map<string, string>;
+  /**
+   * Types held in one field of a root's state (`accounts: AccountsStable` in `State`, directly or one struct
+   * further down): a parameter `&mut AccountsStable` is a handle on that field, so a helper that is given it
+   * reads and writes the state (SPEC §5, data flow through summaries).
+   */
+  fieldByType: Map<string, { root: string; field: string }>;
   /** Names a path can start with and stay in this crate: its modules (files, folders, inline `mod`). */
   modules: Set<string>;
   /** The crate's own name as other crates write it (`my_canister`), when known. */
@@ -206,6 +212,7 @@ export function buildCrateIndex(
     methodsByName: new Map(),
     roots: new Map(),
     rootByType: new Map(),
+    fieldByType: new Map(),
     modules: new Set(['crate', 'self', 'super', 'Self']),
     ...(crateName ? { crateName } : {}),
     types: emptyTypeIndex(),
@@ -241,8 +248,36 @@ export function buildCrateIndex(
   }
   for (const root of index.roots.values())
     if (root.innerType) index.rootByType.set(root.innerType, root.name);
+  index.fieldByType = fieldTypes(index);
   index.tree = buildModuleTree(index.files, index.fns);
   return index;
+}
+
+/**
+ * Struct types found in exactly one field of a root's state type, or of a struct one field down; a type seen
+ * in two places is ambiguous and left out.
+ */
+function fieldTypes(index: CrateIndex): Map<string, { root: string; field: string }> {
+  const found = new Map<string, { root: string; field: string } | null>();
+  const note = (type: string, at: { root: string; field: string }) => {
+    if (index.rootByType.has(type)) return;
+    const seen = found.get(type);
+    found.set(type, seen === undefined ? at : null);
+  };
+  const structType = (text: string) => /^[A-Z][A-Za-z0-9_]*$/.exec(text.trim())?.[0];
+  for (const [type, root] of index.rootByType) {
+    for (const [name, text] of index.types.structFields.get(type) ?? []) {
+      const t = structType(text);
+      if (!t || !index.types.structFields.has(t)) continue;
+      const at = { root, field: name };
+      note(t, at);
+      for (const inner of index.types.structFields.get(t)?.values() ?? []) {
+        const u = structType(inner);
+        if (u && index.types.structFields.has(u)) note(u, at);
+      }
+    }
+  }
+  return new Map([...found].flatMap(([t, at]) => (at ? [[t, at] as const] : [])));
 }
 
 /** `Type::name` for methods, `name` for free functions: how reasons and `via` name a function. */

@@ -36,7 +36,9 @@ export class BodyLowerer extends LowerContext {
       }
       const m = /^&\s*(mut\s+)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(fn.paramTypes[i].trim());
       const root = m ? this.env.index.rootByType.get(m[2]) : undefined;
+      const part = m && !root ? this.env.index.fieldByType.get(m[2]) : undefined;
       if (root) this.scopes.top().handles.set(p, { state: { root }, mutable: !!m![1] });
+      else if (part) this.scopes.top().handles.set(p, { state: part, mutable: !!m![1] });
       else {
         this.scopes.bindLocal(p);
         // The parameter's declared type, for method calls on it (`ledger: &impl Ledger`).
