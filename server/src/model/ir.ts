@@ -306,3 +306,22 @@ export interface FileModel {
 export function stateName(s: StatePath): string {
   return s.field ? `${s.root}.${s.field}` : s.root;
 }
+
+/**
+ * Calls `f` on every node of `nodes` and on the nodes nested in them, in lowering order (a node before its
+ * arms and bodies). With `intoInlined` false it does not enter inlined `async*` bodies (their `return`s are
+ * their own).
+ */
+export function forEachNode(nodes: Node[], f: (n: Node) => void, intoInlined = true): void {
+  for (const n of nodes) {
+    f(n);
+    if (n.kind === 'branch') n.arms.forEach((arm) => forEachNode(arm, f, intoInlined));
+    else if (n.kind === 'loop' || (n.kind === 'block' && (intoInlined || !n.inlined)))
+      forEachNode(n.body, f, intoInlined);
+    else if (n.kind === 'try') {
+      forEachNode(n.body, f, intoInlined);
+      forEachNode(n.catchBody ?? [], f, intoInlined);
+      forEachNode(n.finallyBody ?? [], f, intoInlined);
+    }
+  }
+}

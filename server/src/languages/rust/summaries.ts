@@ -5,7 +5,15 @@
  * workspace at once: a call into another crate is an edge like any other.
  */
 import { commitSummary, type CommitSummary } from '../../model/commit-paths';
-import type { CallInfo, Node, Range, StatePath, TrapCause, Val } from '../../model/ir';
+import {
+  forEachNode,
+  type CallInfo,
+  type Node,
+  type Range,
+  type StatePath,
+  type TrapCause,
+  type Val,
+} from '../../model/ir';
 import type { FnInfo } from './crate-index';
 
 export interface AccessSummary {
@@ -63,19 +71,6 @@ export interface FnFacts {
 
 export type SummaryMap = Map<FnInfo, FnSummary>;
 
-function visit(nodes: Node[], f: (n: Node) => void): void {
-  for (const n of nodes) {
-    f(n);
-    if (n.kind === 'branch') n.arms.forEach((arm) => visit(arm, f));
-    else if (n.kind === 'loop' || n.kind === 'block') visit(n.body, f);
-    else if (n.kind === 'try') {
-      visit(n.body, f);
-      visit(n.catchBody ?? [], f);
-      visit(n.finallyBody ?? [], f);
-    }
-  }
-}
-
 /** The nodes with the awaits `ids` given `commit`, to ask what the body does for a given argument. */
 function withAwaitKinds(nodes: Node[], ids: Set<number>, commit: 'commit' | 'none'): Node[] {
   const map = (ns: Node[]): Node[] =>
@@ -109,7 +104,7 @@ function paramAwaitOf(facts: FnFacts): FnSummary['paramAwait'] {
 /** Per local of a body: the locals it depends on (transitively) and whether it holds an awaited result. */
 function localSources(nodes: Node[]): Map<string, { locals: Set<string>; fromCall: boolean }> {
   const direct = new Map<string, Val[]>();
-  visit(nodes, (n) => {
+  forEachNode(nodes, (n) => {
     if (n.kind === 'local') direct.set(n.name, [...(direct.get(n.name) ?? []), n.value]);
   });
   const done = new Map<string, { locals: Set<string>; fromCall: boolean }>();
@@ -172,7 +167,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   let trap: FnSummary['trap'];
   let trapAfterCommit: FnSummary['trapAfterCommit'];
   // Pre-order is evaluation order: an access after a committing await (on some path) happens after it.
-  visit(facts.nodes, (n) => {
+  forEachNode(facts.nodes, (n) => {
     // After an await that may commit, the rest may run in a later message: replay it after the caller's await.
     if (n.kind === 'await' && n.commit !== 'none') afterCommit = true;
     if (n.kind === 'caller') readsCaller = true;

@@ -4,7 +4,7 @@
  * its branches, re-checks and `try`/`catch` stay, and the rules see the real order of checks, calls and writes.
  */
 import type * as A from '../ast';
-import type { Node, Val } from '../../../model/ir';
+import { forEachNode, type Node, type Val } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
 import { EMPTY, union } from './lower-val';
 import type { FuncRef } from './scope';
@@ -50,18 +50,12 @@ export function inlineAsyncStar(
 /** The values a body returns, not counting those of bodies inlined within it (they return to it). */
 function returnedValues(nodes: Node[]): Val[] {
   const out: Val[] = [];
-  const walk = (list: Node[]) => {
-    for (const n of list) {
+  forEachNode(
+    nodes,
+    (n) => {
       if (n.kind === 'exit' && n.how === 'return' && n.value) out.push(n.value);
-      else if (n.kind === 'branch') n.arms.forEach(walk);
-      else if (n.kind === 'loop' || (n.kind === 'block' && !n.inlined)) walk(n.body);
-      else if (n.kind === 'try') {
-        walk(n.body);
-        walk(n.catchBody ?? []);
-        walk(n.finallyBody ?? []);
-      }
-    }
-  };
-  walk(nodes);
+    },
+    false,
+  );
   return out;
 }

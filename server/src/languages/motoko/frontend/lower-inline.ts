@@ -3,7 +3,7 @@
  * calling message, so they are copied to the call site (`via` the helper), with keys mapped from the arguments.
  */
 import type * as A from '../ast';
-import type { Node, ReadNode, Val, WriteNode } from '../../../model/ir';
+import { forEachNode, type Node, type ReadNode, type Val, type WriteNode } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
 import { simpleKey } from './lower-state';
 import { EMPTY } from './lower-val';
@@ -84,28 +84,10 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
   }
 }
 
-/** Every node of a lowered body, nested ones included. */
-function allNodes(nodes: Node[]): Node[] {
-  const out: Node[] = [];
-  const walk = (list: Node[]) => {
-    for (const n of list) {
-      out.push(n);
-      if (n.kind === 'branch') n.arms.forEach(walk);
-      else if (n.kind === 'loop' || n.kind === 'block') walk(n.body);
-      else if (n.kind === 'try') {
-        walk(n.body);
-        walk(n.catchBody ?? []);
-        walk(n.finallyBody ?? []);
-      }
-    }
-  };
-  walk(nodes);
-  return out;
-}
-
 /** The reads a body's returned values depend on, directly or through its locals. */
 function returnedReads(nodes: Node[]): Set<number> {
-  const all = allNodes(nodes);
+  const all: Node[] = [];
+  forEachNode(nodes, (n) => all.push(n));
   const localVals = new Map<string, Val[]>();
   for (const n of all)
     if (n.kind === 'local') localVals.set(n.name, [...(localVals.get(n.name) ?? []), n.value]);
@@ -127,18 +109,8 @@ function returnedReads(nodes: Node[]): Set<number> {
 /** The reads and writes anywhere in a lowered body, in order. */
 function stateAccesses(nodes: Node[]): (ReadNode | WriteNode)[] {
   const accesses: (ReadNode | WriteNode)[] = [];
-  const collect = (list: Node[]) => {
-    for (const n of list) {
-      if (n.kind === 'read' || n.kind === 'write') accesses.push(n);
-      else if (n.kind === 'branch') n.arms.forEach(collect);
-      else if (n.kind === 'loop' || n.kind === 'block') collect(n.body);
-      else if (n.kind === 'try') {
-        collect(n.body);
-        if (n.catchBody) collect(n.catchBody);
-        if (n.finallyBody) collect(n.finallyBody);
-      }
-    }
-  };
-  collect(nodes);
+  forEachNode(nodes, (n) => {
+    if (n.kind === 'read' || n.kind === 'write') accesses.push(n);
+  });
   return accesses;
 }
