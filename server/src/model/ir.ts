@@ -111,6 +111,8 @@ export interface WriteNode extends NodeBase {
   fromCall?: true;
   /** Replayed from a callee that restores this state itself when its call fails (it owns the rollback). */
   handled?: true;
+  /** Replayed from a callee where it steps the state by a constant (`count += 1`): a counter, not a value. */
+  step?: true;
 }
 
 /**

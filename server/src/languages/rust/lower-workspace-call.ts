@@ -65,6 +65,7 @@ export function callWorkspaceFn(
         cx.write(access.state, node, into, valueOf(access.valueParams), key, access.mark, undefined, {
           ...(access.fromCall ? { fromCall: true } : {}),
           ...(access.handled ? { handled: true } : {}),
+          ...(access.step ? { step: true } : {}),
         });
       } else reads.push(cx.read(access.state, node, into, key));
     }

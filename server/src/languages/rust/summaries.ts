@@ -33,6 +33,8 @@ export interface AccessSummary {
    * fails (a refund in the `Err` arm), so a caller that ignores the result leaves nothing un-rolled-back.
    */
   handled?: true;
+  /** For a write: the state stepped by a constant (`count += 1`), its value reading only that state. */
+  step?: true;
 }
 
 export interface FnSummary {
@@ -55,6 +57,15 @@ export interface FnSummary {
   /** It reads the caller (`fn caller() -> Principal { msg_caller() }`); `returnsCaller` when it returns it. */
   readsCaller?: true;
   returnsCaller?: true;
+}
+
+/** A write whose value reads only the state it writes, with no local or call: `count += 1`. */
+function isConstantStep(value: Val, state: StatePath, readStates: Map<number, StatePath>): boolean {
+  if (value.reads.length === 0 || value.locals.length || value.awaits.length) return false;
+  return value.reads.every((id) => {
+    const r = readStates.get(id);
+    return r !== undefined && r.root === state.root && r.field === state.field;
+  });
 }
 
 /** What lowering one function reports besides its nodes. */
@@ -162,6 +173,10 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const sources = localSources(facts.nodes);
   const restored = failurePathWrites(facts.nodes, sources);
   const sameRoot = (a: StatePath, b: StatePath) => a.root === b.root;
+  const readStates = new Map<number, StatePath>();
+  forEachNode(facts.nodes, (n) => {
+    if (n.kind === 'read') readStates.set(n.id, n.state);
+  });
   let afterCommit = false;
   let readsCaller = false;
   let trap: FnSummary['trap'];
@@ -193,6 +208,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       const params = fn.params.flatMap((p, i) => (locals.has(p) ? [i] : []));
       if (params.length) access.valueParams = params;
       if (fromCall) access.fromCall = true;
+      if (n.step || isConstantStep(n.value, n.state, readStates)) access.step = true;
       // Restored on the failure path here, or already by a callee it replays.
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
     }
