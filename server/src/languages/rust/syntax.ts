@@ -108,7 +108,9 @@ export function patternNames(pattern: SyntaxNode | null): string[] {
   const stack: [SyntaxNode, boolean][] = [[pattern, false]];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const [n, isTypeField] = top;
-    if (n.type === 'identifier' && !isTypeField) out.push(n.text);
+    // `Foo { amount }` binds `amount` through a shorthand field.
+    if ((n.type === 'identifier' && !isTypeField) || n.type === 'shorthand_field_identifier')
+      out.push(n.text);
     if (n.type === 'scoped_identifier' || n.type === 'field_identifier' || n.type === 'type_identifier')
       continue;
     for (let i = n.childCount - 1; i >= 0; i--) {
