@@ -14,10 +14,12 @@ export function armVariantNames(pattern: SyntaxNode): string[] | undefined {
   const stack: SyntaxNode[] = [pattern];
   for (let n = stack.pop(); n; n = stack.pop()) {
     switch (n.type) {
-      case 'match_pattern':
-        // Its named children are the pattern and, as field `condition`, the guard.
-        stack.push(...namedKids(n).filter((k) => k !== field(n!, 'condition')));
+      case 'match_pattern': {
+        // Its named children are the pattern and, as field `condition`, the guard (nodes compare by position).
+        const guard = field(n, 'condition');
+        stack.push(...namedKids(n).filter((k) => !guard || k.startIndex !== guard.startIndex));
         break;
+      }
       case 'or_pattern':
       case 'reference_pattern':
       case 'parenthesized_pattern':
