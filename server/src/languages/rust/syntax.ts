@@ -124,3 +124,13 @@ export function patternNames(pattern: SyntaxNode | null): string[] {
 export function isErrorish(node: SyntaxNode): boolean {
   return node.isError || node.isMissing;
 }
+
+/**
+ * `#[cfg(test)]`, `#[cfg(not(target_arch = "wasm32"))]` and the like: what follows is compiled only for the host
+ * (tests, mocks), never into the canister's Wasm.
+ */
+export function isHostOnlyAttribute(attr: SyntaxNode): boolean {
+  if (attr.type !== 'attribute_item') return false;
+  const t = attr.text.replace(/\s+/g, '');
+  return t === '#[cfg(test)]' || /^#\[cfg\(not\(target_(arch="wasm32"|family="wasm")\)\)\]$/.test(t);
+}
