@@ -311,6 +311,8 @@ export interface FileModel {
   awaits: AwaitAnnotation[];
   /** State roots declared in this file (for hovers and docs), with their declaration range. */
   stateDecls: { root: string; range: Range }[];
+  /** Part of a test double (a crate named `fake-…`, `mock-…`, `…-test`): never deployed, so findings are infos. */
+  testDouble?: true;
 }
 
 export function stateName(s: StatePath): string {
