@@ -24,6 +24,8 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
     if (node.mark !== undefined || node.unknown || !e.reach.beforeInOrder(w.flat, flat)) return false;
     // A callee that compensates its own call's failure owns this change (SPEC §5, issue #9 item 1).
     if (node.handled) return false;
+    // A log line or a metric, written directly or through a `log(…)` helper, records what happened.
+    if (isRecordWrite(w)) return false;
     // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
     // consistent whatever comes after; a failure of this call may still have to undo it.
     if (forTrap && (node.fromCall || e.flow.awaits(node.value).size > 0)) return false;
@@ -101,15 +103,42 @@ const RECORD_WORDS = new Set([
   'analytics',
 ]);
 
+/** Words of a state or helper name that keeps a record: a log, a history, metrics (not events, which apply state). */
+const RECORD_STATE_WORDS = new Set([
+  'log',
+  'logs',
+  'logger',
+  'history',
+  'histories',
+  'audit',
+  'metric',
+  'metrics',
+  'stats',
+  'analytics',
+  'archive',
+]);
+
+/** A write to a log-like state (`_log`, `EVENT_LOG`, `metrics`) or through a log-like helper (`log(msg)`). */
+function isRecordWrite(w: Access): boolean {
+  const via = (w.node as WriteNode).via;
+  return [w.state.root, w.state.field, via].some(
+    (name) => name !== undefined && nameWords(name).some((x) => RECORD_STATE_WORDS.has(x)),
+  );
+}
+
+/** `_event_log` → event, log; `logMessage` → log, message; `history.add` → history, add. */
+function nameWords(name: string): string[] {
+  return name
+    .replace(/\([^()]*\)/g, '')
+    .split(/[.:_\s]+|(?<=[a-z0-9])(?=[A-Z])/)
+    .map((w) => w.toLowerCase());
+}
+
 /**
  * A call that records or announces an operation already done (`history.add(…)`, `publishChangesForUser(…)`,
  * `router.event_history_full(…)`): its failure undoes nothing of that operation, so the changes made before it
  * are not its to roll back (SPEC §5, Relevance). Judged by the words of the callee's path.
  */
 export function isRecordCall(callee: string): boolean {
-  const words = callee
-    .replace(/\([^()]*\)/g, '')
-    .split(/[.:_\s]+|(?<=[a-z0-9])(?=[A-Z])/)
-    .map((w) => w.toLowerCase());
-  return words.some((w) => RECORD_WORDS.has(w));
+  return nameWords(callee).some((w) => RECORD_WORDS.has(w));
 }

@@ -60,7 +60,7 @@ export function lowerAwait(
     const result = inlineAsyncStar(lw, cls.callee, operand, argVals, out);
     if (result) return result;
     // Recursion or deep nesting: the body's accesses, summarised, and the await as one commit point.
-    inlineHelper(lw, cls.callee, operand, out, scope);
+    inlineHelper(lw, cls.callee, operand, out, scope, argVals);
   }
   if (statement) {
     const unit = cls.callee

@@ -68,6 +68,7 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
 
   // Arguments (lambdas given to a call run now, as part of this message).
   const vals: Val[] = [];
+  const argVals: Val[] = [];
   if (callee.kind === 'Dot' && !(head?.kind === 'module')) vals.push(lw.value(callee.object, out, scope));
   for (const a of e.args) {
     const u = unwrap(a);
@@ -78,10 +79,12 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
       lw.stmt(functionBody(u), body, inner);
       if (body.length) out.push({ kind: 'block', body, range: lw.ctx.range(u) });
       if (!lw.quiet) lw.ctx.lowered.add(u);
+      argVals.push(EMPTY);
     } else {
-      vals.push(lw.value(a, out, scope));
+      argVals.push(lw.value(a, out, scope));
     }
   }
+  vals.push(...argVals);
 
   if (fn && fn.func.asyncKind === 'async*' && statement) {
     out.push({
@@ -91,7 +94,7 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
     });
   }
   if (fn && fn.func.asyncKind === null && fn.file === lw.ctx.file)
-    vals.push(inlineHelper(lw, fn, e, out, scope));
+    vals.push(inlineHelper(lw, fn, e, out, scope, argVals));
   return union(...vals);
 }
 

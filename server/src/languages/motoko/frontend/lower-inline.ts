@@ -6,7 +6,7 @@ import type * as A from '../ast';
 import { forEachNode, type Node, type ReadNode, type Val, type WriteNode } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
 import { simpleKey } from './lower-state';
-import { EMPTY } from './lower-val';
+import { EMPTY, union } from './lower-val';
 import type { FuncRef, Scope } from './scope';
 import { boundNames, isNatType } from './syntax';
 
@@ -14,6 +14,8 @@ import { boundNames, isNatType } from './syntax';
 interface HelperSummary {
   params: string[];
   accesses: (ReadNode | WriteNode)[];
+  /** Per write access: the parameters its value (index included) depends on, directly or through locals. */
+  valueParams: Map<WriteNode, number[]>;
   /** Reads (by id in the helper's lowering) its result depends on: `isRunning()` is a check of what it reads. */
   returned: Set<number>;
 }
@@ -26,7 +28,14 @@ const summarizing = new Set<A.Func>();
  * Emits, at the call `e`, the state reads and writes of the helper `fn`; returns the reads its result depends
  * on, as the call's value.
  */
-export function inlineHelper(lw: BodyLowerer, fn: FuncRef, e: A.CallExp, out: Node[], scope: Scope): Val {
+export function inlineHelper(
+  lw: BodyLowerer,
+  fn: FuncRef,
+  e: A.CallExp,
+  out: Node[],
+  scope: Scope,
+  argVals: Val[] = [],
+): Val {
   const summary = helperSummary(lw, fn);
   if (!summary) return EMPTY;
   const via = fn.name;
@@ -47,7 +56,10 @@ export function inlineHelper(lw: BodyLowerer, fn: FuncRef, e: A.CallExp, out: No
         ...(key !== undefined ? { key } : {}),
       });
     } else {
-      const w: WriteNode = { kind: 'write', state: acc.state, value: EMPTY, range, via };
+      // The written value depends on the arguments given for the parameters it uses (SPEC §5).
+      const params = summary.valueParams.get(acc) ?? [];
+      const value = union(EMPTY, ...params.flatMap((p) => (argVals[p] ? [argVals[p]] : [])));
+      const w: WriteNode = { kind: 'write', state: acc.state, value, range, via };
       if (key !== undefined) w.key = key;
       if (acc.mark) w.mark = acc.mark;
       // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).
@@ -78,7 +90,13 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
       }
     }
     const nodes = lw.forFunction(fn.name, true).lowerFunction(fn.func, scope);
-    const summary = { params, accesses: stateAccesses(nodes), returned: returnedReads(nodes) };
+    const accesses = stateAccesses(nodes);
+    const summary = {
+      params,
+      accesses,
+      valueParams: writeValueParams(nodes, accesses, params),
+      returned: returnedReads(nodes),
+    };
     helperSummaries.set(fn.func, summary);
     return summary;
   } finally {
@@ -86,25 +104,77 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
   }
 }
 
-/** The reads a body's returned values depend on, directly or through its locals. */
-function returnedReads(nodes: Node[]): Set<number> {
-  const all: Node[] = [];
-  forEachNode(nodes, (n) => all.push(n));
+/** The values bound to each local of a lowered body. */
+function localValues(nodes: Node[]): Map<string, Val[]> {
   const localVals = new Map<string, Val[]>();
-  for (const n of all)
+  forEachNode(nodes, (n) => {
     if (n.kind === 'local') localVals.set(n.name, [...(localVals.get(n.name) ?? []), n.value]);
-  const out = new Set<number>();
+  });
+  return localVals;
+}
+
+/** Calls `reads` and `locals` with what `v` depends on, following the locals' bindings transitively. */
+function dependencies(
+  v: Val,
+  localVals: Map<string, Val[]>,
+  reads: (id: number) => void,
+  locals: (name: string) => void,
+): void {
   const seen = new Set<string>();
-  const add = (v: Val | undefined) => {
-    if (!v) return;
-    v.reads.forEach((r) => out.add(r));
-    for (const l of v.locals) {
+  const add = (x: Val) => {
+    x.reads.forEach(reads);
+    for (const l of x.locals) {
       if (seen.has(l)) continue;
       seen.add(l);
+      locals(l);
       localVals.get(l)?.forEach(add);
     }
   };
-  for (const n of all) if (n.kind === 'exit' && n.how === 'return') add(n.value);
+  add(v);
+}
+
+/** The reads a body's returned values depend on, directly or through its locals. */
+function returnedReads(nodes: Node[]): Set<number> {
+  const localVals = localValues(nodes);
+  const out = new Set<number>();
+  forEachNode(nodes, (n) => {
+    if (n.kind === 'exit' && n.how === 'return' && n.value)
+      dependencies(
+        n.value,
+        localVals,
+        (r) => out.add(r),
+        () => {},
+      );
+  });
+  return out;
+}
+
+/** For each write: the parameters (by index) its value depends on. */
+function writeValueParams(
+  nodes: Node[],
+  accesses: (ReadNode | WriteNode)[],
+  params: string[],
+): Map<WriteNode, number[]> {
+  const localVals = localValues(nodes);
+  const out = new Map<WriteNode, number[]>();
+  for (const w of accesses) {
+    if (w.kind !== 'write') continue;
+    const used = new Set<number>();
+    dependencies(
+      w.value,
+      localVals,
+      () => {},
+      (l) => {
+        const i = params.indexOf(l);
+        if (i >= 0) used.add(i);
+      },
+    );
+    if (used.size)
+      out.set(
+        w,
+        [...used].sort((a, b) => a - b),
+      );
+  }
   return out;
 }
 
