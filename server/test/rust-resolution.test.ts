@@ -490,3 +490,35 @@ fn pending() -> bool {
   });
   assert.deepEqual(reads, [{ root: '__STATE', field: 'to_split' }]);
 });
+
+test('a helper that assigns through a `&mut` parameter writes the state handle it is given', async () => {
+  const [model] = await analyzeRustCrate(
+    'test',
+    [
+      {
+        path: 'src/lib.rs',
+        text: `
+use std::cell::RefCell;
+struct State { salt: Option<u64>, fees: u64 }
+thread_local! { static STATE: RefCell<State> = RefCell::new(State { salt: None, fees: 0 }); }
+fn set_salt(state: &mut Option<u64>, salt: u64) {
+    *state = Some(salt);
+}
+#[ic_cdk::update]
+fn init_salt(salt: u64) {
+    STATE.with_borrow_mut(|s| set_salt(&mut s.salt, salt));
+}
+`,
+      },
+    ],
+    { extraCallFunctions: [] },
+  );
+  assert.ok(model);
+  const init = model.entryPoints.find((e) => e.name === 'init_salt');
+  assert.ok(init);
+  const writes: { root: string; field?: string }[] = [];
+  forEachNode(init.body, (n) => {
+    if (n.kind === 'write') writes.push(n.state);
+  });
+  assert.deepEqual(writes, [{ root: 'STATE', field: 'salt' }]);
+});

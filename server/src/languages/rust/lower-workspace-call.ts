@@ -55,6 +55,12 @@ export function callWorkspaceFn(
       const body: Node[] = [];
       vals.push(cx.value(a, body));
       (commitsWithin(body) ? deferred : out).push(...body);
+    } else if (summary?.paramWrites?.includes(i + offset)) {
+      // A state handle given for a `&mut` parameter the callee assigns through: that state is written here.
+      const ex = cx.expr(a, out);
+      const val = cx.valOf(ex, a, out);
+      vals.push(val);
+      if (ex.ref) cx.write(ex.ref.state, node, out, val, undefined, undefined, ex.ref.anchor);
     } else vals.push(cx.value(a, out));
   });
   const keyOf = (param: number | undefined): string | undefined =>

@@ -66,6 +66,11 @@ export interface FnSummary {
   /** Parameters whose value decides, before its commit point, whether it goes on: the caller's checks. */
   guardParams?: number[];
   /**
+   * `&mut` parameters it assigns through before its commit point (`*state = Some(…)`): given a state handle at
+   * a call site, that state is written there.
+   */
+  paramWrites?: number[];
+  /**
    * Where its first commit point is: the await in its body, then (when that awaits a workspace callee) where
    * the callee's is, and so on; a finding at a call site points there.
    */
@@ -245,6 +250,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     seen.set(JSON.stringify(access), access);
   });
   const paramAwait = paramAwaitOf(facts);
+  const paramWrites = mutRefParamsAssigned(fn, facts.nodes);
   let commitAt: CommitSite[] | undefined;
   forEachNode(facts.nodes, (n) => {
     if (commitAt || n.kind !== 'await' || n.commit === 'none') return;
@@ -262,8 +268,22 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(readsCaller ? { readsCaller: true as const } : {}),
     ...(readsCaller && facts.returnsCaller ? { returnsCaller: true as const } : {}),
     ...(guards.params.length ? { guardParams: guards.params } : {}),
+    ...(paramWrites.length ? { paramWrites } : {}),
     ...(commitAt ? { commitAt } : {}),
   };
+}
+
+/** The `&mut` parameters a body assigns (a `local` node of the parameter's own name) before it commits. */
+function mutRefParamsAssigned(fn: FnInfo, nodes: Node[]): number[] {
+  const assigned = new Set<string>();
+  let committed = false;
+  forEachNode(nodes, (n) => {
+    if (n.kind === 'await' && n.commit !== 'none') committed = true;
+    if (n.kind === 'local' && !committed) assigned.add(n.name);
+  });
+  return fn.params.flatMap((p, i) =>
+    /^&\s*mut\b/.test(fn.paramTypes[i]?.trim() ?? '') && assigned.has(p) ? [i] : [],
+  );
 }
 
 /** The same state, or one a field of the other (a read of the whole root covers its fields). */
