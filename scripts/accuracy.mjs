@@ -149,16 +149,13 @@ for (const language of ['rust', 'motoko']) {
   const perRule = {};
   const missed = [];
   for (const b of labels.bugs.filter((x) => languageOf(x.at.repo) === language)) {
-    const found = results
-      .get(b.at.repo)
-      .findings.some(
-        (f) =>
-          f.rule === b.rule &&
-          f.path === b.at.path &&
-          (f.entryPoint === b.entryPoint ||
-            f.line === b.at.line ||
-            f.related.some((r) => r.line === b.at.line)),
-      );
+    const found = results.get(b.at.repo).findings.some(
+      (f) =>
+        f.rule === b.rule &&
+        ((f.path === b.at.path && (f.entryPoint === b.entryPoint || f.line === b.at.line)) ||
+          // A finding at a call site that points into the callee, at the bug's line, found it too.
+          f.related.some((r) => r.path === b.at.path && r.line === b.at.line)),
+    );
     const r = (perRule[b.rule] ??= { bugs: 0, reported: 0 });
     r.bugs++;
     if (found) r.reported++;

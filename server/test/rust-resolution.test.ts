@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { analyzePaths } from '../src/workspace/analyze';
 import { rustCrateManifest } from '../src/workspace/canisters';
 import { analyzeRustCrate } from '../src/languages/rust';
-import type { FileModel, Node } from '../src/model/ir';
+import { forEachNode, type FileModel, type Node } from '../src/model/ir';
 
 async function crate(
   files: Record<string, string>,
@@ -423,4 +423,102 @@ fn deposit(owner: u64, amount: u64) {
   };
   walk(deposit.body);
   assert.deepEqual(writes, [{ root: 'STATE', field: 'accounts' }]);
+});
+
+test('a helper given a field held in a container alias (`&mut AccountsStable`) writes that field', async () => {
+  const [model] = await analyzeRustCrate(
+    'test',
+    [
+      {
+        path: 'src/lib.rs',
+        text: `
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+type AccountsStable = BTreeMap<u64, u64>;
+struct StableState { accounts: AccountsStable }
+struct State { stable: StableState, fees: u64 }
+thread_local! { static STATE: RefCell<State> = RefCell::new(State { stable: StableState { accounts: BTreeMap::new() }, fees: 0 }); }
+fn credit(accounts: &mut AccountsStable, owner: u64, amount: u64) { accounts.insert(owner, amount); }
+#[ic_cdk::update]
+fn deposit(owner: u64, amount: u64) {
+    STATE.with(|s| credit(&mut s.borrow_mut().stable.accounts, owner, amount));
+}
+`,
+      },
+    ],
+    { extraCallFunctions: [] },
+  );
+  assert.ok(model);
+  const deposit = model.entryPoints.find((e) => e.name === 'deposit');
+  assert.ok(deposit);
+  const writes: { root: string; field?: string }[] = [];
+  forEachNode(deposit.body, (n) => {
+    if (n.kind === 'write') writes.push(n.state);
+  });
+  assert.deepEqual(writes, [{ root: 'STATE', field: 'stable' }]);
+});
+
+test('a `read_state` helper over `RefCell<Option<State>>` (`s.borrow().as_ref()`) lets its closure read fields', async () => {
+  const [model] = await analyzeRustCrate(
+    'test',
+    [
+      {
+        path: 'src/lib.rs',
+        text: `
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+pub struct State { pub to_split: BTreeMap<u64, u64>, pub fees: u64 }
+thread_local! { static __STATE: RefCell<Option<State>> = RefCell::default(); }
+pub fn read_state<F, R>(f: F) -> R where F: FnOnce(&State) -> R {
+    __STATE.with(|s| f(s.borrow().as_ref().expect("State not initialized!")))
+}
+#[ic_cdk::query]
+fn pending() -> bool {
+    read_state(|s| s.to_split.is_empty())
+}
+`,
+      },
+    ],
+    { extraCallFunctions: [] },
+  );
+  assert.ok(model);
+  const pending = model.entryPoints.find((e) => e.name === 'pending');
+  assert.ok(pending);
+  const reads: { root: string; field?: string }[] = [];
+  forEachNode(pending.body, (n) => {
+    if (n.kind === 'read') reads.push(n.state);
+  });
+  assert.deepEqual(reads, [{ root: '__STATE', field: 'to_split' }]);
+});
+
+test('a helper that assigns through a `&mut` parameter writes the state handle it is given', async () => {
+  const [model] = await analyzeRustCrate(
+    'test',
+    [
+      {
+        path: 'src/lib.rs',
+        text: `
+use std::cell::RefCell;
+struct State { salt: Option<u64>, fees: u64 }
+thread_local! { static STATE: RefCell<State> = RefCell::new(State { salt: None, fees: 0 }); }
+fn set_salt(state: &mut Option<u64>, salt: u64) {
+    *state = Some(salt);
+}
+#[ic_cdk::update]
+fn init_salt(salt: u64) {
+    STATE.with_borrow_mut(|s| set_salt(&mut s.salt, salt));
+}
+`,
+      },
+    ],
+    { extraCallFunctions: [] },
+  );
+  assert.ok(model);
+  const init = model.entryPoints.find((e) => e.name === 'init_salt');
+  assert.ok(init);
+  const writes: { root: string; field?: string }[] = [];
+  forEachNode(init.body, (n) => {
+    if (n.kind === 'write') writes.push(n.state);
+  });
+  assert.deepEqual(writes, [{ root: 'STATE', field: 'salt' }]);
 });

@@ -142,6 +142,11 @@ export interface AwaitNode extends NodeBase {
   handling: ResultHandling;
   /** Reads and writes performed by the awaited expression before it suspends (argument evaluation etc.). */
   args?: Val;
+  /**
+   * When the awaited future is a function of the workspace: where its own commit point is, followed through
+   * the callees it awaits (outermost first), so a finding here can point the reader into the callee.
+   */
+  within?: { file: string; range: Range }[];
 }
 
 /**

@@ -4,6 +4,8 @@ import {
   accessNote,
   awaitFlat,
   commitPoints,
+  commitSiteNotes,
+  commitSiteText,
   cpLine,
   describeInterleaver,
   finding,
@@ -30,10 +32,11 @@ export const checkThenAct: Rule = {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
       const flat = awaitFlat(e, cp);
+      // One story per state root and commit point: the fields of one root checked there are one finding.
       const reported = new Set<string>();
       for (const check of cp.checkedReads) {
         const name = stateName(check.state);
-        if (reported.has(name)) continue;
+        if (reported.has(check.state.root)) continue;
         const writesAfter = e.accesses.filter(
           (w) => w.kind === 'write' && sameState(w.state, check.state) && happensBefore(e, flat, w.flat),
         );
@@ -48,7 +51,7 @@ export const checkThenAct: Rule = {
         if (writtenBetween) continue;
         const writers = writersOf(cp, check);
         if (!writers.length) continue;
-        reported.add(name);
+        reported.add(check.state.root);
         const first = writers.find((w) => w.entry !== e) ?? writers[0];
         const write = writesAfter[0];
         out.push(
@@ -56,7 +59,7 @@ export const checkThenAct: Rule = {
             meta,
             e,
             cp.await.range,
-            `${quote(name)} is checked at line ${lineOf(check.range)} before ${cpLine(cp)} and written only after it (line ${lineOf(write.range)}): ${describeInterleaver(e, first, check)} ${
+            `${quote(name)} is checked at line ${lineOf(check.range)} before ${cpLine(cp)}${commitSiteText(cp)} and written only after it (line ${lineOf(write.range)}): ${describeInterleaver(e, first, check)} ${
               first.entry === e
                 ? 'can run at this commit point and pass the same check (time-of-check/time-of-use, e.g. a double spend)'
                 : 'can run at this commit point and change it, so the check may no longer hold when the write happens (time-of-check/time-of-use)'
@@ -66,6 +69,7 @@ export const checkThenAct: Rule = {
               commitPoint: cp.await.range,
               related: [
                 accessNote(check, 'checks'),
+                ...commitSiteNotes(cp),
                 accessNote(write, 'writes'),
                 ...writers
                   .filter((w) => w.entry !== e)

@@ -5,6 +5,8 @@ import {
   accessNote,
   awaitFlat,
   commitPoints,
+  commitSiteNotes,
+  commitSiteText,
   cpLine,
   describeInterleaver,
   finding,
@@ -56,11 +58,15 @@ export const staleWriteBack: Rule = {
             meta,
             e,
             cp.await.range,
-            `${quote(name)} is read at line ${lineOf(read.range)} before ${cpLine(cp)} and that value is written back at line ${lineOf(w.range)}: changes made meanwhile by ${describeInterleaver(e, other, read)} are lost.`,
+            `${quote(name)} is read at line ${lineOf(read.range)} before ${cpLine(cp)}${commitSiteText(cp)} and that value is written back at line ${lineOf(w.range)}: changes made meanwhile by ${describeInterleaver(e, other, read)} are lost.`,
             {
               state: [name],
               commitPoint: cp.await.range,
-              related: [accessNote(read, 'reads'), accessNote(w, 'writes the stale value of')],
+              related: [
+                accessNote(read, 'reads'),
+                ...commitSiteNotes(cp),
+                accessNote(w, 'writes the stale value of'),
+              ],
             },
           ),
         );

@@ -268,12 +268,12 @@ function fieldTypes(index: CrateIndex): Map<string, { root: string; field: strin
   for (const [type, root] of index.rootByType) {
     for (const [name, text] of index.types.structFields.get(type) ?? []) {
       const t = structType(text);
-      if (!t || !index.types.structFields.has(t)) continue;
+      if (!t || !(index.types.structFields.has(t) || index.types.containerAliases.has(t))) continue;
       const at = { root, field: name };
       note(t, at);
       for (const inner of index.types.structFields.get(t)?.values() ?? []) {
         const u = structType(inner);
-        if (u && index.types.structFields.has(u)) note(u, at);
+        if (u && (index.types.structFields.has(u) || index.types.containerAliases.has(u))) note(u, at);
       }
     }
   }

@@ -74,6 +74,7 @@ export function lowerAwait(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
     cx.apiOfAwait.set(id, api);
   }
   const range = cx.range(token);
+  const within = ex.future?.kind === 'local' ? cx.env.summaries.get(ex.future.fn)?.commitAt : undefined;
   out.push({
     kind: 'await',
     id,
@@ -85,6 +86,7 @@ export function lowerAwait(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
     ...(call ? { call } : {}),
     handling: handlingOf(node),
     args,
+    ...(within ? { within } : {}),
   });
   const afterVal = ex.future?.kind === 'local' ? ex.future.after?.(out) : undefined;
   if (!cx.env.summaryMode && cx.annotate) {

@@ -4,7 +4,7 @@
  * `async` callee does after its own commit point is deferred to the `.await` on its future.
  */
 import type { CommitSummary } from '../../model/commit-paths';
-import type { CommitKind, Node, Val } from '../../model/ir';
+import { forEachNode, type CommitKind, type Node, type StatePath, type Val } from '../../model/ir';
 import { classifyAwait, type Future } from './awaits';
 import { displayName, type FnInfo } from './crate-index';
 import type { GuardInfo } from './guards';
@@ -12,7 +12,7 @@ import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
 import { resolveWorkspaceFn } from './resolve-fn';
 import { argVariant } from './enum-variants';
-import type { FnSummary, VariantOf } from './summaries';
+import { sameStateOf, type FnSummary, type VariantOf } from './summaries';
 import { field, pathText, patternNames, simpleKey, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
 
@@ -33,11 +33,16 @@ export function callWorkspaceFn(
   const vals: Val[] = [];
   const awaited = summary?.paramAwait;
   const argKinds: CommitKind[] = [];
+  const returnsFuture = fn.isAsync || /\bFuture\b/.test(fn.returnType);
+  // What a future or closure the callee awaits does runs when the callee gets to it: after the callee's own
+  // checks, at the `.await` on its future, not where the argument is written.
+  const deferred: Node[] = [];
   args.forEach((a, i) => {
     if (awaited?.params.includes(i + offset)) {
       // An argument the callee awaits (a closure's future, a future, a function): its kind decides.
-      const ex = cx.expr(a, out);
-      vals.push(cx.valOf(ex, a, out));
+      const into = returnsFuture ? deferred : out;
+      const ex = cx.expr(a, into);
+      vals.push(cx.valOf(ex, a, into));
       argKinds.push(classifyAwait(ex.future ?? namedFnFuture(cx, a), a, cx.env.summaries).commit);
     } else if (helper && helper.paramIndex === i + offset && a.type === 'closure_expression') {
       vals.push(
@@ -46,6 +51,17 @@ export function callWorkspaceFn(
           via: displayName(fn),
         }).val,
       );
+    } else if (returnsFuture && (a.type === 'closure_expression' || a.type === 'async_block')) {
+      // A closure that reaches a commit point can only run when the async callee awaits it.
+      const body: Node[] = [];
+      vals.push(cx.value(a, body));
+      (commitsWithin(body) ? deferred : out).push(...body);
+    } else if (summary?.paramWrites?.includes(i + offset)) {
+      // A state handle given for a `&mut` parameter the callee assigns through: that state is written here.
+      const ex = cx.expr(a, out);
+      const val = cx.valOf(ex, a, out);
+      vals.push(val);
+      if (ex.ref) cx.write(ex.ref.state, node, out, val, undefined, undefined, ex.ref.anchor);
     } else vals.push(cx.value(a, out));
   });
   const keyOf = (param: number | undefined): string | undefined =>
@@ -54,9 +70,12 @@ export function callWorkspaceFn(
   // A summarised write's value depends only on the arguments its body really uses (SPEC §5).
   const valueOf = (params: number[] | undefined): Val =>
     union(empty(), ...(params ?? []).flatMap((p) => (argVals[p - offset] ? [argVals[p - offset]] : [])));
+  // The replayed reads made before the callee's commit point: a copy it writes back after it carries them.
+  const early: { state: StatePath; val: Val }[] = [];
   // The callee's accesses (and trap) before or after its own first commit point.
   const apply = (after: boolean, into: Node[]): Val[] => {
     const reads: Val[] = [];
+    const checks: Val[] = [];
     const saved = cx.via;
     cx.via = saved ?? displayName(fn);
     const arms = new VariantArms(cx, node, args, argVals, offset);
@@ -66,16 +85,30 @@ export function callWorkspaceFn(
       if (!target) continue;
       const key = keyOf(access.keyParam);
       if (access.write) {
-        cx.write(access.state, node, target, valueOf(access.valueParams), key, access.mark, undefined, {
+        const stale = access.staleRead
+          ? early.filter((r) => sameStateOf(r.state, access.state)).map((r) => r.val)
+          : [];
+        const value = union(valueOf(access.valueParams), ...stale);
+        cx.write(access.state, node, target, value, key, access.mark, undefined, {
           // Made after a call the callee awaited returned: a record of that finished call, for the harm test.
           ...(access.fromCall || after ? { fromCall: true } : {}),
           ...(access.handled ? { handled: true } : {}),
           ...(access.step ? { step: true } : {}),
         });
-      } else reads.push(cx.read(access.state, node, target, key));
+      } else {
+        const read = cx.read(access.state, node, target, key);
+        reads.push(read);
+        if (!after) early.push({ state: access.state, val: read });
+        if (access.guard && !wholeStruct(cx, access.state)) checks.push(read);
+      }
     }
     cx.via = saved;
     arms.flush(into);
+    // The callee's own checks: on them it may stop (an error) before it goes on, here as at its `return`.
+    // A checked parameter is a check of whatever state the argument was read from.
+    if (!after)
+      for (const p of summary?.guardParams ?? []) if (argVals[p - offset]) checks.push(argVals[p - offset]);
+    if (checks.length) into.push(calleeCheck(cx, node, union(empty(), ...checks)));
     // The trap goes after the replayed writes: a summary does not say which of them it would skip.
     const trap = after ? summary?.trapAfterCommit : summary?.trap;
     const trapTarget = trap && arms.target(trap.variant, into);
@@ -89,7 +122,6 @@ export function callWorkspaceFn(
   const guard = cx.env.guards.get(fn);
   if (guard) lowerGuard(cx, node, guard, keyOf(guard.keyParam), out);
   const val = union(empty(), ...vals);
-  const returnsFuture = fn.isAsync || /\bFuture\b/.test(fn.returnType);
   // What the callee does after its own commit point happens after the `.await` on it, in the caller.
   if (returnsFuture) {
     const withArgs = awaited ? commitsWithArgs(awaited, argKinds) : undefined;
@@ -99,7 +131,10 @@ export function callWorkspaceFn(
         kind: 'local',
         fn,
         callee: written,
-        after: (into) => union(empty(), ...apply(true, into)),
+        after: (into) => {
+          into.push(...deferred);
+          return union(empty(), ...apply(true, into));
+        },
         ...(withArgs ? { withArgs } : {}),
         ...otherCrate(cx, fn),
       },
@@ -153,6 +188,36 @@ class VariantArms {
     }
     this.pending.clear();
   }
+}
+
+/**
+ * A read of a whole struct-typed root (`read_state(|s| s.method())`) says only that something in the state was
+ * read: as a replayed check it would guard every field, so only field reads and scalar roots count as checks.
+ */
+function wholeStruct(cx: LowerContext, state: StatePath): boolean {
+  if (state.field) return false;
+  const type = cx.env.index.roots.get(state.root)?.innerType;
+  return type !== undefined && cx.env.index.types.structFields.has(type);
+}
+
+function commitsWithin(nodes: Node[]): boolean {
+  let found = false;
+  forEachNode(nodes, (n) => {
+    if (n.kind === 'await' && n.commit !== 'none') found = true;
+  });
+  return found;
+}
+
+/** A check inside a callee, replayed: the code after the call runs only when the check let the callee go on. */
+function calleeCheck(cx: LowerContext, node: SyntaxNode, cond: Val): Node {
+  const range = cx.range(node);
+  return {
+    kind: 'branch',
+    range,
+    cond,
+    arms: [[{ kind: 'exit', how: 'return', error: true, range }]],
+    exhaustive: false,
+  };
 }
 
 /** A guard constructor call: where the guard lands (a named binding, `_`, a bare statement) decides its life. */

@@ -51,6 +51,8 @@ export const KEYED_METHODS = new Set([
 export const BORROW_METHODS: Record<string, boolean> = {
   borrow: false,
   borrow_mut: true,
+  // `s.borrow().as_ref()` on a `RefCell<Option<State>>`: still the state, read-only.
+  as_ref: false,
   as_mut: true,
   deref: false,
   deref_mut: true,

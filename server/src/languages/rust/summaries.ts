@@ -15,6 +15,7 @@ import {
   type Val,
 } from '../../model/ir';
 import type { FnInfo } from './crate-index';
+import { guardsOf, readSources } from './summary-guards';
 
 export interface AccessSummary {
   write: boolean;
@@ -37,6 +38,13 @@ export interface AccessSummary {
   step?: true;
   /** Only in the arms of a `match` on parameter `param` that take one of `names` (an event's variant). */
   variant?: VariantOf;
+  /** For a read before the function's commit point: it decides whether the function goes on (a check). */
+  guard?: true;
+  /**
+   * For a write after the function's commit point: its value comes from a read of the same state made before
+   * it (a copy written back), so at a call site it carries the caller's replay of that read.
+   */
+  staleRead?: true;
 }
 
 /** A summary entry made only when parameter `param` is one of the enum variants `names`. */
@@ -73,6 +81,23 @@ export interface FnSummary {
   /** It reads the caller (`fn caller() -> Principal { msg_caller() }`); `returnsCaller` when it returns it. */
   readsCaller?: true;
   returnsCaller?: true;
+  /** Parameters whose value decides, before its commit point, whether it goes on: the caller's checks. */
+  guardParams?: number[];
+  /**
+   * `&mut` parameters it assigns through before its commit point (`*state = Some(…)`): given a state handle at
+   * a call site, that state is written there.
+   */
+  paramWrites?: number[];
+  /**
+   * Where its first commit point is: the await in its body, then (when that awaits a workspace callee) where
+   * the callee's is, and so on; a finding at a call site points there.
+   */
+  commitAt?: CommitSite[];
+}
+
+export interface CommitSite {
+  file: string;
+  range: Range;
 }
 
 /**
@@ -114,6 +139,9 @@ export interface FnFacts {
   /** Awaits of a parameter's future: await id → parameter index. */
   paramAwaits?: { id: number; index: number }[];
 }
+
+/** Enough hops to lead from an entry point's call into the callee that commits, short enough for a hover. */
+const MAX_COMMIT_CHAIN = 4;
 
 export type SummaryMap = Map<FnInfo, FnSummary>;
 
@@ -207,6 +235,17 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const seen = new Map<string, AccessSummary>();
   const sources = localSources(facts.nodes);
   const restored = failurePathWrites(facts.nodes, sources);
+  const guards = guardsOf(facts.nodes, fn.params);
+  const readSrc = readSources(facts.nodes);
+  const readsBefore = new Map<number, StatePath>();
+  // A check of state the function itself writes before it commits is check-and-mark, its own affair: the
+  // caller need not see it as a check (it would look like a lock taken there).
+  const marked: StatePath[] = [];
+  let committed = false;
+  forEachNode(facts.nodes, (n) => {
+    if (n.kind === 'await' && n.commit !== 'none') committed = true;
+    if (n.kind === 'write' && !committed) marked.push(n.state);
+  });
   const sameRoot = (a: StatePath, b: StatePath) => a.root === b.root;
   const readStates = new Map<number, StatePath>();
   forEachNode(facts.nodes, (n) => {
@@ -243,6 +282,18 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (idx >= 0) access.keyParam = idx;
     if (n.kind === 'write' && n.mark) access.mark = n.mark;
     if (afterCommit) access.afterCommit = true;
+    if (n.kind === 'read' && guards.reads.has(n.id) && !marked.some((m) => sameStateOf(m, n.state)))
+      access.guard = true;
+    if (n.kind === 'read' && !afterCommit) readsBefore.set(n.id, n.state);
+    // A plain store (not an insert/remove of a marker) of exactly the state read before: a copy written back.
+    if (n.kind === 'write' && afterCommit && !n.mark) {
+      const ids = [...n.value.reads, ...n.value.locals.flatMap((l) => [...(readSrc.get(l)?.reads ?? [])])];
+      const copied = (id: number) => {
+        const r = readsBefore.get(id);
+        return r !== undefined && r.root === n.state.root && r.field === n.state.field;
+      };
+      if (ids.some(copied)) access.staleRead = true;
+    }
     if (n.kind === 'write') {
       const locals = new Set(n.value.locals);
       let fromCall = n.value.awaits.length > 0;
@@ -261,6 +312,12 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     seen.set(JSON.stringify(access), access);
   });
   const paramAwait = paramAwaitOf(facts);
+  const paramWrites = mutRefParamsAssigned(fn, facts.nodes);
+  let commitAt: CommitSite[] | undefined;
+  forEachNode(facts.nodes, (n) => {
+    if (commitAt || n.kind !== 'await' || n.commit === 'none') return;
+    commitAt = [{ file: fn.file.path, range: n.range }, ...(n.within ?? [])].slice(0, MAX_COMMIT_CHAIN);
+  });
   const accesses = [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
   return {
     accesses,
@@ -272,7 +329,28 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(paramAwait ? { paramAwait } : {}),
     ...(readsCaller ? { readsCaller: true as const } : {}),
     ...(readsCaller && facts.returnsCaller ? { returnsCaller: true as const } : {}),
+    ...(guards.params.length ? { guardParams: guards.params } : {}),
+    ...(paramWrites.length ? { paramWrites } : {}),
+    ...(commitAt ? { commitAt } : {}),
   };
+}
+
+/** The `&mut` parameters a body assigns (a `local` node of the parameter's own name) before it commits. */
+function mutRefParamsAssigned(fn: FnInfo, nodes: Node[]): number[] {
+  const assigned = new Set<string>();
+  let committed = false;
+  forEachNode(nodes, (n) => {
+    if (n.kind === 'await' && n.commit !== 'none') committed = true;
+    if (n.kind === 'local' && !committed) assigned.add(n.name);
+  });
+  return fn.params.flatMap((p, i) =>
+    /^&\s*mut\b/.test(fn.paramTypes[i]?.trim() ?? '') && assigned.has(p) ? [i] : [],
+  );
+}
+
+/** The same state, or one a field of the other (a read of the whole root covers its fields). */
+export function sameStateOf(a: StatePath | undefined, b: StatePath): boolean {
+  return !!a && a.root === b.root && (a.field === undefined || b.field === undefined || a.field === b.field);
 }
 
 /** Callees before callers (DFS post-order), so one round settles an acyclic call graph. */

@@ -31,6 +31,8 @@ export interface TypeIndex {
   traitImpls: Map<string, ImplInfo[]>;
   /** Type names mentioned in macros and derives outside test code: impls the parser does not see may exist. */
   namesInMacros: Set<string>;
+  /** Type aliases of generic containers (`type Accounts = StableBTreeMap<K, V, M>`): state can be held in them. */
+  containerAliases: Set<string>;
 }
 
 /** Last segment of a type, without generics: `crate::a::Foo<T>` → `Foo`. */
@@ -77,6 +79,7 @@ export function emptyTypeIndex(): TypeIndex {
     traits: new Map(),
     traitImpls: new Map(),
     namesInMacros: new Set(),
+    containerAliases: new Set(),
   };
 }
 
@@ -100,6 +103,10 @@ export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): voi
         .forEach((k, i) => fields.set(String(i), k.text));
     }
     into.structFields.set(name, fields);
+  }
+  for (const t of root.descendantsOfType('type_item')) {
+    const name = t ? field(t, 'name')?.text : undefined;
+    if (t && name && field(t, 'type')?.type === 'generic_type') into.containerAliases.add(name);
   }
   for (const e of root.descendantsOfType('enum_item')) {
     const name = e ? field(e, 'name')?.text : undefined;

@@ -71,6 +71,21 @@ export function awaitFlat(e: EntryAnalysis, cp: CommitPointInfo): number[] {
   return e.cfg.awaitNode.get(cp.await.id) ?? [];
 }
 
+/** Where an await on a workspace function really suspends: its commit point inside the callee, and so on down. */
+export function commitSiteNotes(cp: CommitPointInfo): RelatedLocation[] {
+  return (cp.await.within ?? []).map((w, i) => ({
+    file: w.file,
+    range: w.range,
+    message: i === 0 ? 'the callee suspends at this commit point' : 'which suspends at this commit point',
+  }));
+}
+
+/** ` (inside the callee, at lib.rs:45)` when the await waits on a workspace function that commits inside. */
+export function commitSiteText(cp: CommitPointInfo): string {
+  const w = cp.await.within?.[0];
+  return w ? ` (the call suspends inside it, at ${w.file.split(/[\\/]/).pop()}:${lineOf(w.range)})` : '';
+}
+
 export function cpLine(cp: CommitPointInfo): string {
   return `the commit point at line ${lineOf(cp.await.range)}`;
 }

@@ -57,10 +57,26 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
  */
 export function isCheckedLock(e: EntryAnalysis, cp: CommitPointInfo, set: Access): boolean {
   // Test-and-set (`if !set.insert(k) { return }`): the read of the lock decides whether the call happens.
-  if (cp.checkedReads.some((r) => sameState(r.state, set.state))) return true;
+  if (cp.checkedReads.some((r) => sameState(r.state, set.state) && testedThenSet(e, r, set))) return true;
   return set.flat.some((f) =>
-    e.cfg.nodes[f].controls.some((c) => [...e.flow.reads(c)].some((r) => sameReadState(e, r, set))),
+    e.cfg.nodes[f].controls.some((c) =>
+      [...e.flow.reads(c)].some((r) => {
+        const read = e.readById.get(r);
+        return read !== undefined && sameState(read.state, set.state) && testedThenSet(e, read, set);
+      }),
+    ),
   );
+}
+
+/** Test-and-set: the check comes first, with no commit point between (a check and a set in separate messages lock nothing). */
+function testedThenSet(e: EntryAnalysis, check: Access, set: Access): boolean {
+  if (!e.reach.beforeInOrder(check.flat, set.flat)) return false;
+  return !e.commitPoints.some((c) => {
+    const at = awaitFlat(e, c);
+    return (
+      c.index !== undefined && e.reach.beforeInOrder(check.flat, at) && e.reach.beforeInOrder(at, set.flat)
+    );
+  });
 }
 
 /** `w` writes its own state plus or minus a constant: its value reads only that state, and no local or call. */
