@@ -424,3 +424,37 @@ fn deposit(owner: u64, amount: u64) {
   walk(deposit.body);
   assert.deepEqual(writes, [{ root: 'STATE', field: 'accounts' }]);
 });
+
+test('`Ok(x)` / `Some(x)` bind the success type of the matched value, so methods on `x` resolve', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::call::Call;
+type RpcResult<T> = Result<T, String>;
+pub struct Client;
+impl Client {
+    pub fn new(n: u8) -> RpcResult<Self> { Ok(Self) }
+    pub fn find(n: u8) -> Option<Client> { None }
+    pub async fn eth_call(self) -> u8 { Call::bounded_wait(P, "c").await.unwrap(); 1 }
+    pub async fn eth_call_cost(self) -> u8 { 2 }
+}
+pub struct Other;
+impl Other {
+    pub async fn eth_call(self) -> u8 { 3 }
+    pub async fn eth_call_cost(self) -> u8 { Call::bounded_wait(P, "c").await.unwrap(); 4 }
+}
+#[ic_cdk::update]
+async fn call(n: u8) -> u8 {
+    match Client::new(n) {
+        Ok(source) => source.eth_call().await,
+        Err(_) => 0,
+    }
+}
+#[ic_cdk::query]
+async fn cost(n: u8) -> u8 {
+    if let Some(c) = Client::find(n) { c.eth_call_cost().await } else { 0 }
+}
+`,
+  });
+  assert.deepEqual(kinds(m, 'call'), ['commit']);
+  assert.deepEqual(kinds(m, 'cost'), ['none']);
+});

@@ -5,7 +5,7 @@
  */
 import type { Node, Val } from '../../model/ir';
 import type { Ex, LowerContext } from './lower-context';
-import { patternTypes } from './receiver-types';
+import { patternTypes, typeTextOf } from './receiver-types';
 import { UNKNOWN_OUTCOME } from './state-methods';
 import { field, namedKids, patternNames, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
@@ -15,6 +15,8 @@ interface Condition {
   /** Names bound by `let` patterns of the condition, in scope in the consequence. */
   names: string[];
   patterns: string[];
+  /** Types of the names `let` patterns bind, when the matched value's type is written down. */
+  types?: Map<string, string>;
 }
 
 /** Nodes of an arm, lowered in their own scope, with `names` bound to `val` first. */
@@ -24,12 +26,14 @@ function lowerArm(
   names: string[],
   val: Val,
   at: SyntaxNode,
+  types?: Map<string, string>,
 ): Node[] {
   const nodes: Node[] = [];
   cx.scopes.within(() => {
     for (const n of names) {
       nodes.push({ kind: 'local', range: cx.range(at), name: cx.scopes.bindLocal(n), value: val });
     }
+    types?.forEach((t, n) => cx.scopes.top().types.set(n, t));
     if (node) cx.expr(node, nodes);
   });
   return nodes;
@@ -39,9 +43,16 @@ function lowerArm(
 function lowerCondition(cx: LowerContext, cond: SyntaxNode, out: Node[]): Condition {
   if (cond.type === 'let_condition') {
     const valueNode = field(cond, 'value');
+    const valueType = valueNode ? typeTextOf(cx, valueNode) : undefined;
     const val = valueNode ? cx.value(valueNode, out) : empty();
     const pattern = field(cond, 'pattern');
-    return { val, names: patternNames(pattern), patterns: [pattern?.text ?? ''] };
+    const types = pattern ? patternTypes(cx, pattern, valueType) : undefined;
+    return {
+      val,
+      names: patternNames(pattern),
+      patterns: [pattern?.text ?? ''],
+      ...(types?.size ? { types } : {}),
+    };
   }
   if (cond.type === 'let_chain') {
     const parts = namedKids(cond).map((k) => lowerCondition(cx, k, out));
@@ -49,6 +60,7 @@ function lowerCondition(cx: LowerContext, cond: SyntaxNode, out: Node[]): Condit
       val: union(empty(), ...parts.map((p) => p.val)),
       names: parts.flatMap((p) => p.names),
       patterns: parts.flatMap((p) => p.patterns),
+      types: new Map(parts.flatMap((p) => [...(p.types ?? [])])),
     };
   }
   return { val: cx.value(cond, out), names: [], patterns: [] };
@@ -58,7 +70,7 @@ export function lowerIf(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
   const condNode = field(node, 'condition');
   if (!condNode) return { val: empty() };
   const cond = lowerCondition(cx, condNode, out);
-  const consequence = lowerArm(cx, field(node, 'consequence'), cond.names, cond.val, condNode);
+  const consequence = lowerArm(cx, field(node, 'consequence'), cond.names, cond.val, condNode, cond.types);
   const elseClause = field(node, 'alternative');
   const elseBody = elseClause ? (namedKids(elseClause).find((k) => !k.isExtra) ?? null) : null;
   const alternative = elseClause ? lowerArm(cx, elseBody, [], empty(), elseClause) : [];
@@ -83,6 +95,7 @@ export function lowerIf(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
 
 export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
   const scrutinee = field(node, 'value');
+  const scrutineeType = scrutinee ? typeTextOf(cx, scrutinee) : undefined;
   const val = scrutinee ? cx.value(scrutinee, out) : empty();
   const body = field(node, 'body');
   const armsSyntax = body ? namedKids(body).filter((k) => k.type === 'match_arm') : [];
@@ -103,7 +116,8 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
       for (const n of names) {
         ns.push({ kind: 'local', range: cx.range(a), name: cx.scopes.bindLocal(n), value: val });
       }
-      if (pattern) patternTypes(cx, pattern).forEach((t, n) => cx.scopes.top().types.set(n, t));
+      if (pattern)
+        patternTypes(cx, pattern, scrutineeType).forEach((t, n) => cx.scopes.top().types.set(n, t));
       if (guardCond) cx.value(guardCond, ns);
       const v = field(a, 'value');
       if (v) cx.expr(v, ns);
