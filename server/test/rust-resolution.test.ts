@@ -458,3 +458,63 @@ async fn cost(n: u8) -> u8 {
   assert.deepEqual(kinds(m, 'call'), ['commit']);
   assert.deepEqual(kinds(m, 'cost'), ['none']);
 });
+
+test('tower service stacks: canhttp::Client makes the outcall; a local `service_fn` behind known layers makes none', async () => {
+  const m = await crate({
+    'src/http.rs': `
+use canhttp::{convert::ConvertRequestLayer, ConvertServiceBuilder};
+use tower::{retry::RetryLayer, Service, ServiceBuilder};
+pub fn http_client(retry: bool) -> impl Service<Req, Response = Resp, Error = E> {
+    let maybe_retry = if retry { Some(RetryLayer::new(canhttp::retry::DoubleMaxResponseBytes)) } else { None };
+    ServiceBuilder::new()
+        .map_err(|e: E| e)
+        .option_layer(maybe_retry)
+        .layer(request_builder())
+        .layer(canhttp::observability::ObservabilityLayer::new().on_request(observe))
+        .convert_response(Conv)
+        .service(canhttp::Client::new_with_error::<E>())
+}
+pub fn request_builder() -> ServiceBuilder<L> {
+    ServiceBuilder::new().insert_request_header_if_not_present(A, B).convert_request(Conv)
+}
+`,
+    'src/lib.rs': `
+use crate::http::{http_client, request_builder};
+use tower::ServiceBuilder;
+pub struct Req;
+impl Req {
+    pub async fn send(&self) -> u8 {
+        let client = http_client(true).map_result(extract);
+        let (_c, results) = canhttp::multi::parallel_call(client, self.requests()).await;
+        results
+    }
+    pub async fn cost(&self) -> u8 {
+        async fn extract_request(r: Req) -> Result<Req, E> { Ok(r) }
+        let client = request_builder().service_fn(extract_request).map_response(into_body);
+        let (_c, results) = canhttp::multi::parallel_call(client, self.requests()).await;
+        results
+    }
+    pub async fn unknown_layer(&self) -> u8 {
+        async fn extract_request(r: Req) -> Result<Req, E> { Ok(r) }
+        let client = ServiceBuilder::new().layer(MyLayer).service_fn(extract_request);
+        let (_c, results) = canhttp::multi::parallel_call(client, self.requests()).await;
+        results
+    }
+    pub async fn async_step(&self) -> u8 {
+        let client = request_builder().service_fn(|r: Req| async move { Ok::<_, E>(r) }).and_then(|r| other(r));
+        client.call(self.one()).await.unwrap()
+    }
+}
+#[ic_cdk::update]
+async fn fetch(r: Req) -> u8 { r.send().await }
+#[ic_cdk::query]
+async fn fetch_cost(r: Req) -> u8 { r.cost().await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'Req::send'), ['commit']);
+  assert.deepEqual(kinds(m, 'Req::cost'), ['none']);
+  assert.deepEqual(kinds(m, 'Req::unknown_layer'), ['maybe']);
+  assert.deepEqual(kinds(m, 'Req::async_step'), ['maybe']);
+  assert.deepEqual(kinds(m, 'fetch'), ['commit']);
+  assert.deepEqual(kinds(m, 'fetch_cost'), ['none']);
+});

@@ -131,3 +131,31 @@ async fn maybe_call(flag: bool) {
   });
   assert.deepEqual(kinds(m, 'maybe_call'), ['commit', 'maybe']);
 });
+
+test('an early `return` of an `Err` wrapped in a result variant is an error path, not a path without a call', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::call::Call;
+pub enum MultiResult<T> { Consistent(Result<T, String>), Inconsistent(Vec<T>) }
+async fn request(payload: String) -> MultiResult<u64> {
+    let parsed = match parse(payload) {
+        Ok(p) => p,
+        Err(err) => return MultiResult::Consistent(Err(err)),
+    };
+    Call::bounded_wait(P, "m").with_arg(parsed).await.unwrap();
+    MultiResult::Consistent(Ok(1))
+}
+async fn cached(payload: String) -> MultiResult<u64> {
+    if payload.is_empty() { return MultiResult::Consistent(Ok(0)); }
+    Call::bounded_wait(P, "m").await.unwrap();
+    MultiResult::Consistent(Ok(1))
+}
+#[ic_cdk::update]
+async fn multi(payload: String) -> MultiResult<u64> { request(payload).await }
+#[ic_cdk::update]
+async fn maybe_cached(payload: String) -> MultiResult<u64> { cached(payload).await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'multi'), ['commit']);
+  assert.deepEqual(kinds(m, 'maybe_cached'), ['maybe']);
+});

@@ -8,6 +8,7 @@ import type { Ex, LowerContext } from './lower-context';
 import { patternTypes, typeTextOf } from './receiver-types';
 import { UNKNOWN_OUTCOME } from './state-methods';
 import { field, namedKids, patternNames, type SyntaxNode } from './syntax';
+import { towerOf, type TowerVal } from './tower-services';
 import { empty, union } from './val';
 
 interface Condition {
@@ -27,6 +28,7 @@ function lowerArm(
   val: Val,
   at: SyntaxNode,
   types?: Map<string, string>,
+  tail?: (ex: Ex) => void,
 ): Node[] {
   const nodes: Node[] = [];
   cx.scopes.within(() => {
@@ -34,7 +36,10 @@ function lowerArm(
       nodes.push({ kind: 'local', range: cx.range(at), name: cx.scopes.bindLocal(n), value: val });
     }
     types?.forEach((t, n) => cx.scopes.top().types.set(n, t));
-    if (node) cx.expr(node, nodes);
+    if (node) {
+      const ex = cx.expr(node, nodes);
+      tail?.(ex);
+    }
   });
   return nodes;
 }
@@ -70,10 +75,18 @@ export function lowerIf(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
   const condNode = field(node, 'condition');
   if (!condNode) return { val: empty() };
   const cond = lowerCondition(cx, condNode, out);
-  const consequence = lowerArm(cx, field(node, 'consequence'), cond.names, cond.val, condNode, cond.types);
+  const tails: (Ex | undefined)[] = [undefined, undefined];
+  const consequenceNode = field(node, 'consequence');
+  const consequence = lowerArm(cx, consequenceNode, cond.names, cond.val, condNode, cond.types, (ex) => {
+    tails[0] = ex;
+  });
   const elseClause = field(node, 'alternative');
   const elseBody = elseClause ? (namedKids(elseClause).find((k) => !k.isExtra) ?? null) : null;
-  const alternative = elseClause ? lowerArm(cx, elseBody, [], empty(), elseClause) : [];
+  const alternative = elseClause
+    ? lowerArm(cx, elseBody, [], empty(), elseClause, undefined, (ex) => {
+        tails[1] = ex;
+      })
+    : [];
   const pat = cond.patterns.join(' ');
   const condText = cond.patterns.length ? pat : condNode.text;
   let failureArms: boolean[] | undefined;
@@ -90,7 +103,28 @@ export function lowerIf(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
     ...(failureArms ? { failureArms: elseClause ? failureArms : failureArms.slice(0, 1) } : {}),
     ...(UNKNOWN_OUTCOME.test(condNode.text) ? { unknownOutcomeCheck: true } : {}),
   });
-  return { val: cond.val };
+  const tower = elseBody ? chosenLayers(tails, [consequenceNode, elseBody]) : undefined;
+  return { val: cond.val, ...(tower ? { future: { kind: 'tower', tower } } : {}) };
+}
+
+/**
+ * `if retry { Some(RetryLayer::new(…)) } else { None }`: the layers one arm chooses, when the other chooses
+ * none (or other known layers), so `option_layer` of the result keeps what is known of them.
+ */
+function chosenLayers(tails: (Ex | undefined)[], arms: (SyntaxNode | null)[]): TowerVal | undefined {
+  const layers = tails.map((t, i) => {
+    const tower = t ? towerOf(t) : undefined;
+    if (tower?.kind === 'layers') return tower;
+    return /^\{?\s*None\s*\}?$/.test(arms[i]?.text ?? '') ? null : undefined;
+  });
+  if (layers.some((l) => l === undefined)) return undefined;
+  const known = layers.filter((l): l is Extract<TowerVal, { kind: 'layers' }> => !!l);
+  if (!known.length) return undefined;
+  return {
+    kind: 'layers',
+    builder: false,
+    layers: { skip: known.some((l) => l.layers.skip), adds: known.some((l) => l.layers.adds) },
+  };
 }
 
 export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
@@ -177,7 +211,8 @@ export function lowerTry(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
 export function lowerReturn(cx: LowerContext, node: SyntaxNode, out: Node[]): void {
   const inner = namedKids(node)[0];
   const value = inner ? cx.value(inner, out) : empty();
-  const error = !!inner && /^Err\s*\(/.test(inner.text);
+  // `Err(e)`, also wrapped in a result type's variant (`MultiResult::Consistent(Err(e))`).
+  const error = !!inner && /^(?:(?:\w+::)*[A-Z]\w*\s*\(\s*)?Err\s*\(/.test(inner.text);
   if (cx.closureDepth === 0)
     out.push({ kind: 'exit', range: cx.range(node), how: 'return', value, ...(error ? { error } : {}) });
 }

@@ -15,6 +15,7 @@ import {
   type Val,
 } from '../../model/ir';
 import type { FnInfo } from './crate-index';
+import type { TowerVal } from './tower-services';
 
 export interface AccessSummary {
   write: boolean;
@@ -55,6 +56,8 @@ export interface FnSummary {
   /** It reads the caller (`fn caller() -> Principal { msg_caller() }`); `returnsCaller` when it returns it. */
   readsCaller?: true;
   returnsCaller?: true;
+  /** It returns a tower service stack or layers (`fn http_client() -> impl Service`): what calling it does. */
+  tower?: TowerVal;
 }
 
 /** What lowering one function reports besides its nodes. */
@@ -63,6 +66,7 @@ export interface FnFacts {
   call?: FnSummary['call'];
   closureHelper?: FnSummary['closureHelper'];
   returnsCaller?: true;
+  tower?: TowerVal;
   /** Workspace functions it calls: the edges of the call graph. */
   callees?: FnInfo[];
   /** Awaits of a parameter's future: await id → parameter index. */
@@ -210,6 +214,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(paramAwait ? { paramAwait } : {}),
     ...(readsCaller ? { readsCaller: true as const } : {}),
     ...(readsCaller && facts.returnsCaller ? { returnsCaller: true as const } : {}),
+    ...(facts.tower ? { tower: facts.tower } : {}),
   };
 }
 
