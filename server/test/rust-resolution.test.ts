@@ -518,3 +518,34 @@ async fn fetch_cost(r: Req) -> u8 { r.cost().await }
   assert.deepEqual(kinds(m, 'fetch'), ['commit']);
   assert.deepEqual(kinds(m, 'fetch_cost'), ['none']);
 });
+
+test('bitfinity client crates: `virtual_canister_call!`, `IcrcCanisterClient` and `IcCanisterClient` are calls', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_canister::virtual_canister_call;
+use evm_canister_client::{CanisterClient, IcCanisterClient};
+use icrc_client::IcrcCanisterClient;
+pub struct Minter(Principal);
+impl Minter {
+    pub async fn update_balance(&self, args: Args) -> Result<u8, (RejectionCode, String)> {
+        virtual_canister_call!(self.0, "update_balance", (args,), Result<u8, String>).await
+    }
+}
+#[ic_cdk::update]
+async fn mint(args: Args) -> u8 { Minter(P).update_balance(args).await.unwrap() }
+#[ic_cdk::update]
+async fn fee(token: Principal) -> u8 {
+    let icrc_client = IcrcCanisterClient::new(IcCanisterClient::new(token));
+    let fee = icrc_client.icrc1_fee().await.unwrap();
+    let raw = IcCanisterClient::new(token);
+    raw.update::<_, u8>("m", (1,)).await.unwrap();
+    icrc_client.not_an_icrc_method().await;
+    other_macro!(token).await;
+    fee
+}
+`,
+  });
+  assert.deepEqual(kinds(m, 'Minter::update_balance'), ['commit']);
+  assert.deepEqual(kinds(m, 'mint'), ['commit']);
+  assert.deepEqual(kinds(m, 'fee'), ['commit', 'commit', 'maybe', 'maybe']);
+});

@@ -5,12 +5,18 @@
  */
 import type { Node, Val } from '../../model/ir';
 import type { Ex, LowerContext } from './lower-context';
+import { clientCrateMacro } from './client-crate-apis';
 import { allKids, field, type SyntaxNode } from './syntax';
+import { expandPath } from './use-resolution';
 import { empty, union } from './val';
 
 export function lowerMacro(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
-  const name = (field(node, 'macro')?.text ?? '').replace(/^.*::/, '');
+  const written = (field(node, 'macro')?.text ?? '').replace(/\s+/g, '');
+  const name = written.replace(/^.*::/, '');
   const val = macroArgs(cx, node, out) ?? tokenVal(cx, node, out);
+  // A client crate's call macro (`virtual_canister_call!(…)`): its future is the call.
+  const api = clientCrateMacro(expandPath(written, cx.file.uses));
+  if (api) return { val, future: { kind: 'api', api, callee: `${written}!` } };
   if (name === 'panic' || name === 'todo' || name === 'unimplemented')
     cx.trap(node, out, 'panic', { always: true });
   else if (name === 'unreachable') cx.trap(node, out, 'unreachable', { always: true });

@@ -153,6 +153,10 @@ function callResultType(cx: LowerContext, n: SyntaxNode, depth: number): string 
   const last = written.split('::').pop()!;
   if (cx.env.index.types.structFields.has(last) && /^[A-Z]/.test(last)) return last;
   const callee = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, written, args.length);
+  // `Client::new(…)` of a type from outside the workspace: by convention that type (for client-crate tables).
+  const segs = written.split('::');
+  if (!callee && last === 'new' && segs.length >= 2 && /^[A-Z]\w*$/.test(segs[segs.length - 2]))
+    return segs.slice(0, -1).join('::');
   const ret = callee?.returnType.trim();
   if (!callee || !ret) return undefined;
   const type = callee.typeName ? ret.replace(/\bSelf\b/g, callee.typeName) : ret;
