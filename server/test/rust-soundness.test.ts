@@ -159,3 +159,26 @@ async fn maybe_cached(payload: String) -> MultiResult<u64> { cached(payload).awa
   assert.deepEqual(kinds(m, 'multi'), ['commit']);
   assert.deepEqual(kinds(m, 'maybe_cached'), ['maybe']);
 });
+
+test('`join_all(iter.map(f))` awaits every future `f` gives: it takes their kind; other arguments stay unknown', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use futures::future::join_all;
+use ic_cdk::call::Call;
+async fn pay(to: Principal) -> u8 { Call::bounded_wait(to, "pay").await.unwrap(); 1 }
+async fn local(to: Principal) -> u8 { 2 }
+#[ic_cdk::update]
+async fn pay_all(to: Vec<Principal>) {
+    join_all(to.iter().map(|p| pay(*p))).await;
+    futures::future::try_join_all(to.into_iter().map(pay)).await;
+}
+#[ic_cdk::update]
+async fn local_all(to: Vec<Principal>) { join_all(to.into_iter().map(|p| local(p))).await; }
+#[ic_cdk::update]
+async fn opaque(futs: Vec<F>) { join_all(futs).await; join_all(to.iter().map(|p| other::thing(p))).await; }
+`,
+  });
+  assert.deepEqual(kinds(m, 'pay_all'), ['commit', 'commit']);
+  assert.deepEqual(kinds(m, 'local_all'), ['none']);
+  assert.deepEqual(kinds(m, 'opaque'), ['maybe', 'maybe']);
+});

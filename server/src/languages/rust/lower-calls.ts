@@ -6,6 +6,7 @@
 import type { Node } from '../../model/ir';
 import { resolveCallApi, specialCall } from './call-apis';
 import { detach, inlineClosure } from './lower-closures';
+import { lowerCombinator } from './lower-combinators';
 import type { Ex, LowerContext } from './lower-context';
 import { lowerStateMethod } from './lower-state';
 import { dispatchFuture, resolveMethod } from './method-dispatch';
@@ -58,6 +59,8 @@ export function lowerCall(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
     const tower = cx.env.summaries.get(workspaceFn)?.tower;
     return tower ? { ...ex, future: { kind: 'tower', tower } } : ex;
   }
+  const combined = lowerCombinator(cx, node, written, args, out);
+  if (combined) return combined;
   const tower = towerCall(cx, node, written, args, out);
   if (tower) return tower;
   // `scopeguard::guard(v, |_| …)`: the closure runs when the guard is dropped (scope end or cleanup after a
