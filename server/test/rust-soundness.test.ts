@@ -182,3 +182,39 @@ async fn opaque(futs: Vec<F>) { join_all(futs).await; join_all(to.iter().map(|p|
   assert.deepEqual(kinds(m, 'local_all'), ['none']);
   assert.deepEqual(kinds(m, 'opaque'), ['maybe', 'maybe']);
 });
+
+test('`join!` / `try_join!` await each future they are given, so a function that only joins calls commits', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::call::Call;
+use futures::join;
+async fn pay(to: Principal) -> Result<u8, String> { Call::bounded_wait(to, "pay").await.map_err(|e| e.to_string())?; Ok(1) }
+async fn local(to: Principal) -> Result<u8, String> { Ok(2) }
+async fn both(a: Principal, b: Principal) -> u8 {
+    let (x, y) = join!(pay(a), local(b));
+    x.unwrap() + y.unwrap()
+}
+async fn quiet(a: Principal, b: Principal) -> u8 {
+    let (x, y) = futures::join!(local(a), local(b));
+    x.unwrap() + y.unwrap()
+}
+async fn tried(a: Principal) -> Result<u8, String> {
+    let (x,) = tokio::try_join!(pay(a))?;
+    Ok(x)
+}
+#[ic_cdk::update]
+async fn pay_both(a: Principal, b: Principal) -> u8 { both(a, b).await }
+#[ic_cdk::update]
+async fn local_both(a: Principal, b: Principal) -> u8 { quiet(a, b).await }
+#[ic_cdk::update]
+async fn pay_tried(a: Principal) -> u8 { tried(a).await.unwrap() }
+`,
+  });
+  assert.deepEqual(kinds(m, 'both'), ['commit', 'none']);
+  assert.equal(m[0].awaits.find((a) => a.functionName === 'both')!.range.start.line, 6);
+  assert.deepEqual(kinds(m, 'pay_both'), ['commit']);
+  assert.deepEqual(kinds(m, 'quiet'), ['none', 'none']);
+  assert.deepEqual(kinds(m, 'local_both'), ['none']);
+  assert.deepEqual(kinds(m, 'tried'), ['commit']);
+  assert.deepEqual(kinds(m, 'pay_tried'), ['commit']);
+});
