@@ -6,6 +6,7 @@
 import type { Node, Val } from '../../model/ir';
 import type { Ex, LowerContext } from './lower-context';
 import { patternTypes, typeTextOf } from './receiver-types';
+import { armVariantNames } from './enum-variants';
 import { UNKNOWN_OUTCOME } from './state-methods';
 import { field, namedKids, patternNames, type SyntaxNode } from './syntax';
 import { towerOf, type TowerVal } from './tower-services';
@@ -135,6 +136,7 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
   const armsSyntax = body ? namedKids(body).filter((k) => k.type === 'match_arm') : [];
   const arms: Node[][] = [];
   const failureArms: boolean[] = [];
+  const armVariants: (string[] | undefined)[] = [];
   let unknown = UNKNOWN_OUTCOME.test(scrutinee?.text ?? '');
   for (const a of armsSyntax) {
     const pattern = field(a, 'pattern');
@@ -159,6 +161,7 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
     });
     arms.push(nodes);
     failureArms.push(/^\s*(\w+::)*Err\b/.test(pattern?.text ?? ''));
+    armVariants.push(pattern ? armVariantNames(pattern) : undefined);
     if (UNKNOWN_OUTCOME.test(pattern?.text ?? '')) unknown = true;
   }
   out.push({
@@ -169,6 +172,7 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
     exhaustive: true,
     ...(failureArms.some((f) => f) ? { failureArms } : {}),
     ...(unknown ? { unknownOutcomeCheck: true } : {}),
+    ...(armVariants.some((v) => v) ? { armVariants } : {}),
   });
   return { val };
 }

@@ -50,6 +50,8 @@ export function inlineHelper(lw: BodyLowerer, fn: FuncRef, e: A.CallExp, out: No
       const w: WriteNode = { kind: 'write', state: acc.state, value: EMPTY, range, via };
       if (key !== undefined) w.key = key;
       if (acc.mark) w.mark = acc.mark;
+      // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).
+      if (acc.unknown) w.unknown = true;
       out.push(w);
     }
   }
