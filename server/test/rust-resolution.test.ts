@@ -522,3 +522,128 @@ fn init_salt(salt: u64) {
   });
   assert.deepEqual(writes, [{ root: 'STATE', field: 'salt' }]);
 });
+
+test('`Ok(x)` / `Some(x)` bind the success type of the matched value, so methods on `x` resolve', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::call::Call;
+type RpcResult<T> = Result<T, String>;
+pub struct Client;
+impl Client {
+    pub fn new(n: u8) -> RpcResult<Self> { Ok(Self) }
+    pub fn find(n: u8) -> Option<Client> { None }
+    pub async fn eth_call(self) -> u8 { Call::bounded_wait(P, "c").await.unwrap(); 1 }
+    pub async fn eth_call_cost(self) -> u8 { 2 }
+}
+pub struct Other;
+impl Other {
+    pub async fn eth_call(self) -> u8 { 3 }
+    pub async fn eth_call_cost(self) -> u8 { Call::bounded_wait(P, "c").await.unwrap(); 4 }
+}
+#[ic_cdk::update]
+async fn call(n: u8) -> u8 {
+    match Client::new(n) {
+        Ok(source) => source.eth_call().await,
+        Err(_) => 0,
+    }
+}
+#[ic_cdk::query]
+async fn cost(n: u8) -> u8 {
+    if let Some(c) = Client::find(n) { c.eth_call_cost().await } else { 0 }
+}
+`,
+  });
+  assert.deepEqual(kinds(m, 'call'), ['commit']);
+  assert.deepEqual(kinds(m, 'cost'), ['none']);
+});
+
+test('tower service stacks: canhttp::Client makes the outcall; a local `service_fn` behind known layers makes none', async () => {
+  const m = await crate({
+    'src/http.rs': `
+use canhttp::{convert::ConvertRequestLayer, ConvertServiceBuilder};
+use tower::{retry::RetryLayer, Service, ServiceBuilder};
+pub fn http_client(retry: bool) -> impl Service<Req, Response = Resp, Error = E> {
+    let maybe_retry = if retry { Some(RetryLayer::new(canhttp::retry::DoubleMaxResponseBytes)) } else { None };
+    ServiceBuilder::new()
+        .map_err(|e: E| e)
+        .option_layer(maybe_retry)
+        .layer(request_builder())
+        .layer(canhttp::observability::ObservabilityLayer::new().on_request(observe))
+        .convert_response(Conv)
+        .service(canhttp::Client::new_with_error::<E>())
+}
+pub fn request_builder() -> ServiceBuilder<L> {
+    ServiceBuilder::new().insert_request_header_if_not_present(A, B).convert_request(Conv)
+}
+`,
+    'src/lib.rs': `
+use crate::http::{http_client, request_builder};
+use tower::ServiceBuilder;
+pub struct Req;
+impl Req {
+    pub async fn send(&self) -> u8 {
+        let client = http_client(true).map_result(extract);
+        let (_c, results) = canhttp::multi::parallel_call(client, self.requests()).await;
+        results
+    }
+    pub async fn cost(&self) -> u8 {
+        async fn extract_request(r: Req) -> Result<Req, E> { Ok(r) }
+        let client = request_builder().service_fn(extract_request).map_response(into_body);
+        let (_c, results) = canhttp::multi::parallel_call(client, self.requests()).await;
+        results
+    }
+    pub async fn unknown_layer(&self) -> u8 {
+        async fn extract_request(r: Req) -> Result<Req, E> { Ok(r) }
+        let client = ServiceBuilder::new().layer(MyLayer).service_fn(extract_request);
+        let (_c, results) = canhttp::multi::parallel_call(client, self.requests()).await;
+        results
+    }
+    pub async fn async_step(&self) -> u8 {
+        let client = request_builder().service_fn(|r: Req| async move { Ok::<_, E>(r) }).and_then(|r| other(r));
+        client.call(self.one()).await.unwrap()
+    }
+}
+#[ic_cdk::update]
+async fn fetch(r: Req) -> u8 { r.send().await }
+#[ic_cdk::query]
+async fn fetch_cost(r: Req) -> u8 { r.cost().await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'Req::send'), ['commit']);
+  assert.deepEqual(kinds(m, 'Req::cost'), ['none']);
+  assert.deepEqual(kinds(m, 'Req::unknown_layer'), ['maybe']);
+  assert.deepEqual(kinds(m, 'Req::async_step'), ['maybe']);
+  assert.deepEqual(kinds(m, 'fetch'), ['commit']);
+  assert.deepEqual(kinds(m, 'fetch_cost'), ['none']);
+});
+
+test('bitfinity client crates: `virtual_canister_call!`, `IcrcCanisterClient` and `IcCanisterClient` are calls', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_canister::virtual_canister_call;
+use evm_canister_client::{CanisterClient, IcCanisterClient};
+use icrc_client::IcrcCanisterClient;
+pub struct Minter(Principal);
+impl Minter {
+    pub async fn update_balance(&self, args: Args) -> Result<u8, (RejectionCode, String)> {
+        virtual_canister_call!(self.0, "update_balance", (args,), Result<u8, String>).await
+    }
+}
+#[ic_cdk::update]
+async fn mint(args: Args) -> u8 { Minter(P).update_balance(args).await.unwrap() }
+#[ic_cdk::update]
+async fn fee(token: Principal) -> u8 {
+    let icrc_client = IcrcCanisterClient::new(IcCanisterClient::new(token));
+    let fee = icrc_client.icrc1_fee().await.unwrap();
+    let raw = IcCanisterClient::new(token);
+    raw.update::<_, u8>("m", (1,)).await.unwrap();
+    icrc_client.not_an_icrc_method().await;
+    other_macro!(token).await;
+    fee
+}
+`,
+  });
+  assert.deepEqual(kinds(m, 'Minter::update_balance'), ['commit']);
+  assert.deepEqual(kinds(m, 'mint'), ['commit']);
+  assert.deepEqual(kinds(m, 'fee'), ['commit', 'commit', 'maybe', 'maybe']);
+});

@@ -131,3 +131,90 @@ async fn maybe_call(flag: bool) {
   });
   assert.deepEqual(kinds(m, 'maybe_call'), ['commit', 'maybe']);
 });
+
+test('an early `return` of an `Err` wrapped in a result variant is an error path, not a path without a call', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::call::Call;
+pub enum MultiResult<T> { Consistent(Result<T, String>), Inconsistent(Vec<T>) }
+async fn request(payload: String) -> MultiResult<u64> {
+    let parsed = match parse(payload) {
+        Ok(p) => p,
+        Err(err) => return MultiResult::Consistent(Err(err)),
+    };
+    Call::bounded_wait(P, "m").with_arg(parsed).await.unwrap();
+    MultiResult::Consistent(Ok(1))
+}
+async fn cached(payload: String) -> MultiResult<u64> {
+    if payload.is_empty() { return MultiResult::Consistent(Ok(0)); }
+    Call::bounded_wait(P, "m").await.unwrap();
+    MultiResult::Consistent(Ok(1))
+}
+#[ic_cdk::update]
+async fn multi(payload: String) -> MultiResult<u64> { request(payload).await }
+#[ic_cdk::update]
+async fn maybe_cached(payload: String) -> MultiResult<u64> { cached(payload).await }
+`,
+  });
+  assert.deepEqual(kinds(m, 'multi'), ['commit']);
+  assert.deepEqual(kinds(m, 'maybe_cached'), ['maybe']);
+});
+
+test('`join_all(iter.map(f))` awaits every future `f` gives: it takes their kind; other arguments stay unknown', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use futures::future::join_all;
+use ic_cdk::call::Call;
+async fn pay(to: Principal) -> u8 { Call::bounded_wait(to, "pay").await.unwrap(); 1 }
+async fn local(to: Principal) -> u8 { 2 }
+#[ic_cdk::update]
+async fn pay_all(to: Vec<Principal>) {
+    join_all(to.iter().map(|p| pay(*p))).await;
+    futures::future::try_join_all(to.into_iter().map(pay)).await;
+}
+#[ic_cdk::update]
+async fn local_all(to: Vec<Principal>) { join_all(to.into_iter().map(|p| local(p))).await; }
+#[ic_cdk::update]
+async fn opaque(futs: Vec<F>) { join_all(futs).await; join_all(to.iter().map(|p| other::thing(p))).await; }
+`,
+  });
+  assert.deepEqual(kinds(m, 'pay_all'), ['commit', 'commit']);
+  assert.deepEqual(kinds(m, 'local_all'), ['none']);
+  assert.deepEqual(kinds(m, 'opaque'), ['maybe', 'maybe']);
+});
+
+test('`join!` / `try_join!` await each future they are given, so a function that only joins calls commits', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ic_cdk::call::Call;
+use futures::join;
+async fn pay(to: Principal) -> Result<u8, String> { Call::bounded_wait(to, "pay").await.map_err(|e| e.to_string())?; Ok(1) }
+async fn local(to: Principal) -> Result<u8, String> { Ok(2) }
+async fn both(a: Principal, b: Principal) -> u8 {
+    let (x, y) = join!(pay(a), local(b));
+    x.unwrap() + y.unwrap()
+}
+async fn quiet(a: Principal, b: Principal) -> u8 {
+    let (x, y) = futures::join!(local(a), local(b));
+    x.unwrap() + y.unwrap()
+}
+async fn tried(a: Principal) -> Result<u8, String> {
+    let (x,) = tokio::try_join!(pay(a))?;
+    Ok(x)
+}
+#[ic_cdk::update]
+async fn pay_both(a: Principal, b: Principal) -> u8 { both(a, b).await }
+#[ic_cdk::update]
+async fn local_both(a: Principal, b: Principal) -> u8 { quiet(a, b).await }
+#[ic_cdk::update]
+async fn pay_tried(a: Principal) -> u8 { tried(a).await.unwrap() }
+`,
+  });
+  assert.deepEqual(kinds(m, 'both'), ['commit', 'none']);
+  assert.equal(m[0].awaits.find((a) => a.functionName === 'both')!.range.start.line, 6);
+  assert.deepEqual(kinds(m, 'pay_both'), ['commit']);
+  assert.deepEqual(kinds(m, 'quiet'), ['none', 'none']);
+  assert.deepEqual(kinds(m, 'local_both'), ['none']);
+  assert.deepEqual(kinds(m, 'tried'), ['commit']);
+  assert.deepEqual(kinds(m, 'pay_tried'), ['commit']);
+});

@@ -8,6 +8,7 @@ import type { ApiMatch } from './call-apis';
 import type { FnInfo } from './crate-index';
 import type { SummaryMap } from './summaries';
 import type { CommitSummary } from '../../model/commit-paths';
+import type { TowerVal } from './tower-services';
 import { field, type SyntaxNode } from './syntax';
 
 export type Future =
@@ -26,7 +27,9 @@ export type Future =
   /** The future of a parameter (`fut.await`, `f().await`): each call site's argument decides. */
   | { kind: 'param'; index: number; name: string }
   | { kind: 'block'; commit: CommitKind; reason: string; call?: CallInfo; api?: string }
-  | { kind: 'unknown'; name: string };
+  | { kind: 'unknown'; name: string }
+  /** A tower service stack or its layers: not awaitable itself; calling the service gives the future. */
+  | { kind: 'tower'; tower: TowerVal };
 
 /** Commit kind and reason of an awaited future; `api` names the call API it reaches, for summaries. */
 export function classifyAwait(
@@ -63,10 +66,11 @@ export function classifyAwait(
         reason: future.reason,
         ...(future.call ? { call: future.call, api: future.api } : {}),
       };
+    case 'tower':
     case 'unknown':
       return {
         commit: 'maybe',
-        reason: `\`.await\` on \`${future.name}\`, a future from outside the workspace that is not a known inter-canister call API: it may be a commit point`,
+        reason: `\`.await\` on \`${future.kind === 'tower' ? shown : future.name}\`, a future from outside the workspace that is not a known inter-canister call API: it may be a commit point`,
       };
   }
 }

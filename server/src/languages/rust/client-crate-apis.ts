@@ -37,7 +37,11 @@ const CLIENT_FNS: CrateFns[] = [
 ];
 
 /** `icrc-ledger-client`'s `ICRC1Client<R: Runtime>`: every async method is one call to the ledger. */
-const CLIENT_TYPES: { crates: string[]; type: string; methods: ReadonlySet<string> }[] = [
+const CLIENT_TYPES: {
+  crates: string[];
+  type: string;
+  methods: ReadonlySet<string> | ((name: string) => boolean);
+}[] = [
   {
     crates: ['icrc_ledger_client', 'icrc_ledger_client_cdk'],
     type: 'ICRC1Client',
@@ -56,7 +60,38 @@ const CLIENT_TYPES: { crates: string[]; type: string; methods: ReadonlySet<strin
       'allowance',
     ]),
   },
+  {
+    // bitfinity-evm-sdk `icrc-client`: `IcrcCanisterClient<C: CanisterClient>`, one call per ICRC method.
+    crates: ['icrc_client'],
+    type: 'IcrcCanisterClient',
+    methods: (n) => /^icrc[123]_\w+$/.test(n),
+  },
+  {
+    // bitfinity `evm-canister-client` / `ic-canister-client`: the in-canister client of `CanisterClient`.
+    crates: ['evm_canister_client', 'ic_canister_client'],
+    type: 'IcCanisterClient',
+    methods: new Set(['update', 'query']),
+  },
 ];
+
+/**
+ * Macros that expand to an inter-canister call whose future the code awaits: bitfinity's canister-sdk
+ * `ic_canister::virtual_canister_call!(principal, "method", (args,), Ret)` is `ic_cdk::api::call::call` in
+ * canister builds.
+ */
+const CLIENT_MACROS: { module: string; names: ReadonlySet<string>; wait: CallInfo['wait'] }[] = [
+  { module: 'ic_canister', names: new Set(['virtual_canister_call']), wait: 'unbounded' },
+];
+
+/** The call API a canonical macro path (`ic_canister::virtual_canister_call`) names, if any. */
+export function clientCrateMacro(path: string): { api: string; wait: CallInfo['wait'] } | undefined {
+  const cut = path.lastIndexOf('::');
+  if (cut < 0) return undefined;
+  const module = path.slice(0, cut);
+  const name = path.slice(cut + 2);
+  const found = CLIENT_MACROS.find((c) => c.module === module && c.names.has(name));
+  return found ? { api: `${path}!`, wait: found.wait } : undefined;
+}
 
 /** The call API a canonical free-function path names in a client crate, if any. */
 export function clientCrateFn(path: string): { api: string; wait: CallInfo['wait'] } | undefined {
@@ -80,7 +115,8 @@ export function clientTypeMethod(typePath: string, method: string): string | und
   const segs = typePath.split('::');
   const type = segs[segs.length - 1];
   for (const c of CLIENT_TYPES) {
-    if (c.type !== type || !c.methods.has(method)) continue;
+    const known = typeof c.methods === 'function' ? c.methods(method) : c.methods.has(method);
+    if (c.type !== type || !known) continue;
     // Through a `use` of the crate, or of this crate's own re-export of it (`use crate::ICRC1Client`).
     const local = segs.length === 1 || ['crate', 'self', 'super'].includes(segs[0]);
     if (local || c.crates.includes(segs[0])) return `${c.crates[0]}::${type}::${method}`;

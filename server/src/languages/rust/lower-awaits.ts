@@ -4,7 +4,7 @@
  * does after its own commit point; an async block is a future whose classification is that of its awaits.
  */
 import { commitSummary } from '../../model/commit-paths';
-import type { AwaitNode, Node } from '../../model/ir';
+import type { AwaitNode, Node, Range, ResultHandling } from '../../model/ir';
 import { classifyAwait, handlingOf, type Future } from './awaits';
 import type { Ex, LowerContext } from './lower-context';
 import { allKids, namedKids, type SyntaxNode } from './syntax';
@@ -65,6 +65,22 @@ export function lowerAwait(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
   const token = allKids(node).find((k) => k.type === 'await') ?? node;
   if (!inner) return { val: empty() };
   const ex = cx.expr(inner, out);
+  return awaitOf(cx, ex, inner, cx.range(token), handlingOf(node), out);
+}
+
+/**
+ * The await of the future `ex` (the value of `inner`), reported at `token`: its classification, the node, the
+ * annotation and what a workspace callee does after its own commit point. Also for the implicit awaits of
+ * `join!` / `try_join!`, which await each of their futures without an `.await` in the source.
+ */
+export function awaitOf(
+  cx: LowerContext,
+  ex: Ex,
+  inner: SyntaxNode,
+  range: Range,
+  handling: ResultHandling,
+  out: Node[],
+): Ex {
   const args = cx.valOf(ex, inner, out);
   const { commit, reason, call, api } = classifyAwait(ex.future, inner, cx.env.summaries);
   const id = cx.id();
@@ -73,7 +89,6 @@ export function lowerAwait(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
     cx.facts.call ??= { api, wait: call.wait };
     cx.apiOfAwait.set(id, api);
   }
-  const range = cx.range(token);
   const within = ex.future?.kind === 'local' ? cx.env.summaries.get(ex.future.fn)?.commitAt : undefined;
   out.push({
     kind: 'await',
@@ -84,7 +99,7 @@ export function lowerAwait(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
     reason,
     exprRange: cx.range(inner),
     ...(call ? { call } : {}),
-    handling: handlingOf(node),
+    handling,
     args,
     ...(within ? { within } : {}),
   });

@@ -58,6 +58,7 @@ export class BodyLowerer extends LowerContext {
       this.facts.call ??= { api: tail.future.api.api, wait: tail.future.api.wait };
     if (tail?.future?.kind === 'local') this.facts.call ??= this.env.summaries.get(tail.future.fn)?.call;
     if (tail?.caller) this.facts.returnsCaller = true;
+    if (tail?.future?.kind === 'tower') this.facts.tower = tail.future.tower;
     return { nodes, ...this.facts };
   }
 

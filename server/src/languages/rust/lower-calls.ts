@@ -6,10 +6,12 @@
 import type { Node } from '../../model/ir';
 import { resolveCallApi, specialCall } from './call-apis';
 import { detach, inlineClosure } from './lower-closures';
+import { lowerCombinator } from './lower-combinators';
 import type { Ex, LowerContext } from './lower-context';
 import { lowerStateMethod } from './lower-state';
 import { dispatchFuture, resolveMethod } from './method-dispatch';
 import { receiverType } from './receiver-types';
+import { towerCall, towerMethod, towerOf } from './tower-services';
 import { callWorkspaceFn } from './lower-workspace-call';
 import { resolveWorkspaceFn } from './resolve-fn';
 import { isStdMethod } from './state-methods';
@@ -51,7 +53,16 @@ export function lowerCall(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
     const val = union(empty(), ...args.map((a) => cx.value(a, out)));
     return { val, future: { kind: 'api', api, callee: written } };
   }
-  if (workspaceFn) return callWorkspaceFn(cx, node, workspaceFn, args, out, written, false);
+  if (workspaceFn) {
+    const ex = callWorkspaceFn(cx, node, workspaceFn, args, out, written, false);
+    // A function that builds a tower service stack (`http_client()`) returns what its summary says it is.
+    const tower = cx.env.summaries.get(workspaceFn)?.tower;
+    return tower ? { ...ex, future: { kind: 'tower', tower } } : ex;
+  }
+  const combined = lowerCombinator(cx, node, written, args, out);
+  if (combined) return combined;
+  const tower = towerCall(cx, node, written, args, out);
+  if (tower) return tower;
   // `scopeguard::guard(v, |_| …)`: the closure runs when the guard is dropped (scope end or cleanup after a
   // trap), not here; what it changes is not a change made before the awaits that follow.
   if (/^scopeguard::guard(_on_success|_on_unwind)?$/.test(written)) {
@@ -84,6 +95,12 @@ function lowerMethodCall(cx: LowerContext, node: SyntaxNode, m: MethodCall, out:
     // `oneway()` sends without awaiting a response: not a future.
     if (m.name === 'oneway' || m.name.startsWith('notify')) return { val };
     return { val, future: recv.future };
+  }
+  const tower = towerOf(recv);
+  if (tower) {
+    const shown = `${m.recv.text.replace(/\s+/g, '')}.${m.name}`;
+    const ex = towerMethod(cx, node, recv, tower, m.name, m.args, shown, out);
+    if (ex) return ex;
   }
   if (m.name === 'unwrap' || m.name === 'expect') {
     const argVals = m.args.map((a) => cx.value(a, out));

@@ -5,10 +5,11 @@
  */
 import type { Node, Val } from '../../model/ir';
 import type { Ex, LowerContext } from './lower-context';
-import { patternTypes } from './receiver-types';
+import { patternTypes, typeTextOf } from './receiver-types';
 import { armVariantNames } from './enum-variants';
 import { UNKNOWN_OUTCOME } from './state-methods';
 import { field, namedKids, patternNames, type SyntaxNode } from './syntax';
+import { towerOf, type TowerVal } from './tower-services';
 import { empty, union } from './val';
 
 interface Condition {
@@ -16,6 +17,8 @@ interface Condition {
   /** Names bound by `let` patterns of the condition, in scope in the consequence. */
   names: string[];
   patterns: string[];
+  /** Types of the names `let` patterns bind, when the matched value's type is written down. */
+  types?: Map<string, string>;
 }
 
 /** Nodes of an arm, lowered in their own scope, with `names` bound to `val` first. */
@@ -25,13 +28,19 @@ function lowerArm(
   names: string[],
   val: Val,
   at: SyntaxNode,
+  types?: Map<string, string>,
+  tail?: (ex: Ex) => void,
 ): Node[] {
   const nodes: Node[] = [];
   cx.scopes.within(() => {
     for (const n of names) {
       nodes.push({ kind: 'local', range: cx.range(at), name: cx.scopes.bindLocal(n), value: val });
     }
-    if (node) cx.expr(node, nodes);
+    types?.forEach((t, n) => cx.scopes.top().types.set(n, t));
+    if (node) {
+      const ex = cx.expr(node, nodes);
+      tail?.(ex);
+    }
   });
   return nodes;
 }
@@ -40,9 +49,16 @@ function lowerArm(
 function lowerCondition(cx: LowerContext, cond: SyntaxNode, out: Node[]): Condition {
   if (cond.type === 'let_condition') {
     const valueNode = field(cond, 'value');
+    const valueType = valueNode ? typeTextOf(cx, valueNode) : undefined;
     const val = valueNode ? cx.value(valueNode, out) : empty();
     const pattern = field(cond, 'pattern');
-    return { val, names: patternNames(pattern), patterns: [pattern?.text ?? ''] };
+    const types = pattern ? patternTypes(cx, pattern, valueType) : undefined;
+    return {
+      val,
+      names: patternNames(pattern),
+      patterns: [pattern?.text ?? ''],
+      ...(types?.size ? { types } : {}),
+    };
   }
   if (cond.type === 'let_chain') {
     const parts = namedKids(cond).map((k) => lowerCondition(cx, k, out));
@@ -50,6 +66,7 @@ function lowerCondition(cx: LowerContext, cond: SyntaxNode, out: Node[]): Condit
       val: union(empty(), ...parts.map((p) => p.val)),
       names: parts.flatMap((p) => p.names),
       patterns: parts.flatMap((p) => p.patterns),
+      types: new Map(parts.flatMap((p) => [...(p.types ?? [])])),
     };
   }
   return { val: cx.value(cond, out), names: [], patterns: [] };
@@ -59,10 +76,18 @@ export function lowerIf(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
   const condNode = field(node, 'condition');
   if (!condNode) return { val: empty() };
   const cond = lowerCondition(cx, condNode, out);
-  const consequence = lowerArm(cx, field(node, 'consequence'), cond.names, cond.val, condNode);
+  const tails: (Ex | undefined)[] = [undefined, undefined];
+  const consequenceNode = field(node, 'consequence');
+  const consequence = lowerArm(cx, consequenceNode, cond.names, cond.val, condNode, cond.types, (ex) => {
+    tails[0] = ex;
+  });
   const elseClause = field(node, 'alternative');
   const elseBody = elseClause ? (namedKids(elseClause).find((k) => !k.isExtra) ?? null) : null;
-  const alternative = elseClause ? lowerArm(cx, elseBody, [], empty(), elseClause) : [];
+  const alternative = elseClause
+    ? lowerArm(cx, elseBody, [], empty(), elseClause, undefined, (ex) => {
+        tails[1] = ex;
+      })
+    : [];
   const pat = cond.patterns.join(' ');
   const condText = cond.patterns.length ? pat : condNode.text;
   let failureArms: boolean[] | undefined;
@@ -79,11 +104,33 @@ export function lowerIf(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
     ...(failureArms ? { failureArms: elseClause ? failureArms : failureArms.slice(0, 1) } : {}),
     ...(UNKNOWN_OUTCOME.test(condNode.text) ? { unknownOutcomeCheck: true } : {}),
   });
-  return { val: cond.val };
+  const tower = elseBody ? chosenLayers(tails, [consequenceNode, elseBody]) : undefined;
+  return { val: cond.val, ...(tower ? { future: { kind: 'tower', tower } } : {}) };
+}
+
+/**
+ * `if retry { Some(RetryLayer::new(…)) } else { None }`: the layers one arm chooses, when the other chooses
+ * none (or other known layers), so `option_layer` of the result keeps what is known of them.
+ */
+function chosenLayers(tails: (Ex | undefined)[], arms: (SyntaxNode | null)[]): TowerVal | undefined {
+  const layers = tails.map((t, i) => {
+    const tower = t ? towerOf(t) : undefined;
+    if (tower?.kind === 'layers') return tower;
+    return /^\{?\s*None\s*\}?$/.test(arms[i]?.text ?? '') ? null : undefined;
+  });
+  if (layers.some((l) => l === undefined)) return undefined;
+  const known = layers.filter((l): l is Extract<TowerVal, { kind: 'layers' }> => !!l);
+  if (!known.length) return undefined;
+  return {
+    kind: 'layers',
+    builder: false,
+    layers: { skip: known.some((l) => l.layers.skip), adds: known.some((l) => l.layers.adds) },
+  };
 }
 
 export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
   const scrutinee = field(node, 'value');
+  const scrutineeType = scrutinee ? typeTextOf(cx, scrutinee) : undefined;
   const val = scrutinee ? cx.value(scrutinee, out) : empty();
   const body = field(node, 'body');
   const armsSyntax = body ? namedKids(body).filter((k) => k.type === 'match_arm') : [];
@@ -105,7 +152,8 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
       for (const n of names) {
         ns.push({ kind: 'local', range: cx.range(a), name: cx.scopes.bindLocal(n), value: val });
       }
-      if (pattern) patternTypes(cx, pattern).forEach((t, n) => cx.scopes.top().types.set(n, t));
+      if (pattern)
+        patternTypes(cx, pattern, scrutineeType).forEach((t, n) => cx.scopes.top().types.set(n, t));
       if (guardCond) cx.value(guardCond, ns);
       const v = field(a, 'value');
       if (v) cx.expr(v, ns);
@@ -167,7 +215,8 @@ export function lowerTry(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
 export function lowerReturn(cx: LowerContext, node: SyntaxNode, out: Node[]): void {
   const inner = namedKids(node)[0];
   const value = inner ? cx.value(inner, out) : empty();
-  const error = !!inner && /^Err\s*\(/.test(inner.text);
+  // `Err(e)`, also wrapped in a result type's variant (`MultiResult::Consistent(Err(e))`).
+  const error = !!inner && /^(?:(?:\w+::)*[A-Z]\w*\s*\(\s*)?Err\s*\(/.test(inner.text);
   if (cx.closureDepth === 0)
     out.push({ kind: 'exit', range: cx.range(node), how: 'return', value, ...(error ? { error } : {}) });
 }

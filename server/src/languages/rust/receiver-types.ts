@@ -97,7 +97,7 @@ function selfType(cx: LowerContext): RecvType | undefined {
 }
 
 /** `Result<T, E>` / `Option<T>` (or a `…Result<T>` alias) → `T`, after `?`, `.unwrap()`, `.expect(…)`. */
-function unwrapped(text: string | undefined): string | undefined {
+export function unwrapped(text: string | undefined): string | undefined {
   const m = text ? /^(?:[\w:]+::)?(?:\w*Result|Option)\s*<(.*)>$/s.exec(text.trim()) : null;
   return m ? splitTop(m[1], ',')[0] : undefined;
 }
@@ -153,6 +153,10 @@ function callResultType(cx: LowerContext, n: SyntaxNode, depth: number): string 
   const last = written.split('::').pop()!;
   if (cx.env.index.types.structFields.has(last) && /^[A-Z]/.test(last)) return last;
   const callee = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, written, args.length);
+  // `Client::new(…)` of a type from outside the workspace: by convention that type (for client-crate tables).
+  const segs = written.split('::');
+  if (!callee && last === 'new' && segs.length >= 2 && /^[A-Z]\w*$/.test(segs[segs.length - 2]))
+    return segs.slice(0, -1).join('::');
   const ret = callee?.returnType.trim();
   if (!callee || !ret) return undefined;
   const type = callee.typeName ? ret.replace(/\bSelf\b/g, callee.typeName) : ret;
@@ -176,11 +180,18 @@ export function receiverType(cx: LowerContext, recv: SyntaxNode): RecvType | und
  * Types of the names a pattern binds positionally in an enum variant of the workspace: in
  * `Signer::Ic(v) => v.sign()`, `v` has the type of `Ic`'s field.
  */
-export function patternTypes(cx: LowerContext, pattern: SyntaxNode): Map<string, string> {
+export function patternTypes(
+  cx: LowerContext,
+  pattern: SyntaxNode,
+  scrutineeType?: string,
+): Map<string, string> {
   const out = new Map<string, string>();
   const visit = (n: SyntaxNode, depth: number): void => {
     if (depth > MAX_NESTING) return; // no type for names bound deeper: the method calls on them stay unresolved
-    if (n.type === 'tuple_struct_pattern') {
+    const top = n.id === pattern.id || (pattern.type === 'match_pattern' && n.parent?.id === pattern.id);
+    const inner = top && n.type === 'tuple_struct_pattern' ? successBinding(n, scrutineeType) : undefined;
+    if (inner) out.set(inner.name, inner.type);
+    else if (n.type === 'tuple_struct_pattern') {
       const path = (field(n, 'type')?.text ?? '').replace(/\s+/g, '').split('::');
       const variant = path.pop();
       let owner = path.pop();
@@ -197,4 +208,22 @@ export function patternTypes(cx: LowerContext, pattern: SyntaxNode): Map<string,
   };
   visit(pattern, 0);
   return out;
+}
+
+/**
+ * `Ok(x)` / `Some(x)` matched against a value of type `Result<T, _>` / `Option<T>` (or a `…Result<T>` alias):
+ * `x` has type `T`. Only at the top of the pattern, where the scrutinee's type is the pattern's.
+ */
+function successBinding(
+  n: SyntaxNode,
+  scrutineeType: string | undefined,
+): { name: string; type: string } | undefined {
+  const variant = field(n, 'type')?.text.replace(/\s+/g, '');
+  if (!scrutineeType || (variant !== 'Ok' && variant !== 'Some')) return undefined;
+  const typeId = field(n, 'type')?.id;
+  const bound = namedKids(n).filter((k) => k.id !== typeId);
+  const type = unwrapped(scrutineeType);
+  return bound.length === 1 && bound[0].type === 'identifier' && type
+    ? { name: bound[0].text, type }
+    : undefined;
 }

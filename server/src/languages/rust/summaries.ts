@@ -16,6 +16,7 @@ import {
 } from '../../model/ir';
 import type { FnInfo } from './crate-index';
 import { guardsOf, readSources } from './summary-guards';
+import type { TowerVal } from './tower-services';
 
 export interface AccessSummary {
   write: boolean;
@@ -93,6 +94,8 @@ export interface FnSummary {
    * the callee's is, and so on; a finding at a call site points there.
    */
   commitAt?: CommitSite[];
+  /** It returns a tower service stack or layers (`fn http_client() -> impl Service`): what calling it does. */
+  tower?: TowerVal;
 }
 
 export interface CommitSite {
@@ -134,6 +137,7 @@ export interface FnFacts {
   call?: FnSummary['call'];
   closureHelper?: FnSummary['closureHelper'];
   returnsCaller?: true;
+  tower?: TowerVal;
   /** Workspace functions it calls: the edges of the call graph. */
   callees?: FnInfo[];
   /** Awaits of a parameter's future: await id → parameter index. */
@@ -332,6 +336,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(guards.params.length ? { guardParams: guards.params } : {}),
     ...(paramWrites.length ? { paramWrites } : {}),
     ...(commitAt ? { commitAt } : {}),
+    ...(facts.tower ? { tower: facts.tower } : {}),
   };
 }
 
