@@ -195,19 +195,32 @@ test('await*: none / commit / maybe from the async* body, imported modules resol
   assert.match(run[4].reason, /`pure` \(helpers\.mo:2\), which never awaits/);
   assert.match(run[5].reason, /`remote` \(helpers\.mo:6\), which awaits on every path/);
   assert.match(run[6].reason, /commits only if the future is still pending/);
-  // The analysis' view: the file's own `async*` bodies run inline, so their awaits are run's commit points
-  // (`always`, the one in `sometimes`' branch, `always` again through `nested`); other files' stay summarised.
+  // The analysis' view: `async*` bodies run inline, so their awaits are run's commit points (`always`, the one
+  // in `sometimes`' branch, `always` again through `nested`, and `remote`'s of the imported module).
   assert.deepEqual(
     awaitsOf(entry(m, 'run')).map((a) => [a.keyword, a.commit]),
     [
       ['await', 'commit'],
       ['await', 'commit'],
       ['await', 'commit'],
-      ['await*', 'none'],
-      ['await*', 'commit'],
+      ['await', 'commit'],
       ['await?', 'maybe'],
     ],
   );
+  // The imported module's body says which file its nodes are in (the parameter is bound at the call, in this
+  // file); the file's own bodies need not.
+  const remote = flat(entry(m, 'run').body).find((n) => n.kind === 'block' && n.inlined === 'remote');
+  assert.ok(remote && remote.kind === 'block');
+  assert.equal(remote.file, undefined);
+  assert.deepEqual(
+    remote.body.map((n) => [n.kind, n.file, n.range.start.line]),
+    [
+      ['local', undefined, 30],
+      ['await', lib.file, 6],
+    ],
+  );
+  const own = flat(entry(m, 'run').body).find((n) => n.kind === 'block' && n.inlined === 'always');
+  assert.ok(own && own.kind === 'block' && own.body.every((n) => n.file === undefined));
   // `await* noAwait()` runs its body inline: the write of n happens in run's own message.
   const inlined = flat(entry(m, 'run').body).find((n) => n.kind === 'block' && n.inlined === 'noAwait');
   assert.ok(
@@ -256,9 +269,10 @@ test('imports through options.readFile and mo: packages', () => {
     packages: { tools: '/pkgs/tools/src' },
   });
   assert.ok(m);
+  // Both bodies run inline: `local` has no await, `remote`'s await is `f`'s commit point.
   assert.deepEqual(
-    awaitsOf(entry(m, 'f')).map((a) => a.commit),
-    ['none', 'commit'],
+    awaitsOf(entry(m, 'f')).map((a) => [a.keyword, a.commit, a.file]),
+    [['await', 'commit', '/pkgs/tools/src/Remote.mo']],
   );
 });
 

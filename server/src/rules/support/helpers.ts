@@ -31,7 +31,7 @@ export function finding(
   return {
     rule: meta.id,
     severity: meta.severity,
-    file: opts.file ?? e.file,
+    file: opts.file ?? fileOfCommitPoint(e, range) ?? e.file,
     range,
     entryPoint: e.ir.name,
     state: [...new Set(opts.state ?? [])].sort(),
@@ -73,6 +73,11 @@ export function awaitFlat(e: EntryAnalysis, cp: CommitPointInfo): number[] {
 
 export function cpLine(cp: CommitPointInfo): string {
   return `the commit point at line ${lineOf(cp.await.range)}`;
+}
+
+/** The file of the commit point at `range` (its code may be another file's, run inline in the entry point). */
+function fileOfCommitPoint(e: EntryAnalysis, range: Range): string | undefined {
+  return e.commitPoints.find((cp) => cp.await.range === range)?.file;
 }
 
 function dedupeRelated(list: RelatedLocation[]): RelatedLocation[] {

@@ -50,11 +50,12 @@ export function lowerAwait(
       functionName: lw.fnName,
     });
   }
-  // `await*` runs the `async*` body inline, in this message: its own awaits are the commit points.
+  // `await*` runs the `async*` body inline, in this message: its own awaits are the commit points (also for a
+  // body in another file: a module's function, a method of a class or object).
   if (
     e.op === 'await*' &&
     cls.callee?.func.asyncKind === 'async*' &&
-    cls.callee.file === ctx.file &&
+    !cls.ambiguous &&
     operand.kind === 'Call'
   ) {
     const result = inlineAsyncStar(lw, cls.callee, operand, argVals, out);

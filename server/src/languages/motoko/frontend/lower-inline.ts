@@ -75,7 +75,8 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
         });
       }
     }
-    const nodes = lw.forFunction(fn.name, true).lowerFunction(fn.func, scope);
+    // Lowered in the context of its own file (the summary's ranges are replaced by the call's).
+    const nodes = lw.forFunction(fn.name, true, lw.ctx.forFile(fn.file)).lowerFunction(fn.func, scope);
     const summary = { params, accesses: stateAccesses(nodes), returned: returnedReads(nodes) };
     helperSummaries.set(fn.func, summary);
     return summary;
