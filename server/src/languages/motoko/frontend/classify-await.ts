@@ -113,5 +113,10 @@ function classifyAwaitStar(
         : t.bounded !== undefined
           ? `${d}: the analysis stopped at ${t.bounded}: it may be a commit point`
           : `${d}${byType}, which awaits on some paths only (or calls code that may): a commit point on those paths`;
-  return { commit: t.kind, reason, ...(ref ? { callee: ref } : {}), ...(t.ambiguous ? { ambiguous: true } : {}) };
+  return {
+    commit: t.kind,
+    reason,
+    ...(ref ? { callee: ref } : {}),
+    ...(t.ambiguous ? { ambiguous: true } : {}),
+  };
 }

@@ -58,7 +58,7 @@ export function lowerAwait(
     !cls.ambiguous &&
     operand.kind === 'Call'
   ) {
-    const result = inlineAsyncStar(lw, cls.callee, operand, argVals, out);
+    const result = inlineAsyncStar(lw, cls.callee, keywordRange, argVals, out);
     if (result) return result;
     // Recursion or deep nesting: the body's accesses, summarised, and the await as one commit point.
     inlineHelper(lw, cls.callee, operand, out, scope);

@@ -4,7 +4,7 @@
  * its branches, re-checks and `try`/`catch` stay, and the rules see the real order of checks, calls and writes.
  */
 import type * as A from '../ast';
-import { forEachNode, type Node, type Val } from '../../../model/ir';
+import { forEachNode, type Node, type Range, type Val } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
 import { EMPTY, union } from './lower-val';
 import type { FuncRef } from './scope';
@@ -15,14 +15,14 @@ const inlining = new Set<A.Func>();
 const MAX_NESTING = 4;
 
 /**
- * Emits `fn`'s body as an inlined block at `call`, its parameters bound to `args`; returns the value the body
+ * Emits `fn`'s body as an inlined block at the `await*` whose keyword is at `at`, its parameters bound to `args`; returns the value the body
  * returns (through which the caller sees the results of the calls it makes), or undefined when it cannot be
  * inlined (recursion, deep nesting): the caller then falls back to a summary.
  */
 export function inlineAsyncStar(
   lw: BodyLowerer,
   fn: FuncRef,
-  call: A.CallExp,
+  at: Range,
   args: Val[],
   out: Node[],
 ): Val | undefined {
@@ -32,7 +32,8 @@ export function inlineAsyncStar(
     const ctx = lw.ctx.forFile(fn.file);
     const inner = lw.forInline(fn.name, ctx);
     const scope = fn.scope.child();
-    const range = lw.ctx.range(call);
+    // The block stands at the `await*` keyword: findings about its commit points may be reported there.
+    const range = at;
     // Nodes at the call are in the caller's file; said when that is not the analysed file.
     const callerFile = lw.ctx.file !== lw.ctx.analysedFile ? { file: lw.ctx.file.path } : {};
     const params: Node[] = [];

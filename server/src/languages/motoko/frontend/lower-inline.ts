@@ -18,7 +18,8 @@ interface HelperSummary {
   returned: Set<number>;
 }
 
-const helperSummaries = new WeakMap<A.Func, HelperSummary>();
+/** Per declaring scope (a class's methods differ for an instance the actor holds), per function. */
+const helperSummaries = new WeakMap<Scope, Map<A.Func, HelperSummary>>();
 /** Summaries being computed: breaks recursion (and bounds the nesting depth). */
 const summarizing = new Set<A.Func>();
 
@@ -58,7 +59,9 @@ export function inlineHelper(lw: BodyLowerer, fn: FuncRef, e: A.CallExp, out: No
 
 /** The helper's reads and writes, from a quiet lowering of its body (cached per function). */
 function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined {
-  const known = helperSummaries.get(fn.func);
+  let inScope = helperSummaries.get(fn.scope);
+  if (!inScope) helperSummaries.set(fn.scope, (inScope = new Map<A.Func, HelperSummary>()));
+  const known = inScope.get(fn.func);
   if (known) return known;
   if (summarizing.has(fn.func) || summarizing.size > 8) return undefined;
   summarizing.add(fn.func);
@@ -78,7 +81,7 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
     // Lowered in the context of its own file (the summary's ranges are replaced by the call's).
     const nodes = lw.forFunction(fn.name, true, lw.ctx.forFile(fn.file)).lowerFunction(fn.func, scope);
     const summary = { params, accesses: stateAccesses(nodes), returned: returnedReads(nodes) };
-    helperSummaries.set(fn.func, summary);
+    inScope.set(fn.func, summary);
     return summary;
   } finally {
     summarizing.delete(fn.func);
