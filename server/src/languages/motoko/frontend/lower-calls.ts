@@ -17,6 +17,7 @@ import {
   isTimerCall,
   isTrapCall,
   isTrapModule,
+  isCollectionMethod,
   isKnownWrite,
   methodAccess,
   moduleFunctionAccess,
@@ -46,12 +47,17 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
 
   // A method of a state object: `balances.put(k, v)`, `state.pending.add(x)`. A method of a workspace class
   // the actor holds is a function like any other: its body says what it reads and writes.
-  const workspaceMethod = fn !== undefined && isHeldMethod(fn) && !lw.ctx.modules.files.inPackage(fn.file);
-  if (callee.kind === 'Dot' && !workspaceMethod) {
-    const ref = stateRef(callee.object, scope);
-    if (ref)
-      return stateAccess(lw, ref, callee.name.name, methodAccess(callee.name.name), e, e.args, out, scope);
-  }
+  const receiver = callee.kind === 'Dot' ? stateRef(callee.object, scope) : undefined;
+  // A field of the actor used as a collection (`_state.get(k)`, `balances.put(k, v)`) stays an access of that
+  // field, keyed, even when its class is the workspace's own: its internals are not what other code names.
+  const collectionCall =
+    receiver !== undefined &&
+    !receiver.root.inInstance &&
+    isCollectionMethod(callee.kind === 'Dot' ? callee.name.name : '');
+  const workspaceMethod =
+    fn !== undefined && isHeldMethod(fn) && !collectionCall && !lw.ctx.modules.files.inPackage(fn.file);
+  if (callee.kind === 'Dot' && receiver && !workspaceMethod)
+    return stateAccess(lw, receiver, callee.name.name, methodAccess(callee.name.name), e, e.args, out, scope);
 
   // A module function with a state value first: `Map.add(balances, Principal.compare, caller, v)`.
   const viaModule = head === undefined || (head.kind === 'module' && head.isSelf !== true);

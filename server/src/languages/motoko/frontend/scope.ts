@@ -498,13 +498,15 @@ export function heldMembers(c: ClassRef): Scope {
         keyed: /Map|Set|Trie|RBTree|Assoc/.test(typeText),
         isSet: /Set/.test(typeText) && !/Map/.test(typeText),
         type: b.type,
+        inInstance: true,
       };
       scope.define(b.name, { kind: 'state', root, origin: { type: b.type, scope: c.scope, exact: false } });
     }
   if (home) for (const f of c.dec.fields) declareDec(f.dec, scope, c.file, home.ctx);
   for (const f of c.dec.fields) {
-    const root = stateRootOf(f, scope, text);
-    if (!root) continue;
+    const field = stateRootOf(f, scope, text);
+    if (!field) continue;
+    const root: StateRoot = { ...field, inInstance: true };
     const declared = scope.names.get(root.name);
     const origin = declared?.kind === 'local' ? declared.origin : undefined;
     scope.define(root.name, { kind: 'state', root, ...(origin ? { origin } : {}) });
