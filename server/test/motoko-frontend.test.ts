@@ -529,3 +529,44 @@ test('never throws on broken input', () => {
     assert.equal(m.language, 'motoko');
   }
 });
+
+test('an instance the actor holds: its methods read and write its fields as state; collection calls stay keyed', () => {
+  const root = '/virtual/held';
+  const files: Record<string, string> = {
+    [`${root}/Store.mo`]: `module {
+  public class Store() {
+    var data : [(Text, Nat)] = [];
+    public func get(k : Text) : ?Nat { for ((x, v) in data.vals()) if (x == k) return ?v; null };
+    public func put(k : Text, v : Nat) { data := [(k, v)] };
+  };
+  public class Counter(store : Store) {
+    var runs = 0;
+    public func bump(k : Text) { runs += 1; store.put(k, 1) };
+  };
+};
+`,
+  };
+  const main = `import S "Store";
+actor {
+  let store = S.Store();
+  let counter = S.Counter(store);
+  public func set(k : Text) : async () { store.put(k, 2) };
+  public func bump(k : Text) : async () { counter.bump(k) };
+};
+`;
+  const [m] = analyzeMotokoFiles([{ path: `${root}/main.mo`, text: main }], { readFile: (p) => files[p] });
+  assert.ok(m);
+  // `store.put(k, 2)` on the actor's own field: a write of `store`, not of the class's `data`.
+  assert.deepEqual(
+    writesOf(entry(m, 'set')).map((w) => w.state.root),
+    ['store'],
+  );
+  // `counter.bump(k)`: the method's body runs here; its own field and the store it was given are state.
+  assert.deepEqual(
+    writesOf(entry(m, 'bump')).map((w) => [w.state.root, w.via]),
+    [
+      ['runs', 'bump'],
+      ['data', 'bump'],
+    ],
+  );
+});
