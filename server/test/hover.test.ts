@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { analyzeMotokoFiles } from '../src/languages/motoko/index';
 import { analyze } from '../src/model/analysis';
-import { explainCommitPoint } from '../src/lsp/hover';
+import { explainCommitPoint, hoverMarkdown } from '../src/lsp/hover';
 import { fixturesDir } from './helpers/paths';
 
 test('a commit point with 20 interleavers lists 8 and says how many more', () => {
@@ -39,4 +39,34 @@ ${writers.join('\n')}
   const listed = hover.split('\n').filter((l) => l.startsWith('- `bump'));
   assert.equal(listed.length, 8);
   assert.match(hover, /^- and 12 more$/m);
+});
+
+test('the hover of an await of another file run inline is on that file, with the entry point that reaches it', () => {
+  const lib = `module {
+  public func pay(l : actor { pay : () -> async () }) : async* () {
+    await l.pay();
+  };
+};
+`;
+  const main = `import L "Lib";
+actor {
+  var n = 0;
+  public func go(l : actor { pay : () -> async () }) : async () {
+    n += 1;
+    await* L.pay(l);
+  };
+};
+`;
+  const files = analyzeMotokoFiles(
+    [
+      { path: '/h/main.mo', text: main },
+      { path: '/h/Lib.mo', text: lib },
+    ],
+    {},
+  );
+  const analysis = analyze(files);
+  const inLib = hoverMarkdown(analysis, '/h/Lib.mo', { line: 2, character: 5 });
+  assert.match(inLib ?? '', /in `go`/);
+  // The same position in the actor's file is not that commit point.
+  assert.equal(hoverMarkdown(analysis, '/h/main.mo', { line: 2, character: 5 }), undefined);
 });

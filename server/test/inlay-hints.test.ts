@@ -48,3 +48,40 @@ test('without the text, and in Motoko, the hint sits right after the keyword', a
   const line = mo.split('\n')[2];
   assert.deepEqual(await hintColumns('/m/main.mo', mo), [[2, line.indexOf('await?') + 'await?'.length]]);
 });
+
+test('a Motoko await of another file run inline through await* is hinted in its own file, once', async () => {
+  const libText = `module {
+  public func pay(l : actor { pay : () -> async () }) : async* () {
+    await l.pay();
+  };
+};
+`;
+  const mainText = `import L "Lib";
+actor {
+  var n = 0;
+  public func go(l : actor { pay : () -> async () }) : async () {
+    n += 1;
+    await* L.pay(l);
+    n += 1;
+  };
+  public func again(l : actor { pay : () -> async () }) : async () {
+    await* L.pay(l);
+  };
+};
+`;
+  const result = await analyzeSources([
+    { path: '/m/main.mo', text: mainText },
+    { path: '/m/Lib.mo', text: libText },
+  ]);
+  const hints = (path: string) => {
+    const file = result.files.find((f) => f.file === path);
+    assert.ok(file);
+    return inlayHintsFor(result.analysis, file).map((h) => [h.position.line, h.position.character]);
+  };
+  // main.mo: only its own `await*` keywords; Lib.mo: its `await`, once for both entry points that reach it.
+  assert.deepEqual(hints('/m/main.mo').sort(), [
+    [5, 10],
+    [9, 10],
+  ]);
+  assert.deepEqual(hints('/m/Lib.mo'), [[2, 9]]);
+});

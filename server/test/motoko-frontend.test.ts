@@ -195,19 +195,32 @@ test('await*: none / commit / maybe from the async* body, imported modules resol
   assert.match(run[4].reason, /`pure` \(helpers\.mo:2\), which never awaits/);
   assert.match(run[5].reason, /`remote` \(helpers\.mo:6\), which awaits on every path/);
   assert.match(run[6].reason, /commits only if the future is still pending/);
-  // The analysis' view: the file's own `async*` bodies run inline, so their awaits are run's commit points
-  // (`always`, the one in `sometimes`' branch, `always` again through `nested`); other files' stay summarised.
+  // The analysis' view: `async*` bodies run inline, so their awaits are run's commit points (`always`, the one
+  // in `sometimes`' branch, `always` again through `nested`, and `remote`'s of the imported module).
   assert.deepEqual(
     awaitsOf(entry(m, 'run')).map((a) => [a.keyword, a.commit]),
     [
       ['await', 'commit'],
       ['await', 'commit'],
       ['await', 'commit'],
-      ['await*', 'none'],
-      ['await*', 'commit'],
+      ['await', 'commit'],
       ['await?', 'maybe'],
     ],
   );
+  // The imported module's body says which file its nodes are in (the parameter is bound at the call, in this
+  // file); the file's own bodies need not.
+  const remote = flat(entry(m, 'run').body).find((n) => n.kind === 'block' && n.inlined === 'remote');
+  assert.ok(remote && remote.kind === 'block');
+  assert.equal(remote.file, undefined);
+  assert.deepEqual(
+    remote.body.map((n) => [n.kind, n.file, n.range.start.line]),
+    [
+      ['local', undefined, 30],
+      ['await', lib.file, 6],
+    ],
+  );
+  const own = flat(entry(m, 'run').body).find((n) => n.kind === 'block' && n.inlined === 'always');
+  assert.ok(own && own.kind === 'block' && own.body.every((n) => n.file === undefined));
   // `await* noAwait()` runs its body inline: the write of n happens in run's own message.
   const inlined = flat(entry(m, 'run').body).find((n) => n.kind === 'block' && n.inlined === 'noAwait');
   assert.ok(
@@ -256,9 +269,10 @@ test('imports through options.readFile and mo: packages', () => {
     packages: { tools: '/pkgs/tools/src' },
   });
   assert.ok(m);
+  // Both bodies run inline: `local` has no await, `remote`'s await is `f`'s commit point.
   assert.deepEqual(
-    awaitsOf(entry(m, 'f')).map((a) => a.commit),
-    ['none', 'commit'],
+    awaitsOf(entry(m, 'f')).map((a) => [a.keyword, a.commit, a.file]),
+    [['await', 'commit', '/pkgs/tools/src/Remote.mo']],
   );
 });
 
@@ -514,4 +528,45 @@ test('never throws on broken input', () => {
     assert.equal(m.skipped, undefined);
     assert.equal(m.language, 'motoko');
   }
+});
+
+test('an instance the actor holds: its methods read and write its fields as state; collection calls stay keyed', () => {
+  const root = '/virtual/held';
+  const files: Record<string, string> = {
+    [`${root}/Store.mo`]: `module {
+  public class Store() {
+    var data : [(Text, Nat)] = [];
+    public func get(k : Text) : ?Nat { for ((x, v) in data.vals()) if (x == k) return ?v; null };
+    public func put(k : Text, v : Nat) { data := [(k, v)] };
+  };
+  public class Counter(store : Store) {
+    var runs = 0;
+    public func bump(k : Text) { runs += 1; store.put(k, 1) };
+  };
+};
+`,
+  };
+  const main = `import S "Store";
+actor {
+  let store = S.Store();
+  let counter = S.Counter(store);
+  public func set(k : Text) : async () { store.put(k, 2) };
+  public func bump(k : Text) : async () { counter.bump(k) };
+};
+`;
+  const [m] = analyzeMotokoFiles([{ path: `${root}/main.mo`, text: main }], { readFile: (p) => files[p] });
+  assert.ok(m);
+  // `store.put(k, 2)` on the actor's own field: a write of `store`, not of the class's `data`.
+  assert.deepEqual(
+    writesOf(entry(m, 'set')).map((w) => w.state.root),
+    ['store'],
+  );
+  // `counter.bump(k)`: the method's body runs here; its own field and the store it was given are state.
+  assert.deepEqual(
+    writesOf(entry(m, 'bump')).map((w) => [w.state.root, w.via]),
+    [
+      ['runs', 'bump'],
+      ['data', 'bump'],
+    ],
+  );
 });

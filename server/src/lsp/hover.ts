@@ -15,8 +15,8 @@ export function commitPointAt(
   pos: Pos,
 ): [EntryAnalysis, CommitPointInfo] | undefined {
   for (const e of analysis.entryPoints) {
-    if (e.file !== file) continue;
     for (const cp of e.commitPoints) {
+      if (cp.file !== file) continue;
       if (containsPos(cp.await.range, pos) || containsPos(cp.await.exprRange, pos)) {
         if (containsPos(cp.await.range, pos)) return [e, cp];
       }

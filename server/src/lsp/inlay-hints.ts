@@ -13,9 +13,11 @@ export function inlayHintsFor(analysis: Analysis, file: FileModel, text?: string
   const hints: InlayHint[] = [];
   const seen = new Set<string>();
   for (const e of analysis.entryPoints) {
-    if (e.file !== file.file) continue;
     for (const cp of e.commitPoints) {
+      // An await of another file's code run inline here is hinted in its own file, once.
+      if (cp.file !== file.file) continue;
       const a = cp.await;
+      if (seen.has(`${a.range.start.line}:${a.range.start.character}`)) continue;
       const touching = cp.interleavers.filter((i) => !i.harmless && !i.excludedByLock).length;
       const label =
         a.commit === 'none'

@@ -51,6 +51,8 @@ export interface Interleaver {
 
 export interface CommitPointInfo {
   await: AwaitNode;
+  /** The file of the `await` (another file than the entry point's when its code runs inline there). */
+  file: string;
   /** Index of the segment this commit point starts (1-based), absent for `none`. */
   index?: number;
   /** The await sits in a loop: its segment can reach it again. */
@@ -184,7 +186,7 @@ function analyzeEntry(file: FileModel, ir: EntryPointIR): EntryAnalysis {
       ...(n.key !== undefined ? { key: n.key } : {}),
       keyIsCaller: n.key !== undefined && (CALLER_KEYS.has(n.key) || callerNames.has(n.key)),
       range: n.range,
-      file: file.file,
+      file: n.file ?? file.file,
       node: n,
       flat,
       segments: [...segs].sort((a, b) => a - b),
@@ -227,6 +229,7 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
   const index = splitting.indexOf(a);
   const info: CommitPointInfo = {
     await: a,
+    file: a.file ?? e.file,
     inLoop: flat.some((f) => e.cfg.nodes[f].inLoop),
     carriedReads: [],
     checkedReads: [],

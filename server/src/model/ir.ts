@@ -80,6 +80,11 @@ export type Node =
 
 interface NodeBase {
   range: Range;
+  /**
+   * The file `range` is in, when it is not the entry point's: code of another file run inline in this message
+   * (a Motoko `async*` body of an imported module or class, at an `await*` of it).
+   */
+  file?: string;
 }
 
 /** A state read; a branch whose `cond` refers to it makes it a check. */

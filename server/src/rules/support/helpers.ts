@@ -1,6 +1,7 @@
 /** Small shared pieces for rule modules: finding construction and wording. */
 import type { Access, Analysis, CommitPointInfo, EntryAnalysis, Interleaver } from '../../model/analysis';
 import { stateName, type Range } from '../../model/ir';
+import { reportSite } from '../../model/inline-frames';
 import type { Finding, RelatedLocation, RuleMeta } from '../types';
 
 export function* commitPoints(analysis: Analysis): Generator<[EntryAnalysis, CommitPointInfo]> {
@@ -28,11 +29,22 @@ export function finding(
   message: string,
   opts: { state?: string[]; commitPoint?: Range; related?: RelatedLocation[]; file?: string } = {},
 ): Finding {
+  // A commit point in code run inline is reported where the code the finding is about is written.
+  const cpFile = opts.file === undefined ? fileOfCommitPoint(e, range) : undefined;
+  const site =
+    cpFile !== undefined
+      ? reportSite(
+          e,
+          range,
+          cpFile,
+          (opts.related ?? []).map((r) => r.range),
+        )
+      : { range, file: opts.file ?? e.file };
   return {
     rule: meta.id,
     severity: meta.severity,
-    file: opts.file ?? e.file,
-    range,
+    file: site.file,
+    range: site.range,
     entryPoint: e.ir.name,
     state: [...new Set(opts.state ?? [])].sort(),
     ...(opts.commitPoint ? { commitPoint: opts.commitPoint } : {}),
@@ -88,6 +100,11 @@ export function commitSiteText(cp: CommitPointInfo): string {
 
 export function cpLine(cp: CommitPointInfo): string {
   return `the commit point at line ${lineOf(cp.await.range)}`;
+}
+
+/** The file of the commit point at `range` (its code may be another file's, run inline in the entry point). */
+function fileOfCommitPoint(e: EntryAnalysis, range: Range): string | undefined {
+  return e.commitPoints.find((cp) => cp.await.range === range)?.file;
 }
 
 function dedupeRelated(list: RelatedLocation[]): RelatedLocation[] {

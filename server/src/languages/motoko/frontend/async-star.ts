@@ -87,6 +87,8 @@ export interface AwaitStarTarget {
   bounded?: string;
   /** The classes whose methods could run (the receiver has an interface type), for reasons. */
   implementations?: string;
+  /** Several classes could be behind the receiver: `callee` is only one of them, not the body that runs. */
+  ambiguous?: boolean;
 }
 
 function describeImpl(f: FuncRef): string {
@@ -254,8 +256,10 @@ export class AsyncStarSummaries {
     const effs = impls.map((f) => (f.func.asyncKind === 'async*' ? this.callEffect(f) : MAYBE));
     const all = effs.every((e) => kindOf(e) === 'commit');
     const names = impls.map((f) => describeImpl(f)).join(', ');
+    const ambiguous = impls.length > 1 ? { ambiguous: true } : {};
     return all
       ? {
+          ...ambiguous,
           kind: 'commit',
           eff: { ...COMMIT, failMust: effs.every((e) => e.failMust) },
           callee: impls[0],
@@ -263,6 +267,7 @@ export class AsyncStarSummaries {
           implementations: names,
         }
       : {
+          ...ambiguous,
           kind: 'maybe',
           eff: MAYBE,
           callee: impls[0],

@@ -13,6 +13,8 @@ export interface AwaitClass {
   call?: CallInfo;
   /** The resolved callee function, when known. */
   callee?: FuncRef;
+  /** `callee` is one of several functions that could run (an interface type's implementations). */
+  ambiguous?: boolean;
 }
 
 /** `name (file.mo:line)`, for reasons. */
@@ -111,5 +113,10 @@ function classifyAwaitStar(
         : t.bounded !== undefined
           ? `${d}: the analysis stopped at ${t.bounded}: it may be a commit point`
           : `${d}${byType}, which awaits on some paths only (or calls code that may): a commit point on those paths`;
-  return { commit: t.kind, reason, ...(ref ? { callee: ref } : {}) };
+  return {
+    commit: t.kind,
+    reason,
+    ...(ref ? { callee: ref } : {}),
+    ...(t.ambiguous ? { ambiguous: true } : {}),
+  };
 }

@@ -15,7 +15,10 @@ export interface PendingBody {
 }
 
 export class FileContext {
-  private nextId = 0;
+  /** Ids are unique per analysed file: contexts of other files whose code is inlined here share this counter. */
+  private readonly ids: { next: number };
+  /** Contexts of the other files whose code is inlined into this file's entry points, by file. */
+  private readonly others = new Map<FileInfo, FileContext>();
   readonly annotations = new Map<A.AwaitExp, AwaitAnnotation>();
   readonly pending: PendingBody[] = [];
   /** Bodies already lowered (as an entry point or for annotations). */
@@ -33,14 +36,37 @@ export class FileContext {
     readonly file: FileInfo,
     readonly modules: ModuleContext,
     readonly summaries: AsyncStarSummaries,
+    /** The analysed file's context, when this one is for code of another file inlined into it. */
+    readonly root?: FileContext,
   ) {
+    this.ids = root ? root.ids : { next: 0 };
     walk(file.program, (n) => {
       if (n.kind === 'TypeDec' && !this.typeDecs.has(n.name.name)) this.typeDecs.set(n.name.name, n.type);
     });
   }
 
   id(): number {
-    return this.nextId++;
+    return this.ids.next++;
+  }
+
+  /**
+   * The context to lower code of `other` in (its ranges are in that file) as part of this file's entry
+   * points: same ids, same summaries. Only quiet lowerings use it: annotations belong to each file's own run.
+   */
+  forFile(other: FileInfo): FileContext {
+    const root = this.root ?? this;
+    if (other === root.file) return root;
+    let known = root.others.get(other);
+    if (!known) {
+      known = new FileContext(other, this.modules, this.summaries, root);
+      root.others.set(other, known);
+    }
+    return known;
+  }
+
+  /** The file whose entry points are being lowered. */
+  get analysedFile(): FileInfo {
+    return (this.root ?? this).file;
   }
 
   range(n: A.NodeBase): Range {

@@ -89,6 +89,15 @@ export class FileSet {
     return found ? { file: found } : { error: `\`${importPath}\` could not be read` };
   }
 
+  /** A file of a `mo:` package (a library, not the workspace's own code). */
+  inPackage(file: FileInfo): boolean {
+    const roots = Object.values(this.options.packages ?? {});
+    return roots.some((r) => {
+      const rel = path.relative(path.resolve(r), file.abs);
+      return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    });
+  }
+
   private firstOf(candidates: string[]): FileInfo | undefined {
     for (const c of candidates) {
       const f = this.load(c);

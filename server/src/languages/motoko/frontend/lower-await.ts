@@ -50,14 +50,15 @@ export function lowerAwait(
       functionName: lw.fnName,
     });
   }
-  // `await*` runs the `async*` body inline, in this message: its own awaits are the commit points.
+  // `await*` runs the `async*` body inline, in this message: its own awaits are the commit points (also for a
+  // body in another file: a module's function, a method of a class or object).
   if (
     e.op === 'await*' &&
     cls.callee?.func.asyncKind === 'async*' &&
-    cls.callee.file === ctx.file &&
+    !cls.ambiguous &&
     operand.kind === 'Call'
   ) {
-    const result = inlineAsyncStar(lw, cls.callee, operand, argVals, out);
+    const result = inlineAsyncStar(lw, cls.callee, keywordRange, argVals, out);
     if (result) return result;
     // Recursion or deep nesting: the body's accesses, summarised, and the await as one commit point.
     inlineHelper(lw, cls.callee, operand, out, scope, argVals);

@@ -68,16 +68,19 @@ export class BodyLowerer {
   /** Prefix of the IR names of locals: an inlined body's locals never merge with its caller's. */
   private prefix = '';
 
-  /** A quiet lowerer for the body of `fnName` run inline at an `await*` of it, in this function's IR. */
-  forInline(fnName: string): BodyLowerer {
-    const inner = new BodyLowerer(this.ctx, fnName, [], [], true);
+  /**
+   * A quiet lowerer for the body of `fnName` run inline at an `await*` of it, in this function's IR; `ctx` is
+   * the context of the file the body is in.
+   */
+  forInline(fnName: string, ctx: FileContext = this.ctx): BodyLowerer {
+    const inner = new BodyLowerer(ctx, fnName, [], [], true);
     inner.prefix = `${this.prefix}${fnName}>`;
     return inner;
   }
 
-  /** A lowerer for another function of the same file (a timer callback, a helper to summarise). */
-  forFunction(fnName: string, quiet = false): BodyLowerer {
-    return new BodyLowerer(this.ctx, fnName, [], [], quiet);
+  /** A lowerer for another function (a timer callback, a helper to summarise), of `ctx`'s file. */
+  forFunction(fnName: string, quiet = false, ctx: FileContext = this.ctx): BodyLowerer {
+    return new BodyLowerer(ctx, fnName, [], [], quiet);
   }
 
   /** Lowers a function's body; the function's params must already be in `scope`. */

@@ -10,13 +10,14 @@ import { inlineHelper } from './lower-inline';
 import { type StateRef, readState, simpleKey, stateRef } from './lower-state';
 import { lowerTrapCall } from './lower-traps';
 import { EMPTY, fromRead, union } from './lower-val';
-import { type Scope, resolveCallee } from './scope';
+import { type Scope, isHeldMethod, resolveCallee } from './scope';
 import {
   clearsMarker,
   isFunctionalLibrary,
   isTimerCall,
   isTrapCall,
   isTrapModule,
+  isCollectionMethod,
   isKnownWrite,
   methodAccess,
   moduleFunctionAccess,
@@ -41,12 +42,22 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
     return EMPTY;
   }
 
-  // A method of a state object: `balances.put(k, v)`, `state.pending.add(x)`.
-  if (callee.kind === 'Dot') {
-    const ref = stateRef(callee.object, scope);
-    if (ref)
-      return stateAccess(lw, ref, callee.name.name, methodAccess(callee.name.name), e, e.args, out, scope);
-  }
+  const resolved = path || callee.kind === 'Dot' ? resolveCallee(e.callee, scope) : undefined;
+  const fn = resolved?.found?.kind === 'func' ? resolved.found : undefined;
+
+  // A method of a state object: `balances.put(k, v)`, `state.pending.add(x)`. A method of a workspace class
+  // the actor holds is a function like any other: its body says what it reads and writes.
+  const receiver = callee.kind === 'Dot' ? stateRef(callee.object, scope) : undefined;
+  // A field of the actor used as a collection (`_state.get(k)`, `balances.put(k, v)`) stays an access of that
+  // field, keyed, even when its class is the workspace's own: its internals are not what other code names.
+  const collectionCall =
+    receiver !== undefined &&
+    !receiver.root.inInstance &&
+    isCollectionMethod(callee.kind === 'Dot' ? callee.name.name : '');
+  const workspaceMethod =
+    fn !== undefined && isHeldMethod(fn) && !collectionCall && !lw.ctx.modules.files.inPackage(fn.file);
+  if (callee.kind === 'Dot' && receiver && !workspaceMethod)
+    return stateAccess(lw, receiver, callee.name.name, methodAccess(callee.name.name), e, e.args, out, scope);
 
   // A module function with a state value first: `Map.add(balances, Principal.compare, caller, v)`.
   const viaModule = head === undefined || (head.kind === 'module' && head.isSelf !== true);
@@ -62,9 +73,6 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
       return stateAccess(lw, keyedRef, name, access, e, e.args.slice(1), out, scope, true);
     }
   }
-
-  const resolved = path ? resolveCallee(e.callee, scope) : undefined;
-  const fn = resolved?.found?.kind === 'func' ? resolved.found : undefined;
 
   // Arguments (lambdas given to a call run now, as part of this message).
   const vals: Val[] = [];
@@ -93,7 +101,8 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
       range: lw.ctx.range(e),
     });
   }
-  if (fn && fn.func.asyncKind === null && fn.file === lw.ctx.file)
+  // Helpers of other files matter when they reach the actor's state: methods of the instances it holds.
+  if (fn && fn.func.asyncKind === null && (fn.file === lw.ctx.file || workspaceMethod))
     vals.push(inlineHelper(lw, fn, e, out, scope, argVals));
   return union(...vals);
 }

@@ -20,7 +20,8 @@ interface HelperSummary {
   returned: Set<number>;
 }
 
-const helperSummaries = new WeakMap<A.Func, HelperSummary>();
+/** Per declaring scope (a class's methods differ for an instance the actor holds), per function. */
+const helperSummaries = new WeakMap<Scope, Map<A.Func, HelperSummary>>();
 /** Summaries being computed: breaks recursion (and bounds the nesting depth). */
 const summarizing = new Set<A.Func>();
 
@@ -72,7 +73,9 @@ export function inlineHelper(
 
 /** The helper's reads and writes, from a quiet lowering of its body (cached per function). */
 function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined {
-  const known = helperSummaries.get(fn.func);
+  let inScope = helperSummaries.get(fn.scope);
+  if (!inScope) helperSummaries.set(fn.scope, (inScope = new Map<A.Func, HelperSummary>()));
+  const known = inScope.get(fn.func);
   if (known) return known;
   if (summarizing.has(fn.func) || summarizing.size > 8) return undefined;
   summarizing.add(fn.func);
@@ -89,7 +92,8 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
         });
       }
     }
-    const nodes = lw.forFunction(fn.name, true).lowerFunction(fn.func, scope);
+    // Lowered in the context of its own file (the summary's ranges are replaced by the call's).
+    const nodes = lw.forFunction(fn.name, true, lw.ctx.forFile(fn.file)).lowerFunction(fn.func, scope);
     const accesses = stateAccesses(nodes);
     const summary = {
       params,
@@ -97,7 +101,7 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
       valueParams: writeValueParams(nodes, accesses, params),
       returned: returnedReads(nodes),
     };
-    helperSummaries.set(fn.func, summary);
+    inScope.set(fn.func, summary);
     return summary;
   } finally {
     summarizing.delete(fn.func);

@@ -1,8 +1,8 @@
 /** Names in scope while lowering: functions (to resolve callees), modules (imports), state roots and locals. */
 import type * as A from '../ast';
 import type { FileInfo, FileSet } from './files';
-import type { StateRoot } from './state';
-import { boundNames, unwrap, unwrapPat } from './syntax';
+import { type StateRoot, stateRootOf } from './state';
+import { boundNames, isNatType, unwrap, unwrapPat } from './syntax';
 
 export interface FuncRef {
   kind: 'func';
@@ -373,12 +373,15 @@ export function resolveCallee(e: A.Exp, scope: Scope): CalleeResolution {
   if (!base) {
     // `getController().reopen(…)`, `makeWorker(x).run()`: a call that returns a known object.
     const obj = objectOfExp(u.object, scope, 0);
-    return obj ? memberOf(obj, member, `(…).${member}`) : undefined;
+    const held = obj && returnsHeldObject(u.object, scope) ? asHeld(obj) : obj;
+    return held ? memberOf(held, member, `(…).${member}`) : undefined;
   }
   const p = `${base.path}.${member}`;
   if (!base.found) return { path: p, why: base.why };
   if (base.found.kind !== 'module') {
-    const obj = objectOfBinding(base.found, 0);
+    const shape = objectOfBinding(base.found, 0);
+    // An instance held in the actor's state: its methods see their fields as state too.
+    const obj = shape && base.found.kind === 'state' ? asHeld(shape) : shape;
     if (obj) {
       const r = memberOf(obj, member, p);
       return r?.found && base.byTypeOnly ? { ...r, byTypeOnly: true } : r;
@@ -404,6 +407,8 @@ export interface InterfaceMethod {
 /** A class instance, an object, or a record of a known type: its members, in its body's scope. */
 export interface ObjectShape {
   members: Scope;
+  /** The class it is an instance of, when it is one. */
+  cls?: ClassRef;
   /** For a record type: its value fields (a class with all of them is an implementation). */
   interfaceFields?: string[];
   /** Only a declared type says which object it is (Motoko typing is structural: others could fit). */
@@ -440,6 +445,72 @@ export function classMembers(c: ClassRef): Scope {
       });
   const home = scope.home;
   if (home) for (const f of c.dec.fields) declareDec(f.dec, scope, c.file, home.ctx);
+  return scope;
+}
+
+/** The shape of an instance that lives in the actor: its members are those of `heldMembers`. */
+function asHeld(obj: ObjectShape): ObjectShape {
+  return obj.cls ? { ...obj, members: heldMembers(obj.cls) } : obj;
+}
+
+/**
+ * `getFacade()`: a function of the actor, or of an instance it holds, returns an object the actor holds (it has
+ * nothing else to return one from that outlives the message, short of building a new one each call).
+ */
+function returnsHeldObject(e: A.Exp, scope: Scope): boolean {
+  const u = unwrap(e);
+  if (u.kind !== 'Call') return false;
+  const f = resolveCallee(u.callee, scope)?.found;
+  return f?.kind === 'func' && (f.actorField !== undefined || heldScopes.has(f.scope));
+}
+
+/** A method of an instance the actor holds (its body reads and writes the actor's state). */
+export function isHeldMethod(f: FuncRef): boolean {
+  return heldScopes.has(f.scope);
+}
+
+const heldInstanceScopes = new WeakMap<A.ClassDec, Scope>();
+/** Member scopes of held instances (their functions are methods of an object the actor holds). */
+const heldScopes = new WeakSet<Scope>();
+
+/**
+ * The members of an instance of `c` that the actor holds (in its state, or in an instance it holds). Such an
+ * instance outlives the message: its parameters and its `var` fields (and fields bound to containers) are
+ * the actor's state, seen by every message through the methods (SPEC §3). They are named as written in the
+ * class (`register.positions`), and still resolve like the values they are, for the methods called on them.
+ */
+export function heldMembers(c: ClassRef): Scope {
+  const known = heldInstanceScopes.get(c.dec);
+  if (known) return known;
+  const scope = c.scope.child();
+  heldInstanceScopes.set(c.dec, scope);
+  heldScopes.add(scope);
+  const home = scope.home;
+  const text = c.file.text;
+  for (const p of c.dec.params)
+    for (const b of boundNames(p)) {
+      const typeText = b.type ? text.slice(b.type.start, b.type.end) : '';
+      const root: StateRoot = {
+        name: b.name,
+        decl: b.ident,
+        nat: isNatType(b.type),
+        container: true,
+        keyed: /Map|Set|Trie|RBTree|Assoc/.test(typeText),
+        isSet: /Set/.test(typeText) && !/Map/.test(typeText),
+        type: b.type,
+        inInstance: true,
+      };
+      scope.define(b.name, { kind: 'state', root, origin: { type: b.type, scope: c.scope, exact: false } });
+    }
+  if (home) for (const f of c.dec.fields) declareDec(f.dec, scope, c.file, home.ctx);
+  for (const f of c.dec.fields) {
+    const field = stateRootOf(f, scope, text);
+    if (!field) continue;
+    const root: StateRoot = { ...field, inInstance: true };
+    const declared = scope.names.get(root.name);
+    const origin = declared?.kind === 'local' ? declared.origin : undefined;
+    scope.define(root.name, { kind: 'state', root, ...(origin ? { origin } : {}) });
+  }
   return scope;
 }
 
@@ -483,7 +554,7 @@ export function objectOfExp(e: A.Exp, scope: Scope, depth: number): ObjectShape 
       const r = resolveCallee(u.callee, scope);
       const f = r?.found;
       const typeOnly = r?.found !== undefined && r.byTypeOnly === true;
-      if (f?.kind === 'class') return { members: classMembers(f), byTypeOnly: typeOnly };
+      if (f?.kind === 'class') return { members: classMembers(f), byTypeOnly: typeOnly, cls: f };
       if (f?.kind !== 'func' || f.func.asyncKind !== null) return undefined;
       // A function that returns one: its body's value, else its declared result type.
       const body = unwrap(f.func.body);
@@ -544,7 +615,7 @@ export function objectOfType(t: A.Type, scope: Scope, depth: number): ObjectShap
         scope,
       );
       if (!named) return undefined;
-      if (named.kind === 'class') return { members: classMembers(named), byTypeOnly: true };
+      if (named.kind === 'class') return { members: classMembers(named), byTypeOnly: true, cls: named };
       return objectOfType(named.type, named.scope, depth + 1);
     }
     default:

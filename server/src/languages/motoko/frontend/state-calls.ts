@@ -156,6 +156,11 @@ export function isKnownWrite(name: string): boolean {
   return WRITES.has(name);
 }
 
+/** A method every collection has under that name (`get`, `put`, `delete`, `size`, …). */
+export function isCollectionMethod(name: string): boolean {
+  return WRITES.has(name) || READS.has(name);
+}
+
 export function clearsMarker(name: string): boolean {
   return CLEARS.has(name);
 }

@@ -17,6 +17,8 @@ export interface StateRoot {
   isSet: boolean;
   /** The declared type, if written. */
   type?: A.Type | null;
+  /** A parameter or field of an instance the actor holds, not a field of the actor itself. */
+  inInstance?: true;
 }
 
 /** Constructor-like module functions of the collection libraries. */
