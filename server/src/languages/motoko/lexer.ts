@@ -499,8 +499,19 @@ export function lexStream(text: string): TokenStream {
       continue;
     }
     if (c === 34 /* " */) {
-      const [j, value, closed] = scanQuoted(i + 1, 34);
-      if (!closed) errors.push({ start, end: j, message: 'unclosed text literal' });
+      const scanned = scanQuoted(i + 1, 34);
+      const closed = scanned[2];
+      let [j, value] = scanned;
+      if (!closed) {
+        // Text may span lines, but one left open while typing would swallow the rest of the file: it ends
+        // with its line, and the lines after it are lexed as code.
+        const eol = text.indexOf('\n', start);
+        if (eol >= 0 && eol < j) {
+          j = eol;
+          value = text.slice(start + 1, eol); // an error token: its escapes need no decoding
+        }
+        errors.push({ start, end: j, message: 'unclosed text literal' });
+      }
       put(count++, 'text', start, j, value, (space ? SPACE_BEFORE : 0) | (newline ? NEWLINE_BEFORE : 0));
 
       space = newline = false;
