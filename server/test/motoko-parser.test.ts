@@ -480,6 +480,19 @@ test('an unclosed text literal ends with its line instead of swallowing the file
     all(program, 'Func').map((f) => f.name?.name),
     ['f', 'g'],
   );
+  // A dangling quote before other literals is reported on its own line, and the methods after it survive.
+  const dangling =
+    'actor {\n  public func f() : async () { let t = "abc;\n    g("x");\n  };\n  public func g() : async () { h("y") };\n}';
+  const d = parseMotoko(dangling);
+  const idx = new LineIndex(dangling);
+  assert.deepEqual(
+    d.errors.map((e) => [idx.positionAt(e.start).line, e.message]),
+    [[1, 'unclosed text literal']],
+  );
+  assert.deepEqual(
+    all(d.program, 'Func').map((f) => f.name?.name),
+    ['f', 'g'],
+  );
   // A text literal that is closed may still span lines.
   const multi = parseOk('let t = "a\nb";');
   assert.equal(one(multi, 'Lit').value.length, 3);

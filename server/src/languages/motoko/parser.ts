@@ -33,7 +33,12 @@ export function parseMotoko(text: string): ParseResult {
     decs = [];
     parser.errors.push({ start: 0, end: text.length, message: `parser failure: ${String(e)}` });
   }
-  const errors = [...lexErrors, ...parser.errors].sort((a, b) => a.start - b.start);
+  // A parse error at the token right after an unclosed literal echoes it (the literal took the `;`).
+  const echoes = (e: ParseError) =>
+    lexErrors.some(
+      (l) => l.message.startsWith('unclosed') && l.end <= e.start && text.slice(l.end, e.start).trim() === '',
+    );
+  const errors = [...lexErrors, ...parser.errors.filter((e) => !echoes(e))].sort((a, b) => a.start - b.start);
   return { program: { kind: 'Program', start: 0, end: text.length, decs, comments }, errors };
 }
 
