@@ -82,6 +82,16 @@ interface NodeBase {
   range: Range;
 }
 
+/**
+ * Where an access or trap replayed at a call site really is: in the body of the called workspace function or
+ * helper `fn` (its own file and line), so findings can point at the cause, not only at the call.
+ */
+export interface CalleeSite {
+  fn: string;
+  file: string;
+  range: Range;
+}
+
 /** A state read; a branch whose `cond` refers to it makes it a check. */
 export interface ReadNode extends NodeBase {
   kind: 'read';
@@ -91,6 +101,8 @@ export interface ReadNode extends NodeBase {
   key?: string;
   /** A workspace helper the access goes through, e.g. `read_state`. */
   via?: string;
+  /** Replayed from a callee's summary: where the read is in the callee. */
+  inCallee?: CalleeSite;
 }
 
 /**
@@ -111,6 +123,8 @@ export interface WriteNode extends NodeBase {
   fromCall?: true;
   /** Replayed from a callee that restores this state itself when its call fails (it owns the rollback). */
   handled?: true;
+  /** Replayed from a callee's summary: where the write is in the callee. */
+  inCallee?: CalleeSite;
 }
 
 /**
@@ -202,6 +216,8 @@ export interface TrapNode extends NodeBase {
   cond?: Val;
   /** True when the trap happens unconditionally (`panic!`, `Debug.trap`, `Runtime.trap`, `unreachable!`). */
   always?: boolean;
+  /** Replayed from a callee's summary: where the trap is in the callee. */
+  inCallee?: CalleeSite;
 }
 
 /**

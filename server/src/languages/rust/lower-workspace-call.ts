@@ -4,7 +4,7 @@
  * `async` callee does after its own commit point is deferred to the `.await` on its future.
  */
 import type { CommitSummary } from '../../model/commit-paths';
-import type { CommitKind, Node, Val } from '../../model/ir';
+import type { CalleeSite, CommitKind, Node, Val } from '../../model/ir';
 import { classifyAwait, type Future } from './awaits';
 import { displayName, type FnInfo } from './crate-index';
 import type { GuardInfo } from './guards';
@@ -58,6 +58,12 @@ export function callWorkspaceFn(
     const reads: Val[] = [];
     const saved = cx.via;
     cx.via = saved ?? displayName(fn);
+    // Each replayed node also says where it is in the callee, for findings to point at the cause.
+    const markSite = (site: CalleeSite | undefined) => {
+      const last = into[into.length - 1];
+      if (site && (last?.kind === 'read' || last?.kind === 'write' || last?.kind === 'trap'))
+        last.inCallee = site;
+    };
     for (const access of summary?.accesses ?? []) {
       if (!!access.afterCommit !== after) continue;
       const key = keyOf(access.keyParam);
@@ -67,10 +73,14 @@ export function callWorkspaceFn(
           ...(access.handled ? { handled: true } : {}),
         });
       } else reads.push(cx.read(access.state, node, into, key));
+      markSite(access.site);
     }
     cx.via = saved;
     const trap = after ? summary?.trapAfterCommit : summary?.trap;
-    if (trap) cx.trap(node, into, trap.cause, {});
+    if (trap) {
+      cx.trap(node, into, trap.cause, {});
+      markSite({ fn: trap.fn ?? displayName(fn), file: trap.file, range: trap.range });
+    }
     return reads;
   };
   vals.push(...apply(false, out));

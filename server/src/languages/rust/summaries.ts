@@ -7,6 +7,7 @@
 import { commitSummary, type CommitSummary } from '../../model/commit-paths';
 import {
   forEachNode,
+  type CalleeSite,
   type CallInfo,
   type Node,
   type Range,
@@ -14,7 +15,7 @@ import {
   type TrapCause,
   type Val,
 } from '../../model/ir';
-import type { FnInfo } from './crate-index';
+import { displayName, type FnInfo } from './crate-index';
 
 export interface AccessSummary {
   write: boolean;
@@ -24,6 +25,8 @@ export interface AccessSummary {
   mark?: 'set' | 'clear';
   /** After the function's own first commit point: at a call site it happens after the `.await` on it. */
   afterCommit?: true;
+  /** Where its first such access is, in this function or (transitively) in one it calls. */
+  site?: CalleeSite;
   /** For a write: the parameters its value depends on (at a call site, only those arguments flow into it). */
   valueParams?: number[];
   /** For a write: its value comes from the result of a call the function awaits (a re-sync, a record). */
@@ -38,9 +41,9 @@ export interface AccessSummary {
 export interface FnSummary {
   accesses: AccessSummary[];
   /** The first place it may trap before its first commit point (for `Drop`: anywhere). */
-  trap?: { cause: TrapCause; range: Range; file: string };
+  trap?: { cause: TrapCause; range: Range; file: string; fn?: string };
   /** The first place it may trap after a commit point of its own. */
-  trapAfterCommit?: { cause: TrapCause; range: Range; file: string };
+  trapAfterCommit?: { cause: TrapCause; range: Range; file: string; fn?: string };
   /** Whether its future reaches a commit point: on every path, some, possibly (unknown futures), never. */
   commits?: CommitSummary;
   /** The inter-canister call it performs (first found), directly or through `via`. */
@@ -172,7 +175,11 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (n.kind === 'await' && n.commit !== 'none') afterCommit = true;
     if (n.kind === 'caller') readsCaller = true;
     if (n.kind === 'trap') {
-      const where = { cause: n.cause, range: n.range, file: fn.file.path };
+      // A trap replayed from a callee is where it is in that callee (the deepest function, named).
+      const where = {
+        cause: n.cause,
+        ...(n.inCallee ?? { range: n.range, file: fn.file.path, fn: displayName(fn) }),
+      };
       if (afterCommit) trapAfterCommit ??= where;
       else trap ??= where;
     }
@@ -196,7 +203,13 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       // Restored on the failure path here, or already by a callee it replays.
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
     }
-    seen.set(JSON.stringify(access), access);
+    // The first occurrence's place is kept; it is not part of the access's identity.
+    const identity = JSON.stringify(access);
+    if (!seen.has(identity))
+      seen.set(identity, {
+        ...access,
+        site: n.inCallee ?? { fn: displayName(fn), file: fn.file.path, range: n.range },
+      });
   });
   const paramAwait = paramAwaitOf(facts);
   const accesses = [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);

@@ -35,6 +35,8 @@ export function inlineHelper(lw: BodyLowerer, fn: FuncRef, e: A.CallExp, out: No
     const pi = acc.key !== undefined ? summary.params.indexOf(acc.key) : -1;
     const key = pi >= 0 ? simpleKey(lw, e.args[pi], scope) : undefined;
     const range = lw.ctx.range(e);
+    // Where the access really is: in the helper (or deeper, in a helper it calls), for findings to point at.
+    const inCallee = acc.inCallee ?? { fn: fn.name, file: lw.ctx.file.path, range: acc.range };
     if (acc.kind === 'read') {
       const id = lw.ctx.id();
       if (summary.returned.has(acc.id)) result.push(id);
@@ -44,10 +46,11 @@ export function inlineHelper(lw: BodyLowerer, fn: FuncRef, e: A.CallExp, out: No
         state: acc.state,
         range,
         via,
+        inCallee,
         ...(key !== undefined ? { key } : {}),
       });
     } else {
-      const w: WriteNode = { kind: 'write', state: acc.state, value: EMPTY, range, via };
+      const w: WriteNode = { kind: 'write', state: acc.state, value: EMPTY, range, via, inCallee };
       if (key !== undefined) w.key = key;
       if (acc.mark) w.mark = acc.mark;
       out.push(w);
