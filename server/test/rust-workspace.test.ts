@@ -281,3 +281,32 @@ async fn create() -> u64 { new_id().await }
   const models = (await analyzePaths(collectSources([join(root, 'station')]).files)).files;
   assert.deepEqual(kinds(models, 'create'), ['commit']);
 });
+
+test('findings in a test-double crate (fake-…, mock-…, …-test) are infos; the same code in a real crate warns', async (t) => {
+  const code = `
+use ic_cdk::call::Call;
+use std::cell::RefCell;
+thread_local! { static LAST_ARGS: RefCell<Vec<u64>> = RefCell::new(Vec::new()); }
+#[ic_cdk::update]
+async fn create(n: u64) {
+    LAST_ARGS.with_borrow_mut(|a| a.push(n));
+    let _ = Call::bounded_wait(CMC, "create").with_arg(n).await;
+}
+`;
+  const root = tree(t, {
+    'Cargo.toml': '[workspace]\nmembers = ["fake-cmc", "wallet"]\n',
+    'fake-cmc/Cargo.toml': '[package]\nname = "fake-cmc"\nversion = "0.1.0"\n',
+    'fake-cmc/src/main.rs': code,
+    'wallet/Cargo.toml': '[package]\nname = "wallet"\nversion = "0.1.0"\n',
+    'wallet/src/lib.rs': code,
+  });
+  const { findings } = await analyzePaths(collectSources([root]).files);
+  const rollback = findings.filter((f) => f.rule === 'no-rollback-on-failure');
+  const inFake = rollback.filter((f) => f.file.includes('fake-cmc'));
+  const inWallet = rollback.filter((f) => f.file.includes('wallet'));
+  assert.equal(inWallet.length, 1);
+  assert.equal(inWallet[0].severity, 'warning');
+  assert.equal(inFake.length, 1);
+  assert.equal(inFake[0].severity, 'info');
+  assert.match(inFake[0].message, /test double/);
+});

@@ -119,10 +119,15 @@ export interface WriteNode extends NodeBase {
   via?: string;
   /** A method or function whose effect is not known was called on the state: it may write, or only read. */
   unknown?: true;
-  /** Replayed from a callee that writes what a call it awaits returned: a re-sync or a record of that call. */
+  /**
+   * Replayed from a callee that writes what a call it awaits returned, or writes after such a call returned:
+   * a re-sync or a record of that call.
+   */
   fromCall?: true;
   /** Replayed from a callee that restores this state itself when its call fails (it owns the rollback). */
   handled?: true;
+  /** Replayed from a callee where it steps the state by a constant (`count += 1`): a counter, not a value. */
+  step?: true;
   /** Replayed from a callee's summary: where the write is in the callee. */
   inCallee?: CalleeSite;
 }
@@ -168,6 +173,11 @@ export interface BranchNode extends NodeBase {
   /** Per arm: the arm handles the failure of the awaited call (Rust `Err(_)` arm, Motoko `#err` case). */
   failureArms?: boolean[];
   unknownOutcomeCheck?: boolean;
+  /**
+   * Per arm of a `match` on an enum: the variant names its pattern matches; undefined for an arm that may match
+   * any value. Lets a summary replay only the arm a call's argument selects.
+   */
+  armVariants?: (string[] | undefined)[];
 }
 
 export interface LoopNode extends NodeBase {
@@ -317,6 +327,8 @@ export interface FileModel {
   awaits: AwaitAnnotation[];
   /** State roots declared in this file (for hovers and docs), with their declaration range. */
   stateDecls: { root: string; range: Range }[];
+  /** Part of a test double (a crate named `fake-…`, `mock-…`, `…-test`): never deployed, so findings are infos. */
+  testDouble?: true;
 }
 
 export function stateName(s: StatePath): string {

@@ -59,6 +59,7 @@ export async function analyzeRustSources(
             : {}),
         })),
       );
+      markTestDoubles(models, unit.crates);
       for (const c of unit.crates)
         trees?.retain(
           c.dir,
@@ -73,6 +74,17 @@ export async function analyzeRustSources(
     }
   }
   return models;
+}
+
+/** A package named as a test double: `fake-cmc`, `mock_ledger`, `ledger-mock`, `test-utils`, `stub`. */
+const TEST_DOUBLE_CRATE = /(^|[-_])(fake|mock|mocks|stub|stubs|test|tests|testing)([-_]|$)/;
+
+function markTestDoubles(models: FileModel[], crates: { name?: string; files: SourceFile[] }[]): void {
+  const files = new Set(
+    crates.filter((c) => c.name && TEST_DOUBLE_CRATE.test(c.name)).flatMap((c) => c.files.map((f) => f.path)),
+  );
+  if (!files.size) return;
+  for (const m of models) if (files.has(m.file)) m.testDouble = true;
 }
 
 /** The `.rs` files under a dependency crate's `src/`, as the editor has them or else from disk. */

@@ -112,10 +112,27 @@ export async function analyzeSources(
     models.sort((a, b) => a.file.localeCompare(b.file)),
     ignored ? { ignoredState: (s) => ignored(stateName(s)) } : {},
   );
-  const findings = runRules(analysis, (rule, err) => options.onInternalError?.(`rule ${rule}`, err));
+  const findings = inTestDoubles(
+    runRules(analysis, (rule, err) => options.onInternalError?.(`rule ${rule}`, err)),
+    models,
+  );
   const files = analysis.files;
   if (!config) return { files, analysis, findings };
   const texts = new Map(sources.map((s) => [s.path, s.text]));
   const analysed = files.filter((f) => !f.skipped).map((f) => f.file);
   return { files, analysis, findings: applyProjectConfig(findings, config, analysed, (f) => texts.get(f)) };
+}
+
+/**
+ * A test double (a fake canister, a mock crate) is never deployed: its findings are shown as infos, so that they
+ * stay visible in its own files without counting as warnings of the project (a `[rules]` setting still applies).
+ */
+function inTestDoubles(findings: Finding[], models: FileModel[]): Finding[] {
+  const doubles = new Set(models.filter((m) => m.testDouble).map((m) => m.file));
+  if (!doubles.size) return findings;
+  return findings.map((f) =>
+    doubles.has(f.file) && f.severity !== 'info'
+      ? { ...f, severity: 'info', message: `${f.message} (Reported as info: this crate is a test double.)` }
+      : f,
+  );
 }

@@ -17,7 +17,7 @@ import { lowerLet } from './lower-let';
 import { lowerMacro } from './lower-macros';
 import { lowerAssignment, lowerField, lowerIdentifier, lowerIndex, lowerScopedRoot } from './lower-state';
 import type { FnFacts } from './summaries';
-import { field, namedKids, type SyntaxNode } from './syntax';
+import { field, isHostOnlyAttribute, namedKids, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
 
 /** Lowers the functions of one file (and the timer/spawn bodies they contain). */
@@ -105,6 +105,8 @@ export class BodyLowerer extends LowerContext {
       const stmts = namedKids(block).filter((k) => !k.isExtra);
       stmts.forEach((stmt, i) => {
         tail = { val: empty() };
+        // A statement under `#[cfg(test)]` or `#[cfg(not(target_arch = "wasm32"))]` is not in the canister.
+        if (i > 0 && isHostOnlyAttribute(stmts[i - 1])) return;
         if (stmt.type === 'let_declaration') lowerLet(this, stmt, out, stmts.slice(i + 1));
         else if (stmt.type === 'expression_statement') {
           const inner = namedKids(stmt)[0];

@@ -13,6 +13,7 @@ import type {
   StatePath,
   TrapCause,
   Val,
+  WriteNode,
 } from '../../model/ir';
 import type { Future } from './awaits';
 import { Scopes, type StateRef } from './binding-scopes';
@@ -133,7 +134,7 @@ export abstract class LowerContext {
     key?: string,
     mark?: 'set' | 'clear',
     anchor?: SyntaxNode,
-    replayed?: { fromCall?: true; handled?: true },
+    replayed?: Pick<WriteNode, 'fromCall' | 'handled' | 'step'>,
   ): void {
     out.push({
       kind: 'write',
@@ -142,8 +143,7 @@ export abstract class LowerContext {
       value,
       ...(key ? { key } : {}),
       ...(mark ? { mark } : {}),
-      ...(replayed?.fromCall ? { fromCall: true as const } : {}),
-      ...(replayed?.handled ? { handled: true as const } : {}),
+      ...replayed,
       ...this.viaField(),
     });
   }

@@ -6,6 +6,7 @@
 import type { Node, Val } from '../../model/ir';
 import type { Ex, LowerContext } from './lower-context';
 import { patternTypes } from './receiver-types';
+import { armVariantNames } from './enum-variants';
 import { UNKNOWN_OUTCOME } from './state-methods';
 import { field, namedKids, patternNames, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
@@ -88,6 +89,7 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
   const armsSyntax = body ? namedKids(body).filter((k) => k.type === 'match_arm') : [];
   const arms: Node[][] = [];
   const failureArms: boolean[] = [];
+  const armVariants: (string[] | undefined)[] = [];
   let unknown = UNKNOWN_OUTCOME.test(scrutinee?.text ?? '');
   for (const a of armsSyntax) {
     const pattern = field(a, 'pattern');
@@ -111,6 +113,7 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
     });
     arms.push(nodes);
     failureArms.push(/^\s*(\w+::)*Err\b/.test(pattern?.text ?? ''));
+    armVariants.push(pattern ? armVariantNames(pattern) : undefined);
     if (UNKNOWN_OUTCOME.test(pattern?.text ?? '')) unknown = true;
   }
   out.push({
@@ -121,6 +124,7 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
     exhaustive: true,
     ...(failureArms.some((f) => f) ? { failureArms } : {}),
     ...(unknown ? { unknownOutcomeCheck: true } : {}),
+    ...(armVariants.some((v) => v) ? { armVariants } : {}),
   });
   return { val };
 }

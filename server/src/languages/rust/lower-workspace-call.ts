@@ -11,7 +11,8 @@ import type { GuardInfo } from './guards';
 import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
 import { resolveWorkspaceFn } from './resolve-fn';
-import type { FnSummary } from './summaries';
+import { argVariant } from './enum-variants';
+import type { FnSummary, VariantOf } from './summaries';
 import { field, pathText, patternNames, simpleKey, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
 
@@ -58,29 +59,38 @@ export function callWorkspaceFn(
     const reads: Val[] = [];
     const saved = cx.via;
     cx.via = saved ?? displayName(fn);
+    const arms = new VariantArms(cx, node, args, argVals, offset);
     // Each replayed node also says where it is in the callee, for findings to point at the cause.
-    const markSite = (site: CalleeSite | undefined) => {
-      const last = into[into.length - 1];
+    const markSite = (target: Node[], site: CalleeSite | undefined) => {
+      const last = target[target.length - 1];
       if (site && (last?.kind === 'read' || last?.kind === 'write' || last?.kind === 'trap'))
         last.inCallee = site;
     };
     for (const access of summary?.accesses ?? []) {
       if (!!access.afterCommit !== after) continue;
+      const target = arms.target(access.variant, into);
+      if (!target) continue;
       const key = keyOf(access.keyParam);
       if (access.write) {
-        cx.write(access.state, node, into, valueOf(access.valueParams), key, access.mark, undefined, {
-          ...(access.fromCall ? { fromCall: true } : {}),
+        cx.write(access.state, node, target, valueOf(access.valueParams), key, access.mark, undefined, {
+          // Made after a call the callee awaited returned: a record of that finished call, for the harm test.
+          ...(access.fromCall || after ? { fromCall: true } : {}),
           ...(access.handled ? { handled: true } : {}),
+          ...(access.step ? { step: true } : {}),
         });
-      } else reads.push(cx.read(access.state, node, into, key));
-      markSite(access.site);
+      } else reads.push(cx.read(access.state, node, target, key));
+      markSite(target, access.site);
     }
     cx.via = saved;
+    arms.flush(into);
+    // The trap goes after the replayed writes: a summary does not say which of them it would skip.
     const trap = after ? summary?.trapAfterCommit : summary?.trap;
-    if (trap) {
-      cx.trap(node, into, trap.cause, {});
-      markSite({ fn: trap.fn ?? displayName(fn), file: trap.file, range: trap.range });
+    const trapTarget = trap && arms.target(trap.variant, into);
+    if (trapTarget) {
+      cx.trap(node, trapTarget, trap.cause, {});
+      markSite(trapTarget, { fn: trap.fn ?? displayName(fn), file: trap.file, range: trap.range });
     }
+    arms.flush(into);
     return reads;
   };
   vals.push(...apply(false, out));
@@ -107,6 +117,52 @@ export function callWorkspaceFn(
   }
   vals.push(...apply(true, out));
   return { val: union(empty(), ...vals), ...(summary?.returnsCaller ? { caller: true } : {}) };
+}
+
+/**
+ * Where a summary entry limited to some variants of a parameter goes: nowhere when the argument is another
+ * variant, straight into the caller's nodes when it is one of them or unknown, and into a `match`-like branch
+ * on the caller's own local when it passes the value on (so the caller's summary keeps the limit).
+ */
+class VariantArms {
+  private readonly pending = new Map<string, { cond: Val; names: string[]; nodes: Node[] }>();
+
+  constructor(
+    private readonly cx: LowerContext,
+    private readonly node: SyntaxNode,
+    private readonly args: SyntaxNode[],
+    private readonly argVals: Val[],
+    private readonly offset: number,
+  ) {}
+
+  target(variant: VariantOf | undefined, into: Node[]): Node[] | undefined {
+    const arg = variant ? this.args[variant.param - this.offset] : undefined;
+    if (!variant || !arg) return into;
+    const given = argVariant(arg);
+    if (!given) return into;
+    if ('variant' in given) return variant.names.includes(given.variant) ? into : undefined;
+    const key = `${given.local}:${variant.names.join('|')}`;
+    let arm = this.pending.get(key);
+    if (!arm) {
+      arm = { cond: this.argVals[variant.param - this.offset], names: variant.names, nodes: [] };
+      this.pending.set(key, arm);
+    }
+    return arm.nodes;
+  }
+
+  flush(into: Node[]): void {
+    for (const arm of this.pending.values()) {
+      into.push({
+        kind: 'branch',
+        range: this.cx.range(this.node),
+        cond: arm.cond,
+        arms: [arm.nodes, []],
+        exhaustive: true,
+        armVariants: [arm.names, undefined],
+      });
+    }
+    this.pending.clear();
+  }
 }
 
 /** A guard constructor call: where the guard lands (a named binding, `_`, a bare statement) decides its life. */

@@ -36,14 +36,34 @@ export interface AccessSummary {
    * fails (a refund in the `Err` arm), so a caller that ignores the result leaves nothing un-rolled-back.
    */
   handled?: true;
+  /** For a write: the state stepped by a constant (`count += 1`), its value reading only that state. */
+  step?: true;
+  /** Only in the arms of a `match` on parameter `param` that take one of `names` (an event's variant). */
+  variant?: VariantOf;
+}
+
+/** A summary entry made only when parameter `param` is one of the enum variants `names`. */
+export interface VariantOf {
+  param: number;
+  names: string[];
+}
+
+/** A trap of a summary, with where it is and the variants of a parameter it is limited to. */
+export interface TrapSummary {
+  cause: TrapCause;
+  range: Range;
+  file: string;
+  /** The function whose body has it (deepest first: a trap replayed from a callee is the callee's). */
+  fn?: string;
+  variant?: VariantOf;
 }
 
 export interface FnSummary {
   accesses: AccessSummary[];
-  /** The first place it may trap before its first commit point (for `Drop`: anywhere). */
-  trap?: { cause: TrapCause; range: Range; file: string; fn?: string };
+  /** The first place it may trap before its first commit point (for `Drop`: anywhere); any variant first. */
+  trap?: TrapSummary;
   /** The first place it may trap after a commit point of its own. */
-  trapAfterCommit?: { cause: TrapCause; range: Range; file: string; fn?: string };
+  trapAfterCommit?: TrapSummary;
   /** Whether its future reaches a commit point: on every path, some, possibly (unknown futures), never. */
   commits?: CommitSummary;
   /** The inter-canister call it performs (first found), directly or through `via`. */
@@ -58,6 +78,34 @@ export interface FnSummary {
   /** It reads the caller (`fn caller() -> Principal { msg_caller() }`); `returnsCaller` when it returns it. */
   readsCaller?: true;
   returnsCaller?: true;
+}
+
+/**
+ * The nodes inside arms of a `match` on a parameter that select enum variants: an access there happens only
+ * for calls passing one of those variants. The outermost such match decides.
+ */
+function variantArms(nodes: Node[], params: string[]): Map<Node, VariantOf> {
+  const out = new Map<Node, VariantOf>();
+  // Pre-order visits an outer `match` first, and a node keeps the first constraint it gets.
+  forEachNode(nodes, (n) => {
+    if (n.kind !== 'branch' || !n.armVariants || n.cond.reads.length || n.cond.locals.length !== 1) return;
+    const param = params.indexOf(n.cond.locals[0]);
+    if (param < 0) return;
+    n.arms.forEach((arm, i) => {
+      const names = n.armVariants?.[i];
+      if (names) forEachNode(arm, (x) => void (out.has(x) || out.set(x, { param, names })));
+    });
+  });
+  return out;
+}
+
+/** A write whose value reads only the state it writes, with no local or call: `count += 1`. */
+function isConstantStep(value: Val, state: StatePath, readStates: Map<number, StatePath>): boolean {
+  if (value.reads.length === 0 || value.locals.length || value.awaits.length) return false;
+  return value.reads.every((id) => {
+    const r = readStates.get(id);
+    return r !== undefined && r.root === state.root && r.field === state.field;
+  });
 }
 
 /** What lowering one function reports besides its nodes. */
@@ -165,27 +213,38 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const sources = localSources(facts.nodes);
   const restored = failurePathWrites(facts.nodes, sources);
   const sameRoot = (a: StatePath, b: StatePath) => a.root === b.root;
+  const readStates = new Map<number, StatePath>();
+  forEachNode(facts.nodes, (n) => {
+    if (n.kind === 'read') readStates.set(n.id, n.state);
+  });
   let afterCommit = false;
   let readsCaller = false;
-  let trap: FnSummary['trap'];
-  let trapAfterCommit: FnSummary['trapAfterCommit'];
+  let trap: TrapSummary | undefined;
+  let trapAfterCommit: TrapSummary | undefined;
+  const variants = variantArms(facts.nodes, fn.params);
+  // A trap limited to some variants is kept only until one that any call may reach is found.
+  const firstTrap = (old: TrapSummary | undefined, t: TrapSummary) =>
+    !old || (old.variant && !t.variant) ? t : old;
   // Pre-order is evaluation order: an access after a committing await (on some path) happens after it.
   forEachNode(facts.nodes, (n) => {
     // After an await that may commit, the rest may run in a later message: replay it after the caller's await.
     if (n.kind === 'await' && n.commit !== 'none') afterCommit = true;
     if (n.kind === 'caller') readsCaller = true;
+    const variant = variants.get(n);
     if (n.kind === 'trap') {
       // A trap replayed from a callee is where it is in that callee (the deepest function, named).
-      const where = {
+      const where: TrapSummary = {
         cause: n.cause,
         ...(n.inCallee ?? { range: n.range, file: fn.file.path, fn: displayName(fn) }),
+        ...(variant ? { variant } : {}),
       };
-      if (afterCommit) trapAfterCommit ??= where;
-      else trap ??= where;
+      if (afterCommit) trapAfterCommit = firstTrap(trapAfterCommit, where);
+      else trap = firstTrap(trap, where);
     }
     if (n.kind !== 'read' && n.kind !== 'write') return;
     const idx = n.key === undefined ? -1 : fn.params.indexOf(n.key);
     const access: AccessSummary = { write: n.kind === 'write', state: n.state };
+    if (variant) access.variant = variant;
     if (idx >= 0) access.keyParam = idx;
     if (n.kind === 'write' && n.mark) access.mark = n.mark;
     if (afterCommit) access.afterCommit = true;
@@ -200,6 +259,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       const params = fn.params.flatMap((p, i) => (locals.has(p) ? [i] : []));
       if (params.length) access.valueParams = params;
       if (fromCall) access.fromCall = true;
+      if (n.step || isConstantStep(n.value, n.state, readStates)) access.step = true;
       // Restored on the failure path here, or already by a callee it replays.
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
     }

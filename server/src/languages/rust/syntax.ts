@@ -108,7 +108,9 @@ export function patternNames(pattern: SyntaxNode | null): string[] {
   const stack: [SyntaxNode, boolean][] = [[pattern, false]];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const [n, isTypeField] = top;
-    if (n.type === 'identifier' && !isTypeField) out.push(n.text);
+    // `Foo { amount }` binds `amount` through a shorthand field.
+    if ((n.type === 'identifier' && !isTypeField) || n.type === 'shorthand_field_identifier')
+      out.push(n.text);
     if (n.type === 'scoped_identifier' || n.type === 'field_identifier' || n.type === 'type_identifier')
       continue;
     for (let i = n.childCount - 1; i >= 0; i--) {
@@ -121,4 +123,14 @@ export function patternNames(pattern: SyntaxNode | null): string[] {
 
 export function isErrorish(node: SyntaxNode): boolean {
   return node.isError || node.isMissing;
+}
+
+/**
+ * `#[cfg(test)]`, `#[cfg(not(target_arch = "wasm32"))]` and the like: what follows is compiled only for the host
+ * (tests, mocks), never into the canister's Wasm.
+ */
+export function isHostOnlyAttribute(attr: SyntaxNode): boolean {
+  if (attr.type !== 'attribute_item') return false;
+  const t = attr.text.replace(/\s+/g, '');
+  return t === '#[cfg(test)]' || /^#\[cfg\(not\(target_(arch="wasm32"|family="wasm")\)\)\]$/.test(t);
 }

@@ -4,7 +4,7 @@
  * dispatches to them). Impls in test code are left out: they are not in the canister.
  */
 import { MAX_NESTING } from '../../model/limits';
-import { allKids, field, namedKids, type SyntaxNode } from './syntax';
+import { allKids, field, isHostOnlyAttribute, namedKids, type SyntaxNode } from './syntax';
 
 export interface TraitInfo {
   name: string;
@@ -45,7 +45,7 @@ function hasCfgTest(node: SyntaxNode): boolean {
   for (let s = node.previousSibling; s; s = s.previousSibling) {
     if (s.type === 'line_comment' || s.type === 'block_comment') continue;
     if (s.type !== 'attribute_item') return false;
-    if (/^#\[\s*cfg\s*\(\s*test\s*\)\s*\]$/.test(s.text.replace(/\s+/g, ' '))) return true;
+    if (isHostOnlyAttribute(s)) return true;
   }
   return false;
 }

@@ -63,6 +63,7 @@ export function isCheckedLock(e: EntryAnalysis, cp: CommitPointInfo, set: Access
 
 /** `w` writes its own state plus or minus a constant: its value reads only that state, and no local or call. */
 function isConstantStep(e: EntryAnalysis, w: Access): boolean {
+  if ((w.node as WriteNode).step) return true;
   const value = (w.node as WriteNode).value;
   const reads = [...e.flow.reads(value)];
   return (
