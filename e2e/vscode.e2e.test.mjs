@@ -1,12 +1,12 @@
 // End-to-end test in a real VS Code: code-server (VS Code 1.100 in a browser, with a real Node extension host)
-// driven by headless Debian Chromium through playwright-core. The extension is the repo itself (dist/ must be
-// built); the workspace is a throw-away copy of examples/.
+// driven by headless Debian Chromium through playwright-core. The extension is installed from the release
+// artifact, the .vsix that `npm run package` builds; the workspace is a throw-away copy of examples/.
 //
-//   npm run build && node scripts/e2e-setup.mjs && node --test e2e/
+//   npm run package && node scripts/e2e-setup.mjs && node --test e2e/
 //
 // Screenshots go to e2e/.artifacts/. Set E2E_KEEP=1 to keep the temp folder (logs, profile) after the run.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -24,12 +24,11 @@ const TIMEOUT = 60_000; // per wait: the machine may be slow, the editor cold
 
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const extensionId = `${manifest.publisher}.${manifest.name}`;
+const vsix = path.join(root, `${manifest.name}.vsix`);
 
 function requireSetup() {
   const missing = [];
-  for (const f of ['extension.js', 'server.js']) {
-    if (!fs.existsSync(path.join(root, 'dist', f))) missing.push(`dist/${f} (run: npm run build)`);
-  }
+  if (!fs.existsSync(vsix)) missing.push(`${path.basename(vsix)} (run: npm run package)`);
   const entry = path.join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (!fs.existsSync(entry)) missing.push('code-server (run: node scripts/e2e-setup.mjs)');
   if (!fs.existsSync('/usr/bin/chromium'))
@@ -186,9 +185,29 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
         2,
       ),
     );
-    // Install the extension by linking the repo root in as <publisher>.<name>-<version>.
+    // Install the extension as a user would: from the .vsix, with code-server's own installer.
     const extensions = dir('extensions');
-    fs.symlinkSync(root, path.join(extensions, `${extensionId}-${manifest.version}`), 'dir');
+    const install = spawnSync(
+      process.execPath,
+      [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix],
+      { cwd: tmp, env, encoding: 'utf8', timeout: TIMEOUT },
+    );
+    assert.equal(install.status, 0, `installing ${vsix}:\n${install.stdout}\n${install.stderr}`);
+    const installed = path.join(extensions, `${extensionId}-${manifest.version}`);
+    // What the extension loads at run time is in the package, and nothing of the sources.
+    for (const f of [
+      'dist/extension.js',
+      'dist/server.js',
+      'dist/webview.js',
+      'dist/tree-sitter.wasm',
+      'dist/tree-sitter-rust.wasm',
+      'syntaxes/motoko.tmLanguage.json',
+      'docs/rules/check-then-act.md',
+      'images/icon.png',
+    ])
+      assert.ok(fs.existsSync(path.join(installed, f)), `${f} is missing from the installed extension`);
+    for (const f of ['server', 'client', 'node_modules', 'dist/server.js.map'])
+      assert.ok(!fs.existsSync(path.join(installed, f)), `${f} should not be packaged`);
 
     workspace = path.join(tmp, 'examples');
     fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
@@ -408,6 +427,110 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
       assert.match(await frame.locator('#witness').innerText(), /Witness of check-then-act/);
       assert.equal(await frame.locator('svg#schedule g.step').count(), 4, 'two messages, two segments each');
       await shot('e-timeline-panel');
+    });
+  });
+  describe('error tolerance and inline suppressions', () => {
+    /** Runs a command from the palette by its title. */
+    async function runCommand(title) {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      await page
+        .locator('.quick-input-list .monaco-list-row.focused')
+        .filter({ hasText: title })
+        .waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden' });
+    }
+
+    /** Scrolls the active editor to the line of `file` that contains `lineText`: squiggles and lines are
+     * only in the page while on screen. */
+    async function revealLineOf(file, lineText) {
+      const lines = fs.readFileSync(path.join(workspace, file), 'utf8').split('\n');
+      const line = lines.findIndex((l) => l.includes(lineText));
+      assert.ok(line >= 0, `${lineText} not in ${file}`);
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`:${line + 1}`);
+      await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden' });
+      await editor().locator('.view-line').filter({ hasText: lineText }).first().waitFor();
+    }
+
+    /** Types `text` at the end of the first line that contains `lineText`, as the user would. */
+    async function typeAtEndOf(lineText, text) {
+      await editor().locator('.view-line').filter({ hasText: lineText }).first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(text);
+    }
+
+    /** Deletes the `text` just typed and saves: the file is as before and not dirty (closing it asks nothing). */
+    async function untype(text) {
+      await page.keyboard.press('Escape'); // a suggestion list, if one opened
+      for (let i = 0; i < text.length; i++) await page.keyboard.press('Backspace');
+      await page.keyboard.press('Control+S');
+    }
+
+    test('f. a syntax error typed into a method keeps the other findings and shows a short error range', async () => {
+      await step('f', async () => {
+        await page.keyboard.press('Escape');
+        // Earlier tests may have left the timeline beside the editor: one group, so one active tab.
+        await runCommand('View: Close All Editor Groups');
+        await quickOpen(
+          'motoko/s6-withdraw-stale-write-back/main.mo',
+          'main.mo',
+          's6-withdraw-stale-write-back',
+        );
+        // `deposit` (where the error is typed) and the flagged await in `withdraw` both on screen.
+        await revealLineOf('motoko/s6-withdraw-stale-write-back/main.mo', 'let original = balance');
+        const warnings = editor().locator('.squiggly-warning');
+        await warnings.first().waitFor();
+        const before = await warnings.count();
+        // A half-typed declaration in `deposit`; the finding is in `withdraw`.
+        const typed = ' let x = ;';
+        await typeAtEndOf('balance += amount', typed);
+        const error = editor().locator('.squiggly-error').first();
+        await error.waitFor();
+        // Monaco re-renders decorations as diagnostics arrive: measure whichever squiggle element is current.
+        let width;
+        for (const deadline = Date.now() + TIMEOUT; width === undefined;) {
+          width = await error.evaluate((el) => el.getBoundingClientRect().width).catch(() => undefined);
+          if (width === undefined && Date.now() > deadline) throw new Error('the error squiggle went away');
+        }
+        // One character wide, not a red file: a line of this editor is over 1,000 px.
+        assert.ok(width > 0 && width < 60, `error squiggle ${width} px wide`);
+        assert.equal(await warnings.count(), before, 'warnings after the syntax error');
+        await shot('f-syntax-error-keeps-findings');
+        await untype(typed);
+        await error.waitFor({ state: 'detached' });
+      });
+    });
+
+    test('g. an inline suppression comment removes the finding', async () => {
+      await step('g', async () => {
+        await page.keyboard.press('Escape');
+        await runCommand('View: Close All Editor Groups');
+        await quickOpen(
+          'rust/s5-withdraw-check-after-await/src/lib.rs',
+          'lib.rs',
+          's5-withdraw-check-after-await',
+        );
+        await revealLineOf(
+          'rust/s5-withdraw-check-after-await/src/lib.rs',
+          'match transfer(caller, amount).await',
+        );
+        const warning = editor().locator('.squiggly-warning');
+        await warning.first().waitFor();
+        const typed = ' // commit-points: allow(check-then-act) reason: the e2e test accepts it';
+        await typeAtEndOf('match transfer(caller, amount).await', typed);
+        await warning.first().waitFor({ state: 'detached' });
+        assert.equal(await warning.count(), 0, 'warnings left after the suppression');
+        await shot('g-suppressed-finding');
+        await untype(typed);
+        await warning.first().waitFor();
+      });
     });
   });
 });

@@ -102,6 +102,15 @@ function ensureHostModules() {
     log('e2e/host/node_modules is up to date with its lockfile');
     return;
   }
+  // A node_modules linked in from another checkout (a git worktree sharing one install) is not ours to
+  // replace: `npm ci` would first empty the linked folder, breaking the other checkout.
+  const modules = path.join(hostDir, 'node_modules');
+  if (fs.existsSync(modules) && fs.lstatSync(modules).isSymbolicLink()) {
+    fail(
+      `${path.relative(root, modules)} links to ${fs.realpathSync(modules)}, which is older than ` +
+        `${path.relative(root, lockfile)} or incomplete; update it there (or remove the link to install here).`,
+    );
+  }
   const env = {
     ...process.env,
     // node-pty's postinstall runs `npx node-gyp`; as root npm skips install scripts without unsafe-perm.

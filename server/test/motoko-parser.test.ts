@@ -443,6 +443,61 @@ test('error recovery: an error is reported where it is and the rest of the file 
   );
 });
 
+test('an unclosed brace in a method ends at the next public field, and is reported at the brace', () => {
+  for (const typed of ['if (x > 0 {', 'switch (x) { case', 'let o = { a = 1;']) {
+    const text = `actor {
+  public func broken() : async () {
+    ${typed}
+    await g();
+  };
+  public func ok() : async () { await h() };
+  private func helper() : async () { await h() };
+}`;
+    const { program, errors } = parseMotoko(text);
+    assert.deepEqual(
+      all(program, 'Func').map((f) => f.name?.name),
+      ['broken', 'ok', 'helper'],
+      typed,
+    );
+    assert.ok(errors.length >= 1, typed);
+    // Every error is one token wide, none in the methods after the broken one.
+    const idx = new LineIndex(text);
+    for (const e of errors) {
+      assert.ok(e.end - e.start <= 8, `${typed}: ${JSON.stringify(e)}`);
+      assert.ok(idx.positionAt(e.start).line <= 4, `${typed}: ${JSON.stringify(e)}`);
+    }
+  }
+});
+
+test('an unclosed text literal ends with its line instead of swallowing the file', () => {
+  const text =
+    'actor {\n  public func f() : async () { let t = "abc;\n  };\n  public func g() : async () { await h() };\n}';
+  const { program, errors } = parseMotoko(text);
+  const unclosed = errors.find((e) => e.message === 'unclosed text literal');
+  assert.ok(unclosed);
+  assert.equal(text.slice(unclosed.start, unclosed.end), '"abc;');
+  assert.deepEqual(
+    all(program, 'Func').map((f) => f.name?.name),
+    ['f', 'g'],
+  );
+  // A dangling quote before other literals is reported on its own line, and the methods after it survive.
+  const dangling =
+    'actor {\n  public func f() : async () { let t = "abc;\n    g("x");\n  };\n  public func g() : async () { h("y") };\n}';
+  const d = parseMotoko(dangling);
+  const idx = new LineIndex(dangling);
+  assert.deepEqual(
+    d.errors.map((e) => [idx.positionAt(e.start).line, e.message]),
+    [[1, 'unclosed text literal']],
+  );
+  assert.deepEqual(
+    all(d.program, 'Func').map((f) => f.name?.name),
+    ['f', 'g'],
+  );
+  // A text literal that is closed may still span lines.
+  const multi = parseOk('let t = "a\nb";');
+  assert.equal(one(multi, 'Lit').value.length, 3);
+});
+
 test('ranges nest and children come in source order (library and generated files)', () => {
   let checked = 0;
   for (const f of [...libraryFiles(repoRoot), ...GENERATED, ...SNIPPETS]) {

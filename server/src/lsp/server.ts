@@ -39,6 +39,7 @@ import { defaultSettings, readSettings, type Settings } from './settings';
 import { Debouncer } from './debounce';
 import { memoryIsTight } from './memory';
 import { DiagnosticsPublisher } from './publish';
+import { LastGoodFindings } from './last-good';
 import { readClientOptions } from './client-options';
 import { StatusReporter } from './status';
 import { ruleDocLink } from './rule-links';
@@ -59,6 +60,8 @@ export function startServer(connection: Connection): void {
   // Parse results of unchanged files are reused from one analysis to the next.
   const rustTrees = new RustTreeCache();
   const motokoParses = new MotokoParseCache();
+  // While a file has syntax errors, its unchanged methods keep the findings of its last good analysis.
+  const lastGood = new LastGoodFindings();
   let settings: Settings = defaultSettings;
   let canAskConfig = false;
   let canRefresh = { inlayHints: false, codeLens: false };
@@ -122,15 +125,22 @@ export function startServer(connection: Connection): void {
     if (generation.get(key) !== mine) return;
     results.set(key, result);
     for (const file of result.files) groupOfFile.set(file.file, key);
-    const shown = settings.infoDiagnostics
-      ? result.findings
-      : result.findings.filter((f) => f.severity !== 'info');
+    const groupHasErrors = result.files.some((f) => f.parseErrors.length > 0);
+    const textsAnalysed = new Map(sources.map((s) => [s.path, s.text]));
     await publisher.publish(
       key,
-      result.files.map((file) => [
-        uriOf(file.file),
-        diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
-      ]),
+      result.files.map((file) => {
+        const text = textsAnalysed.get(file.file);
+        const findings =
+          text === undefined
+            ? result.findings
+            : lastGood.findingsFor(file, text, result.findings, groupHasErrors);
+        const shown = settings.infoDiagnostics ? findings : findings.filter((f) => f.severity !== 'info');
+        return [
+          uriOf(file.file),
+          diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
+        ];
+      }),
     );
   };
 

@@ -87,6 +87,16 @@ interface NodeBase {
   file?: string;
 }
 
+/**
+ * Where an access or trap replayed at a call site really is: in the body of the called workspace function or
+ * helper `fn` (its own file and line), so findings can point at the cause, not only at the call.
+ */
+export interface CalleeSite {
+  fn: string;
+  file: string;
+  range: Range;
+}
+
 /** A state read; a branch whose `cond` refers to it makes it a check. */
 export interface ReadNode extends NodeBase {
   kind: 'read';
@@ -96,6 +106,8 @@ export interface ReadNode extends NodeBase {
   key?: string;
   /** A workspace helper the access goes through, e.g. `read_state`. */
   via?: string;
+  /** Replayed from a callee's summary: where the read is in the callee. */
+  inCallee?: CalleeSite;
 }
 
 /**
@@ -121,6 +133,8 @@ export interface WriteNode extends NodeBase {
   handled?: true;
   /** Replayed from a callee where it steps the state by a constant (`count += 1`): a counter, not a value. */
   step?: true;
+  /** Replayed from a callee's summary: where the write is in the callee. */
+  inCallee?: CalleeSite;
 }
 
 /**
@@ -222,6 +236,8 @@ export interface TrapNode extends NodeBase {
   cond?: Val;
   /** True when the trap happens unconditionally (`panic!`, `Debug.trap`, `Runtime.trap`, `unreachable!`). */
   always?: boolean;
+  /** Replayed from a callee's summary: where the trap is in the callee. */
+  inCallee?: CalleeSite;
 }
 
 /**

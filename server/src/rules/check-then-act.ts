@@ -10,6 +10,7 @@ import {
   describeInterleaver,
   finding,
   happensBefore,
+  inCalleeText,
   lineOf,
   quote,
   writersOf,
@@ -59,7 +60,7 @@ export const checkThenAct: Rule = {
             meta,
             e,
             cp.await.range,
-            `${quote(name)} is checked at line ${lineOf(check.range)} before ${cpLine(cp)}${commitSiteText(cp)} and written only after it (line ${lineOf(write.range)}): ${describeInterleaver(e, first, check)} ${
+            `${quote(name)} is checked at line ${lineOf(check.range)}${inCalleeText(check.node)} before ${cpLine(cp)}${commitSiteText(cp)} and written only after it (line ${lineOf(write.range)}${inCalleeText(write.node)}): ${describeInterleaver(e, first, check)} ${
               first.entry === e
                 ? 'can run at this commit point and pass the same check (time-of-check/time-of-use, e.g. a double spend)'
                 : 'can run at this commit point and change it, so the check may no longer hold when the write happens (time-of-check/time-of-use)'

@@ -3,7 +3,7 @@ import type { Access, CommitPointInfo, EntryAnalysis } from '../model/analysis';
 import { sameState } from '../model/analysis';
 import type { WriteNode } from '../model/ir';
 import { stateName } from '../model/ir';
-import { accessNote, commitPoints, cpLine, finding, lineOf, quote } from './support/helpers';
+import { accessNote, commitPoints, cpLine, finding, inCalleeText, lineOf, quote } from './support/helpers';
 import { operationWrites } from './support/relevance';
 import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
 
@@ -48,7 +48,18 @@ export const trapAfterCommit: Rule = {
         const left = leftHalfDone(e, cp, f.idx, n, operation);
         if (!left.length) continue;
         left.forEach((w) => halfDone.add(w));
-        traps.push({ node: n, related: { file: e.file, range: n.range, message: causeText[n.cause] } });
+        // A trap in a called function is shown where it is, in that function.
+        const site = n.inCallee;
+        traps.push({
+          node: n,
+          related: site
+            ? {
+                file: site.file,
+                range: site.range,
+                message: `${causeText[n.cause]}, in ${quote(site.fn)} (called at line ${lineOf(n.range)})`,
+              }
+            : { file: e.file, range: n.range, message: causeText[n.cause] },
+        });
       }
       if (!traps.length) continue;
       const changed = operation.filter((w) => halfDone.has(w));
@@ -59,7 +70,7 @@ export const trapAfterCommit: Rule = {
           meta,
           e,
           cp.await.range,
-          `Code after ${cpLine(cp)} may trap (line ${lineOf(first.range)}: ${causeText[first.cause]}); the trap rolls back only to this commit point, so the earlier change${names.length === 1 ? '' : 's'} to ${names.map(quote).join(', ')} stay${names.length === 1 ? 's' : ''}.`,
+          `Code after ${cpLine(cp)} may trap (line ${lineOf(first.range)}: ${causeText[first.cause]}${inCalleeText(first)}); the trap rolls back only to this commit point, so the earlier change${names.length === 1 ? '' : 's'} to ${names.map(quote).join(', ')} stay${names.length === 1 ? 's' : ''}.`,
           {
             state: names,
             commitPoint: cp.await.range,

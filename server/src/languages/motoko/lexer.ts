@@ -269,6 +269,23 @@ function put(k: number, type: TokenType, start: number, end: number, value: stri
 }
 
 export function lexStream(text: string): TokenStream {
+  const pass = lexPass(text, -1);
+  // A quote left open while typing pairs with the next quote, and every literal after it swaps code and text,
+  // so the error shows up at the file's last quote. Its usual start is the first literal that spans lines: that
+  // one ends with its line instead, and the rest is lexed again. (Closed literals may span lines when the
+  // file has no dangling quote.)
+  return pass.unclosedText && pass.firstMultiline >= 0
+    ? lexPass(text, pass.firstMultiline).stream
+    : pass.stream;
+}
+
+/** One lexing pass; the text literal starting at `cutAt` (if any) ends with its line, as an unclosed one. */
+function lexPass(
+  text: string,
+  cutAt: number,
+): { stream: TokenStream; unclosedText: boolean; firstMultiline: number } {
+  let unclosedText = false;
+  let firstMultiline = -1;
   let count = 0;
   const comments: Comment[] = [];
   const errors: LexError[] = [];
@@ -499,8 +516,22 @@ export function lexStream(text: string): TokenStream {
       continue;
     }
     if (c === 34 /* " */) {
-      const [j, value, closed] = scanQuoted(i + 1, 34);
-      if (!closed) errors.push({ start, end: j, message: 'unclosed text literal' });
+      const scanned = scanQuoted(i + 1, 34);
+      const closed = scanned[2];
+      let [j, value] = scanned;
+      const eol = text.indexOf('\n', start);
+      const spansLines = eol >= 0 && eol < j;
+      if (closed && spansLines && firstMultiline < 0) firstMultiline = start;
+      if (!closed || (spansLines && start === cutAt)) {
+        unclosedText ||= !closed;
+        // Text may span lines, but one left open while typing would swallow the rest of the file: it ends
+        // with its line, and the lines after it are lexed as code.
+        if (spansLines) {
+          j = eol;
+          value = text.slice(start + 1, eol); // an error token: its escapes need no decoding
+        }
+        errors.push({ start, end: j, message: 'unclosed text literal' });
+      }
       put(count++, 'text', start, j, value, (space ? SPACE_BEFORE : 0) | (newline ? NEWLINE_BEFORE : 0));
 
       space = newline = false;
@@ -574,5 +605,9 @@ export function lexStream(text: string): TokenStream {
   }
   put(count++, 'eof', n, n, '', SPACE_BEFORE | NEWLINE_BEFORE);
   const { types, starts, ends, values, flags } = pool;
-  return { count, types, starts, ends, values, flags, comments, errors };
+  return {
+    stream: { count, types, starts, ends, values, flags, comments, errors },
+    unclosedText,
+    firstMultiline,
+  };
 }

@@ -33,7 +33,12 @@ export function parseMotoko(text: string): ParseResult {
     decs = [];
     parser.errors.push({ start: 0, end: text.length, message: `parser failure: ${String(e)}` });
   }
-  const errors = [...lexErrors, ...parser.errors].sort((a, b) => a.start - b.start);
+  // A parse error at the token right after an unclosed literal echoes it (the literal took the `;`).
+  const echoes = (e: ParseError) =>
+    lexErrors.some(
+      (l) => l.message.startsWith('unclosed') && l.end <= e.start && text.slice(l.end, e.start).trim() === '',
+    );
+  const errors = [...lexErrors, ...parser.errors.filter((e) => !echoes(e))].sort((a, b) => a.start - b.start);
   return { program: { kind: 'Program', start: 0, end: text.length, decs, comments }, errors };
 }
 
@@ -172,6 +177,9 @@ const DEC_START: ReadonlySet<string> = new Set([
   'flexible',
   'transient',
 ]);
+
+/** Keywords that begin only a field of an object or actor body, never a declaration inside a block. */
+const FIELD_ONLY_START: ReadonlySet<string> = new Set(['public', 'private', 'system']);
 
 class Parser {
   readonly errors: ParseError[] = [];
@@ -348,6 +356,25 @@ class Parser {
     }
   }
 
+  /**
+   * A `public`/`private`/`system` field at the start of a line while a block, a `switch` or an object literal is
+   * still open: that construct lacks its `}` (the user is typing in it), so it ends here and the actor's next
+   * field is parsed as a field, not swallowed by the unclosed method.
+   */
+  private atNextField(): boolean {
+    return FIELD_ONLY_START.has(this.types[this.p]) && this.newlineBefore(this.p);
+  }
+
+  /** Consumes the `}` of the construct opened at `open`; when a field comes first, reports the `{` itself. */
+  private closeBrace(open: number): void {
+    if (this.at('}') || !this.atNextField()) {
+      this.expect('}');
+      return;
+    }
+    const line = this.text.slice(0, this.starts[this.p]).split('\n').length;
+    this.error(`this '{' is not closed before the declaration on line ${line}`, open, open + 1);
+  }
+
   // ------------------------------------------------------------------------------------------------------
   // Programs, declaration lists, fields
 
@@ -359,6 +386,7 @@ class Parser {
   private parseDecList(closer: 'eof' | '}', fields: boolean): (A.Dec | A.DecField)[] {
     const items: (A.Dec | A.DecField)[] = [];
     while (!this.at(closer) && !this.at('eof')) {
+      if (!fields && closer === '}' && this.atNextField()) break;
       const before = this.p;
       if (this.at(';')) {
         this.error("unexpected ';'");
@@ -370,6 +398,7 @@ class Parser {
         this.p++;
         continue;
       }
+      const errorsBefore = this.errors.length;
       const item = fields ? this.parseDecField() : this.parseDec();
       items.push(item);
       if (this.eat(';')) continue;
@@ -377,12 +406,15 @@ class Parser {
       // after the last import.
       if (item.kind === 'ImportDec' && closer === 'eof') continue;
       if (this.at(closer) || this.at('eof')) break;
+      if (!fields && closer === '}' && this.atNextField()) break;
+      // A field whose unclosed `{` was just reported needs no second error for the `;` it lacks.
+      if (fields && this.atNextField() && this.errors.length > errorsBefore) continue;
       this.error(
         `expected ';' or '${closer === 'eof' ? 'end of file' : '}'}' but found ${this.describe(this.p)}`,
       );
       this.recover();
       if (this.p === before) {
-        if (this.at(closer) || this.at('eof')) break;
+        if (this.at(closer) || this.at('eof') || (!fields && this.atNextField())) break;
         this.p++;
       }
     }
@@ -731,7 +763,7 @@ class Parser {
     const start = this.starts[this.p];
     this.expect('{');
     const decs = this.parseDecList('}', false) as A.Dec[];
-    this.expect('}');
+    this.closeBrace(start);
     return { kind: 'Block', start, end: this.lastEnd, decs };
   }
 
@@ -883,8 +915,9 @@ class Parser {
 
   private parseCases(): A.SwitchCase[] {
     const cases: A.SwitchCase[] = [];
+    const open = this.starts[this.p];
     if (!this.expect('{')) return cases;
-    while (!this.at('}') && !this.at('eof')) {
+    while (!this.at('}') && !this.at('eof') && !this.atNextField()) {
       const before = this.p;
       if (this.at('case')) {
         const cs = this.starts[this.next()];
@@ -897,9 +930,9 @@ class Parser {
         this.error(`expected 'case' but found ${this.describe(this.p)}`);
       }
       this.recover();
-      if (this.p === before && !this.at('}') && !this.at('eof')) this.p++;
+      if (this.p === before && !this.at('}') && !this.at('eof') && !this.atNextField()) this.p++;
     }
-    this.expect('}');
+    this.closeBrace(open);
     return cases;
   }
 
@@ -1265,7 +1298,7 @@ class Parser {
     if (isFieldList) {
       this.p++;
       const fields = this.parseExpFields('}');
-      this.expect('}');
+      this.closeBrace(start);
       return { kind: 'Object', start, end: this.lastEnd, bases: [], fields };
     }
     if (this.hasBaseMarker()) {
@@ -1293,7 +1326,7 @@ class Parser {
 
   private parseExpFields(closer: '}' | ')'): A.ExpField[] {
     const fields: A.ExpField[] = [];
-    while (!this.at(closer) && !this.at('eof')) {
+    while (!this.at(closer) && !this.at('eof') && !this.atNextField()) {
       const before = this.p;
       const start = this.starts[this.p];
       const mutable = this.eat('var');
@@ -1306,7 +1339,7 @@ class Parser {
       this.error(`expected ';' or '${closer}' but found ${this.describe(this.p)}`);
       this.recover();
       if (this.p === before) {
-        if (this.at(closer) || this.at('eof')) break;
+        if (this.at(closer) || this.at('eof') || this.atNextField()) break;
         this.p++;
       }
     }

@@ -82,17 +82,38 @@ function parseErrors(file: ParsedFile): ParseError[] {
       continue;
     }
     if (n.isError) {
-      const text = n.text.replace(/\s+/g, ' ').trim();
-      const shown = text.length > 40 ? `${text.slice(0, 37)}…` : text;
-      errors.push({
-        range: rangeOf(file.lines, n),
-        message: shown ? `Syntax error: unexpected \`${shown}\`` : 'Syntax error: unexpected end of input',
-      });
+      const spot = errorSpot(n);
+      errors.push({ range: rangeOf(file.lines, spot.node), message: spot.message });
       continue;
     }
     if (n.hasError) stack.push(...allKids(n).reverse());
   }
   return errors;
+}
+
+const OPENERS: Record<string, string> = { '{': '}', '(': ')', '[': ']' };
+
+/**
+ * Where to show an ERROR node. Tree-sitter wraps what it could not fit, which after an unclosed `{` can be the
+ * whole file: the editor would paint every line red. A large ERROR is narrowed to the delimiter among its own
+ * tokens that is never closed (the `{` being typed), else to its first token.
+ */
+function errorSpot(n: SyntaxNode): { node: SyntaxNode; message: string } {
+  const oneLine = n.startPosition.row === n.endPosition.row;
+  if (oneLine && n.endIndex - n.startIndex <= 40 && n.startIndex < n.endIndex)
+    return { node: n, message: `Syntax error: unexpected \`${n.text.trim()}\`` };
+  if (n.startIndex === n.endIndex) return { node: n, message: 'Syntax error: unexpected end of input' };
+  const open: SyntaxNode[] = [];
+  for (const k of allKids(n)) {
+    if (Object.hasOwn(OPENERS, k.type)) open.push(k);
+    else if (open.length && OPENERS[open[open.length - 1].type] === k.type) open.pop();
+  }
+  const unclosed = open.pop();
+  if (unclosed) return { node: unclosed, message: `Syntax error: this \`${unclosed.type}\` is not closed` };
+  let first = n;
+  while (first.childCount > 0 && first.firstChild) first = first.firstChild;
+  const shown = first.text.length > 40 ? `${first.text.slice(0, 37)}…` : first.text;
+  return { node: first, message: `Syntax error: unexpected \`${shown}\`` };
 }
 
 function fileModel(

@@ -4,7 +4,14 @@
  * `async` callee does after its own commit point is deferred to the `.await` on its future.
  */
 import type { CommitSummary } from '../../model/commit-paths';
-import { forEachNode, type CommitKind, type Node, type StatePath, type Val } from '../../model/ir';
+import {
+  forEachNode,
+  type CalleeSite,
+  type CommitKind,
+  type Node,
+  type StatePath,
+  type Val,
+} from '../../model/ir';
 import { classifyAwait, type Future } from './awaits';
 import { displayName, type FnInfo } from './crate-index';
 import type { GuardInfo } from './guards';
@@ -79,6 +86,12 @@ export function callWorkspaceFn(
     const saved = cx.via;
     cx.via = saved ?? displayName(fn);
     const arms = new VariantArms(cx, node, args, argVals, offset);
+    // Each replayed node also says where it is in the callee, for findings to point at the cause.
+    const markSite = (target: Node[], site: CalleeSite | undefined) => {
+      const last = target[target.length - 1];
+      if (site && (last?.kind === 'read' || last?.kind === 'write' || last?.kind === 'trap'))
+        last.inCallee = site;
+    };
     for (const access of summary?.accesses ?? []) {
       if (!!access.afterCommit !== after) continue;
       const target = arms.target(access.variant, into);
@@ -101,6 +114,7 @@ export function callWorkspaceFn(
         if (!after) early.push({ state: access.state, val: read });
         if (access.guard && !wholeStruct(cx, access.state)) checks.push(read);
       }
+      markSite(target, access.site);
     }
     cx.via = saved;
     arms.flush(into);
@@ -112,7 +126,10 @@ export function callWorkspaceFn(
     // The trap goes after the replayed writes: a summary does not say which of them it would skip.
     const trap = after ? summary?.trapAfterCommit : summary?.trap;
     const trapTarget = trap && arms.target(trap.variant, into);
-    if (trapTarget) cx.trap(node, trapTarget, trap.cause, {});
+    if (trapTarget) {
+      cx.trap(node, trapTarget, trap.cause, {});
+      markSite(trapTarget, { fn: trap.fn ?? displayName(fn), file: trap.file, range: trap.range });
+    }
     arms.flush(into);
     return reads;
   };

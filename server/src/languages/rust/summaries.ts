@@ -7,6 +7,7 @@
 import { commitSummary, type CommitSummary } from '../../model/commit-paths';
 import {
   forEachNode,
+  type CalleeSite,
   type CallInfo,
   type Node,
   type Range,
@@ -14,7 +15,7 @@ import {
   type TrapCause,
   type Val,
 } from '../../model/ir';
-import type { FnInfo } from './crate-index';
+import { displayName, type FnInfo } from './crate-index';
 import { guardsOf, readSources } from './summary-guards';
 import type { TowerVal } from './tower-services';
 
@@ -26,6 +27,8 @@ export interface AccessSummary {
   mark?: 'set' | 'clear';
   /** After the function's own first commit point: at a call site it happens after the `.await` on it. */
   afterCommit?: true;
+  /** Where its first such access is, in this function or (transitively) in one it calls. */
+  site?: CalleeSite;
   /** For a write: the parameters its value depends on (at a call site, only those arguments flow into it). */
   valueParams?: number[];
   /** For a write: its value comes from the result of a call the function awaits (a re-sync, a record). */
@@ -59,6 +62,8 @@ export interface TrapSummary {
   cause: TrapCause;
   range: Range;
   file: string;
+  /** The function whose body has it (deepest first: a trap replayed from a callee is the callee's). */
+  fn?: string;
   variant?: VariantOf;
 }
 
@@ -270,10 +275,10 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (n.kind === 'caller') readsCaller = true;
     const variant = variants.get(n);
     if (n.kind === 'trap') {
+      // A trap replayed from a callee is where it is in that callee (the deepest function, named).
       const where: TrapSummary = {
         cause: n.cause,
-        range: n.range,
-        file: fn.file.path,
+        ...(n.inCallee ?? { range: n.range, file: fn.file.path, fn: displayName(fn) }),
         ...(variant ? { variant } : {}),
       };
       if (afterCommit) trapAfterCommit = firstTrap(trapAfterCommit, where);
@@ -313,7 +318,13 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       // Restored on the failure path here, or already by a callee it replays.
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
     }
-    seen.set(JSON.stringify(access), access);
+    // The first occurrence's place is kept; it is not part of the access's identity.
+    const identity = JSON.stringify(access);
+    if (!seen.has(identity))
+      seen.set(identity, {
+        ...access,
+        site: n.inCallee ?? { fn: displayName(fn), file: fn.file.path, range: n.range },
+      });
   });
   const paramAwait = paramAwaitOf(facts);
   const paramWrites = mutRefParamsAssigned(fn, facts.nodes);

@@ -18,8 +18,21 @@ export function quote(name: string): string {
   return `\`${name}\``;
 }
 
+/** Points at the access itself: in the callee's body when it happens in a called function or helper. */
 export function accessNote(a: Access, what: string): RelatedLocation {
+  const site = a.node.inCallee;
+  if (site)
+    return {
+      file: site.file,
+      range: site.range,
+      message: `${what} ${quote(stateName(a.state))} here, in ${quote(site.fn)} (called at line ${lineOf(a.range)})`,
+    };
   return { file: a.file, range: a.range, message: `${what} ${quote(stateName(a.state))} here` };
+}
+
+/** ` in `f`` when the access or trap happens in a called function's body, else nothing. */
+export function inCalleeText(node: { inCallee?: { fn: string } }): string {
+  return node.inCallee ? ` in ${quote(node.inCallee.fn)}` : '';
 }
 
 export function finding(

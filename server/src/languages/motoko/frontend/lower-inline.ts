@@ -45,6 +45,8 @@ export function inlineHelper(
     const pi = acc.key !== undefined ? summary.params.indexOf(acc.key) : -1;
     const key = pi >= 0 ? simpleKey(lw, e.args[pi], scope) : undefined;
     const range = lw.ctx.range(e);
+    // Where the access really is: in the helper (or deeper, in a helper it calls), for findings to point at.
+    const inCallee = acc.inCallee ?? { fn: fn.name, file: fn.file.path, range: acc.range };
     if (acc.kind === 'read') {
       const id = lw.ctx.id();
       if (summary.returned.has(acc.id)) result.push(id);
@@ -54,13 +56,14 @@ export function inlineHelper(
         state: acc.state,
         range,
         via,
+        inCallee,
         ...(key !== undefined ? { key } : {}),
       });
     } else {
       // The written value depends on the arguments given for the parameters it uses (SPEC §5).
       const params = summary.valueParams.get(acc) ?? [];
       const value = union(EMPTY, ...params.flatMap((p) => (argVals[p] ? [argVals[p]] : [])));
-      const w: WriteNode = { kind: 'write', state: acc.state, value, range, via };
+      const w: WriteNode = { kind: 'write', state: acc.state, value, range, via, inCallee };
       if (key !== undefined) w.key = key;
       if (acc.mark) w.mark = acc.mark;
       // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).

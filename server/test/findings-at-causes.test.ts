@@ -1,0 +1,126 @@
+/**
+ * Findings whose cause is in a called function (a summarised Rust workspace function, a Motoko helper) stay on
+ * the await, name that function, and point their related locations at its own line.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { analyzePaths } from '../src/workspace/analyze';
+import type { Finding } from '../src/rules/types';
+
+async function findingsOf(files: Record<string, string>, main: string): Promise<Finding[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-causes-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return (await analyzePaths([join(dir, main)])).findings;
+}
+
+/** 0-based line of the first line of `text` containing `needle`. */
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
+
+const rustLib = `use candid::Principal;
+use ic_cdk::call::Call;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+thread_local! {
+    static BALANCE: RefCell<u64> = RefCell::new(1_000);
+    static RECEIPTS: RefCell<Vec<u64>> = RefCell::new(Vec::new());
+    static IN_FLIGHT: RefCell<BTreeMap<u64, u64>> = RefCell::new(BTreeMap::new());
+}
+
+async fn transfer(amount: u64) -> Result<(), String> {
+    Call::bounded_wait(Principal::anonymous(), "transfer")
+        .with_arg(amount)
+        .await
+        .map(|_reply| ())
+        .map_err(|e| format!("transfer failed: {e}"))
+}
+
+fn last_receipt() -> u64 {
+    RECEIPTS.with_borrow(|r| r.last().copied()).expect("a receipt was recorded")
+}
+
+fn debit(amount: u64) {
+    BALANCE.with_borrow_mut(|b| *b -= amount);
+}
+
+#[ic_cdk::update]
+async fn withdraw(id: u64, amount: u64) -> Result<u64, String> {
+    BALANCE.with_borrow_mut(|b| *b -= amount);
+    IN_FLIGHT.with_borrow_mut(|m| m.insert(id, amount));
+    if let Err(e) = transfer(amount).await {
+        BALANCE.with_borrow_mut(|b| *b += amount);
+        IN_FLIGHT.with_borrow_mut(|m| m.remove(&id));
+        return Err(e);
+    }
+    let receipt = last_receipt();
+    IN_FLIGHT.with_borrow_mut(|m| m.remove(&id));
+    Ok(receipt)
+}
+
+#[ic_cdk::update]
+async fn withdraw_late(amount: u64) {
+    if BALANCE.with_borrow(|b| *b) >= amount {
+        let _ = transfer(amount).await;
+        debit(amount);
+    }
+}
+`;
+
+test('Rust: a trap and a write in a called function are shown on their own lines, named', async () => {
+  const findings = await findingsOf(
+    { 'Cargo.toml': '[package]\nname = "w"\n', 'src/lib.rs': rustLib },
+    'src/lib.rs',
+  );
+  const trap = findings.find((f) => f.rule === 'trap-after-commit' && f.entryPoint === 'withdraw');
+  assert.ok(trap, JSON.stringify(findings.map((f) => [f.rule, f.entryPoint])));
+  assert.equal(trap.range.start.line, lineOf(rustLib, 'transfer(amount).await {'));
+  assert.match(trap.message, /in `last_receipt`/);
+  const at = trap.related.find((r) => r.range.start.line === lineOf(rustLib, '.expect("a receipt'));
+  assert.ok(at, JSON.stringify(trap.related));
+  assert.match(at.message, /in `last_receipt` \(called at line \d+\)/);
+  assert.ok(at.file.endsWith('lib.rs'));
+
+  const cta = findings.find((f) => f.rule === 'check-then-act' && f.entryPoint === 'withdraw_late');
+  assert.ok(cta, JSON.stringify(findings.map((f) => [f.rule, f.entryPoint])));
+  assert.equal(cta.range.start.line, lineOf(rustLib, 'let _ = transfer(amount).await'));
+  assert.match(cta.message, /in `debit`/);
+  // The first `*b -= amount` is `debit`'s body, above the entry points.
+  const write = cta.related.find((r) => r.range.start.line === lineOf(rustLib, '*b -= amount);'));
+  assert.ok(write, JSON.stringify(cta.related));
+  assert.match(write.message, /writes `BALANCE` here, in `debit`/);
+});
+
+const motokoActor = `persistent actor Bank {
+  type Ledger = actor { transfer : shared (Principal, Nat) -> async Bool };
+  let ledger : Ledger = actor "ryjl3-tyaaa-aaaaa-aaaba-cai";
+  var balance : Nat = 1_000;
+
+  func debit(amount : Nat) {
+    balance -= amount;
+  };
+
+  public func withdraw(amount : Nat) : async () {
+    if (balance >= amount) {
+      ignore await ledger.transfer(Principal.fromText("aaaaa-aa"), amount);
+      debit(amount);
+    };
+  };
+};
+`;
+
+test('Motoko: a write in a helper is shown on its own line, named', async () => {
+  const findings = await findingsOf({ 'main.mo': motokoActor }, 'main.mo');
+  const cta = findings.find((f) => f.rule === 'check-then-act');
+  assert.ok(cta, JSON.stringify(findings.map((f) => [f.rule, f.entryPoint])));
+  assert.equal(cta.range.start.line, lineOf(motokoActor, 'ignore await'));
+  assert.match(cta.message, /in `debit`/);
+  const write = cta.related.find((r) => r.range.start.line === lineOf(motokoActor, 'balance -= amount'));
+  assert.ok(write, JSON.stringify(cta.related));
+  assert.match(write.message, /writes `balance` here, in `debit` \(called at line \d+\)/);
+});
