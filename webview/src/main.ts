@@ -54,9 +54,16 @@ count.dataset.action = 'count';
 count.setAttribute('aria-label', 'How many messages of this method the scenario runs');
 countLabel.append(count);
 pin.after(countLabel);
-count.addEventListener('change', () => {
+let sentCount = 2;
+const sendCount = () => {
   const n = Number(count.value);
-  if (Number.isInteger(n) && n >= 1) vscode.postMessage({ type: 'count', count: n });
+  if (!Number.isInteger(n) || n < 1 || n === sentCount) return;
+  sentCount = n;
+  vscode.postMessage({ type: 'count', count: n });
+};
+count.addEventListener('change', sendCount);
+count.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') sendCount();
 });
 
 function setPinned(pinned: boolean): void {
@@ -92,6 +99,7 @@ function draw(): void {
         : `No interleaving makes a finding happen${sim.search ? ` (${sim.search.note})` : ''}.`;
   const first = /^[^:,]+:(\d+)/.exec(result.scenario);
   if (first && document.activeElement !== count) count.value = first[1];
+  if (first) sentCount = Number(first[1]);
   const key = `${file}|${result.scenario}`;
   timeline.show(sim, {
     sources: result.sources,

@@ -157,6 +157,17 @@ export class Timeline {
       else this.panBy(0, -event.deltaY);
     });
     this.svg.on('keydown', (event: KeyboardEvent) => this.onKey(event));
+    // Focus that arrives by a click or a script also moves the roving tab stop.
+    this.svg.on('focusin', (event: FocusEvent) => {
+      const target = event.target as Element;
+      if (!target.matches('g.step, g.commit')) return;
+      const item = d3.select<Element, Item>(target).datum();
+      const index = this.items.indexOf(item);
+      if (index >= 0 && index !== this.current) {
+        this.current = index;
+        this.setTabStop();
+      }
+    });
     this.overview.call(
       d3
         .drag<SVGSVGElement, unknown>()
