@@ -796,6 +796,9 @@ describe('The timeline panel in VS Code', { timeout: 420_000 }, () => {
       await frame.locator('button[data-action=zoom-in]').click();
       const barWidth = (f) => f.locator('svg#schedule g.step rect').first().getAttribute('width');
       const zoomed = await barWidth(frame);
+      // Pinned, so that the editor that shows up when the code editor moves away is not followed.
+      await frame.locator('button[data-action=pin]').click();
+      const caption = await frame.locator('#caption').innerText();
       // Hide: move the code editor into the panel's group, on top of the panel (keys typed into a focused
       // webview do not reach the workbench here, so the command runs from the code editor).
       await gotoLine(3); // outside any method: the panel keeps withdraw
@@ -819,7 +822,13 @@ describe('The timeline panel in VS Code', { timeout: 420_000 }, () => {
       // Show it again: the same content, at the same zoom.
       await page.locator('.tabs-container .tab').filter({ hasText: 'Timeline: withdraw' }).click();
       frame = await timelineFrame(/withdraw:\d+,?.* under the adversarial policy/);
+      assert.equal(await frame.locator('#caption').innerText(), caption, 'the same schedule');
       assert.equal(await barWidth(frame), zoomed, 'the zoom is restored');
+      assert.equal(
+        await frame.locator('button[data-action=pin]').getAttribute('aria-pressed'),
+        'true',
+        'still pinned',
+      );
       await frame.locator('button[data-action=fit]').click();
       await shot('t6-timeline-shown-again');
     });
