@@ -15,7 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startVsCode } from './vscode-session.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const hostDir = path.join(root, 'e2e', 'host');
@@ -531,6 +532,488 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
         await untype(typed);
         await warning.first().waitFor();
       });
+    });
+  });
+});
+
+// The timeline panel as a trace viewer (issue #11 item 4), in a VS Code of its own. The functions given to
+// `frame.evaluate` run in the webview, where these are defined:
+/* global document, getComputedStyle, innerWidth, innerHeight */
+describe('The timeline panel in VS Code', { timeout: 420_000 }, () => {
+  let session;
+  let page;
+  const artifactsDir = path.join(root, 'e2e', '.artifacts');
+  const shot = (name) =>
+    page.screenshot({ path: path.join(artifactsDir, `${name}.png`), animations: 'disabled' });
+  // The code editors are all in the first group (the panel opens beside them).
+  const codeGroup = () => page.locator('.part.editor .editor-group-container').first();
+  const editor = () => codeGroup().locator('.monaco-editor').first();
+  /** Gives the code editor the keyboard without moving its cursor (keys typed into a webview stay there). */
+  const focusEditor = () => codeGroup().locator('.tabs-container .tab.active').click();
+  const cursorLine = async () => {
+    const text = await page.locator('[id="status.editor.selection"]').innerText();
+    return Number(/Ln (\d+)/.exec(text)?.[1]);
+  };
+
+  async function step(name, fn) {
+    try {
+      await fn();
+    } catch (err) {
+      await page
+        ?.screenshot({ path: path.join(artifactsDir, `FAILED-timeline-${name}.png`) })
+        .catch(() => undefined);
+      await page?.keyboard.press('Escape').catch(() => undefined); // close a quick input left open for the next test
+      console.error(`--- code-server log (last lines) ---\n${tail(session?.serverLog)}`);
+      throw err;
+    }
+  }
+
+  async function quickOpen(query, expectedLabel, expectedDescription) {
+    if (await codeGroup().locator('.tabs-container .tab.active').count()) await focusEditor();
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(query);
+    await page
+      .locator('.quick-input-list .monaco-list-row.focused')
+      .filter({ hasText: expectedLabel })
+      .filter({ hasText: expectedDescription })
+      .waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    await page
+      .locator('.editor-group-container.active .tabs-container .tab.active')
+      .filter({ hasText: expectedLabel })
+      .waitFor();
+  }
+
+  /** Clicks the start of the first editor line containing `text` (puts the cursor there). */
+  async function clickLine(text) {
+    await editor()
+      .locator('.view-line')
+      .filter({ hasText: text })
+      .first()
+      .click({ position: { x: 2, y: 5 } });
+  }
+
+  /** Puts the cursor on line `n` of the active editor (Go to Line), whatever is scrolled into view. */
+  async function gotoLine(n) {
+    await focusEditor();
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${n}`);
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    await page
+      .locator('[id="status.editor.selection"]')
+      .filter({ hasText: new RegExp(`Ln ${n},`) })
+      .waitFor();
+  }
+
+  /** Switches the colour theme through the palette, as a user does. */
+  async function colorTheme(name) {
+    await focusEditor();
+    await page.keyboard.press('Control+K'); // Preferences: Color Theme
+    await page.keyboard.press('Control+T');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().click();
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  async function runCommand(title) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: title }).waitFor();
+    await page.keyboard.press('Enter');
+  }
+
+  /** The webview frame whose caption matches `caption` and which has drawn its steps. */
+  async function timelineFrame(caption) {
+    const deadline = Date.now() + TIMEOUT;
+    for (;;) {
+      for (const f of page.frames()) {
+        if (f.isDetached()) continue;
+        const text = await f
+          .locator('#caption')
+          .innerText({ timeout: 500 })
+          .catch(() => undefined);
+        if (text === undefined || !caption.test(text)) continue;
+        if (
+          (await f
+            .locator('svg#schedule g.step rect')
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return f;
+      }
+      if (Date.now() > deadline) throw new Error(`no timeline frame with a caption matching ${caption}`);
+      await delay(200); // polling the frames list, not a wait for the thing under test
+    }
+  }
+
+  /** Contrast of every kind of text the timeline draws, measured on what the browser paints. */
+  async function textContrasts(frame) {
+    return frame.evaluate(() => {
+      const rgb = (css) => (/rgba?\(([^)]*)\)/.exec(css)?.[1] ?? '0,0,0').split(/[ ,/]+/).map(Number);
+      const lum = ([r, g, b]) => {
+        const lin = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+      };
+      const ratio = (a, b) => {
+        const [hi, lo] = [lum(rgb(a)), lum(rgb(b))].sort((x, y) => y - x);
+        return (hi + 0.05) / (lo + 0.05);
+      };
+      const bg = getComputedStyle(document.body).backgroundColor;
+      const out = [];
+      const add = (what, el, on) => {
+        if (!el || !el.textContent) return;
+        out.push({ what, ratio: ratio(getComputedStyle(el).fill, on) });
+      };
+      add('lane label', document.querySelector('g.lane-label text'), bg);
+      add('axis', document.querySelector('g.axis text'), bg);
+      add(
+        'access label',
+        [...document.querySelectorAll('g.step text.access')].find((t) => t.textContent),
+        bg,
+      );
+      for (const kind of ['read', 'write', 'idle']) {
+        const g = [...document.querySelectorAll(`g.step.${kind}`)].find(
+          (s) => s.querySelector('text.seg').textContent,
+        );
+        if (g)
+          add(
+            `${kind} bar label`,
+            g.querySelector('text.seg'),
+            getComputedStyle(g.querySelector('rect')).fill,
+          );
+      }
+      const caption = document.getElementById('caption');
+      out.push({ what: 'caption', ratio: ratio(getComputedStyle(caption).color, bg) });
+      const witness = document.querySelector('g.step.witness rect');
+      if (witness) out.push({ what: 'witness outline', ratio: ratio(getComputedStyle(witness).stroke, bg) });
+      return out;
+    });
+  }
+
+  before(async () => {
+    session = await startVsCode({
+      name: 'timeline',
+      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      prepare: (workspace) => {
+        // A canister whose `pay` has three commit points: 70 pays and 10 top-ups make 80 messages, 300 steps.
+        const dir = path.join(workspace, 'motoko', 'busy');
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(
+          path.join(dir, 'main.mo'),
+          [
+            'persistent actor Busy {',
+            '  var balance : Nat = 0;',
+            '  var audit : Nat = 0;',
+            '  transient let ledger = actor "aaaaa-aa" : actor { transfer : Nat -> async () };',
+            '',
+            '  public func pay(n : Nat) : async () {',
+            '    if (balance >= n) {',
+            '      await ledger.transfer(n);',
+            '      balance -= n;',
+            '      await ledger.transfer(n);',
+            '      audit += 1;',
+            '      await ledger.transfer(n);',
+            '    };',
+            '  };',
+            '',
+            '  public func top(n : Nat) : async () {',
+            '    balance += n;',
+            '    await ledger.transfer(n);',
+            '  };',
+            '};',
+            '',
+          ].join('\n'),
+        );
+      },
+    });
+    page = session.page;
+  });
+
+  after(async () => {
+    await session?.close();
+  });
+
+  test('t1. the panel draws the method under the cursor in the dark theme, with readable text', async (t) => {
+    await step('t1', async () => {
+      await quickOpen(
+        'motoko/s5-withdraw-check-after-await/main.mo',
+        'main.mo',
+        's5-withdraw-check-after-await',
+      );
+      await clickLine('ledger.transfer');
+      await runCommand('Commit Points: Show Commit Point Timeline');
+      const frame = await timelineFrame(/withdraw:2 under the adversarial policy/);
+      await frame.locator('ul.tl-legend li').first().waitFor();
+      assert.match(await frame.locator('body').getAttribute('class'), /vscode-dark/);
+      assert.equal(
+        await frame.locator('svg#schedule g.step[role=button][aria-label*="Step 1: withdraw#1"]').count(),
+        1,
+      );
+      const contrasts = await textContrasts(frame);
+      t.diagnostic(JSON.stringify(contrasts));
+      for (const c of contrasts) assert.ok(c.ratio >= 4.5, `dark: ${c.what} has ${c.ratio.toFixed(2)}:1`);
+      await shot('t1-timeline-dark');
+    });
+  });
+
+  test('t2. clicking a step or commit point moves the editor to its code, Enter does too', async () => {
+    await step('t2', async () => {
+      await quickOpen(
+        'motoko/s5-withdraw-check-after-await/main.mo',
+        'main.mo',
+        's5-withdraw-check-after-await',
+      );
+      await clickLine('persistent actor Bank');
+      assert.equal(await cursorLine(), 3);
+      const frame = await timelineFrame(/withdraw:2/);
+      // The first step is withdraw#1's segment 0: it starts with the method.
+      await frame.locator('svg#schedule g.step[data-step="1"]').click();
+      await page
+        .locator('[id="status.editor.selection"]')
+        .filter({ hasText: /Ln 17,/ })
+        .waitFor();
+      // Its commit point is the await on line 19, reached from the keyboard.
+      await frame.locator('svg#schedule g.step[data-step="1"]').focus();
+      await frame.locator('svg#schedule g.step[data-step="1"]').press('ArrowRight');
+      const focused = await frame.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+      assert.match(focused, /^Commit point after step 1 \(line 19\)/);
+      await frame.locator('svg#schedule g.commit:focus').press('Enter');
+      await page
+        .locator('[id="status.editor.selection"]')
+        .filter({ hasText: /Ln 19,/ })
+        .waitFor();
+      await shot('t2-revealed-commit-point');
+    });
+  });
+
+  test('t3. the panel follows the method under the cursor, and the pin stops it', async () => {
+    await step('t3', async () => {
+      await quickOpen('motoko/s7-lock-funds/main.mo', 'main.mo', 's7-lock-funds');
+      await gotoLine(41); // in lockFunds
+      let frame = await timelineFrame(/s7-lock-funds\/main\.mo: lockFunds:2/);
+      await gotoLine(20); // in withdrawFunds
+      frame = await timelineFrame(/s7-lock-funds\/main\.mo: withdrawFunds:2/);
+      await frame.locator('button[data-action=pin]').click();
+      await gotoLine(50); // in appendText
+      await delay(1_500); // proving that nothing happens needs a wait longer than the follow delay (250 ms)
+      assert.match(
+        await frame.locator('#caption').innerText(),
+        /withdrawFunds:2/,
+        'pinned: still withdrawFunds',
+      );
+      await frame.locator('button[data-action=pin]').click();
+      await timelineFrame(/s7-lock-funds\/main\.mo: appendText:2/);
+      await shot('t3-followed-appendText');
+    });
+  });
+
+  test('t4. 80 messages fit the panel, collapse, expand and zoom', async (t) => {
+    await step('t4', async () => {
+      await quickOpen('motoko/busy/main.mo', 'main.mo', 'busy');
+      await gotoLine(9); // in pay
+      let frame = await timelineFrame(/busy\/main\.mo: pay:2/);
+      const count = frame.locator('input[data-action=count]');
+      await count.fill('79');
+      await count.press('Enter');
+      frame = await timelineFrame(/busy\/main\.mo: pay:79,top:1 /);
+      const geometry = () =>
+        frame.evaluate(() => {
+          const svg = document.querySelector('svg#schedule');
+          const box = svg.getBoundingClientRect();
+          const bars = [...svg.querySelectorAll('g.step rect')].map((r) => r.getBoundingClientRect());
+          return {
+            viewport: { w: innerWidth, h: innerHeight },
+            scroll: { w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight },
+            svg: { left: box.left, right: box.right, top: box.top, bottom: box.bottom },
+            steps: bars.length,
+            messages: Number(/of (\d+) messages/.exec(svg.getAttribute('aria-label'))?.[1]),
+            lanes: svg.querySelectorAll('g.lane-label').length,
+            barsRight: Math.max(...bars.map((b) => b.right)),
+            barsBottom: Math.max(...bars.map((b) => b.bottom)),
+            barWidth: bars[0].width,
+          };
+        });
+      const fitted = await geometry();
+      t.diagnostic(JSON.stringify(fitted));
+      assert.equal(fitted.messages, 80);
+      assert.ok(fitted.steps >= 300, `${fitted.steps} steps`);
+      assert.ok(
+        fitted.scroll.w <= fitted.viewport.w && fitted.scroll.h <= fitted.viewport.h,
+        'no page scrolling',
+      );
+      assert.ok(
+        fitted.svg.right <= fitted.viewport.w && fitted.svg.bottom <= fitted.viewport.h,
+        'the svg fits',
+      );
+      assert.ok(
+        fitted.barsRight <= fitted.svg.right + 0.5,
+        'every step is in view: the schedule fits the width',
+      );
+      assert.ok(fitted.barsBottom <= fitted.svg.bottom, 'every lane is in view');
+      assert.ok(fitted.lanes < 10, `identical pays collapse (${fitted.lanes} lanes)`);
+      await shot('t4-80-messages-fitted');
+
+      for (let i = 0; i < 3; i++) await frame.locator('button[data-action=zoom-in]').click();
+      const zoomed = await geometry();
+      assert.ok(
+        zoomed.barWidth > fitted.barWidth * 2,
+        `zoom widens the steps (${fitted.barWidth} → ${zoomed.barWidth})`,
+      );
+      assert.ok(zoomed.scroll.w <= zoomed.viewport.w, 'zooming does not scroll the page');
+      await shot('t4-80-messages-zoomed');
+
+      const toggle = frame.locator('g.lane-label.toggle[aria-expanded=false]').first();
+      await toggle.focus();
+      await toggle.press('Enter');
+      await frame.locator('g.lane-label.toggle[aria-expanded=true]').first().waitFor();
+      const expanded = await geometry();
+      assert.ok(expanded.lanes > 60, `expanded: one lane per message (${expanded.lanes})`);
+      await frame.locator('button[data-action=fit]').click();
+      await shot('t4-80-messages-expanded');
+    });
+  });
+
+  test('t5. light and high-contrast themes keep text at 4.5:1', async (t) => {
+    await step('t5', async () => {
+      for (const [theme, bodyClass, name] of [
+        ['Default Light Modern', /vscode-light/, 'light'],
+        ['Default High Contrast', /vscode-high-contrast/, 'high-contrast'],
+      ]) {
+        await colorTheme(theme);
+        const frame = await timelineFrame(/busy\/main\.mo/);
+        await frame.waitForFunction((re) => new RegExp(re).test(document.body.className), bodyClass.source);
+        // Zoomed in, the bars are wide enough for their labels, which are measured too.
+        for (let i = 0; i < 8; i++) await frame.locator('button[data-action=zoom-in]').click();
+        const contrasts = await textContrasts(frame);
+        t.diagnostic(`${name}: ${JSON.stringify(contrasts)}`);
+        for (const c of contrasts)
+          assert.ok(c.ratio >= 4.5, `${name}: ${c.what} has ${c.ratio.toFixed(2)}:1`);
+        assert.ok(
+          contrasts.some((c) => /bar label/.test(c.what)),
+          `${name}: bar labels measured`,
+        );
+        await shot(`t5-timeline-${name}`);
+      }
+    });
+  });
+
+  test('t6. the panel survives being hidden and shown, zoom included', async () => {
+    await step('t6', async () => {
+      await quickOpen(
+        'motoko/s5-withdraw-check-after-await/main.mo',
+        'main.mo',
+        's5-withdraw-check-after-await',
+      );
+      await gotoLine(19); // in withdraw
+      let frame = await timelineFrame(/s5-withdraw-check-after-await\/main\.mo: withdraw:\d+/);
+      await frame.locator('button[data-action=zoom-in]').click();
+      const barWidth = (f) => f.locator('svg#schedule g.step rect').first().getAttribute('width');
+      const zoomed = await barWidth(frame);
+      // Pinned, so that the editor that shows up when the code editor moves away is not followed.
+      await frame.locator('button[data-action=pin]').click();
+      const caption = await frame.locator('#caption').innerText();
+      // Hide: move the code editor into the panel's group, on top of the panel (keys typed into a focused
+      // webview do not reach the workbench here, so the command runs from the code editor).
+      await gotoLine(3); // outside any method: the panel keeps withdraw
+      await runCommand('View: Move Editor into Next Group');
+      await page
+        .locator('.editor-group-container.active .tabs-container .tab.active')
+        .filter({ hasText: 'main.mo' })
+        .waitFor();
+      await frame
+        .locator('#caption')
+        .waitFor({ state: 'hidden' })
+        .catch(() => undefined); // a detached frame: the webview is gone
+      assert.equal(
+        await frame
+          .locator('#caption')
+          .isVisible()
+          .catch(() => false),
+        false,
+        'the panel is hidden',
+      );
+      // Show it again: the same content, at the same zoom.
+      await page.locator('.tabs-container .tab').filter({ hasText: 'Timeline: withdraw' }).click();
+      frame = await timelineFrame(/withdraw:\d+,?.* under the adversarial policy/);
+      assert.equal(await frame.locator('#caption').innerText(), caption, 'the same schedule');
+      assert.equal(await barWidth(frame), zoomed, 'the zoom is restored');
+      assert.equal(
+        await frame.locator('button[data-action=pin]').getAttribute('aria-pressed'),
+        'true',
+        'still pinned',
+      );
+      await frame.locator('button[data-action=fit]').click();
+      await shot('t6-timeline-shown-again');
+    });
+  });
+
+  test('t7. the standalone simulate page fits 80 messages × 300 steps and zooms', async (t) => {
+    await step('t7', async () => {
+      const html = path.join(session.workspace, '..', 'busy.html');
+      const cli = spawnSync(
+        process.execPath,
+        [
+          path.join(root, 'dist', 'cli.js'),
+          'simulate',
+          path.join(session.workspace, 'motoko', 'busy', 'main.mo'),
+          '--entry',
+          'pay:70,top:10',
+          '--format',
+          'html',
+          '--out',
+          html,
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(cli.status, 0, cli.stderr);
+      const tab = await session.context.newPage();
+      try {
+        await tab.setViewportSize({ width: 1200, height: 700 });
+        await tab.goto(pathToFileURL(html).href);
+        await tab.locator('svg#schedule g.step').first().waitFor();
+        const measure = () =>
+          tab.evaluate(() => {
+            const bars = [...document.querySelectorAll('svg#schedule g.step rect')].map((r) =>
+              r.getBoundingClientRect(),
+            );
+            return {
+              steps: bars.length,
+              lanes: document.querySelectorAll('svg#schedule g.lane-label').length,
+              scrollW: document.documentElement.scrollWidth,
+              scrollH: document.documentElement.scrollHeight,
+              w: innerWidth,
+              h: innerHeight,
+              right: Math.max(...bars.map((b) => b.right)),
+              barWidth: bars[0].width,
+            };
+          });
+        const fitted = await measure();
+        t.diagnostic(JSON.stringify(fitted));
+        assert.equal(fitted.steps, 300);
+        assert.ok(fitted.scrollW <= fitted.w && fitted.scrollH <= fitted.h, 'the page does not scroll');
+        assert.ok(fitted.right <= fitted.w, 'every step is in view');
+        assert.ok(fitted.lanes <= 4, `identical messages collapse (${fitted.lanes} lanes)`);
+        await tab.screenshot({ path: path.join(artifactsDir, 't7-simulate-page-80x300.png') });
+        for (let i = 0; i < 4; i++) await tab.locator('button[data-action=zoom-in]').click();
+        const zoomed = await measure();
+        assert.ok(
+          zoomed.barWidth > fitted.barWidth * 4,
+          `zoom widens the steps (${fitted.barWidth} → ${zoomed.barWidth})`,
+        );
+        await tab.screenshot({ path: path.join(artifactsDir, 't7-simulate-page-zoomed.png') });
+      } finally {
+        await tab.close();
+      }
     });
   });
 });

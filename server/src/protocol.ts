@@ -1,6 +1,6 @@
 /** Custom requests between the VS Code client (and the timeline webview) and the server. Plain data only. */
 import type { CommitKind, EntryKind } from './model/ir';
-import type { Policy, Simulation } from './schedule/types';
+import type { Policy, Simulation, SourceSpan, StepSource } from './schedule/types';
 
 export const CommitPointsRequests = {
   /** Entry points and commit points of one file, for the client's commands and the timeline panel. */
@@ -27,13 +27,46 @@ export interface SimulateParams {
   scenario?: { name: string; count: number }[];
   /** 0-based line of the cursor, to choose the entry point. */
   line?: number;
+  /** Instances of the chosen entry point in the default scenario (default 2). */
+  count?: number;
   policy: Policy;
 }
 
-export type SimulateResult = { simulation: Simulation; scenario: string } | { error: string };
+/** An entry point's lines in the file (0-based, inclusive). */
+export interface EntryRange {
+  name: string;
+  startLine: number;
+  endLine: number;
+}
+
+export type SimulateResult =
+  | {
+      simulation: Simulation;
+      scenario: string;
+      /** Where each step's code is. */
+      sources?: StepSource[];
+      /** The entry point the scenario is about, and every entry point of the file with its lines. */
+      focus?: string;
+      entryPoints?: EntryRange[];
+    }
+  | { error: string };
 
 /** Messages from the extension to the timeline webview. */
-export type PanelMessage = { type: 'simulation'; result: SimulateResult; file: string };
+export type PanelMessage =
+  | { type: 'simulation'; result: SimulateResult; file: string }
+  /** Whether the panel follows the editor (the pin), as the extension sees it. */
+  | { type: 'following'; following: boolean };
+
+/** Messages from the timeline webview to the extension. */
+export type PanelRequest =
+  /** Reveal this code in the editor (a step or commit point was activated). */
+  | { type: 'reveal'; span: SourceSpan }
+  /** The pin: stop (or resume) following the active editor and the method under the cursor. */
+  | { type: 'pin'; pinned: boolean }
+  /** How many messages of the method the default scenario runs (the panel's input). */
+  | { type: 'count'; count: number }
+  /** The webview (re)loaded and wants the current content. */
+  | { type: 'ready' };
 
 export interface AnalysisSummary {
   file: string;

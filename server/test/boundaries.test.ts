@@ -70,8 +70,24 @@ test('the webview renderer sees only plain data', () => {
   for (const file of sources(join(repoRoot, 'webview', 'src'))) {
     for (const i of imports(file)) {
       assert.ok(
-        i === 'd3' || i.startsWith('./') || i.endsWith('/protocol') || i.endsWith('/schedule/types'),
+        i === 'd3' ||
+          i.startsWith('./') ||
+          i.endsWith('/protocol') ||
+          i.endsWith('/schedule/types') ||
+          i.includes('/server/src/timeline/'),
         `${relative(repoRoot, file)} imports ${i}`,
+      );
+    }
+  }
+});
+
+test('the timeline layout and palette are plain functions of the simulation data', () => {
+  for (const f of server.filter((x) => x.rel.startsWith('timeline/'))) {
+    for (const i of f.imports) {
+      const to = target(f.rel, i);
+      assert.ok(
+        i.startsWith('.') && (to.startsWith('timeline/') || to === 'schedule/types'),
+        `${f.rel} imports ${i}`,
       );
     }
   }

@@ -112,7 +112,7 @@ test('--format html inlines the data and the prebuilt renderer', () => {
   const bundle = readFileSync(join(repoRoot, 'dist', 'schedule-page.js'), 'utf8').trim();
   assert.ok(bundle.length > 1000 && html.includes(bundle), 'the renderer bundle is inlined');
   assert.ok(!/src=/.test(html), 'nothing is loaded from elsewhere');
-  assert.match(html, /<svg id="schedule"/);
+  assert.match(html, /<div id="timeline">/);
 });
 
 test('usage and input errors exit 2 with a clear message and write nothing', () => {

@@ -1,12 +1,12 @@
 /** Entry of the standalone HTML page `commit-points simulate --format html` writes: draws the inlined data. */
 import type { Simulation } from '../../server/src/schedule/types';
-import { drawSchedule } from './schedule';
+import { Timeline } from './schedule';
 
 const data = document.getElementById('simulation-data');
-const svg = document.getElementById('schedule');
-if (data && svg instanceof SVGSVGElement) {
+const container = document.getElementById('timeline');
+if (data && container) {
   const sim = JSON.parse(data.textContent ?? 'null') as Simulation;
-  drawSchedule(sim, svg);
+  new Timeline(container).show(sim);
   const note = document.getElementById('witness');
   if (note && sim.witness !== undefined) {
     note.textContent = sim.witness

@@ -88,16 +88,27 @@ export function htmlPage(sim: Simulation, file: string): string {
 <meta charset="utf-8">
 <title>${escapeHtml(title)}</title>
 <style>
-  body { font: 13px system-ui, sans-serif; margin: 16px; color: #222; }
-  h1 { font-size: 16px; }
-  #witness { max-width: 70em; }
-  svg text { font: 11px system-ui, sans-serif; }
+  /* The renderer takes its colours from VS Code's theme variables; outside VS Code the page defines them. */
+  :root { --vscode-editor-background: #ffffff; --vscode-editor-foreground: #1f1f1f;
+    --vscode-descriptionForeground: #595959; --vscode-charts-red: #c4314b; --vscode-charts-blue: #1a6fd1;
+    --vscode-charts-lines: #8a8a8a; --vscode-editorWidget-border: #d4d4d4; color-scheme: light dark; }
+  @media (prefers-color-scheme: dark) {
+    :root { --vscode-editor-background: #1f1f1f; --vscode-editor-foreground: #d4d4d4;
+      --vscode-descriptionForeground: #a8a8a8; --vscode-charts-red: #f14c4c; --vscode-charts-blue: #3794ff;
+      --vscode-charts-lines: #6e6e6e; --vscode-editorWidget-border: #454545; }
+  }
+  html, body { height: 100%; margin: 0; }
+  body { display: flex; flex-direction: column; box-sizing: border-box; padding: 12px 16px;
+    font: 13px system-ui, sans-serif; color: var(--tl-text); background: var(--vscode-editor-background); }
+  h1 { font-size: 16px; margin: 0 0 6px; }
+  #witness { max-width: 70em; margin: 0 0 6px; }
+  #timeline { flex: 1 1 auto; min-height: 320px; }
 </style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p id="witness"></p>
-<svg id="schedule" xmlns="http://www.w3.org/2000/svg"></svg>
+<div id="timeline"></div>
 <script type="application/json" id="simulation-data">${embedJson(sim)}</script>
 <script>
 ${script}

@@ -32,8 +32,8 @@ import {
   type SimulateParams,
   type SimulateResult,
 } from '../protocol';
-import { defaultScenario } from './scenario';
-import { simulate, SimulationError } from '../schedule/simulate';
+import { chosenEntry, defaultScenario, entryRanges } from './scenario';
+import { simulateWithSources, SimulationError } from '../schedule/simulate';
 import { ProjectConfigs } from './project-configs';
 import { defaultSettings, readSettings, type Settings } from './settings';
 import { Debouncer } from './debounce';
@@ -326,11 +326,22 @@ export function startServer(connection: Connection): void {
       const own = hit.result.analysis.entryPoints.filter((e) => e.file === hit.path);
       const canister = own[0]?.canister;
       const entries = hit.result.analysis.entryPoints.filter((e) => e.canister === canister);
-      const scenario = params.scenario ?? defaultScenario(own, params.line);
+      const scenario = params.scenario ?? defaultScenario(own, params.line, params.count);
       if (!scenario.length) return { error: 'No entry point with a commit point in this file.' };
       try {
-        const simulation = simulate(entries, hit.result.findings, scenario, params.policy);
-        return { simulation, scenario: scenario.map((s) => `${s.name}:${s.count}`).join(',') };
+        const { simulation, sources } = simulateWithSources(
+          entries,
+          hit.result.findings,
+          scenario,
+          params.policy,
+        );
+        return {
+          simulation,
+          scenario: scenario.map((s) => `${s.name}:${s.count}`).join(','),
+          sources,
+          focus: params.scenario ? scenario[0]?.name : chosenEntry(own, params.line)?.ir.name,
+          entryPoints: entryRanges(own),
+        };
       } catch (err) {
         if (err instanceof SimulationError) return { error: err.message };
         throw err;

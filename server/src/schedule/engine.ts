@@ -20,7 +20,7 @@ import type { EntryAnalysis } from '../model/analysis';
 import type { StatePath } from '../model/ir';
 import { stateName } from '../model/ir';
 import { planPath, type PlannedStep } from './path';
-import type { SimMessage, SimStep } from './types';
+import type { SimMessage, SimStep, StepSource } from './types';
 
 export type Discipline = 'ic' | 'fifo';
 
@@ -167,6 +167,27 @@ export class Run {
         segment: s.planned.segment,
         reads: names(s.planned.reads),
         writes: names(s.planned.writes),
+      };
+    });
+  }
+
+  /** Each step's code: its segment on the message's path and the commit point that ends it. */
+  sourcesJson(): StepSource[] {
+    return this.steps.map((s) => {
+      const m = this.msgs[s.msg];
+      const file = m.entry.file;
+      const resumedAt = s.index > 0 ? m.plan[s.index - 1].endsAt : undefined;
+      const endsAt = s.planned.endsAt;
+      const start = resumedAt ? resumedAt.range.start : m.entry.ir.range.start;
+      let end = endsAt ? endsAt.range.end : m.entry.ir.range.end;
+      // A loop can lead back to an earlier commit point: the segment then runs on to the method's end.
+      if (end.line < start.line || (end.line === start.line && end.character < start.character))
+        end = m.entry.ir.range.end;
+      const range = { start, end };
+      return {
+        step: s.step,
+        segment: { file, range },
+        ...(endsAt ? { commitPoint: { file, range: endsAt.range } } : {}),
       };
     });
   }

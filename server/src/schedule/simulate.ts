@@ -6,7 +6,7 @@ import type { EntryAnalysis } from '../model/analysis';
 import type { Finding } from '../rules/types';
 import { Program, Run, SimulationError } from './engine';
 import { DEFAULT_BOUND, findWitness, targets } from './witness';
-import type { Policy, Simulation } from './types';
+import type { Policy, Simulation, StepSource } from './types';
 
 export { SimulationError } from './engine';
 
@@ -36,6 +36,17 @@ export function simulate(
   policy: Policy,
   options: SimulateOptions = {},
 ): Simulation {
+  return simulateWithSources(entries, findings, scenario, policy, options).simulation;
+}
+
+/** `simulate`, plus where each step's code is (the timeline panel reveals it when a step is clicked). */
+export function simulateWithSources(
+  entries: EntryAnalysis[],
+  findings: Finding[],
+  scenario: ScenarioEntry[],
+  policy: Policy,
+  options: SimulateOptions = {},
+): { simulation: Simulation; sources: StepSource[] } {
   const makeRun = (rejecting?: EntryAnalysis): Run => {
     const program = new Program(entries, rejecting);
     const run = new Run(program, options.maxSteps ?? DEFAULT_MAX_STEPS);
@@ -54,18 +65,24 @@ export function simulate(
   const program = run.program;
   if (policy !== 'adversarial') {
     run.finish(policy);
-    return { policy, messages: run.messagesJson(), steps: run.stepsJson() };
+    return {
+      simulation: { policy, messages: run.messagesJson(), steps: run.stepsJson() },
+      sources: run.sourcesJson(),
+    };
   }
   const running = runningEntries(program, scenario);
   const found = findWitness(targets(findings, entries, running), makeRun, options.bound ?? DEFAULT_BOUND);
   const shown = found.run ?? run;
   if (!found.run) shown.finish('ic');
   return {
-    policy,
-    messages: shown.messagesJson(),
-    steps: shown.stepsJson(),
-    witness: found.witness,
-    search: found.search,
+    simulation: {
+      policy,
+      messages: shown.messagesJson(),
+      steps: shown.stepsJson(),
+      witness: found.witness,
+      search: found.search,
+    },
+    sources: shown.sourcesJson(),
   };
 }
 

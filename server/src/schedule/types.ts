@@ -61,3 +61,20 @@ export interface Simulation {
   witness?: Witness | null;
   search?: SearchInfo;
 }
+
+/** A place in a source file: an absolute path and a 0-based range (LSP's convention). */
+export interface SourceSpan {
+  file: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/**
+ * Where a step's code is, for an editor to reveal (not part of the `simulate` JSON contract): the segment the
+ * step runs on its path, from the commit point it resumes at (or the method's start) to the commit point that
+ * ends it (or the method's end), and that ending commit point's `await`.
+ */
+export interface StepSource {
+  step: number;
+  segment: SourceSpan;
+  commitPoint?: SourceSpan;
+}
