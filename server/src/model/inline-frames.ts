@@ -22,6 +22,9 @@ function framesOf(e: EntryAnalysis): Frames {
   const walk = (nodes: Node[], chain: BlockNode[]) => {
     for (const n of nodes) {
       if (!byRange.has(n.range)) byRange.set(n.range, chain);
+      // A related location into a callee's own line (`inCallee`) stands for the access made here.
+      const site = 'inCallee' in n ? n.inCallee?.range : undefined;
+      if (site && !byRange.has(site)) byRange.set(site, chain);
       if (n.kind === 'branch') n.arms.forEach((arm) => walk(arm, chain));
       else if (n.kind === 'loop') walk(n.body, chain);
       else if (n.kind === 'block') walk(n.body, n.inlined !== undefined ? [...chain, n] : chain);
