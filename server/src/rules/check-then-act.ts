@@ -15,6 +15,7 @@ import {
   quote,
   writersOf,
 } from './support/helpers';
+import { isResync } from './support/relevance';
 import type { Finding, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {
@@ -38,8 +39,13 @@ export const checkThenAct: Rule = {
       for (const check of cp.checkedReads) {
         const name = stateName(check.state);
         if (reported.has(check.state.root)) continue;
+        // A re-sync from a reply after the await is not an act the check guarded (SPEC §5, Precision).
         const writesAfter = e.accesses.filter(
-          (w) => w.kind === 'write' && sameState(w.state, check.state) && happensBefore(e, flat, w.flat),
+          (w) =>
+            w.kind === 'write' &&
+            sameState(w.state, check.state) &&
+            happensBefore(e, flat, w.flat) &&
+            !isResync(e, w),
         );
         if (!writesAfter.length) continue;
         const writtenBetween = e.accesses.some(

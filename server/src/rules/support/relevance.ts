@@ -29,6 +29,8 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
     // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
     // consistent whatever comes after; a failure of this call may still have to undo it.
     if (forTrap && (node.fromCall || e.flow.awaits(node.value).size > 0)) return false;
+    // A whole value filled from an earlier call's reply (a cache, a re-sync) is true whatever this call does.
+    if (isResync(e, w)) return false;
     const valueLocals = [...e.flow.locals(node.value)];
     if (cp.checkedReads.some((r) => sameState(r.state, w.state))) return true;
     // A counter stepped by a constant that nothing checked (`count += 1`, `nextId += 1`): a metric or an id
@@ -77,6 +79,19 @@ function testedThenSet(e: EntryAnalysis, check: Access, set: Access): boolean {
       c.index !== undefined && e.reach.beforeInOrder(check.flat, at) && e.reach.beforeInOrder(at, set.flat)
     );
   });
+}
+
+/**
+ * A plain re-sync (SPEC §5): the write replaces the whole value (no key, no marker) with what an awaited call
+ * returned, and reads no state. A lazily filled cache (`if key == None { key = Some(fetch().await) }`) is one:
+ * concurrent fills store the reply again, and nothing of an operation depends on the old value.
+ */
+export function isResync(e: EntryAnalysis, w: Access): boolean {
+  const node = w.node as WriteNode;
+  if (w.kind !== 'write' || w.key !== undefined || node.mark !== undefined || node.unknown) return false;
+  // Replayed from a helper, the value keeps only the arguments it uses, not the helper's own reads.
+  if (node.via !== undefined) return false;
+  return e.flow.awaits(node.value).size > 0 && e.flow.reads(node.value).size === 0;
 }
 
 /** `w` writes its own state plus or minus a constant: its value reads only that state, and no local or call. */
