@@ -124,7 +124,7 @@ function chosenLayers(tails: (Ex | undefined)[], arms: (SyntaxNode | null)[]): T
   return {
     kind: 'layers',
     builder: false,
-    layers: { skip: known.some((l) => l.layers.skip), adds: known.some((l) => l.layers.adds) },
+    layers: { mayBypass: known.some((l) => l.layers.mayBypass), adds: known.some((l) => l.layers.adds) },
   };
 }
 

@@ -29,13 +29,13 @@ type ServiceVal = Extract<TowerVal, { kind: 'service' }>;
 
 interface Layers {
   /** Some layer may answer a request without calling the inner service (so a call is not certain). */
-  skip: boolean;
+  mayBypass: boolean;
   /** Some layer may make calls of its own (so `none` is not proven). */
   adds: boolean;
 }
 
-const NO_LAYERS: Layers = { skip: false, adds: false };
-const UNKNOWN_LAYERS: Layers = { skip: true, adds: true };
+const NO_LAYERS: Layers = { mayBypass: false, adds: false };
+const UNKNOWN_LAYERS: Layers = { mayBypass: true, adds: true };
 
 /** Crates whose layers and builders are the known, call-free ones. */
 const TOWER_CRATES = new Set(['tower', 'tower_http', 'canhttp', 'tower_layer', 'tower_service']);
@@ -74,7 +74,10 @@ const SYNC_LAYER_METHODS = new Set([
 /** Methods that run async code given to them, which may make calls. */
 const ASYNC_LAYER_METHODS = new Set(['and_then', 'then', 'filter_async', 'map_future', 'retry', 'layer_fn']);
 
-const merge = (a: Layers, b: Layers): Layers => ({ skip: a.skip || b.skip, adds: a.adds || b.adds });
+const merge = (a: Layers, b: Layers): Layers => ({
+  mayBypass: a.mayBypass || b.mayBypass,
+  adds: a.adds || b.adds,
+});
 
 export function towerOf(ex: Ex): TowerVal | undefined {
   return ex.future?.kind === 'tower' ? ex.future.tower : undefined;
@@ -157,7 +160,7 @@ export function towerCall(
   }
   // A layer of the tower crates: call-free, unless an argument may carry async code of the workspace.
   const adds = !args.every((a) => externalArg(cx, a));
-  return { val, future: asFuture({ kind: 'layers', builder: false, layers: { skip: false, adds } }) };
+  return { val, future: asFuture({ kind: 'layers', builder: false, layers: { mayBypass: false, adds } }) };
 }
 
 /** A method on a stack: another layer, the terminal service, or a call of the service. */
@@ -175,7 +178,7 @@ export function towerMethod(
   if (tower.kind === 'layers' && !tower.builder) {
     const adds = !args.every((a) => externalArg(cx, a));
     const val = union(recv.val, ...args.map((a) => cx.value(a, out)));
-    return { val, future: asFuture(withLayers(tower, { skip: false, adds })) };
+    return { val, future: asFuture(withLayers(tower, { mayBypass: false, adds })) };
   }
   const known =
     SYNC_LAYER_METHODS.has(name) ||
@@ -202,7 +205,7 @@ export function towerMethod(
     // `option_layer(None)` adds nothing; a layer value this analysis does not know may do anything.
     const none = args[0]?.text.trim() === 'None';
     added = none ? NO_LAYERS : argTower?.kind === 'layers' ? argTower.layers : UNKNOWN_LAYERS;
-  } else if (ASYNC_LAYER_METHODS.has(name)) added = { skip: false, adds: true };
+  } else if (ASYNC_LAYER_METHODS.has(name)) added = { mayBypass: false, adds: true };
   return { val, future: asFuture(withLayers(tower, added)) };
 }
 
@@ -247,7 +250,7 @@ function summaryOf(kind: CommitKind): CommitSummary {
 function callFuture(tower: TowerVal | undefined, shown: string, line: number): Future {
   const service = tower?.kind === 'service' ? tower : undefined;
   const of = `\`${shown}\` (line ${line}), a call of a tower service stack`;
-  if (service?.terminal === 'must' && !service.layers.skip) {
+  if (service?.terminal === 'must' && !service.layers.mayBypass) {
     const api = service.api ?? 'an inter-canister call';
     return {
       kind: 'block',
