@@ -13,7 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const hostDir = path.join(root, 'e2e', 'host');
+export const hostDir = path.join(root, 'e2e', 'host');
 export const artifacts = path.join(root, 'e2e', '.artifacts');
 export const TIMEOUT = 60_000;
 
@@ -32,7 +32,7 @@ function requireSetup() {
   return entry;
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -44,7 +44,7 @@ function freePort() {
   });
 }
 
-function httpStatus(url) {
+export function httpStatus(url) {
   return new Promise((resolve) => {
     const req = http.get(url, (res) => {
       res.resume();
@@ -55,7 +55,8 @@ function httpStatus(url) {
   });
 }
 
-function killGroup(pid, signal) {
+/** Signals every process in the group led by `pid` (code-server runs detached, as a group leader). */
+export function killGroup(pid, signal) {
   try {
     process.kill(-pid, signal);
   } catch (err) {

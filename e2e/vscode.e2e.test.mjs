@@ -8,20 +8,23 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startVsCode } from './vscode-session.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const hostDir = path.join(root, 'e2e', 'host');
-const artifacts = path.join(root, 'e2e', '.artifacts');
-const TIMEOUT = 60_000; // per wait: the machine may be slow, the editor cold
+import { pathToFileURL } from 'node:url';
+import {
+  TIMEOUT,
+  artifacts,
+  freePort,
+  hostDir,
+  httpStatus,
+  killGroup,
+  root,
+  startVsCode,
+  tail,
+} from './vscode-session.mjs';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const extensionId = `${manifest.publisher}.${manifest.name}`;
@@ -36,46 +39,6 @@ function requireSetup() {
     missing.push('/usr/bin/chromium (run: node scripts/e2e-setup.mjs)');
   if (missing.length) throw new Error(`end-to-end test prerequisites missing:\n  ${missing.join('\n  ')}`);
   return entry;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function httpStatus(url) {
-  return new Promise((resolve) => {
-    const req = http.get(url, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('error', () => resolve(0));
-    req.setTimeout(2_000, () => req.destroy());
-  });
-}
-
-/** Signals every process in the group led by `pid` (code-server was spawned detached, as a group leader). */
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch (err) {
-    if (err.code !== 'ESRCH') throw err;
-  }
-}
-
-function tail(file, lines = 40) {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout: 300_000 }, () => {
