@@ -1,8 +1,7 @@
 // One real VS Code for an end-to-end describe block: code-server (VS Code 1.100, a real Node extension host)
-// with this repo linked in as the extension, a throw-away copy of examples/ as the workspace, and headless
-// Debian Chromium driven by playwright-core. The same recipe as the block in vscode.e2e.test.mjs, usable by
-// more than one block (each gets its own code-server, profile and temp folder).
-import { spawn } from 'node:child_process';
+// with the extension installed from the .vsix, a throw-away copy of examples/ as the workspace, and headless
+// Debian Chromium driven by playwright-core. Each block gets its own code-server, profile and temp folder.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -13,17 +12,19 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const hostDir = path.join(root, 'e2e', 'host');
+const hostDir = path.join(root, 'e2e', 'host');
 export const artifacts = path.join(root, 'e2e', '.artifacts');
 export const TIMEOUT = 60_000;
 
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
+export const extensionId = `${manifest.publisher}.${manifest.name}`;
+/** The release artifact that `npm run package` builds: what the sessions install. */
+export const vsix = path.join(root, `${manifest.name}.vsix`);
+
 function requireSetup() {
   const missing = [];
-  for (const f of ['extension.js', 'server.js', 'webview.js']) {
-    if (!fs.existsSync(path.join(root, 'dist', f))) missing.push(`dist/${f} (run: npm run build)`);
-  }
+  if (!fs.existsSync(vsix)) missing.push(`${path.basename(vsix)} (run: npm run package)`);
   const entry = path.join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (!fs.existsSync(entry)) missing.push('code-server (run: node scripts/e2e-setup.mjs)');
   if (!fs.existsSync('/usr/bin/chromium'))
@@ -32,7 +33,7 @@ function requireSetup() {
   return entry;
 }
 
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -44,7 +45,7 @@ export function freePort() {
   });
 }
 
-export function httpStatus(url) {
+function httpStatus(url) {
   return new Promise((resolve) => {
     const req = http.get(url, (res) => {
       res.resume();
@@ -56,7 +57,7 @@ export function httpStatus(url) {
 }
 
 /** Signals every process in the group led by `pid` (code-server runs detached, as a group leader). */
-export function killGroup(pid, signal) {
+function killGroup(pid, signal) {
   try {
     process.kill(-pid, signal);
   } catch (err) {
@@ -114,12 +115,16 @@ export async function startVsCode({ name, settings = {}, prepare } = {}) {
     ...settings,
   };
   fs.writeFileSync(settingsFile, JSON.stringify(baseSettings, null, 2));
+  // Install the extension as a user would: from the .vsix, with code-server's own installer.
   const extensions = dir('extensions');
-  fs.symlinkSync(
-    root,
-    path.join(extensions, `${manifest.publisher}.${manifest.name}-${manifest.version}`),
-    'dir',
+  const install = spawnSync(
+    process.execPath,
+    [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix],
+    { cwd: tmp, env, encoding: 'utf8', timeout: TIMEOUT },
   );
+  if (install.status !== 0)
+    throw new Error(`installing ${vsix} failed:\n${install.stdout}\n${install.stderr}`);
+  const installed = path.join(extensions, `${extensionId}-${manifest.version}`);
 
   const workspace = path.join(tmp, 'examples');
   fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
@@ -208,7 +213,7 @@ export async function startVsCode({ name, settings = {}, prepare } = {}) {
       .filter({ hasText: 'motoko' })
       .first()
       .waitFor();
-    return { page, context, workspace, serverLog, close };
+    return { page, context, workspace, serverLog, installed, close };
   } catch (err) {
     await close();
     throw err;

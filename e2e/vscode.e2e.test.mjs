@@ -6,49 +6,19 @@
 //
 // Screenshots go to e2e/.artifacts/. Set E2E_KEEP=1 to keep the temp folder (logs, profile) after the run.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import {
-  TIMEOUT,
-  artifacts,
-  freePort,
-  hostDir,
-  httpStatus,
-  killGroup,
-  root,
-  startVsCode,
-  tail,
-} from './vscode-session.mjs';
-
-const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const extensionId = `${manifest.publisher}.${manifest.name}`;
-const vsix = path.join(root, `${manifest.name}.vsix`);
-
-function requireSetup() {
-  const missing = [];
-  if (!fs.existsSync(vsix)) missing.push(`${path.basename(vsix)} (run: npm run package)`);
-  const entry = path.join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-  if (!fs.existsSync(entry)) missing.push('code-server (run: node scripts/e2e-setup.mjs)');
-  if (!fs.existsSync('/usr/bin/chromium'))
-    missing.push('/usr/bin/chromium (run: node scripts/e2e-setup.mjs)');
-  if (missing.length) throw new Error(`end-to-end test prerequisites missing:\n  ${missing.join('\n  ')}`);
-  return entry;
-}
+import { TIMEOUT, artifacts, root, startVsCode, tail } from './vscode-session.mjs';
 
 describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout: 300_000 }, () => {
-  let tmp;
-  let server; // code-server child, leader of its own process group
-  let serverExited;
-  let serverLog;
-  let context; // Playwright persistent browser context
   let page;
   let workspace;
+  let serverLog;
+  let close; // closes the browser and takes code-server's process group down
 
   /** Runs one check; on failure saves a screenshot and the code-server log tail for diagnosis. */
   async function step(name, fn) {
@@ -105,59 +75,9 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
   }
 
   before(async () => {
-    const entry = requireSetup();
     fs.rmSync(artifacts, { recursive: true, force: true }); // no stale screenshots from an earlier run
-    fs.mkdirSync(artifacts, { recursive: true });
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccp-e2e-'));
-    const dir = (...p) => {
-      const d = path.join(tmp, ...p);
-      fs.mkdirSync(d, { recursive: true });
-      return d;
-    };
-    // Both code-server and Chromium write into $HOME, $TMPDIR and the XDG folders: keep them all in here.
-    const env = {
-      ...process.env,
-      HOME: dir('home'),
-      TMPDIR: dir('tmp'),
-      XDG_CONFIG_HOME: dir('home', '.config'),
-      XDG_DATA_HOME: dir('home', '.local', 'share'),
-      XDG_CACHE_HOME: dir('home', '.cache'),
-      XDG_RUNTIME_DIR: dir('run'),
-    };
-    delete env.VSCODE_IPC_HOOK_CLI;
-    delete env.NODE_OPTIONS;
-
-    const userData = dir('user-data');
-    fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-    fs.writeFileSync(
-      path.join(userData, 'User', 'settings.json'),
-      JSON.stringify(
-        {
-          'security.workspace.trust.enabled': false,
-          'workbench.startupEditor': 'none',
-          'workbench.tips.enabled': false,
-          'telemetry.telemetryLevel': 'off',
-          'update.mode': 'none',
-          'extensions.autoUpdate': false,
-          'extensions.autoCheckUpdates': false,
-          'extensions.ignoreRecommendations': true,
-          'editor.hover.delay': 150,
-          'workbench.reduceMotion': 'on', // no fade-ins half-captured in screenshots
-          'git.enabled': false,
-        },
-        null,
-        2,
-      ),
-    );
-    // Install the extension as a user would: from the .vsix, with code-server's own installer.
-    const extensions = dir('extensions');
-    const install = spawnSync(
-      process.execPath,
-      [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix],
-      { cwd: tmp, env, encoding: 'utf8', timeout: TIMEOUT },
-    );
-    assert.equal(install.status, 0, `installing ${vsix}:\n${install.stdout}\n${install.stderr}`);
-    const installed = path.join(extensions, `${extensionId}-${manifest.version}`);
+    let installed;
+    ({ page, workspace, serverLog, installed, close } = await startVsCode({ name: 'main' }));
     // What the extension loads at run time is in the package, and nothing of the sources.
     for (const f of [
       'dist/extension.js',
@@ -172,93 +92,10 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
       assert.ok(fs.existsSync(path.join(installed, f)), `${f} is missing from the installed extension`);
     for (const f of ['server', 'client', 'node_modules', 'dist/server.js.map'])
       assert.ok(!fs.existsSync(path.join(installed, f)), `${f} should not be packaged`);
-
-    workspace = path.join(tmp, 'examples');
-    fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
-
-    const port = await freePort();
-    serverLog = path.join(tmp, 'code-server.log');
-    const logFd = fs.openSync(serverLog, 'a');
-    server = spawn(
-      process.execPath,
-      [
-        entry,
-        '--bind-addr',
-        `127.0.0.1:${port}`,
-        '--auth',
-        'none',
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-workspace-trust',
-        '--disable-getting-started-override',
-        '--user-data-dir',
-        userData,
-        '--extensions-dir',
-        extensions,
-        workspace,
-      ],
-      { cwd: tmp, env, detached: true, stdio: ['ignore', logFd, logFd] },
-    );
-    fs.closeSync(logFd);
-    // `after` does not run when the runner is interrupted: still take code-server's process group down.
-    const pid = server.pid;
-    const onSignal = (signal) => {
-      killGroup(pid, 'SIGKILL');
-      if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    };
-    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-    serverExited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
-    let exited;
-    serverExited.then((r) => (exited = r));
-
-    const base = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + TIMEOUT;
-    while ((await httpStatus(`${base}/healthz`)) !== 200) {
-      if (exited) throw new Error(`code-server exited (${JSON.stringify(exited)}):\n${tail(serverLog)}`);
-      if (Date.now() > deadline)
-        throw new Error(`code-server not healthy after ${TIMEOUT} ms:\n${tail(serverLog)}`);
-      await delay(200); // polling interval, not a wait for the thing under test
-    }
-
-    const { chromium } = createRequire(path.join(hostDir, 'package.json'))('playwright-core');
-    context = await chromium.launchPersistentContext(dir('chromium-profile'), {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      env,
-      viewport: { width: 1400, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
-    context.setDefaultTimeout(TIMEOUT);
-    page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench .part.editor').waitFor({ state: 'visible' });
-    // The explorer lists the copied examples once the workspace is open.
-    await page
-      .locator('.explorer-folders-view .monaco-list-row')
-      .filter({ hasText: 'motoko' })
-      .first()
-      .waitFor();
   });
 
   after(async () => {
-    await context?.close().catch((err) => console.error(`closing the browser: ${err}`));
-    if (server?.pid) {
-      killGroup(server.pid, 'SIGTERM');
-      await Promise.race([serverExited, delay(5_000)]);
-      killGroup(server.pid, 'SIGKILL'); // stragglers: extension host, language server, watchers
-    }
-    if (tmp && !process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
-    else if (tmp) console.log(`kept ${tmp}`);
+    await close?.();
   });
 
   test('a. a Motoko canister gets the Motoko mode, colouring and a warning squiggle', async (t) => {
