@@ -1,41 +1,69 @@
-// `npm run bench`: speed and memory figures, each against a baseline measured in the same run.
+// `npm run bench`: speed and memory figures, each against a baseline measured in the same run, with the targets
+// of issue #10 where it sets one. Sections:
 //  1. Motoko: our parser vs the official parser (scripts/bench-motoko.mjs).
-//  2. Rust: the whole pipeline (tree-sitter parse, crate index, lowering, analysis, rules) vs tree-sitter's
-//     parse alone, on a generated crate.
-//  3. Rust re-analysis of a 200-file crate after a one-file edit, with the language server's parse-tree cache
-//     against parsing every file again.
+//  2. Rust: the whole pipeline vs tree-sitter's parse alone, on a crate whose entry points all share one map.
+//  3. Rust re-analysis of a 200-file crate after a one-file edit, with the parse-tree cache and without.
+//  4. Per-file analysis vs raw parse, Rust and Motoko, 1k / 5k / 20k lines (scripts/bench/per-file.mjs).
+//  5. The stress actor: `check`, open, hover and an edit in the language server (scripts/bench/stress.mjs).
+//  6. Keystroke → diagnostics through the language server over stdio (scripts/bench/keystrokes.mjs).
+//  7. `check` on the development corpus, with `--corpus` and CORPUS_ROOT set (scripts/bench/corpus.mjs).
+// `--only 4,6` runs some sections. The figures table at the end is Markdown, for the README.
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { rustCrate } from './bench/generate-rust.mjs';
+import { repoRoot as root, serverModule } from './bench/paths.mjs';
+import { Figures, median, ms, ratio, timeMedian } from './bench/stats.mjs';
+import { perFileSection } from './bench/per-file.mjs';
+import { stressSection } from './bench/stress.mjs';
+import { keystrokeSection } from './bench/keystrokes.mjs';
+import { corpusSection } from './bench/corpus.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(root, 'out', 'server', 'package.json'));
-const tsc = spawnSync(
-  process.execPath,
-  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'server'],
-  {
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1].split(',').map(Number)) : undefined;
+const wanted = (n) => !only || only.has(n);
+
+for (const [cmd, args] of [
+  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), ['-b', 'server']],
+  [join(root, 'scripts', 'build.mjs'), ['--if-needed']],
+]) {
+  const r = spawnSync(process.execPath, [cmd, ...args], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function machine() {
+  let model = cpus()[0]?.model ?? 'unknown CPU';
+  try {
+    model = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? model;
+  } catch {
+    // not Linux: os.cpus() has the model
+  }
+  return `${cpus().length} cores (${model}), Node ${process.version}, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`;
+}
+const startedOn = machine();
+console.log(`machine: ${startedOn}`);
+const figures = new Figures();
+const started = performance.now();
+
+if (wanted(1)) {
+  console.log('\n== 1. Motoko parser ==');
+  const mo = spawnSync(process.execPath, ['--expose-gc', join(root, 'scripts', 'bench-motoko.mjs')], {
     stdio: 'inherit',
     cwd: root,
-  },
-);
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  });
+  if (mo.status !== 0) process.exit(mo.status ?? 1);
+}
 
-console.log('== Motoko parser ==');
-const mo = spawnSync(process.execPath, ['--expose-gc', join(root, 'scripts', 'bench-motoko.mjs')], {
-  stdio: 'inherit',
-  cwd: root,
-});
-if (mo.status !== 0) process.exit(mo.status ?? 1);
+const { analyzeSources } = serverModule('workspace/analyze');
+const { createRustParser } = serverModule('languages/rust/parser-loader');
+const parser = await createRustParser();
 
-console.log('\n== Rust pipeline ==');
-const { analyzeSources } = require(join(root, 'out', 'server', 'src', 'workspace', 'analyze.js'));
-const { createRustParser } = require(
-  join(root, 'out', 'server', 'src', 'languages', 'rust', 'parser-loader.js'),
-);
-
-function generateCrate(fns) {
+/** A crate whose `fns` entry points all check, debit and await on one shared map (every pair interleaves). */
+function sharedMapCrate(fns) {
   const parts = [
     'use std::cell::RefCell;\nuse ic_cdk::call::Call;\nuse candid::Principal;\n',
     'thread_local! {\n    static BALANCES: RefCell<std::collections::BTreeMap<Principal, u64>> = RefCell::default();\n}\n',
@@ -63,80 +91,29 @@ async fn withdraw_${i}(amount: u64) -> Result<(), String> {
   return parts.join('\n');
 }
 
-const parser = await createRustParser();
-const time = async (fn, runs = 5) => {
-  await fn();
-  const ts = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    ts.push(performance.now() - t0);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(runs / 2)];
-};
-for (const entries of [50, 400]) {
-  const text = generateCrate(entries);
-  const lines = text.split('\n').length;
-  const files = [{ path: '/bench/src/lib.rs', text }];
-  const parseOnly = await time(() => parser.parse(text).delete());
-  const heapBefore = process.memoryUsage().heapUsed;
-  const full = await time(() => analyzeSources(files, {}));
-  const heapAfter = process.memoryUsage().heapUsed;
-  console.log(
-    `generated crate: ${lines} lines, ${entries} entry points sharing one map (every pair interleaves)`,
-  );
-  console.log(`  tree-sitter parse alone (baseline): ${parseOnly.toFixed(1)} ms`);
-  console.log(`  full pipeline (parse, index, lower, analyse, rules): ${full.toFixed(1)} ms`);
-  console.log(
-    `  ratio full / parse: ${(full / parseOnly).toFixed(1)}x; ${((lines / full) * 1000).toFixed(0)} lines/s`,
-  );
-  console.log(`  heap growth over the runs: ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MB`);
-}
-
-console.log('\n== Rust re-analysis after a one-file edit (the language server keeps parse trees) ==');
-const { RustTreeCache } = require(join(root, 'out', 'server', 'src', 'workspace', 'rust-tree-cache.js'));
-
-/** A crate of `count` files, each with its own state, a helper and an entry point that awaits. */
-function generateFiles(count) {
-  const files = [{ path: '/bench-crate/src/lib.rs', text: '' }];
-  for (let i = 0; i < count; i++) {
-    files[0].text += `mod m${i};\n`;
-    files.push({
-      path: `/bench-crate/src/m${i}.rs`,
-      text: `use std::cell::RefCell;
-use ic_cdk::call::Call;
-use candid::Principal;
-
-thread_local! {
-    static BALANCE_${i}: RefCell<u64> = RefCell::new(0);
-}
-
-fn fee_${i}(amount: u64) -> u64 {
-    let mut fee = 0;
-    for step in 0..amount.min(10) {
-        fee += step * ${i % 7};
-    }
-    fee
-}
-
-#[ic_cdk::update]
-async fn withdraw_${i}(amount: u64) -> Result<(), String> {
-    let balance = BALANCE_${i}.with(|b| *b.borrow());
-    if balance < amount + fee_${i}(amount) {
-        return Err("insufficient funds".to_string());
-    }
-    let _ = Call::bounded_wait(Principal::anonymous(), "transfer").with_arg(amount).await;
-    BALANCE_${i}.with(|b| *b.borrow_mut() -= amount);
-    Ok(())
-}
-`,
+if (wanted(2)) {
+  console.log('\n== 2. Rust pipeline, entry points sharing one map ==');
+  for (const entries of [50, 400]) {
+    const text = sharedMapCrate(entries);
+    const lines = text.split('\n').length;
+    const files = [{ path: '/bench/src/lib.rs', text }];
+    const parseOnly = await timeMedian(() => parser.parse(text).delete());
+    const full = await timeMedian(() => analyzeSources(files, {}), entries > 100 ? 1 : 3);
+    figures.add({
+      figure: `Rust crate of ${lines} lines, ${entries} entry points on one map: whole pipeline`,
+      value: ms(full),
+      baseline: `tree-sitter parse ${ms(parseOnly)}`,
+      ratio: ratio(full, parseOnly),
+      target: '≤ 2× parse',
+      met: full <= 2 * parseOnly,
     });
   }
-  return files;
 }
 
-{
-  const files = generateFiles(200);
+if (wanted(3)) {
+  console.log('\n== 3. Rust re-analysis after a one-file edit (the language server keeps parse trees) ==');
+  const { RustTreeCache } = serverModule('workspace/rust-tree-cache');
+  const files = rustCrate('/bench-crate', 200);
   const lines = files.reduce((n, f) => n + f.text.split('\n').length, 0);
   const cache = new RustTreeCache();
   await analyzeSources(files, { rustTrees: cache });
@@ -147,9 +124,8 @@ async fn withdraw_${i}(amount: u64) -> Result<(), String> {
     copy[1] = { ...copy[1], text: `// edit ${++edits}\n${copy[1].text}` };
     return copy;
   };
-  // The parsing itself, which is what the cache changes.
-  const parseAll = await time(() => edited().forEach((f) => parser.parse(f.text).delete()), 5);
-  const parseCached = await time(
+  const parseAll = await timeMedian(() => edited().forEach((f) => parser.parse(f.text).delete()), 5);
+  const parseCached = await timeMedian(
     () => edited().forEach((f) => cache.parse('/bench-crate', f.path, f.text)),
     5,
   );
@@ -166,13 +142,41 @@ async fn withdraw_${i}(amount: u64) -> Result<(), String> {
       list.push(performance.now() - t0);
     }
   }
-  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(
     `generated crate: ${files.length} files, ${lines} lines, one entry point and one state root per file`,
   );
-  console.log(`  parsing every file (baseline): ${parseAll.toFixed(1)} ms`);
-  console.log(`  parsing with the cache (the edited file, incrementally): ${parseCached.toFixed(1)} ms`);
-  console.log(`  whole re-analysis, every file parsed (baseline): ${median(cold).toFixed(1)} ms`);
-  console.log(`  whole re-analysis with the cache (the language server now): ${median(warm).toFixed(1)} ms`);
-  console.log(`  ratio cached / uncached: ${(median(warm) / median(cold)).toFixed(2)}x`);
+  figures.add({
+    figure: '200-file crate, one file edited: parsing with the cache',
+    value: ms(parseCached),
+    baseline: `parsing every file ${ms(parseAll)}`,
+    ratio: ratio(parseCached, parseAll),
+  });
+  figures.add({
+    figure: '200-file crate, one file edited: whole re-analysis with the cache',
+    value: ms(median(warm)),
+    baseline: `every file parsed ${ms(median(cold))}; parsing every file ${ms(parseAll)}`,
+    ratio: ratio(median(warm), parseAll),
+  });
 }
+
+if (wanted(4)) {
+  console.log('\n== 4. Per-file analysis vs raw parse ==');
+  await perFileSection(figures);
+}
+if (wanted(5)) {
+  console.log('\n== 5. Stress actor (the cliff of issue #10) ==');
+  await stressSection(figures);
+}
+if (wanted(6)) {
+  console.log('\n== 6. Keystroke → diagnostics through the language server over stdio ==');
+  await keystrokeSection(figures);
+}
+if (wanted(7)) {
+  console.log('\n== 7. `check` on the development corpus ==');
+  await corpusSection(figures, { enabled: process.argv.includes('--corpus') });
+}
+
+console.log(`\n== Figures (${ms(performance.now() - started)} in all) ==`);
+console.log(`machine at the start: ${startedOn}`);
+console.log(`machine at the end:   ${machine()}\n`);
+console.log(figures.markdown());
