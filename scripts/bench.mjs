@@ -22,7 +22,7 @@ import { keystrokeSection } from './bench/keystrokes.mjs';
 import { corpusSection } from './bench/corpus.mjs';
 
 const onlyArg = process.argv.indexOf('--only');
-const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1].split(',').map(Number)) : undefined;
+const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',').map(Number)) : undefined;
 const wanted = (n) => !only || only.has(n);
 
 for (const [cmd, args] of [

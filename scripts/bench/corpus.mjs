@@ -1,7 +1,7 @@
 // `check` on the development corpus (accuracy/corpus.json, checked out under CORPUS_ROOT): one CLI run per
 // project in a child process (wall time, peak memory), against the raw parse of the same files in this process.
 // The analysis cannot be timed per file from outside, so the worst ratio is per project.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,9 +31,11 @@ export async function corpusSection(figures, { enabled }) {
   for (const p of problems) console.log(`  not measured: ${p}`);
   const cli = join(repoRoot, 'dist', 'cli.js');
   // Node and the bundle loading are in every run; the per-project ratio leaves them out (small projects).
-  const tiny = join(mkdtempSync(join(tmpdir(), 'cp-bench-')), 'Tiny.mo');
+  const tinyDir = mkdtempSync(join(tmpdir(), 'cp-bench-'));
+  const tiny = join(tinyDir, 'Tiny.mo');
   writeFileSync(tiny, 'persistent actor { public func f() : async () {} };\n');
   const startup = (await runMeasured([cli, 'check', tiny, '--format', 'json', '--no-config'])).wallMs;
+  rmSync(tinyDir, { recursive: true, force: true });
   console.log(`  CLI startup (check of a one-line actor): ${ms(startup)}`);
   const total = { lines: 0, files: 0, parseMs: 0, wallMs: 0, peakRssMb: 0 };
   let worst;

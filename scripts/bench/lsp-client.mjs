@@ -1,7 +1,7 @@
 // A minimal LSP client for the benchmark: starts the bundled server (dist/server.js) over stdio on a folder, as
 // an editor would, and records every diagnostics publication with the time it arrived.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -99,6 +99,7 @@ export async function startServer(files) {
       } finally {
         conn.dispose();
         child.kill();
+        rmSync(dir, { recursive: true, force: true });
       }
     },
   };

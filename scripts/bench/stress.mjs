@@ -2,7 +2,7 @@
 // process (wall time, peak memory) against its parse; then, through the real language server over stdio, the time
 // to the first diagnostics on opening it, hover latency on its awaits against hovers on an ordinary 1k-line actor,
 // and one edit.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -141,5 +141,6 @@ export async function stressSection(figures) {
     figures.add({ figure: 'stress actor in the language server', value: `failed: ${err.message}` });
   } finally {
     await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
