@@ -20,9 +20,6 @@ import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/a
 import { MotokoParseCache } from '../workspace/motoko-parse-cache';
 import { RustTreeCache } from '../workspace/rust-tree-cache';
 import { diagnosticsFor, uriOf } from './diagnostics';
-import { hoverMarkdown } from './hover';
-import { inlayHintsFor } from './inlay-hints';
-import { codeLensesFor } from './code-lens';
 import { quickFixes } from './code-actions';
 import { suppressionActions } from './suppress-action';
 import {
@@ -39,7 +36,8 @@ import { defaultSettings, readSettings, type Settings } from './settings';
 import { Debouncer } from './debounce';
 import { memoryIsTight } from './memory';
 import { DiagnosticsPublisher } from './publish';
-import { LastGoodFindings } from './last-good';
+import { LastGoodAnalyses } from './last-good';
+import { codeLensesShown, hoverShown, inlayHintsShown } from './last-good-views';
 import { readClientOptions } from './client-options';
 import { StatusReporter } from './status';
 import { ruleDocLink } from './rule-links';
@@ -60,8 +58,8 @@ export function startServer(connection: Connection): void {
   // Parse results of unchanged files are reused from one analysis to the next.
   const rustTrees = new RustTreeCache();
   const motokoParses = new MotokoParseCache();
-  // While a file has syntax errors, its unchanged methods keep the findings of its last good analysis.
-  const lastGood = new LastGoodFindings();
+  // While a file has syntax errors, its unchanged methods keep the results of its last good analysis.
+  const lastGood = new LastGoodAnalyses();
   let settings: Settings = defaultSettings;
   let canAskConfig = false;
   let canRefresh = { inlayHints: false, codeLens: false };
@@ -132,9 +130,7 @@ export function startServer(connection: Connection): void {
       result.files.map((file) => {
         const text = textsAnalysed.get(file.file);
         const findings =
-          text === undefined
-            ? result.findings
-            : lastGood.findingsFor(file, text, result.findings, groupHasErrors);
+          text === undefined ? result.findings : lastGood.record(file, text, result, groupHasErrors);
         const shown = settings.infoDiagnostics ? findings : findings.filter((f) => f.severity !== 'info');
         return [
           uriOf(file.file),
@@ -265,16 +261,16 @@ export function startServer(connection: Connection): void {
   connection.onHover(async (params) => {
     const hit = await analysedResultFor(params.textDocument.uri);
     if (!hit) return null;
-    const md = hoverMarkdown(hit.result.analysis, hit.path, params.position);
+    const md = hoverShown(hit.result, hit.path, params.position, lastGood.viewOf(hit.path));
     return md ? { contents: { kind: 'markdown', value: md } } : null;
   });
 
   connection.onCodeLens(async (params) => {
     if (!settings.codeLens) return [];
     const hit = await analysedResultFor(params.textDocument.uri);
-    return hit
-      ? codeLensesFor(hit.result.analysis, hit.path, params.textDocument.uri, clientOptions.commandLenses)
-      : [];
+    if (!hit) return [];
+    const { uri } = params.textDocument;
+    return codeLensesShown(hit.result, hit.path, uri, clientOptions.commandLenses, lastGood.viewOf(hit.path));
   });
 
   connection.onCodeAction((params) => {
@@ -290,8 +286,8 @@ export function startServer(connection: Connection): void {
   connection.languages.inlayHint.on(async (params) => {
     if (!settings.inlayHints) return [];
     const hit = await analysedResultFor(params.textDocument.uri);
-    const file = hit?.result.files.find((f) => f.file === hit.path);
-    return hit && file ? inlayHintsFor(hit.result.analysis, file, textOf(hit.path)) : [];
+    if (!hit) return [];
+    return inlayHintsShown(hit.result, hit.path, textOf(hit.path), lastGood.viewOf(hit.path));
   });
 
   connection.onRequest(
