@@ -2,6 +2,7 @@
  * A syntax error typed into one method, over real LSP stdio: the awaits of the other methods keep their inlay
  * hints, hovers and code lenses from the last analysis without errors (moved by the typed line), and such a
  * hover says where it comes from. Without this the hints of the whole file vanished or changed their counts.
+ * And the client is asked to pull hints and lenses again after each analysis, so that it shows the new ones.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -172,3 +173,39 @@ test('Motoko: an unclosed text literal in one method keeps the other methods hin
 
 test('Motoko: a stray brace in one method keeps the other methods hints, hovers and lenses', () =>
   checkKept({ 'main.mo': motokoActor }, 'main.mo', 'motoko', 'func withdraw(', '    }', 'await'));
+
+test('after each analysis the server asks a client that can refresh to pull hints and lenses again', async () => {
+  const session = await openInServer({ 'main.mo': motokoActor }, 'main.mo', 'motoko', undefined, {
+    workspace: { inlayHint: { refreshSupport: true }, codeLens: { refreshSupport: true } },
+  });
+  try {
+    await session.diagnostics;
+    // The hints the client pulled while the edit was analysed were the previous analysis's. The events in the
+    // order they arrived: the refreshes must come after the edit's publication.
+    const events: string[] = [];
+    const refreshedAfterEdit = () => {
+      const after = events.slice(events.indexOf('published the edit') + 1);
+      return after.includes('workspace/inlayHint/refresh') && after.includes('workspace/codeLens/refresh');
+    };
+    const done = new Promise<void>((resolve) => {
+      const check = () => events.includes('published the edit') && refreshedAfterEdit() && resolve();
+      session.onPublish((p) => {
+        if (p.uri === session.uri && isSyntaxError(p)) events.push('published the edit');
+        check();
+      });
+      session.onRefresh((method) => {
+        events.push(method);
+        check();
+      });
+    });
+    await session.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: session.uri, version: 2 },
+      contentChanges: [{ text: motokoActor.replace('balance += amount;', 'balance += ;') }],
+    });
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
+    await Promise.race([done, timeout]);
+    assert.ok(refreshedAfterEdit(), events.join(', '));
+  } finally {
+    await session.close();
+  }
+});

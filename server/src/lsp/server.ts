@@ -138,6 +138,15 @@ export function startServer(connection: Connection): void {
         ];
       }),
     );
+    // The client asked for hints and lenses when the text changed, before this analysis was done, and got the
+    // previous one's: ask it to pull them again.
+    refreshPulled().catch((err: unknown) => connection.console.error(`refresh: ${String(err)}`));
+  };
+
+  /** Asks the client to pull inlay hints and code lenses again (they are not pushed like diagnostics). */
+  const refreshPulled = async () => {
+    if (canRefresh.inlayHints) await connection.languages.inlayHint.refresh();
+    if (canRefresh.codeLens) await connection.sendRequest('workspace/codeLens/refresh');
   };
 
   // Requests that arrive before a file's first analysis wait for it instead of answering "nothing here" (a
@@ -239,8 +248,7 @@ export function startServer(connection: Connection): void {
       .then(async () => {
         documents.all().forEach((d) => schedule(d.uri, 0));
         // Hints and lenses are pulled by the client: ask it to pull again so that turning them off shows.
-        if (canRefresh.inlayHints) await connection.languages.inlayHint.refresh();
-        if (canRefresh.codeLens) await connection.sendRequest('workspace/codeLens/refresh');
+        await refreshPulled();
       })
       .catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
   });
