@@ -176,7 +176,7 @@ test('Motoko: a stray brace in one method keeps the other methods hints, hovers 
 
 test('after each analysis the server asks a client that can refresh to pull hints and lenses again', async () => {
   const session = await openInServer({ 'main.mo': motokoActor }, 'main.mo', 'motoko', undefined, {
-    workspace: { inlayHint: { refreshSupport: true }, codeLens: { refreshSupport: true } },
+    capabilities: { workspace: { inlayHint: { refreshSupport: true }, codeLens: { refreshSupport: true } } },
   });
   try {
     await session.diagnostics;

@@ -41,6 +41,7 @@ import { codeLensesShown, hoverShown, inlayHintsShown } from './last-good-views'
 import { readClientOptions } from './client-options';
 import { StatusReporter } from './status';
 import { ruleDocLink } from './rule-links';
+import { EditorBaseline } from './editor-baseline';
 
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -61,6 +62,10 @@ export function startServer(connection: Connection): void {
   // While a file has syntax errors, its unchanged methods keep the results of its last good analysis.
   const lastGood = new LastGoodAnalyses();
   let settings: Settings = defaultSettings;
+  // Analyses wait for the client's settings (the first one starts as the file opens, before they arrive).
+  let settingsReady: Promise<void> = Promise.resolve();
+  let workspaceRoot: string | undefined;
+  const baseline = new EditorBaseline((m) => connection.console.warn(m));
   let canAskConfig = false;
   let canRefresh = { inlayHints: false, codeLens: false };
   let canWatchFiles = false;
@@ -97,6 +102,7 @@ export function startServer(connection: Connection): void {
   const generation = new Map<string, number>(); // group → latest analysis started
 
   const analyzeGroup = async (path: string) => {
+    await settingsReady;
     const { key, files } = groupFor(path);
     const mine = (generation.get(key) ?? 0) + 1;
     generation.set(key, mine);
@@ -131,7 +137,14 @@ export function startServer(connection: Connection): void {
         const text = textsAnalysed.get(file.file);
         const findings =
           text === undefined ? result.findings : lastGood.record(file, text, result, groupHasErrors);
-        const shown = settings.infoDiagnostics ? findings : findings.filter((f) => f.severity !== 'info');
+        const lines = text?.split('\n');
+        const known = baseline.filter(
+          findings.filter((f) => f.file === file.file),
+          settings.baseline,
+          workspaceRoot,
+          (f) => lines?.[f.range.start.line],
+        );
+        const shown = settings.infoDiagnostics ? known : known.filter((f) => f.severity !== 'info');
         return [
           uriOf(file.file),
           diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
@@ -217,6 +230,8 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     canAskConfig = params.capabilities.workspace?.configuration === true;
     clientOptions = readClientOptions(params.initializationOptions);
+    const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+    workspaceRoot = rootUri ? pathOf(rootUri) : (params.rootPath ?? undefined);
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRefresh = {
       inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true,
@@ -234,7 +249,9 @@ export function startServer(connection: Connection): void {
     };
   });
   connection.onInitialized(() => {
-    loadSettings().catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
+    settingsReady = loadSettings().catch((err: unknown) =>
+      connection.console.error(`settings: ${String(err)}`),
+    );
     // The client reports changes of the project file, which change the findings of every open file.
     if (canWatchFiles)
       connection.client

@@ -37,8 +37,13 @@ export async function openInServer(
   languageId: string,
   /** What our VS Code client sends; other editors send none. */
   initializationOptions?: Record<string, unknown>,
-  capabilities: Record<string, unknown> = {},
+  /** `capabilities` the client declares; `settings`: the `commitPoints` section it answers configuration with. */
+  client: { capabilities?: { workspace?: Record<string, unknown> }; settings?: Record<string, unknown> } = {},
 ): Promise<LspSession> {
+  const { settings } = client;
+  const capabilities = settings
+    ? { ...client.capabilities, workspace: { ...client.capabilities?.workspace, configuration: true } }
+    : (client.capabilities ?? {});
   const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-'));
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
@@ -69,6 +74,8 @@ export async function openInServer(
       refreshListeners.forEach((f) => f(method));
       return null;
     });
+  if (settings)
+    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
   conn.listen();
   await conn.sendRequest('initialize', {
     processId: process.pid,
