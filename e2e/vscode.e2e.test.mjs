@@ -74,6 +74,22 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
     return hover.innerText();
   }
 
+  /**
+   * Waits until the analysis of the open file is drawn: a code lens matching `lens` and, on the line containing
+   * `lineText`, an inlay hint matching `hint`. A lens landing pushes the lines below it down and a hint widens
+   * its line: a hover opened before that can be closed by the move, and never comes back under a mouse that
+   * does not move, so hover only after this.
+   */
+  async function analysisDrawn(lens, lineText, hint) {
+    await editor().locator('.codelens-decoration').filter({ hasText: lens }).first().waitFor();
+    await editor()
+      .locator('.view-line')
+      .filter({ hasText: lineText })
+      .filter({ hasText: hint })
+      .first()
+      .waitFor();
+  }
+
   before(async () => {
     fs.rmSync(artifacts, { recursive: true, force: true }); // no stale screenshots from an earlier run
     let installed;
@@ -171,6 +187,8 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
         .filter({ hasText: /^\s*Rust\s*$/ })
         .waitFor();
 
+      // The first analysis of a crate takes a while (the Rust parser starts up): hover once it is drawn.
+      await analysisDrawn(/no commit point · 1 segment/, 'foo().await', /⟂ not a commit point/);
       // The server publishes a file's diagnostics before it answers hovers from the same analysis, so once
       // this hover is back, any squiggle for greet would already be on screen.
       const text = await hoverText(tokenOn('foo()', 'await'), /Not a commit point/);
@@ -289,6 +307,9 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
         const warnings = editor().locator('.squiggly-warning');
         await warnings.first().waitFor();
         const before = await warnings.count();
+        await analysisDrawn(/interleaved by/, 'ledger.transfer(caller', /⟂ commit point/);
+        const flaggedAwait = () => tokenOn('ledger.transfer(caller', 'await');
+        const hoverBefore = await hoverText(flaggedAwait(), /Commit point/);
         // A half-typed declaration in `deposit`; the finding is in `withdraw`.
         const typed = ' let x = ;';
         await typeAtEndOf('balance += amount', typed);
@@ -303,6 +324,10 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
         // One character wide, not a red file: a line of this editor is over 1,000 px.
         assert.ok(width > 0 && width < 60, `error squiggle ${width} px wide`);
         assert.equal(await warnings.count(), before, 'warnings after the syntax error');
+        // The untouched method's hover is its last good one (with who interleaves it), and says so.
+        const hoverAfter = await hoverText(flaggedAwait(), /last analysis without errors/);
+        for (const line of hoverBefore.split('\n').filter((l) => /segment/.test(l)))
+          assert.ok(hoverAfter.includes(line), `${line}\nmissing from the hover:\n${hoverAfter}`);
         await shot('f-syntax-error-keeps-findings');
         await untype(typed);
         await error.waitFor({ state: 'detached' });

@@ -249,9 +249,11 @@ export function startServer(connection: Connection): void {
     };
   });
   connection.onInitialized(() => {
-    settingsReady = loadSettings().catch((err: unknown) =>
+    const loaded = loadSettings().catch((err: unknown) =>
       connection.console.error(`settings: ${String(err)}`),
     );
+    // A client that never answers must not stop the analysis: after 2 s it starts with the defaults.
+    settingsReady = Promise.race([loaded, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
     // The client reports changes of the project file, which change the findings of every open file.
     if (canWatchFiles)
       connection.client
