@@ -11,7 +11,8 @@ import type { WorkspaceResult } from '../workspace/analyze';
 interface GoodAnalysis {
   text: string;
   file: FileModel;
-  result: WorkspaceResult;
+  /** Undefined once dropped to save memory: only the findings are kept then. */
+  result: WorkspaceResult | undefined;
   findings: Finding[];
   /** Line spans (inclusive) of the file's methods, so an edit inside one invalidates all of it. */
   parts: [first: number, last: number][];
@@ -107,7 +108,9 @@ export class LastGoodAnalyses {
       return mine;
     }
     const edit = EditMap.between(good.text.split('\n'), text.split('\n'), good.parts);
-    this.views.set(file.file, { result: good.result, file: good.file, text: good.text, edit });
+    if (good.result)
+      this.views.set(file.file, { result: good.result, file: good.file, text: good.text, edit });
+    else this.views.delete(file.file);
     const kept = good.findings.flatMap((f): Finding[] => {
       const range = edit.range(f.range);
       if (!range) return [];
@@ -132,6 +135,18 @@ export class LastGoodAnalyses {
   /** The last good analysis to show for `path` outside its edited region, while its group has errors. */
   viewOf(path: string): LastGoodView | undefined {
     return this.views.get(path);
+  }
+
+  /**
+   * Lets go of the whole analyses kept for `paths` (a crate's result can be large), keeping their findings:
+   * while the file has errors, hovers, hints and lenses then come from the current analysis.
+   */
+  dropAnalyses(paths: string[]): void {
+    for (const p of paths) {
+      const good = this.good.get(p);
+      if (good) good.result = undefined;
+      this.views.delete(p);
+    }
   }
 
   forget(path: string): void {

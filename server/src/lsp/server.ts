@@ -109,6 +109,7 @@ export function startServer(connection: Connection): void {
     if (results.has(key) && memoryIsTight()) {
       // Not enough room for the old result and the new one: requests wait for the new one meanwhile.
       results.delete(key);
+      lastGood.dropAnalyses(files);
       for (const f of files) if (groupOfFile.get(f) === key) awaitFirst(f);
     }
     const sources: SourceFile[] = [];
