@@ -74,6 +74,23 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
     return hover.innerText();
   }
 
+  /**
+   * Waits until the analysis of the open file is drawn: a code lens matching `lens` and, on the line containing
+   * `lineText`, an inlay hint matching `hint`. A lens landing pushes the lines below it down and a hint widens
+   * its line: a hover opened before that can be closed by the move, and never comes back under a mouse that
+   * does not move, so hover only after this. (Monaco draws the spaces of a line as no-break spaces: match
+   * them with `\s`.)
+   */
+  async function analysisDrawn(lens, lineText, hint) {
+    await editor().locator('.codelens-decoration').filter({ hasText: lens }).first().waitFor();
+    await editor()
+      .locator('.view-line')
+      .filter({ hasText: lineText })
+      .filter({ hasText: hint })
+      .first()
+      .waitFor();
+  }
+
   before(async () => {
     fs.rmSync(artifacts, { recursive: true, force: true }); // no stale screenshots from an earlier run
     let installed;
@@ -171,6 +188,8 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
         .filter({ hasText: /^\s*Rust\s*$/ })
         .waitFor();
 
+      // The first analysis of a crate takes a while (the Rust parser starts up): hover once it is drawn.
+      await analysisDrawn(/no commit point · 1 segment/, 'foo().await', /⟂\s+not\s+a\s+commit\s+point/);
       // The server publishes a file's diagnostics before it answers hovers from the same analysis, so once
       // this hover is back, any squiggle for greet would already be on screen.
       const text = await hoverText(tokenOn('foo()', 'await'), /Not a commit point/);
@@ -261,8 +280,9 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
     }
 
     /** Types `text` at the end of the first line that contains `lineText`, as the user would. */
-    async function typeAtEndOf(lineText, text) {
-      await editor().locator('.view-line').filter({ hasText: lineText }).first().click();
+    async function typeAtEndOf(file, lineText, text) {
+      // Go to Line puts the cursor there: a click could land on the sticky scroll header over the line.
+      await revealLineOf(file, lineText);
       await page.keyboard.press('End');
       await page.keyboard.type(text);
     }
@@ -289,9 +309,12 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
         const warnings = editor().locator('.squiggly-warning');
         await warnings.first().waitFor();
         const before = await warnings.count();
+        await analysisDrawn(/interleaved by/, 'ledger.transfer(caller', /⟂\s+commit\s+point/);
+        const flaggedAwait = () => tokenOn('ledger.transfer(caller', 'await');
+        const hoverBefore = await hoverText(flaggedAwait(), /Commit point/);
         // A half-typed declaration in `deposit`; the finding is in `withdraw`.
         const typed = ' let x = ;';
-        await typeAtEndOf('balance += amount', typed);
+        await typeAtEndOf('motoko/s6-withdraw-stale-write-back/main.mo', 'balance += amount', typed);
         const error = editor().locator('.squiggly-error').first();
         await error.waitFor();
         // Monaco re-renders decorations as diagnostics arrive: measure whichever squiggle element is current.
@@ -303,6 +326,12 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
         // One character wide, not a red file: a line of this editor is over 1,000 px.
         assert.ok(width > 0 && width < 60, `error squiggle ${width} px wide`);
         assert.equal(await warnings.count(), before, 'warnings after the syntax error');
+        // The untouched method's hover is its last good one (with who interleaves it), and says so.
+        const hoverAfter = await hoverText(flaggedAwait(), /last analysis without errors/);
+        for (const line of hoverBefore.split('\n').filter((l) => /segment/.test(l)))
+          assert.ok(hoverAfter.includes(line), `${line}\nmissing from the hover:\n${hoverAfter}`);
+        await page.keyboard.press('Escape'); // the screenshot shows the error, not the hover over it
+        await page.mouse.move(1, 1);
         await shot('f-syntax-error-keeps-findings');
         await untype(typed);
         await error.waitFor({ state: 'detached' });
@@ -325,7 +354,11 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
         const warning = editor().locator('.squiggly-warning');
         await warning.first().waitFor();
         const typed = ' // commit-points: allow(check-then-act) reason: the e2e test accepts it';
-        await typeAtEndOf('match transfer(caller, amount).await', typed);
+        await typeAtEndOf(
+          'rust/s5-withdraw-check-after-await/src/lib.rs',
+          'match transfer(caller, amount).await',
+          typed,
+        );
         await warning.first().waitFor({ state: 'detached' });
         assert.equal(await warning.count(), 0, 'warnings left after the suppression');
         await shot('g-suppressed-finding');

@@ -85,6 +85,21 @@ function seedRipgrepCache() {
   }
 }
 
+/**
+ * Whether the install records exactly the locked packages (version and integrity). A checkout gives the lockfile
+ * a new modification time (a fresh clone, a git worktree sharing another checkout's install) without changing it.
+ */
+function sameLock(lockfile, installed) {
+  const read = (f) => JSON.parse(fs.readFileSync(f, 'utf8')).packages ?? {};
+  const locked = read(lockfile);
+  const have = read(installed);
+  const names = Object.keys(locked).filter((k) => k !== ''); // '' is the host package itself
+  return (
+    names.length === Object.keys(have).length &&
+    names.every((k) => have[k]?.version === locked[k].version && have[k]?.integrity === locked[k].integrity)
+  );
+}
+
 // 3. code-server + playwright-core, exactly as locked.
 function ensureHostModules() {
   const lockfile = path.join(hostDir, 'package-lock.json');
@@ -97,7 +112,7 @@ function ensureHostModules() {
     fs.existsSync(installed) &&
     fs.existsSync(codeServer) &&
     fs.existsSync(vscodeModules) &&
-    fs.statSync(installed).mtimeMs >= fs.statSync(lockfile).mtimeMs;
+    (fs.statSync(installed).mtimeMs >= fs.statSync(lockfile).mtimeMs || sameLock(lockfile, installed));
   if (fresh) {
     log('e2e/host/node_modules is up to date with its lockfile');
     return;

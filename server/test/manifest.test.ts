@@ -63,3 +63,14 @@ test('every setting is documented in the README and docs/configuration.md', () =
     assert.ok(config.includes(`\`${key}\``), `docs/configuration.md: ${key}`);
   }
 });
+
+test('the README (the Marketplace page) is for users first: contributor commands only under Development', () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const development = readme.indexOf('\n## Development');
+  assert.ok(development > readme.length / 2, 'the Development section starts in the second half');
+  const userPart = readme.slice(0, development);
+  assert.doesNotMatch(userPart, /npm (test|start|run|ci)\b/);
+  // It opens with what the extension does, then the editor features and a screenshot.
+  assert.match(userPart.split('\n## ')[0], /commit point/);
+  assert.ok(userPart.indexOf('## What it shows in the editor') < userPart.indexOf('images/screenshot.png'));
+});

@@ -20,9 +20,6 @@ import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/a
 import { MotokoParseCache } from '../workspace/motoko-parse-cache';
 import { RustTreeCache } from '../workspace/rust-tree-cache';
 import { diagnosticsFor, uriOf } from './diagnostics';
-import { hoverMarkdown } from './hover';
-import { inlayHintsFor } from './inlay-hints';
-import { codeLensesFor } from './code-lens';
 import { quickFixes } from './code-actions';
 import { suppressionActions } from './suppress-action';
 import {
@@ -39,10 +36,12 @@ import { defaultSettings, readSettings, type Settings } from './settings';
 import { Debouncer } from './debounce';
 import { memoryIsTight } from './memory';
 import { DiagnosticsPublisher } from './publish';
-import { LastGoodFindings } from './last-good';
+import { LastGoodAnalyses } from './last-good';
+import { codeLensesShown, hoverShown, inlayHintsShown } from './last-good-views';
 import { readClientOptions } from './client-options';
 import { StatusReporter } from './status';
 import { ruleDocLink } from './rule-links';
+import { EditorBaseline } from './editor-baseline';
 
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -60,9 +59,13 @@ export function startServer(connection: Connection): void {
   // Parse results of unchanged files are reused from one analysis to the next.
   const rustTrees = new RustTreeCache();
   const motokoParses = new MotokoParseCache();
-  // While a file has syntax errors, its unchanged methods keep the findings of its last good analysis.
-  const lastGood = new LastGoodFindings();
+  // While a file has syntax errors, its unchanged methods keep the results of its last good analysis.
+  const lastGood = new LastGoodAnalyses();
   let settings: Settings = defaultSettings;
+  // Analyses wait for the client's settings (the first one starts as the file opens, before they arrive).
+  let settingsReady: Promise<void> = Promise.resolve();
+  let workspaceRoot: string | undefined;
+  const baseline = new EditorBaseline((m) => connection.console.warn(m));
   let canAskConfig = false;
   let canRefresh = { inlayHints: false, codeLens: false };
   let canWatchFiles = false;
@@ -99,12 +102,14 @@ export function startServer(connection: Connection): void {
   const generation = new Map<string, number>(); // group → latest analysis started
 
   const analyzeGroup = async (path: string) => {
+    await settingsReady;
     const { key, files } = groupFor(path);
     const mine = (generation.get(key) ?? 0) + 1;
     generation.set(key, mine);
     if (results.has(key) && memoryIsTight()) {
       // Not enough room for the old result and the new one: requests wait for the new one meanwhile.
       results.delete(key);
+      lastGood.dropAnalyses(files);
       for (const f of files) if (groupOfFile.get(f) === key) awaitFirst(f);
     }
     const sources: SourceFile[] = [];
@@ -132,16 +137,30 @@ export function startServer(connection: Connection): void {
       result.files.map((file) => {
         const text = textsAnalysed.get(file.file);
         const findings =
-          text === undefined
-            ? result.findings
-            : lastGood.findingsFor(file, text, result.findings, groupHasErrors);
-        const shown = settings.infoDiagnostics ? findings : findings.filter((f) => f.severity !== 'info');
+          text === undefined ? result.findings : lastGood.record(file, text, result, groupHasErrors);
+        const lines = text?.split('\n');
+        const known = baseline.filter(
+          findings.filter((f) => f.file === file.file),
+          settings.baseline,
+          workspaceRoot,
+          (f) => lines?.[f.range.start.line],
+        );
+        const shown = settings.infoDiagnostics ? known : known.filter((f) => f.severity !== 'info');
         return [
           uriOf(file.file),
           diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
         ];
       }),
     );
+    // The client asked for hints and lenses when the text changed, before this analysis was done, and got the
+    // previous one's: ask it to pull them again.
+    refreshPulled().catch((err: unknown) => connection.console.error(`refresh: ${String(err)}`));
+  };
+
+  /** Asks the client to pull inlay hints and code lenses again (they are not pushed like diagnostics). */
+  const refreshPulled = async () => {
+    if (canRefresh.inlayHints) await connection.languages.inlayHint.refresh();
+    if (canRefresh.codeLens) await connection.sendRequest('workspace/codeLens/refresh');
   };
 
   // Requests that arrive before a file's first analysis wait for it instead of answering "nothing here" (a
@@ -212,6 +231,8 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     canAskConfig = params.capabilities.workspace?.configuration === true;
     clientOptions = readClientOptions(params.initializationOptions);
+    const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+    workspaceRoot = rootUri ? pathOf(rootUri) : (params.rootPath ?? undefined);
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRefresh = {
       inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true,
@@ -229,7 +250,11 @@ export function startServer(connection: Connection): void {
     };
   });
   connection.onInitialized(() => {
-    loadSettings().catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
+    const loaded = loadSettings().catch((err: unknown) =>
+      connection.console.error(`settings: ${String(err)}`),
+    );
+    // A client that never answers must not stop the analysis: after 2 s it starts with the defaults.
+    settingsReady = Promise.race([loaded, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
     // The client reports changes of the project file, which change the findings of every open file.
     if (canWatchFiles)
       connection.client
@@ -243,8 +268,7 @@ export function startServer(connection: Connection): void {
       .then(async () => {
         documents.all().forEach((d) => schedule(d.uri, 0));
         // Hints and lenses are pulled by the client: ask it to pull again so that turning them off shows.
-        if (canRefresh.inlayHints) await connection.languages.inlayHint.refresh();
-        if (canRefresh.codeLens) await connection.sendRequest('workspace/codeLens/refresh');
+        await refreshPulled();
       })
       .catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
   });
@@ -265,16 +289,16 @@ export function startServer(connection: Connection): void {
   connection.onHover(async (params) => {
     const hit = await analysedResultFor(params.textDocument.uri);
     if (!hit) return null;
-    const md = hoverMarkdown(hit.result.analysis, hit.path, params.position);
+    const md = hoverShown(hit.result, hit.path, params.position, lastGood.viewOf(hit.path));
     return md ? { contents: { kind: 'markdown', value: md } } : null;
   });
 
   connection.onCodeLens(async (params) => {
     if (!settings.codeLens) return [];
     const hit = await analysedResultFor(params.textDocument.uri);
-    return hit
-      ? codeLensesFor(hit.result.analysis, hit.path, params.textDocument.uri, clientOptions.commandLenses)
-      : [];
+    if (!hit) return [];
+    const { uri } = params.textDocument;
+    return codeLensesShown(hit.result, hit.path, uri, clientOptions.commandLenses, lastGood.viewOf(hit.path));
   });
 
   connection.onCodeAction((params) => {
@@ -290,8 +314,8 @@ export function startServer(connection: Connection): void {
   connection.languages.inlayHint.on(async (params) => {
     if (!settings.inlayHints) return [];
     const hit = await analysedResultFor(params.textDocument.uri);
-    const file = hit?.result.files.find((f) => f.file === hit.path);
-    return hit && file ? inlayHintsFor(hit.result.analysis, file, textOf(hit.path)) : [];
+    if (!hit) return [];
+    return inlayHintsShown(hit.result, hit.path, textOf(hit.path), lastGood.viewOf(hit.path));
   });
 
   connection.onRequest(

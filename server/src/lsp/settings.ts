@@ -8,6 +8,8 @@ export interface Settings {
   codeLens: boolean;
   /** Info-level findings as diagnostics (they can be many on a large codebase). */
   infoDiagnostics: boolean;
+  /** A baseline file (relative to the workspace folder) whose findings are not shown; empty for none. */
+  baseline: string;
 }
 
 export const defaultSettings: Settings = {
@@ -16,6 +18,7 @@ export const defaultSettings: Settings = {
   inlayHints: true,
   codeLens: true,
   infoDiagnostics: true,
+  baseline: '',
 };
 
 interface RawSettings {
@@ -24,6 +27,7 @@ interface RawSettings {
   inlayHints?: { enabled?: unknown };
   codeLens?: { enabled?: unknown };
   diagnostics?: { showInfo?: unknown };
+  baseline?: unknown;
 }
 
 export function readSettings(raw: unknown): Settings {
@@ -36,5 +40,6 @@ export function readSettings(raw: unknown): Settings {
     inlayHints: flag(cfg.inlayHints?.enabled, true),
     codeLens: flag(cfg.codeLens?.enabled, true),
     infoDiagnostics: flag(cfg.diagnostics?.showInfo, true),
+    baseline: typeof cfg.baseline === 'string' ? cfg.baseline.trim() : '',
   };
 }

@@ -25,6 +25,8 @@ export interface LspSession {
   statuses: AnalysisStatus[];
   /** Resolves when a status with this state has arrived (at once if one already has). */
   status(state: AnalysisStatus['state']): Promise<void>;
+  /** Calls `f` on every `workspace/inlayHint/refresh` and `workspace/codeLens/refresh` request from now on. */
+  onRefresh(f: (method: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,13 @@ export async function openInServer(
   languageId: string,
   /** What our VS Code client sends; other editors send none. */
   initializationOptions?: Record<string, unknown>,
+  /** `capabilities` the client declares; `settings`: the `commitPoints` section it answers configuration with. */
+  client: { capabilities?: { workspace?: Record<string, unknown> }; settings?: Record<string, unknown> } = {},
 ): Promise<LspSession> {
+  const { settings } = client;
+  const capabilities = settings
+    ? { ...client.capabilities, workspace: { ...client.capabilities?.workspace, configuration: true } }
+    : (client.capabilities ?? {});
   const dir = mkdtempSync(join(tmpdir(), 'cp-lsp-'));
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
@@ -60,11 +68,19 @@ export async function openInServer(
       listeners.forEach((f) => f(p));
     });
   });
+  const refreshListeners: ((method: string) => void)[] = [];
+  for (const method of ['workspace/inlayHint/refresh', 'workspace/codeLens/refresh'])
+    conn.onRequest(method, () => {
+      refreshListeners.forEach((f) => f(method));
+      return null;
+    });
+  if (settings)
+    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
   conn.listen();
   await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(dir).href,
-    capabilities: {},
+    capabilities,
     initializationOptions,
   });
   await conn.sendNotification('initialized', {});
@@ -76,6 +92,7 @@ export async function openInServer(
     uri,
     diagnostics,
     onPublish: (f) => listeners.push(f),
+    onRefresh: (f) => refreshListeners.push(f),
     statuses,
     status: (state) =>
       statuses.some((x) => x.state === state)

@@ -1,0 +1,211 @@
+/**
+ * A syntax error typed into one method, over real LSP stdio: the awaits of the other methods keep their inlay
+ * hints, hovers and code lenses from the last analysis without errors (moved by the typed line), and such a
+ * hover says where it comes from. Without this the hints of the whole file vanished or changed their counts.
+ * And the client is asked to pull hints and lenses again after each analysis, so that it shows the new ones.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CodeLens, Hover, InlayHint, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { openInServer, type LspSession } from './helpers/lsp-session';
+
+const transfer = 'Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await';
+
+const rustLib = `use std::cell::RefCell;
+use ic_cdk::call::Call;
+
+thread_local! {
+    static BALANCE: RefCell<u64> = RefCell::new(0);
+}
+
+#[ic_cdk::update]
+async fn withdraw(amount: u64) {
+    if BALANCE.with(|b| *b.borrow()) >= amount {
+        let _ = ${transfer};
+        BALANCE.with(|b| *b.borrow_mut() -= amount);
+    }
+}
+
+#[ic_cdk::update]
+async fn withdraw_again(amount: u64) {
+    if BALANCE.with(|b| *b.borrow()) >= amount {
+        let _ = ${transfer};
+        BALANCE.with(|b| *b.borrow_mut() -= amount);
+    }
+}
+
+#[ic_cdk::update]
+async fn deposit(amount: u64) -> Result<(), String> {
+    Call::unbounded_wait(candid::Principal::anonymous(), "pull").with_arg(amount).await.map_err(|e| format!("{e:?}"))?;
+    BALANCE.with(|b| *b.borrow_mut() += amount);
+    Ok(())
+}
+`;
+
+const motokoActor = `persistent actor Bank {
+  type Ledger = actor { transfer : shared (Principal, Nat) -> async Bool };
+  let ledger : Ledger = actor "ryjl3-tyaaa-aaaaa-aaaba-cai";
+  var balance : Nat = 1_000;
+
+  public func withdraw(amount : Nat) : async () {
+    if (balance >= amount) {
+      ignore await ledger.transfer(Principal.fromText("aaaaa-aa"), amount);
+      balance -= amount;
+    };
+  };
+
+  public func withdrawAgain(amount : Nat) : async () {
+    if (balance >= amount) {
+      ignore await ledger.transfer(Principal.fromText("aaaaa-aa"), amount);
+      balance -= amount;
+    };
+  };
+
+  public func deposit(amount : Nat) : async () {
+    ignore await ledger.transfer(Principal.fromText("aaaaa-aa"), amount);
+    balance += amount;
+  };
+};
+`;
+
+interface Shown {
+  hints: InlayHint[];
+  lenses: CodeLens[];
+  /** The hover at each hinted await (its hint's line, the await keyword's column). */
+  hovers: Map<number, string>;
+}
+
+async function shown(s: LspSession, text: string, keyword: string): Promise<Shown> {
+  const textDocument = { uri: s.uri };
+  const range = { start: { line: 0, character: 0 }, end: { line: 1000, character: 0 } };
+  const hints = await s.conn.sendRequest<InlayHint[]>('textDocument/inlayHint', { textDocument, range });
+  const lenses = await s.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument });
+  const hovers = new Map<number, string>();
+  const lines = text.split('\n');
+  for (const h of hints) {
+    const line = h.position.line;
+    const character = lines[line].indexOf(keyword) + 1;
+    const hover = await s.conn.sendRequest<Hover | null>('textDocument/hover', {
+      textDocument,
+      position: { line, character },
+    });
+    hovers.set(line, (hover?.contents as { value: string } | undefined)?.value ?? '');
+  }
+  return { hints, lenses, hovers };
+}
+
+const isSyntaxError = (p: PublishDiagnosticsParams) =>
+  p.diagnostics.some((d) => d.severity === 1 && d.source === 'commit-points');
+
+/**
+ * Opens `text`, types `typed` as a new line after the line containing `after` (inside the first method), and
+ * checks that everything shown below the edit is what was shown before, one line lower.
+ */
+async function checkKept(
+  files: Record<string, string>,
+  open: string,
+  languageId: string,
+  after: string,
+  typed: string,
+  keyword: string,
+) {
+  const text = files[open];
+  const session = await openInServer(files, open, languageId);
+  try {
+    await session.diagnostics;
+    const before = await shown(session, text, keyword);
+    const at = text.split('\n').findIndex((l) => l.includes(after));
+    assert.ok(at >= 0);
+    const otherHints = before.hints.filter((h) => h.position.line > at + 5);
+    assert.ok(otherHints.length >= 2, JSON.stringify(before.hints));
+    const lines = text.split('\n');
+    lines.splice(at + 1, 0, typed);
+    const edited = lines.join('\n');
+    const withError = new Promise<void>((resolve) =>
+      session.onPublish((p) => {
+        if (p.uri === session.uri && isSyntaxError(p)) resolve();
+      }),
+    );
+    await session.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: session.uri, version: 2 },
+      contentChanges: [{ text: edited }],
+    });
+    await withError;
+    const now = await shown(session, edited, keyword);
+    for (const h of otherHints) {
+      const moved = now.hints.find(
+        (n) => n.position.line === h.position.line + 1 && n.position.character === h.position.character,
+      );
+      assert.deepEqual(
+        moved?.label,
+        h.label,
+        `hint of line ${h.position.line}: ${JSON.stringify(now.hints)}`,
+      );
+      const hover = now.hovers.get(h.position.line + 1) ?? '';
+      const old = before.hovers.get(h.position.line)!;
+      assert.ok(old.length > 0);
+      assert.ok(hover.startsWith(old), `hover of line ${h.position.line}:\n${hover}\n--- before:\n${old}`);
+      assert.match(hover, /last analysis without errors/);
+    }
+    for (const l of before.lenses.filter((x) => x.range.start.line > at)) {
+      const moved = now.lenses.find((n) => n.range.start.line === l.range.start.line + 1);
+      assert.deepEqual(
+        moved?.command?.title,
+        l.command?.title,
+        `lens of line ${l.range.start.line}: ${JSON.stringify(now.lenses)}`,
+      );
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+const crate = { 'Cargo.toml': '[package]\nname = "w"\n', 'src/lib.rs': rustLib };
+
+test('Rust: an unclosed macro bracket in one method keeps the other methods hints, hovers and lenses', () =>
+  checkKept(crate, 'src/lib.rs', 'rust', 'async fn withdraw(', '    let v = vec![1, 2;', 'await'));
+
+test('Rust: an unclosed block in one method keeps the interleavers counted in the other methods', () =>
+  checkKept(crate, 'src/lib.rs', 'rust', 'async fn withdraw(', '    if amount > 3 {', 'await'));
+
+test('Motoko: an unclosed text literal in one method keeps the other methods hints, hovers and lenses', () =>
+  checkKept({ 'main.mo': motokoActor }, 'main.mo', 'motoko', 'func withdraw(', '    let t = "abc;', 'await'));
+
+test('Motoko: a stray brace in one method keeps the other methods hints, hovers and lenses', () =>
+  checkKept({ 'main.mo': motokoActor }, 'main.mo', 'motoko', 'func withdraw(', '    }', 'await'));
+
+test('after each analysis the server asks a client that can refresh to pull hints and lenses again', async () => {
+  const session = await openInServer({ 'main.mo': motokoActor }, 'main.mo', 'motoko', undefined, {
+    capabilities: { workspace: { inlayHint: { refreshSupport: true }, codeLens: { refreshSupport: true } } },
+  });
+  try {
+    await session.diagnostics;
+    // The hints the client pulled while the edit was analysed were the previous analysis's. The events in the
+    // order they arrived: the refreshes must come after the edit's publication.
+    const events: string[] = [];
+    const refreshedAfterEdit = () => {
+      const after = events.slice(events.indexOf('published the edit') + 1);
+      return after.includes('workspace/inlayHint/refresh') && after.includes('workspace/codeLens/refresh');
+    };
+    const done = new Promise<void>((resolve) => {
+      const check = () => events.includes('published the edit') && refreshedAfterEdit() && resolve();
+      session.onPublish((p) => {
+        if (p.uri === session.uri && isSyntaxError(p)) events.push('published the edit');
+        check();
+      });
+      session.onRefresh((method) => {
+        events.push(method);
+        check();
+      });
+    });
+    await session.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: session.uri, version: 2 },
+      contentChanges: [{ text: motokoActor.replace('balance += amount;', 'balance += ;') }],
+    });
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
+    await Promise.race([done, timeout]);
+    assert.ok(refreshedAfterEdit(), events.join(', '));
+  } finally {
+    await session.close();
+  }
+});
