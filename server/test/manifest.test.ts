@@ -68,7 +68,16 @@ test('the README (the Marketplace page) is for users first: contributor commands
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   const development = readme.indexOf('\n## Development');
   assert.ok(development > readme.length / 2, 'the Development section starts in the second half');
-  const userPart = readme.slice(0, development);
+  // The two commands a newcomer runs on a clone open the README (the team's rule); after them, none until Development.
+  const twoCommands = '```sh\nnpm install && npm start ';
+  assert.ok(
+    readme.startsWith(`# Canister Commit Points\n\n${twoCommands}`),
+    'the two commands open the README',
+  );
+  // The Performance section, just before Development, says how to run the bench.
+  const performance = readme.indexOf('\n## Performance');
+  const userEnd = performance > 0 && performance < development ? performance : development;
+  const userPart = readme.slice(readme.indexOf('```\n', twoCommands.length) + 4, userEnd);
   assert.doesNotMatch(userPart, /npm (test|start|run|ci)\b/);
   // It opens with what the extension does, then the editor features and a screenshot.
   assert.match(userPart.split('\n## ')[0], /commit point/);
