@@ -107,6 +107,7 @@ export function callWorkspaceFn(
           ...(access.fromCall || after ? { fromCall: true } : {}),
           ...(access.handled ? { handled: true } : {}),
           ...(access.step ? { step: true } : {}),
+          ...(access.resync ? { resync: true } : {}),
         });
       } else {
         const read = cx.read(access.state, node, target, key);

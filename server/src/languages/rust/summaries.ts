@@ -40,6 +40,11 @@ export interface AccessSummary {
   handled?: true;
   /** For a write: the state stepped by a constant (`count += 1`), its value reading only that state. */
   step?: true;
+  /**
+   * For a write: the whole value (no key, no marker) replaced by what an awaited call returned, reading no state
+   * (a re-sync, a lazily filled cache): true whatever other messages did meanwhile.
+   */
+  resync?: true;
   /** Only in the arms of a `match` on parameter `param` that take one of `names` (an event's variant). */
   variant?: VariantOf;
   /** For a read before the function's commit point: it decides whether the function goes on (a check). */
@@ -314,6 +319,11 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       const params = fn.params.flatMap((p, i) => (locals.has(p) ? [i] : []));
       if (params.length) access.valueParams = params;
       if (fromCall) access.fromCall = true;
+      const readsState =
+        n.value.reads.length > 0 || n.value.locals.some((l) => (readSrc.get(l)?.reads.size ?? 0) > 0);
+      if (fromCall && !readsState && n.key === undefined && !n.mark && !n.unknown && !n.resync && !n.inCallee)
+        access.resync = true;
+      else if (n.resync) access.resync = true;
       if (n.step || isConstantStep(n.value, n.state, readStates)) access.step = true;
       // Restored on the failure path here, or already by a callee it replays.
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
