@@ -148,7 +148,8 @@ export function lowerStateMethod(
   const tested =
     mark === 'set' && name === 'insert' ? cx.read(ref.state, node, out, key, ref.anchor) : undefined;
   // The key picks the entry (it is the access's `key`); only the other arguments are the value written.
-  const written = key !== undefined && argVals.length > 1 ? union(empty(), ...argVals.slice(1)) : argVal;
+  // `entry(k)`, `remove(k)`, `insert(k)` on a set write no value but the entry itself (SPEC §5, data flow).
+  const written = key !== undefined ? union(empty(), ...argVals.slice(1)) : argVal;
   cx.write(ref.state, node, out, written, key, mark, ref.anchor);
   return { val: tested ? union(recv.val, tested) : recv.val };
 }

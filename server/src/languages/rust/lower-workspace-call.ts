@@ -77,6 +77,7 @@ export function callWorkspaceFn(
   // A summarised write's value depends only on the arguments its body really uses (SPEC §5).
   const valueOf = (params: number[] | undefined): Val =>
     union(empty(), ...(params ?? []).flatMap((p) => (argVals[p - offset] ? [argVals[p - offset]] : [])));
+  const onLocalValue = rootsHandedAsLocalValue(cx, fn, args, offset);
   // The replayed reads made before the callee's commit point: a copy it writes back after it carries them.
   const early: { state: StatePath; val: Val }[] = [];
   // The callee's accesses (and trap) before or after its own first commit point.
@@ -94,6 +95,7 @@ export function callWorkspaceFn(
     };
     for (const access of summary?.accesses ?? []) {
       if (!!access.afterCommit !== after) continue;
+      if (onLocalValue.has(access.state.root)) continue;
       const target = arms.target(access.variant, into);
       if (!target) continue;
       const key = keyOf(access.keyParam);
@@ -302,4 +304,31 @@ function commitsWithArgs(
   if (kinds.every((k) => k === 'commit')) return awaited.ifCommit;
   if (kinds.every((k) => k === 'none')) return awaited.ifNever;
   return awaited.ifCommit === awaited.ifNever ? awaited.ifCommit : 'unknown';
+}
+
+/**
+ * The state roots whose type the callee takes by reference (`state: &mut State`) and that this call hands a
+ * local value of that type (`apply(&mut replayed, …)`, a replay into a fresh copy): the callee reaches that root
+ * only through the reference (borrowing the global again while a caller holds it would panic), so what it does
+ * there changes the local value, not the canister's state. A root also handed as a state handle is kept.
+ */
+function rootsHandedAsLocalValue(
+  cx: LowerContext,
+  fn: FnInfo,
+  args: SyntaxNode[],
+  offset: number,
+): Set<string> {
+  const local = new Set<string>();
+  const handle = new Set<string>();
+  args.forEach((a, i) => {
+    const m = /^&\s*(mut\s+)?([A-Za-z_][A-Za-z0-9_]*)$/.exec((fn.paramTypes[i + offset] ?? '').trim());
+    const root = m ? cx.env.index.rootByType.get(m[2]) : undefined;
+    if (!root) return;
+    const inner = a.type === 'reference_expression' ? (field(a, 'value') ?? a) : a;
+    const found = inner.type === 'identifier' ? cx.scopes.lookup(inner.text) : undefined;
+    if (found?.local && !found.handle && !cx.env.index.roots.has(inner.text)) local.add(root);
+    else handle.add(root);
+  });
+  for (const root of handle) local.delete(root);
+  return local;
 }
