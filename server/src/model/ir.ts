@@ -138,6 +138,11 @@ export interface WriteNode extends NodeBase {
    * returned, reading no state: a re-sync or a lazily filled cache.
    */
   resync?: true;
+  /**
+   * Replayed from a synchronous callee where it sits under a condition that reads the state it writes
+   * (`if max < v { max = v }`): a re-check made when the write happens.
+   */
+  rechecked?: true;
   /** Replayed from a callee's summary: where the write is in the callee. */
   inCallee?: CalleeSite;
 }

@@ -110,6 +110,7 @@ export function callWorkspaceFn(
           ...(access.handled ? { handled: true } : {}),
           ...(access.step ? { step: true } : {}),
           ...(access.resync ? { resync: true } : {}),
+          ...(access.rechecked ? { rechecked: true } : {}),
         });
       } else {
         const read = cx.read(access.state, node, target, key);
