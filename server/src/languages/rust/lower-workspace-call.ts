@@ -14,6 +14,7 @@ import {
 } from '../../model/ir';
 import { classifyAwait, type Future } from './awaits';
 import { displayName, type FnInfo } from './crate-index';
+import { constantGuardKey } from './guard-keys';
 import type { GuardInfo } from './guards';
 import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
@@ -141,7 +142,10 @@ export function callWorkspaceFn(
   // A helper that reads the caller reads it here, in this message.
   if (summary?.readsCaller) out.push({ kind: 'caller', range: cx.range(node) });
   const guard = cx.env.guards.get(fn);
-  if (guard) lowerGuard(cx, node, guard, keyOf(guard.keyParam), out);
+  if (guard) {
+    const key = keyOf(guard.keyParam);
+    lowerGuard(cx, node, guard, key && (constantGuardKey(node, key) ?? key), out);
+  }
   const val = union(empty(), ...vals);
   // What the callee does after its own commit point happens after the `.await` on it, in the caller.
   if (returnsFuture) {
