@@ -45,6 +45,7 @@ export function callWorkspaceFn(
   // What a future or closure the callee awaits does runs when the callee gets to it: after the callee's own
   // checks, at the `.await` on its future, not where the argument is written.
   const deferred: Node[] = [];
+  const handed: { ref: NonNullable<Ex['ref']>; val: Val }[] = [];
   args.forEach((a, i) => {
     if (awaited?.params.includes(i + offset)) {
       // An argument the callee awaits (a closure's future, a future, a function): its kind decides.
@@ -69,9 +70,12 @@ export function callWorkspaceFn(
       const ex = cx.expr(a, out);
       const val = cx.valOf(ex, a, out);
       vals.push(val);
-      if (ex.ref) cx.write(ex.ref.state, node, out, val, undefined, undefined, ex.ref.anchor);
+      if (ex.ref) handed.push({ ref: ex.ref, val });
     } else vals.push(cx.value(a, out));
   });
+  // What the callee writes through the handle depends on what else it is given (`delete(ids, &mut keys)`).
+  for (const h of handed)
+    cx.write(h.ref.state, node, out, union(h.val, ...vals), undefined, undefined, h.ref.anchor);
   const keyOf = (param: number | undefined): string | undefined =>
     param === undefined ? undefined : simpleKey(args[param - offset]);
   const argVals = [...vals];
