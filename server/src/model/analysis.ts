@@ -357,9 +357,14 @@ function accessesByRoot(e: EntryAnalysis): Map<string, Access[]> {
   return index;
 }
 
+/** A lock key that names an enum variant (`TaskType::Sync`), not a variable. */
+const CONSTANT_KEY = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Z][A-Za-z0-9_]*)+$/;
+
 /** Two holders of the same lock exclude each other; a caller-keyed lock only for same-caller conflicts. */
 function locksExclude(mine: LockInfo, theirs: LockInfo, conflicts: Conflict[]): boolean {
   if (!sameState(mine.state, theirs.state)) return false;
   if (mine.key === undefined || theirs.key === undefined) return true;
+  // A key the code fixes to one enum variant (a task kind): the same variant is the same lock entry.
+  if (mine.key === theirs.key && CONSTANT_KEY.test(mine.key)) return true;
   return conflicts.every((c) => c.sameCallerOnly);
 }

@@ -133,6 +133,16 @@ export interface WriteNode extends NodeBase {
   handled?: true;
   /** Replayed from a callee where it steps the state by a constant (`count += 1`): a counter, not a value. */
   step?: true;
+  /**
+   * Replayed from a callee where it replaces the whole value (no key, no marker) with what a call it awaited
+   * returned, reading no state: a re-sync or a lazily filled cache.
+   */
+  resync?: true;
+  /**
+   * Replayed from a synchronous callee where it sits under a condition that reads the state it writes
+   * (`if max < v { max = v }`): a re-check made when the write happens.
+   */
+  rechecked?: true;
   /** Replayed from a callee's summary: where the write is in the callee. */
   inCallee?: CalleeSite;
 }

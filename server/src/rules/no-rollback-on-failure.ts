@@ -1,6 +1,6 @@
 import { stateName } from '../model/ir';
 import { failureHandling, writesBack } from './support/failure-paths';
-import { accessNote, commitPoints, cpLine, finding, quote } from './support/helpers';
+import { accessNote, commitPoints, commitSiteNotes, cpLine, finding, quote } from './support/helpers';
 import { operationWrites } from './support/relevance';
 import type { Finding, Rule, RuleMeta } from './types';
 
@@ -53,7 +53,12 @@ export const noRollbackOnFailure: Rule = {
           e,
           a.range,
           `${names.map(quote).join(', ')} changed before ${cpLine(cp)} stay${names.length === 1 ? 's' : ''} changed if ${quote(a.call.callee)} fails: ${why}. The change was committed at the await and other messages may already rely on it.`,
-          { state: names, commitPoint: a.range, related: missing.map((w) => accessNote(w, 'changes')) },
+          {
+            state: names,
+            commitPoint: a.range,
+            // Where the call that may fail really is, when the await waits on a helper that makes it.
+            related: [...missing.map((w) => accessNote(w, 'changes')), ...commitSiteNotes(cp)],
+          },
         ),
       );
     }

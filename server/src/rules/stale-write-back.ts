@@ -16,6 +16,7 @@ import {
   writersOf,
 } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
+import type { Access, EntryAnalysis } from '../model/analysis';
 
 const meta: RuleMeta = {
   id: 'stale-write-back',
@@ -36,6 +37,8 @@ export const staleWriteBack: Rule = {
       const reported = new Set<string>();
       for (const w of e.accesses) {
         if (w.kind !== 'write' || !happensBefore(e, flat, w.flat)) continue;
+        // Compared with the state's current value where it is written: a re-check, not a blind write-back.
+        if (rechecked(e, flat, w)) continue;
         const sources = [...e.flow.reads((w.node as WriteNode).value)]
           .map((id) => e.readById.get(id))
           .filter((r) => r !== undefined)
@@ -75,3 +78,19 @@ export const staleWriteBack: Rule = {
     return out;
   },
 };
+
+/**
+ * The write sits under a condition that reads the state it writes after the commit point (`if max < v { max = v
+ * }`), or is replayed from a synchronous helper where it does (SPEC §5, Re-checks).
+ */
+function rechecked(e: EntryAnalysis, cpFlat: number[], w: Access): boolean {
+  if ((w.node as WriteNode).rechecked) return true;
+  return w.flat.some((f) =>
+    e.cfg.nodes[f].controls.some((c) =>
+      [...e.flow.reads(c)].some((id) => {
+        const r = e.readById.get(id);
+        return r !== undefined && sameState(r.state, w.state) && happensBefore(e, cpFlat, r.flat);
+      }),
+    ),
+  );
+}

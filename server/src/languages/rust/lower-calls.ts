@@ -14,7 +14,7 @@ import { receiverType } from './receiver-types';
 import { towerCall, towerMethod, towerOf } from './tower-services';
 import { callWorkspaceFn } from './lower-workspace-call';
 import { resolveWorkspaceFn } from './resolve-fn';
-import { isStdMethod } from './state-methods';
+import { COLLECTION_MUTATORS, isStdMethod } from './state-methods';
 import {
   callArgs,
   field,
@@ -124,6 +124,12 @@ function lowerMethodCall(cx: LowerContext, node: SyntaxNode, m: MethodCall, out:
     a.type === 'closure_expression' ? inlineClosure(cx, a, out, undefined, recv.val).val : cx.value(a, out),
   );
   const val = union(recv.val, ...argVals);
+  // `keys.remove(id)` on a local (a `&mut` parameter, a collection being built) changes that local: a helper
+  // that does it to a parameter changes what its caller hands it.
+  const local =
+    stripWrappers(m.recv).type === 'identifier' ? cx.scopes.lookup(stripWrappers(m.recv).text) : undefined;
+  if (local?.local && !local.handle && COLLECTION_MUTATORS.has(m.name))
+    out.push({ kind: 'local', range: cx.range(node), name: local.irName, value: val });
   if (recv.future && /^(boxed|into_future|fuse)$/.test(m.name)) return { val, future: recv.future };
   return { val, future: { kind: 'unknown', name: `${m.recv.text.replace(/\s+/g, '')}.${m.name}` } };
 }

@@ -48,11 +48,15 @@ export function lowerIndex(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
   if (!base) return { val: empty() };
   const ex = cx.expr(base, out);
   const idxVal = idx ? cx.value(idx, out) : empty();
-  const value = ex.ref
-    ? union(ex.val, idxVal, cx.read(ex.ref.state, node, out, simpleKey(idx), ex.ref.anchor))
-    : union(ex.val, idxVal);
-  cx.trap(node, out, 'index', { value });
-  return { val: value };
+  if (!ex.ref) {
+    const value = union(ex.val, idxVal);
+    cx.trap(node, out, 'index', { value });
+    return { val: value };
+  }
+  // The index picks the entry; what `v[i]` yields is the entry as the state holds it now (SPEC §5, data flow).
+  const entry = union(ex.val, cx.read(ex.ref.state, node, out, simpleKey(idx), ex.ref.anchor));
+  cx.trap(node, out, 'index', { value: union(entry, idxVal) });
+  return { val: entry };
 }
 
 /** `x = v` / `x += v` on a local, on state through a handle, or on a field of a local struct. */
@@ -137,7 +141,9 @@ export function lowerStateMethod(
     return { val: union(recv.val, before) };
   }
   if (PURE_METHODS.has(name) || (!ref.mutable && name !== 'set')) {
-    return { val: union(recv.val, argVal, cx.read(ref.state, node, out, key, ref.anchor)) };
+    // `get(k)`: the key picks the entry, the result is the entry as the state holds it now.
+    const used = key !== undefined ? union(empty(), ...argVals.slice(1)) : argVal;
+    return { val: union(recv.val, used, cx.read(ref.state, node, out, key, ref.anchor)) };
   }
   let mark: 'set' | 'clear' | undefined;
   if (name === 'set' && argExs[0]?.bool !== undefined) mark = argExs[0].bool ? 'set' : 'clear';
@@ -148,7 +154,8 @@ export function lowerStateMethod(
   const tested =
     mark === 'set' && name === 'insert' ? cx.read(ref.state, node, out, key, ref.anchor) : undefined;
   // The key picks the entry (it is the access's `key`); only the other arguments are the value written.
-  const written = key !== undefined && argVals.length > 1 ? union(empty(), ...argVals.slice(1)) : argVal;
+  // `entry(k)`, `remove(k)`, `insert(k)` on a set write no value but the entry itself (SPEC §5, data flow).
+  const written = key !== undefined ? union(empty(), ...argVals.slice(1)) : argVal;
   cx.write(ref.state, node, out, written, key, mark, ref.anchor);
   return { val: tested ? union(recv.val, tested) : recv.val };
 }

@@ -14,6 +14,7 @@ import {
 } from '../../model/ir';
 import { classifyAwait, type Future } from './awaits';
 import { displayName, type FnInfo } from './crate-index';
+import { constantGuardKey } from './guard-keys';
 import type { GuardInfo } from './guards';
 import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
@@ -44,6 +45,7 @@ export function callWorkspaceFn(
   // What a future or closure the callee awaits does runs when the callee gets to it: after the callee's own
   // checks, at the `.await` on its future, not where the argument is written.
   const deferred: Node[] = [];
+  const handed: { ref: NonNullable<Ex['ref']>; val: Val }[] = [];
   args.forEach((a, i) => {
     if (awaited?.params.includes(i + offset)) {
       // An argument the callee awaits (a closure's future, a future, a function): its kind decides.
@@ -68,15 +70,19 @@ export function callWorkspaceFn(
       const ex = cx.expr(a, out);
       const val = cx.valOf(ex, a, out);
       vals.push(val);
-      if (ex.ref) cx.write(ex.ref.state, node, out, val, undefined, undefined, ex.ref.anchor);
+      if (ex.ref) handed.push({ ref: ex.ref, val });
     } else vals.push(cx.value(a, out));
   });
+  // What the callee writes through the handle depends on what else it is given (`delete(ids, &mut keys)`).
+  for (const h of handed)
+    cx.write(h.ref.state, node, out, union(h.val, ...vals), undefined, undefined, h.ref.anchor);
   const keyOf = (param: number | undefined): string | undefined =>
     param === undefined ? undefined : simpleKey(args[param - offset]);
   const argVals = [...vals];
   // A summarised write's value depends only on the arguments its body really uses (SPEC §5).
   const valueOf = (params: number[] | undefined): Val =>
     union(empty(), ...(params ?? []).flatMap((p) => (argVals[p - offset] ? [argVals[p - offset]] : [])));
+  const onLocalValue = rootsHandedAsLocalValue(cx, fn, args, offset);
   // The replayed reads made before the callee's commit point: a copy it writes back after it carries them.
   const early: { state: StatePath; val: Val }[] = [];
   // The callee's accesses (and trap) before or after its own first commit point.
@@ -94,6 +100,7 @@ export function callWorkspaceFn(
     };
     for (const access of summary?.accesses ?? []) {
       if (!!access.afterCommit !== after) continue;
+      if (onLocalValue.has(access.state.root)) continue;
       const target = arms.target(access.variant, into);
       if (!target) continue;
       const key = keyOf(access.keyParam);
@@ -107,6 +114,8 @@ export function callWorkspaceFn(
           ...(access.fromCall || after ? { fromCall: true } : {}),
           ...(access.handled ? { handled: true } : {}),
           ...(access.step ? { step: true } : {}),
+          ...(access.resync ? { resync: true } : {}),
+          ...(access.rechecked ? { rechecked: true } : {}),
         });
       } else {
         const read = cx.read(access.state, node, target, key);
@@ -137,7 +146,10 @@ export function callWorkspaceFn(
   // A helper that reads the caller reads it here, in this message.
   if (summary?.readsCaller) out.push({ kind: 'caller', range: cx.range(node) });
   const guard = cx.env.guards.get(fn);
-  if (guard) lowerGuard(cx, node, guard, keyOf(guard.keyParam), out);
+  if (guard) {
+    const key = keyOf(guard.keyParam);
+    lowerGuard(cx, node, guard, key && (constantGuardKey(node, key) ?? key), out);
+  }
   const val = union(empty(), ...vals);
   // What the callee does after its own commit point happens after the `.await` on it, in the caller.
   if (returnsFuture) {
@@ -301,4 +313,31 @@ function commitsWithArgs(
   if (kinds.every((k) => k === 'commit')) return awaited.ifCommit;
   if (kinds.every((k) => k === 'none')) return awaited.ifNever;
   return awaited.ifCommit === awaited.ifNever ? awaited.ifCommit : 'unknown';
+}
+
+/**
+ * The state roots whose type the callee takes by reference (`state: &mut State`) and that this call hands a
+ * local value of that type (`apply(&mut replayed, …)`, a replay into a fresh copy): the callee reaches that root
+ * only through the reference (borrowing the global again while a caller holds it would panic), so what it does
+ * there changes the local value, not the canister's state. A root also handed as a state handle is kept.
+ */
+function rootsHandedAsLocalValue(
+  cx: LowerContext,
+  fn: FnInfo,
+  args: SyntaxNode[],
+  offset: number,
+): Set<string> {
+  const local = new Set<string>();
+  const handle = new Set<string>();
+  args.forEach((a, i) => {
+    const m = /^&\s*(mut\s+)?([A-Za-z_][A-Za-z0-9_]*)$/.exec((fn.paramTypes[i + offset] ?? '').trim());
+    const root = m ? cx.env.index.rootByType.get(m[2]) : undefined;
+    if (!root) return;
+    const inner = a.type === 'reference_expression' ? (field(a, 'value') ?? a) : a;
+    const found = inner.type === 'identifier' ? cx.scopes.lookup(inner.text) : undefined;
+    if (found?.local && !found.handle && !cx.env.index.roots.has(inner.text)) local.add(root);
+    else handle.add(root);
+  });
+  for (const root of handle) local.delete(root);
+  return local;
 }

@@ -110,3 +110,22 @@ export function isStdMethod(name: string): boolean {
     PURE_METHODS.has(name) || KEYED_METHODS.has(name) || STD_MUTATORS.has(name) || name in BORROW_METHODS
   );
 }
+
+/** Methods of std collections that change the collection they are called on. */
+export const COLLECTION_MUTATORS = new Set([
+  'insert',
+  'remove',
+  'push',
+  'pop',
+  'clear',
+  'extend',
+  'append',
+  'truncate',
+  'retain',
+  'drain',
+  'swap_remove',
+  'push_back',
+  'push_front',
+  'pop_back',
+  'pop_front',
+]);

@@ -40,6 +40,13 @@ export interface AccessSummary {
   handled?: true;
   /** For a write: the state stepped by a constant (`count += 1`), its value reading only that state. */
   step?: true;
+  /**
+   * For a write: the whole value (no key, no marker) replaced by what an awaited call returned, reading no state
+   * (a re-sync, a lazily filled cache): true whatever other messages did meanwhile.
+   */
+  resync?: true;
+  /** For a write of a function that never commits: it sits under a condition reading the state it writes. */
+  rechecked?: true;
   /** Only in the arms of a `match` on parameter `param` that take one of `names` (an event's variant). */
   variant?: VariantOf;
   /** For a read before the function's commit point: it decides whether the function goes on (a check). */
@@ -124,6 +131,34 @@ function variantArms(nodes: Node[], params: string[]): Map<Node, VariantOf> {
       if (names) forEachNode(arm, (x) => void (out.has(x) || out.set(x, { param, names })));
     });
   });
+  return out;
+}
+
+/**
+ * The writes of a function that never commits that sit under a condition reading the state they write
+ * (`if s.max_index < index { s.max_index = index }`): checked again when the write happens, so a value the
+ * caller read before its own await is compared with the current one, not written back blindly.
+ */
+function recheckedWrites(nodes: Node[], readStates: Map<number, StatePath>): Set<Node> {
+  const out = new Set<Node>();
+  let commits = false;
+  forEachNode(nodes, (n) => void (n.kind === 'await' && n.commit !== 'none' && (commits = true)));
+  if (commits) return out;
+  const walk = (ns: Node[], conds: Val[]): void => {
+    for (const n of ns) {
+      if (n.kind === 'write' && !n.mark) {
+        const same = (id: number) => {
+          const r = readStates.get(id);
+          return r !== undefined && r.root === n.state.root && r.field === n.state.field;
+        };
+        if (conds.some((c) => c.reads.some(same))) out.add(n);
+      } else if (n.kind === 'branch') n.arms.forEach((arm) => walk(arm, [...conds, n.cond]));
+      else if (n.kind === 'loop' || n.kind === 'block') walk(n.body, conds);
+      else if (n.kind === 'try')
+        [n.body, n.catchBody ?? [], n.finallyBody ?? []].forEach((b) => walk(b, conds));
+    }
+  };
+  walk(nodes, []);
   return out;
 }
 
@@ -265,6 +300,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   let trap: TrapSummary | undefined;
   let trapAfterCommit: TrapSummary | undefined;
   const variants = variantArms(facts.nodes, fn.params);
+  const rechecked = recheckedWrites(facts.nodes, readStates);
   // A trap limited to some variants is kept only until one that any call may reach is found.
   const firstTrap = (old: TrapSummary | undefined, t: TrapSummary) =>
     !old || (old.variant && !t.variant) ? t : old;
@@ -314,6 +350,12 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       const params = fn.params.flatMap((p, i) => (locals.has(p) ? [i] : []));
       if (params.length) access.valueParams = params;
       if (fromCall) access.fromCall = true;
+      const readsState =
+        n.value.reads.length > 0 || n.value.locals.some((l) => (readSrc.get(l)?.reads.size ?? 0) > 0);
+      if (fromCall && !readsState && n.key === undefined && !n.mark && !n.unknown && !n.resync && !n.inCallee)
+        access.resync = true;
+      else if (n.resync) access.resync = true;
+      if (n.rechecked || rechecked.has(n)) access.rechecked = true;
       if (n.step || isConstantStep(n.value, n.state, readStates)) access.step = true;
       // Restored on the failure path here, or already by a callee it replays.
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;

@@ -89,8 +89,9 @@ function testedThenSet(e: EntryAnalysis, check: Access, set: Access): boolean {
 export function isResync(e: EntryAnalysis, w: Access): boolean {
   const node = w.node as WriteNode;
   if (w.kind !== 'write' || w.key !== undefined || node.mark !== undefined || node.unknown) return false;
-  // Replayed from a helper, the value keeps only the arguments it uses, not the helper's own reads.
-  if (node.via !== undefined) return false;
+  // Replayed from a helper, the value keeps only the arguments it uses, not the helper's own reads: the
+  // helper's summary says whether it was a re-sync there.
+  if (node.via !== undefined) return node.resync === true;
   return e.flow.awaits(node.value).size > 0 && e.flow.reads(node.value).size === 0;
 }
 
