@@ -1,6 +1,7 @@
 /**
  * Type-checks small Motoko programs with the official compiler (npm `motoko`), so that the fixtures of the
- * frontend tests are real Motoko. The core library it ships is loaded, so `mo:core/…` imports resolve.
+ * frontend tests are real Motoko. The core library it ships and the base library (`motoko@3.20.0`, installed as
+ * `motoko-base`) are loaded, so `mo:core/…` and `mo:base/…` imports resolve.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,10 +24,10 @@ function load(): Compiler {
   for (const l of process.listeners('uncaughtException')) {
     if (!before.has(l)) process.removeListener('uncaughtException', l);
   }
-  const core: unknown = JSON.parse(
-    readFileSync(join(repoRoot, 'node_modules', 'motoko', 'packages', 'latest', 'core.json'), 'utf8'),
-  );
-  mo.loadPackage(core);
+  for (const pkg of ['motoko/packages/latest/core.json', 'motoko-base/packages/latest/base.json'])
+    mo.loadPackage(
+      JSON.parse(readFileSync(join(repoRoot, 'node_modules', ...pkg.split('/')), 'utf8')) as unknown,
+    );
   compiler = mo;
   return mo;
 }

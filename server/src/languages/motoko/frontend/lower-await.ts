@@ -50,6 +50,7 @@ export function lowerAwait(
       functionName: lw.fnName,
     });
   }
+  let reason = cls.reason;
   // `await*` runs the `async*` body inline, in this message: its own awaits are the commit points (also for a
   // body in another file: a module's function, a method of a class or object).
   if (
@@ -58,10 +59,11 @@ export function lowerAwait(
     !cls.ambiguous &&
     operand.kind === 'Call'
   ) {
-    const result = inlineAsyncStar(lw, cls.callee, keywordRange, argVals, out);
-    if (result) return result;
+    const inlined = inlineAsyncStar(lw, cls.callee, keywordRange, argVals, out);
+    if ('value' in inlined) return inlined.value;
     // Recursion or deep nesting: the body's accesses, summarised, and the await as one commit point.
     inlineHelper(lw, cls.callee, operand, out, scope, argVals);
+    reason = `${reason} (its body is not run inline here: ${inlined.notInlined}; its state accesses are summarised at the \`await*\`)`;
   }
   if (statement) {
     const unit = cls.callee
@@ -75,7 +77,7 @@ export function lowerAwait(
     id,
     keyword: e.op,
     commit: cls.commit,
-    reason: cls.reason,
+    reason,
     exprRange: ctx.range(e.operand),
     handling,
     args,

@@ -68,6 +68,10 @@ export class BodyLowerer {
   /** Prefix of the IR names of locals: an inlined body's locals never merge with its caller's. */
   private prefix = '';
 
+  get localPrefix(): string {
+    return this.prefix;
+  }
+
   /**
    * A quiet lowerer for the body of `fnName` run inline at an `await*` of it, in this function's IR; `ctx` is
    * the context of the file the body is in.

@@ -6,7 +6,7 @@
 import type * as A from '../ast';
 import type { Node, Val, WriteNode } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
-import { inlineHelper } from './lower-inline';
+import { inlineHelper, usesGivenStateFields } from './lower-inline';
 import { type StateRef, readState, simpleKey, stateRef } from './lower-state';
 import { lowerTrapCall } from './lower-traps';
 import { EMPTY, fromRead, union } from './lower-val';
@@ -59,9 +59,22 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
   if (callee.kind === 'Dot' && receiver && !workspaceMethod)
     return stateAccess(lw, receiver, callee.name.name, methodAccess(callee.name.name), e, e.args, out, scope);
 
+  // A function of the workspace given the actor's state first (`Lib.withdraw(state, caller, n)`, `debit(state,
+  // n)`): its body says what it reads and writes of it, instead of one write of unknown effect. A collection
+  // function keeps its meaning by name (`Map.add(m, …)`), also when its library is copied into the workspace.
+  // (State given in another place, `generateId(caller, "x", state)`, is not followed yet: mostly id counters.)
+  const stateArgs = e.args.map((a) => stateRef(a, scope));
+  const givenState =
+    fn !== undefined &&
+    fn.func.asyncKind === null &&
+    stateArgs[0] !== undefined &&
+    !isCollectionMethod(fn.name) &&
+    !lw.ctx.modules.files.inPackage(fn.file) &&
+    usesGivenStateFields(lw, fn, stateArgs);
+
   // A module function with a state value first: `Map.add(balances, Principal.compare, caller, v)`.
   const viaModule = head === undefined || (head.kind === 'module' && head.isSelf !== true);
-  if (path && path.length >= 2 && viaModule && e.args.length > 0) {
+  if (path && path.length >= 2 && viaModule && e.args.length > 0 && !givenState) {
     const ref = stateRef(e.args[0], scope);
     if (ref) {
       const name = path[path.length - 1];
@@ -101,9 +114,10 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
       range: lw.ctx.range(e),
     });
   }
-  // Helpers of other files matter when they reach the actor's state: methods of the instances it holds.
-  if (fn && fn.func.asyncKind === null && (fn.file === lw.ctx.file || workspaceMethod))
-    vals.push(inlineHelper(lw, fn, e, out, scope, argVals));
+  // Helpers of other files matter when they reach the actor's state: methods of the instances it holds, and
+  // functions given the state.
+  if (fn && fn.func.asyncKind === null && (fn.file === lw.ctx.file || workspaceMethod || givenState))
+    vals.push(inlineHelper(lw, fn, e, out, scope, argVals, givenState ? stateArgs : []));
   return union(...vals);
 }
 

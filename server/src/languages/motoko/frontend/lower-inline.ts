@@ -1,11 +1,20 @@
 /**
  * Calls of the file's own synchronous (or `await*`ed `async*`) functions: their state accesses happen in the
  * calling message, so they are copied to the call site (`via` the helper), with keys mapped from the arguments.
+ * A parameter given the actor's state (`Lib.withdraw(state, caller, n)`) is that state inside the helper: what
+ * the helper reads and writes through it is read and written at the call.
  */
 import type * as A from '../ast';
-import { forEachNode, type Node, type ReadNode, type Val, type WriteNode } from '../../../model/ir';
+import {
+  forEachNode,
+  type Node,
+  type ReadNode,
+  type StatePath,
+  type Val,
+  type WriteNode,
+} from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
-import { simpleKey } from './lower-state';
+import { simpleKey, type StateRef } from './lower-state';
 import { EMPTY, union } from './lower-val';
 import type { FuncRef, Scope } from './scope';
 import { boundNames, isNatType } from './syntax';
@@ -18,10 +27,15 @@ interface HelperSummary {
   valueParams: Map<WriteNode, number[]>;
   /** Reads (by id in the helper's lowering) its result depends on: `isRunning()` is a check of what it reads. */
   returned: Set<number>;
+  /** Parameters bound to the actor's state for this summary, by name: their index. */
+  stateParams: Map<string, number>;
 }
 
-/** Per declaring scope (a class's methods differ for an instance the actor holds), per function. */
-const helperSummaries = new WeakMap<Scope, Map<A.Func, HelperSummary>>();
+/**
+ * Per declaring scope (a class's methods differ for an instance the actor holds), per function, per set of
+ * parameters given state (`0,2`; empty when none).
+ */
+const helperSummaries = new WeakMap<Scope, Map<A.Func, Map<string, HelperSummary>>>();
 /** Summaries being computed: breaks recursion (and bounds the nesting depth). */
 const summarizing = new Set<A.Func>();
 
@@ -36,8 +50,9 @@ export function inlineHelper(
   out: Node[],
   scope: Scope,
   argVals: Val[] = [],
+  stateArgs: (StateRef | undefined)[] = [],
 ): Val {
-  const summary = helperSummary(lw, fn);
+  const summary = helperSummary(lw, fn, stateArgs);
   if (!summary) return EMPTY;
   const via = fn.name;
   const result: number[] = [];
@@ -47,13 +62,14 @@ export function inlineHelper(
     const range = lw.ctx.range(e);
     // Where the access really is: in the helper (or deeper, in a helper it calls), for findings to point at.
     const inCallee = acc.inCallee ?? { fn: fn.name, file: fn.file.path, range: acc.range };
+    const state = callerState(acc.state, summary.stateParams, stateArgs);
     if (acc.kind === 'read') {
       const id = lw.ctx.id();
       if (summary.returned.has(acc.id)) result.push(id);
       out.push({
         kind: 'read',
         id,
-        state: acc.state,
+        state,
         range,
         via,
         inCallee,
@@ -63,7 +79,7 @@ export function inlineHelper(
       // The written value depends on the arguments given for the parameters it uses (SPEC §5).
       const params = summary.valueParams.get(acc) ?? [];
       const value = union(EMPTY, ...params.flatMap((p) => (argVals[p] ? [argVals[p]] : [])));
-      const w: WriteNode = { kind: 'write', state: acc.state, value, range, via, inCallee };
+      const w: WriteNode = { kind: 'write', state, value, range, via, inCallee };
       if (key !== undefined) w.key = key;
       if (acc.mark) w.mark = acc.mark;
       // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).
@@ -74,27 +90,74 @@ export function inlineHelper(
   return { reads: result, locals: [], awaits: [] };
 }
 
-/** The helper's reads and writes, from a quiet lowering of its body (cached per function). */
-function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined {
+/**
+ * The helper reads or writes fields of a state record it is given (`s.total`, `Map.add(s.balances, …)`): it
+ * works on the actor's state through that parameter. One that only passes the whole value around
+ * (`Queue.next(q)`, a functional collection) is left to what its name says.
+ */
+export function usesGivenStateFields(
+  lw: BodyLowerer,
+  fn: FuncRef,
+  stateArgs: (StateRef | undefined)[],
+): boolean {
+  const summary = helperSummary(lw, fn, stateArgs);
+  if (!summary) return false;
+  return summary.accesses.some((a) => a.state.field !== undefined && summary.stateParams.has(a.state.root));
+}
+
+/**
+ * A state path of the helper's summary as the caller names it: through a parameter given state, the state given
+ * (`s.total` with `state` given for `s` → `state.total`; with `state.book` given, `state.book`).
+ */
+function callerState(
+  path: StatePath,
+  stateParams: Map<string, number>,
+  stateArgs: (StateRef | undefined)[],
+): StatePath {
+  const i = stateParams.get(path.root);
+  const given = i === undefined ? undefined : stateArgs[i];
+  if (!given) return path;
+  if (given.path.field !== undefined) return given.path;
+  return path.field === undefined ? { root: given.path.root } : { root: given.path.root, field: path.field };
+}
+
+/** The helper's reads and writes, from a quiet lowering of its body (cached per function and state arguments). */
+function helperSummary(
+  lw: BodyLowerer,
+  fn: FuncRef,
+  stateArgs: (StateRef | undefined)[],
+): HelperSummary | undefined {
   let inScope = helperSummaries.get(fn.scope);
-  if (!inScope) helperSummaries.set(fn.scope, (inScope = new Map<A.Func, HelperSummary>()));
-  const known = inScope.get(fn.func);
+  if (!inScope) helperSummaries.set(fn.scope, (inScope = new Map<A.Func, Map<string, HelperSummary>>()));
+  let byArgs = inScope.get(fn.func);
+  if (!byArgs) inScope.set(fn.func, (byArgs = new Map<string, HelperSummary>()));
+  // Only a parameter that is one name can stand for the state given (a pattern takes the value apart).
+  const stateful = fn.func.params.map((p, i) => stateArgs[i] !== undefined && boundNames(p).length === 1);
+  const signature = stateful.flatMap((on, i) => (on ? [i] : [])).join(',');
+  const known = byArgs.get(signature);
   if (known) return known;
   if (summarizing.has(fn.func) || summarizing.size > 8) return undefined;
   summarizing.add(fn.func);
   try {
     const scope = fn.scope.child();
     const params: string[] = [];
-    for (const p of fn.func.params) {
+    const stateParams = new Map<string, number>();
+    fn.func.params.forEach((p, i) => {
+      const given = stateArgs[i];
       for (const b of boundNames(p)) {
         params.push(b.name);
+        if (stateful[i] && given) {
+          stateParams.set(b.name, i);
+          scope.define(b.name, { kind: 'state', root: given.root });
+          continue;
+        }
         scope.define(b.name, {
           kind: 'local',
           nat: isNatType(b.type),
           origin: { type: b.type, scope: fn.scope, exact: false },
         });
       }
-    }
+    });
     // Lowered in the context of its own file (the summary's ranges are replaced by the call's).
     const nodes = lw.forFunction(fn.name, true, lw.ctx.forFile(fn.file)).lowerFunction(fn.func, scope);
     const accesses = stateAccesses(nodes);
@@ -103,8 +166,9 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
       accesses,
       valueParams: writeValueParams(nodes, accesses, params),
       returned: returnedReads(nodes),
+      stateParams,
     };
-    inScope.set(fn.func, summary);
+    byArgs.set(signature, summary);
     return summary;
   } finally {
     summarizing.delete(fn.func);

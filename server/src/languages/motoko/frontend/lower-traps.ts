@@ -34,11 +34,12 @@ export function lowerIndex(lw: BodyLowerer, e: A.IndexExp, out: Node[], scope: S
   return v;
 }
 
-/** `x!`: traps on `null`. */
+/**
+ * `x!`: only allowed inside `do ? { … }`, where `null` makes the whole block `null` (it does not trap). The
+ * rest of the block is kept as if it always ran: the rules then see every write it may make.
+ */
 export function lowerBang(lw: BodyLowerer, e: A.BangExp, out: Node[], scope: Scope): Val {
-  const v = lw.value(e.operand, out, scope);
-  trap(lw, 'null-unwrap', e, out, { value: v });
-  return v;
+  return lw.value(e.operand, out, scope);
 }
 
 /** A binary operator; `n - m` on a `Nat` traps on underflow. */

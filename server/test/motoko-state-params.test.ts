@@ -1,0 +1,77 @@
+/**
+ * State given to a module function (issue #8 item 5): `Lib.withdraw(state, caller, n)` reads and writes the
+ * actor's state through its parameter, so the call is those reads and writes (not one write of unknown effect),
+ * and a balance checked through `Lib.balance(state, caller)` before an await and debited by `Lib.withdraw` after
+ * it is a check-then-act. Fixtures are type-checked by the official compiler.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeSources } from '../src/workspace/analyze';
+import { forEachNode, stateName, type Node, type ReadNode, type WriteNode } from '../src/model/ir';
+import { typeErrors } from './helpers/motoko-typecheck';
+
+const ROOT = '/virtual/state-params';
+
+const LIB = `import Map "mo:core/Map";
+import Principal "mo:core/Principal";
+module {
+  public type State = { balances : Map.Map<Principal, Nat>; var total : Nat };
+  public func balance(s : State, who : Principal) : Nat {
+    switch (Map.get(s.balances, Principal.compare, who)) { case (?b) b; case null 0 };
+  };
+  public func withdraw(s : State, who : Principal, n : Nat) {
+    let b = balance(s, who);
+    if (b < n) return;
+    Map.add(s.balances, Principal.compare, who, b - n : Nat);
+    s.total -= n;
+  };
+};
+`;
+
+const MAIN = `import Map "mo:core/Map";
+import Lib "Lib";
+persistent actor {
+  transient let ledger = actor "aaaaa-aa" : actor { pay : shared Nat -> async Nat };
+  let state : Lib.State = { balances = Map.empty(); var total = 0 };
+  public shared ({ caller }) func take(n : Nat) : async () {
+    if (Lib.balance(state, caller) < n) return;
+    ignore await ledger.pay(n);
+    Lib.withdraw(state, caller, n);
+  };
+};
+`;
+
+async function analyse() {
+  const files = { [`${ROOT}/Lib.mo`]: LIB, [`${ROOT}/main.mo`]: MAIN };
+  assert.deepEqual(typeErrors(files, `${ROOT}/main.mo`), []);
+  return analyzeSources([{ path: `${ROOT}/main.mo`, text: MAIN }], {
+    readFile: (p) => files[p as keyof typeof files],
+  });
+}
+
+test('a module function given the actor state reads and writes that state', async () => {
+  const r = await analyse();
+  const take = r.files[0]?.entryPoints.find((e) => e.name === 'take');
+  assert.ok(take);
+  const nodes: Node[] = [];
+  forEachNode(take.body, (n) => nodes.push(n));
+  const writes = nodes.filter((n): n is WriteNode => n.kind === 'write');
+  assert.deepEqual(
+    writes.map(
+      (w) => `${stateName(w.state)} ${w.key ?? '-'} ${w.via ?? '-'} ${w.unknown ? 'unknown' : 'known'}`,
+    ),
+    ['state.balances caller withdraw known', 'state.total - withdraw known'],
+  );
+  const keyedReads = nodes.filter(
+    (n): n is ReadNode => n.kind === 'read' && stateName(n.state) === 'state.balances' && n.key === 'caller',
+  );
+  // In `balance` before the await (the check) and again in `withdraw` after it.
+  assert.equal(keyedReads.length, 2);
+});
+
+test('checked through one module function before the await and debited through another after it', async () => {
+  const r = await analyse();
+  const cta = r.findings.filter((f) => f.rule === 'check-then-act' && f.entryPoint === 'take');
+  assert.equal(cta.length, 1, r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
+  assert.match(cta[0]?.message ?? '', /in `withdraw`/);
+});
