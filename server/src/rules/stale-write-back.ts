@@ -1,4 +1,4 @@
-import { sameState } from '../model/analysis';
+import { sameState, type Access } from '../model/analysis';
 import type { WriteNode } from '../model/ir';
 import { stateName } from '../model/ir';
 import {
@@ -27,6 +27,11 @@ const meta: RuleMeta = {
   languages: ['motoko', 'rust'],
 };
 
+/** Both accesses name the same key, or one of them has no simple key. */
+function sameKey(a: Access, b: Access): boolean {
+  return a.key === undefined || b.key === undefined || a.key === b.key;
+}
+
 export const staleWriteBack: Rule = {
   meta,
   check(analysis) {
@@ -36,17 +41,17 @@ export const staleWriteBack: Rule = {
       const reported = new Set<string>();
       for (const w of e.accesses) {
         if (w.kind !== 'write' || !happensBefore(e, flat, w.flat)) continue;
-        const sources = [...e.flow.reads((w.node as WriteNode).value)]
+        const node = w.node as WriteNode;
+        // What is stored, not where: a key or position read before the await is not a value written back.
+        const ofState = [...e.flow.reads(node.stored ?? node.value)]
           .map((id) => e.readById.get(id))
           .filter((r) => r !== undefined)
-          .filter(
-            (r) =>
-              sameState(r.state, w.state) &&
-              happensBefore(e, r.flat, flat) &&
-              !happensBefore(e, flat, r.flat),
-          );
-        const read = sources[0];
+          .filter((r) => sameState(r.state, w.state));
+        const read = ofState.find((r) => happensBefore(e, r.flat, flat) && !happensBefore(e, flat, r.flat));
         if (!read) continue;
+        // Built on a fresh read of the state after the await (`{ current with … }`): a relative update of the
+        // current value, not a saved copy written back (SPEC §5, Re-checks).
+        if (ofState.some((r) => happensBefore(e, flat, r.flat) && sameKey(r, w))) continue;
         // Another instance of this method, running the same write, is an interleaver too.
         const writers = writersOf(cp, read);
         const name = stateName(w.state);
