@@ -16,7 +16,7 @@ import { awaitFlat } from './helpers';
 export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap = false): Access[] {
   if (cp.await.call && isRecordCall(cp.await.call.callee)) return [];
   const flat = awaitFlat(e, cp);
-  const argReads = e.flow.reads(cp.await.args);
+  const argReads = sentReads(e, cp);
   const argLocals = e.flow.locals(cp.await.args);
   return cp.inFlightWrites.filter((w) => {
     const node = w.node as WriteNode;
@@ -51,6 +51,23 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
         e.reach.beforeInOrder(flat, x.flat),
     );
   });
+}
+
+/**
+ * The state reads that the call sends. The object whose method is called (`anvil.update()` on a held
+ * `anvil`) is where the call goes, not what it sends: a read of it at the start of the call is left out.
+ */
+function sentReads(e: EntryAnalysis, cp: CommitPointInfo): Set<number> {
+  const reads = e.flow.reads(cp.await.args);
+  const receiver = cp.await.call?.callee.split(/[.(]/)[0];
+  const start = cp.await.exprRange.start;
+  for (const id of reads) {
+    const r = e.readById.get(id);
+    const at = r?.range.start;
+    if (r && r.state.root === receiver && at?.line === start.line && at.character === start.character)
+      reads.delete(id);
+  }
+  return reads;
 }
 
 /**
