@@ -32,7 +32,10 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
     // A whole value filled from an earlier call's reply (a cache, a re-sync) is true whatever this call does.
     if (isResync(e, w)) return false;
     const valueLocals = [...e.flow.locals(node.value)];
-    if (cp.checkedReads.some((r) => sameState(r.state, w.state))) return true;
+    // Checked first, then changed: a debit or mark. A reset made before the check (`cache := null` and then
+    // `switch (cache)`) is not guarded by it.
+    if (cp.checkedReads.some((r) => sameState(r.state, w.state) && !e.reach.beforeInOrder(w.flat, r.flat)))
+      return true;
     // A counter stepped by a constant that nothing checked (`count += 1`, `nextId += 1`): a metric or an id
     // allocator, consistent whatever the call does.
     if (isConstantStep(e, w)) return false;
@@ -40,15 +43,20 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
       return true;
     // The call sends what was read from the changed state (`let amount = balance; balance := 0; pay(amount)`),
     // or the written value and the arguments come from the same read of other state.
-    if ([...argReads].some((r) => sameReadState(e, r, w))) return true;
+    // Read after the change, the state holds what was written: a constant (`cache := null`) sends nothing of it.
+    const constant =
+      valueLocals.length === 0 && e.flow.reads(node.value).size === 0 && e.flow.awaits(node.value).size === 0;
+    if ([...argReads].some((r) => sameReadState(e, r, w) && !(constant && readAfter(e, r, w)))) return true;
     if ([...e.flow.reads(node.value)].some((r) => argReads.has(r) && !sameReadState(e, r, w))) return true;
+    // Completed after the await; filling a cache again from a reply (a re-sync) completes nothing.
     return e.accesses.some(
       (x) =>
         x.kind === 'write' &&
         x !== w &&
         !(x.node as WriteNode).unknown &&
         sameState(x.state, w.state) &&
-        e.reach.beforeInOrder(flat, x.flat),
+        e.reach.beforeInOrder(flat, x.flat) &&
+        !isResync(e, x),
     );
   });
 }
@@ -122,6 +130,12 @@ function isConstantStep(e: EntryAnalysis, w: Access): boolean {
     e.flow.awaits(value).size === 0 &&
     reads.every((r) => sameReadState(e, r, w))
   );
+}
+
+/** The read `readId` happens after the write `w`, in one iteration. */
+function readAfter(e: EntryAnalysis, readId: number, w: Access): boolean {
+  const r = e.readById.get(readId);
+  return r !== undefined && e.reach.beforeInOrder(w.flat, r.flat);
 }
 
 /** The read `readId` is of the state `w` writes. */
