@@ -8,7 +8,7 @@ import type { BodyLowerer } from './lower-body';
 import { simpleKey } from './lower-state';
 import { EMPTY, union } from './lower-val';
 import type { FuncRef, Scope } from './scope';
-import { boundNames, isNatType } from './syntax';
+import { boundNames, isBoolType, isNatType } from './syntax';
 
 /** A function's state accesses as seen from a call site (for calls of the actor's synchronous helpers). */
 interface HelperSummary {
@@ -102,7 +102,7 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
       params,
       accesses,
       valueParams: writeValueParams(nodes, accesses, params),
-      returned: returnedReads(nodes),
+      returned: returnedReads(nodes, isBoolType(fn.func.returnType)),
     };
     inScope.set(fn.func, summary);
     return summary;
@@ -141,18 +141,35 @@ function dependencies(
 }
 
 /** The reads a body's returned values depend on, directly or through its locals. */
-function returnedReads(nodes: Node[]): Set<number> {
+function returnedReads(nodes: Node[], predicate: boolean): Set<number> {
   const localVals = localValues(nodes);
   const out = new Set<number>();
-  forEachNode(nodes, (n) => {
-    if (n.kind === 'exit' && n.how === 'return' && n.value)
-      dependencies(
-        n.value,
-        localVals,
-        (r) => out.add(r),
-        () => {},
-      );
-  });
+  const add = (v: Val) =>
+    dependencies(
+      v,
+      localVals,
+      (r) => out.add(r),
+      () => {},
+    );
+  // A predicate's `return` inside a branch also returns what the branch decided on (`if (full) return false`):
+  // its answer is the check of that state, like a helper that returns the value read. (Only for `Bool`
+  // results: other helpers' values are data, and a condition they test is not in what they return.)
+  const walk = (list: Node[], conds: Val[]) => {
+    for (const n of list) {
+      if (n.kind === 'exit' && n.how === 'return') {
+        if (n.value) add(n.value);
+        if (predicate) conds.forEach(add);
+      } else if (n.kind === 'branch') n.arms.forEach((arm) => walk(arm, [...conds, n.cond]));
+      else if (n.kind === 'loop') walk(n.body, n.cond ? [...conds, n.cond] : conds);
+      else if (n.kind === 'block') walk(n.body, conds);
+      else if (n.kind === 'try') {
+        walk(n.body, conds);
+        walk(n.catchBody ?? [], conds);
+        walk(n.finallyBody ?? [], conds);
+      }
+    }
+  };
+  walk(nodes, []);
   return out;
 }
 
