@@ -18,6 +18,8 @@ interface HelperSummary {
   valueParams: Map<WriteNode, number[]>;
   /** Reads (by id in the helper's lowering) its result depends on: `isRunning()` is a check of what it reads. */
   returned: Set<number>;
+  /** Writes that step their own state (`index.set(index.get() + 1)`): a counter or id allocator, not a value. */
+  steps: Set<WriteNode>;
 }
 
 /** Per declaring scope (a class's methods differ for an instance the actor holds), per function. */
@@ -68,6 +70,7 @@ export function inlineHelper(
       if (acc.mark) w.mark = acc.mark;
       // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).
       if (acc.unknown) w.unknown = true;
+      if (acc.step || summary.steps.has(acc)) w.step = true;
       out.push(w);
     }
   }
@@ -103,6 +106,7 @@ function helperSummary(lw: BodyLowerer, fn: FuncRef): HelperSummary | undefined 
       accesses,
       valueParams: writeValueParams(nodes, accesses, params),
       returned: returnedReads(nodes, isBoolType(fn.func.returnType)),
+      steps: constantSteps(nodes, accesses, params),
     };
     inScope.set(fn.func, summary);
     return summary;
@@ -170,6 +174,42 @@ function returnedReads(nodes: Node[], predicate: boolean): Set<number> {
     }
   };
   walk(nodes, []);
+  return out;
+}
+
+/**
+ * The writes whose value reads only the state they write, through no parameter and no call's result
+ * (`_index.set(_index.get() + 1)`): at a call site the step is all that is left of them.
+ */
+function constantSteps(nodes: Node[], accesses: (ReadNode | WriteNode)[], params: string[]): Set<WriteNode> {
+  const localVals = localValues(nodes);
+  const readState = new Map<number, ReadNode>();
+  for (const a of accesses) if (a.kind === 'read') readState.set(a.id, a);
+  const at = (r: ReadNode) => `${r.range.start.line}:${r.range.start.character}`;
+  const out = new Set<WriteNode>();
+  for (const w of accesses) {
+    if (w.kind !== 'write' || w.unknown || w.mark) continue;
+    const reads: ReadNode[] = [];
+    let other = false;
+    dependencies(
+      w.value,
+      localVals,
+      (r) => {
+        const read = readState.get(r);
+        if (read) reads.push(read);
+        else other = true;
+      },
+      (l) => {
+        if (params.includes(l)) other = true;
+      },
+    );
+    const own = reads.filter((r) => r.state.root === w.state.root && r.state.field === w.state.field);
+    // `index.get()` on a held object reads the object (its handle) and, through `get`, the counter itself.
+    const handle = (r: ReadNode) =>
+      r.via === undefined && own.some((o) => o.via !== undefined && at(o) === at(r));
+    const foreign = reads.some((r) => !own.includes(r) && !handle(r));
+    if (own.length > 0 && !other && !foreign && w.value.awaits.length === 0) out.add(w);
+  }
   return out;
 }
 
