@@ -18,6 +18,7 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
   const flat = awaitFlat(e, cp);
   const argReads = sentReads(e, cp);
   const argLocals = e.flow.locals(cp.await.args);
+  const callerLocals = new Set(['caller', 'msg.caller', ...(e.ir.callerNames ?? [])]);
   return cp.inFlightWrites.filter((w) => {
     const node = w.node as WriteNode;
     // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
@@ -39,8 +40,10 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
     // A counter stepped by a constant that nothing checked (`count += 1`, `nextId += 1`): a metric or an id
     // allocator, consistent whatever the call does.
     if (isConstantStep(e, w)) return false;
-    if ((w.key !== undefined && argLocals.has(w.key)) || valueLocals.some((l) => argLocals.has(l)))
-      return true;
+    // Motoko: the caller says whose change it is, not that it belongs to this call (`assignQueue(caller)`
+    // before `await rs.setRS(caller, …)`); a debit keyed by the caller is checked or sends its amount.
+    const shared = (l: string) => argLocals.has(l) && !(e.language === 'motoko' && callerLocals.has(l));
+    if ((w.key !== undefined && shared(w.key)) || valueLocals.some(shared)) return true;
     // The call sends what was read from the changed state (`let amount = balance; balance := 0; pay(amount)`),
     // or the written value and the arguments come from the same read of other state.
     // Read after the change, the state holds what was written: a constant (`cache := null`) sends nothing of it.
