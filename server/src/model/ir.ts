@@ -121,6 +121,11 @@ export interface WriteNode extends NodeBase {
   key?: string;
   value: Val;
   mark?: 'set' | 'clear';
+  /**
+   * For a write at a key or position (`buf.put(i, v)`, `Map.set(m, h, k, v)`): what the stored value alone
+   * depends on; `value` also has the key's dependencies.
+   */
+  stored?: Val;
   via?: string;
   /** A method or function whose effect is not known was called on the state: it may write, or only read. */
   unknown?: true;
@@ -246,6 +251,8 @@ export interface TrapNode extends NodeBase {
   cond?: Val;
   /** True when the trap happens unconditionally (`panic!`, `Debug.trap`, `Runtime.trap`, `unreachable!`). */
   always?: boolean;
+  /** For `underflow`: what the minuend and the subtrahend depend on (a condition comparing both guards it). */
+  operands?: [Val, Val];
   /** Replayed from a callee's summary: where the trap is in the callee. */
   inCallee?: CalleeSite;
 }

@@ -28,6 +28,11 @@ const meta: RuleMeta = {
   languages: ['motoko', 'rust'],
 };
 
+/** Both accesses name the same key, or one of them has no simple key. */
+function sameKey(a: Access, b: Access): boolean {
+  return a.key === undefined || b.key === undefined || a.key === b.key;
+}
+
 export const staleWriteBack: Rule = {
   meta,
   check(analysis) {
@@ -39,17 +44,17 @@ export const staleWriteBack: Rule = {
         if (w.kind !== 'write' || !happensBefore(e, flat, w.flat)) continue;
         // Compared with the state's current value where it is written: a re-check, not a blind write-back.
         if (rechecked(e, flat, w)) continue;
-        const sources = [...e.flow.reads((w.node as WriteNode).value)]
+        const node = w.node as WriteNode;
+        // What is stored, not where: a key or position read before the await is not a value written back.
+        const ofState = [...e.flow.reads(node.stored ?? node.value)]
           .map((id) => e.readById.get(id))
           .filter((r) => r !== undefined)
-          .filter(
-            (r) =>
-              sameState(r.state, w.state) &&
-              happensBefore(e, r.flat, flat) &&
-              !happensBefore(e, flat, r.flat),
-          );
-        const read = sources[0];
+          .filter((r) => sameState(r.state, w.state));
+        const read = ofState.find((r) => happensBefore(e, r.flat, flat) && !happensBefore(e, flat, r.flat));
         if (!read) continue;
+        // Built on a fresh read of the state after the await (`{ current with … }`): a relative update of the
+        // current value, not a saved copy written back (SPEC §5, Re-checks).
+        if (ofState.some((r) => happensBefore(e, flat, r.flat) && sameKey(r, w))) continue;
         // Another instance of this method, running the same write, is an interleaver too.
         const writers = writersOf(cp, read);
         const name = stateName(w.state);

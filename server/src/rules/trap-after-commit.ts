@@ -5,6 +5,7 @@ import type { WriteNode } from '../model/ir';
 import { stateName } from '../model/ir';
 import { accessNote, commitPoints, cpLine, finding, inCalleeText, lineOf, quote } from './support/helpers';
 import { operationWrites } from './support/relevance';
+import { isGuardedSubtraction } from './support/traps';
 import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {
@@ -45,6 +46,7 @@ export const trapAfterCommit: Rule = {
         if ((n.cause === 'unwrap' || n.cause === 'expect') && n.value && e.flow.awaits(n.value).size > 0)
           continue;
         if (traps.some((t) => t.node === n)) continue;
+        if (isGuardedSubtraction(e, f.idx, n)) continue;
         const left = leftHalfDone(e, cp, f.idx, n, operation);
         if (!left.length) continue;
         left.forEach((w) => halfDone.add(w));
@@ -58,7 +60,7 @@ export const trapAfterCommit: Rule = {
                 range: site.range,
                 message: `${causeText[n.cause]}, in ${quote(site.fn)} (called at line ${lineOf(n.range)})`,
               }
-            : { file: e.file, range: n.range, message: causeText[n.cause] },
+            : { file: n.file ?? e.file, range: n.range, message: causeText[n.cause] },
         });
       }
       if (!traps.length) continue;
@@ -70,7 +72,7 @@ export const trapAfterCommit: Rule = {
           meta,
           e,
           cp.await.range,
-          `Code after ${cpLine(cp)} may trap (line ${lineOf(first.range)}: ${causeText[first.cause]}${inCalleeText(first)}); the trap rolls back only to this commit point, so the earlier change${names.length === 1 ? '' : 's'} to ${names.map(quote).join(', ')} stay${names.length === 1 ? 's' : ''}.`,
+          `Code after ${cpLine(cp)} may trap (${trapPlace(e, first)}: ${causeText[first.cause]}${inCalleeText(first)}); the trap rolls back only to this commit point, so the earlier change${names.length === 1 ? '' : 's'} to ${names.map(quote).join(', ')} stay${names.length === 1 ? 's' : ''}.`,
           {
             state: names,
             commitPoint: cp.await.range,
@@ -82,6 +84,12 @@ export const trapAfterCommit: Rule = {
     return out;
   },
 };
+
+/** `line 12`, or `helper.mo:12` when the trap is in code of another file run inline. */
+function trapPlace(e: EntryAnalysis, trap: TrapNode): string {
+  if (!trap.file || trap.file === e.file) return `line ${lineOf(trap.range)}`;
+  return `${trap.file.split(/[\\/]/).pop()}:${lineOf(trap.range)}`;
+}
 
 /**
  * The harm test (SPEC §5, Precision): which of the operation's earlier changes a trap at `at` leaves half done.

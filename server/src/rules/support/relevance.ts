@@ -16,8 +16,9 @@ import { awaitFlat } from './helpers';
 export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap = false): Access[] {
   if (cp.await.call && isRecordCall(cp.await.call.callee)) return [];
   const flat = awaitFlat(e, cp);
-  const argReads = e.flow.reads(cp.await.args);
+  const argReads = sentReads(e, cp);
   const argLocals = e.flow.locals(cp.await.args);
+  const callerLocals = new Set(['caller', 'msg.caller', ...(e.ir.callerNames ?? [])]);
   return cp.inFlightWrites.filter((w) => {
     const node = w.node as WriteNode;
     // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
@@ -32,25 +33,52 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
     // A whole value filled from an earlier call's reply (a cache, a re-sync) is true whatever this call does.
     if (isResync(e, w)) return false;
     const valueLocals = [...e.flow.locals(node.value)];
-    if (cp.checkedReads.some((r) => sameState(r.state, w.state))) return true;
+    // Checked first, then changed: a debit or mark. A reset made before the check (`cache := null` and then
+    // `switch (cache)`) is not guarded by it.
+    if (cp.checkedReads.some((r) => sameState(r.state, w.state) && !e.reach.beforeInOrder(w.flat, r.flat)))
+      return true;
     // A counter stepped by a constant that nothing checked (`count += 1`, `nextId += 1`): a metric or an id
     // allocator, consistent whatever the call does.
     if (isConstantStep(e, w)) return false;
-    if ((w.key !== undefined && argLocals.has(w.key)) || valueLocals.some((l) => argLocals.has(l)))
-      return true;
+    // Motoko: the caller says whose change it is, not that it belongs to this call (`assignQueue(caller)`
+    // before `await rs.setRS(caller, …)`); a debit keyed by the caller is checked or sends its amount.
+    const shared = (l: string) => argLocals.has(l) && !(e.language === 'motoko' && callerLocals.has(l));
+    if ((w.key !== undefined && shared(w.key)) || valueLocals.some(shared)) return true;
     // The call sends what was read from the changed state (`let amount = balance; balance := 0; pay(amount)`),
     // or the written value and the arguments come from the same read of other state.
-    if ([...argReads].some((r) => sameReadState(e, r, w))) return true;
+    // Read after the change, the state holds what was written: a constant (`cache := null`) sends nothing of it.
+    const constant =
+      valueLocals.length === 0 && e.flow.reads(node.value).size === 0 && e.flow.awaits(node.value).size === 0;
+    if ([...argReads].some((r) => sameReadState(e, r, w) && !(constant && readAfter(e, r, w)))) return true;
     if ([...e.flow.reads(node.value)].some((r) => argReads.has(r) && !sameReadState(e, r, w))) return true;
+    // Completed after the await; filling a cache again from a reply (a re-sync) completes nothing.
     return e.accesses.some(
       (x) =>
         x.kind === 'write' &&
         x !== w &&
         !(x.node as WriteNode).unknown &&
         sameState(x.state, w.state) &&
-        e.reach.beforeInOrder(flat, x.flat),
+        e.reach.beforeInOrder(flat, x.flat) &&
+        !isResync(e, x),
     );
   });
+}
+
+/**
+ * The state reads that the call sends. The object whose method is called (`anvil.update()` on a held
+ * `anvil`) is where the call goes, not what it sends: a read of it at the start of the call is left out.
+ */
+function sentReads(e: EntryAnalysis, cp: CommitPointInfo): Set<number> {
+  const reads = e.flow.reads(cp.await.args);
+  const receiver = cp.await.call?.callee.split(/[.(]/)[0];
+  const start = cp.await.exprRange.start;
+  for (const id of reads) {
+    const r = e.readById.get(id);
+    const at = r?.range.start;
+    if (r && r.state.root === receiver && at?.line === start.line && at.character === start.character)
+      reads.delete(id);
+  }
+  return reads;
 }
 
 /**
@@ -106,6 +134,12 @@ function isConstantStep(e: EntryAnalysis, w: Access): boolean {
     e.flow.awaits(value).size === 0 &&
     reads.every((r) => sameReadState(e, r, w))
   );
+}
+
+/** The read `readId` happens after the write `w`, in one iteration. */
+function readAfter(e: EntryAnalysis, readId: number, w: Access): boolean {
+  const r = e.readById.get(readId);
+  return r !== undefined && e.reach.beforeInOrder(w.flat, r.flat);
 }
 
 /** The read `readId` is of the state `w` writes. */

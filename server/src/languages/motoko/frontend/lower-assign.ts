@@ -28,8 +28,9 @@ export function lowerAssign(
     const key = t.kind === 'Index' ? simpleKey(lw, t.index, scope) : undefined;
     const pre: Val[] = [];
     if (t.kind === 'Index') pre.push(lw.value(t.index, out, scope));
-    if (compound) pre.push(fromRead(readState(lw, ref, t, out, key)));
-    const v = union(...pre, rhs ? lw.value(rhs, out, scope) : EMPTY);
+    const current = compound ? fromRead(readState(lw, ref, t, out, key)) : EMPTY;
+    const rhsVal = rhs ? lw.value(rhs, out, scope) : EMPTY;
+    const v = union(...pre, current, rhsVal);
     if (t.kind === 'Index') trap(lw, 'index', t, out, { value: v });
     const write: WriteNode = { kind: 'write', state: ref.path, value: v, range: lw.ctx.range(whole) };
     if (key !== undefined) write.key = key;
@@ -38,7 +39,8 @@ export function lowerAssign(
     if (op === ':=' && r?.kind === 'Lit' && r.litKind === 'bool')
       write.mark = r.raw === 'true' ? 'set' : 'clear';
     out.push(write);
-    if (op === '-=' && t.kind === 'Var' && ref.root.nat) trap(lw, 'underflow', whole, out, { value: v });
+    if (op === '-=' && t.kind === 'Var' && ref.root.nat)
+      trap(lw, 'underflow', whole, out, { value: v, operands: [current, rhsVal] });
     return;
   }
   const local = localBase(t, scope);
@@ -61,6 +63,6 @@ export function lowerAssign(
   if (local) {
     out.push({ kind: 'local', name: local, value: v, range: lw.ctx.range(whole) });
     if (op === '-=' && t.kind === 'Var' && isNatExp(t, scope))
-      trap(lw, 'underflow', whole, out, { value: v });
+      trap(lw, 'underflow', whole, out, { value: v, operands: [fromLocal(local), rhsVal] });
   }
 }

@@ -148,6 +148,9 @@ function stateAccess(
   }
   const write: WriteNode = { kind: 'write', state: ref.path, value: v, range: lw.ctx.range(e) };
   if (key !== undefined) write.key = key;
+  // The key of a map or the position in a buffer or array (`buf.put(i, v)`) says where, not what is stored.
+  if ((keyExp || POSITIONED_WRITES.has(name)) && rest.length > keyIdx + 1)
+    write.stored = union(...vals.slice(keyIdx + 1));
   if (!isKnownWrite(name)) write.unknown = true;
   if (ref.root.keyed && clearsMarker(name)) write.mark = 'clear';
   else if (ref.root.keyed && setsMarker(name)) {
@@ -162,6 +165,9 @@ function stateAccess(
   out.push(write);
   return v;
 }
+
+/** Mutators whose first argument (after a comparator) is the key or position written: `put(i, v)`. */
+const POSITIONED_WRITES = new Set(['put', 'set', 'put_', 'setAt', 'replace', 'insert', 'insertAt', 'add']);
 
 /** `Principal.compare`, `Nat.equal`, `Map.phash`, `thash`: a comparator/hash argument of a collection function. */
 function isComparator(e: A.Exp): boolean {

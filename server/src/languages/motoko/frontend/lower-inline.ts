@@ -17,7 +17,7 @@ import type { BodyLowerer } from './lower-body';
 import { simpleKey, type StateRef } from './lower-state';
 import { EMPTY, union } from './lower-val';
 import type { FuncRef, Scope } from './scope';
-import { boundNames, isNatType } from './syntax';
+import { boundNames, isBoolType, isNatType } from './syntax';
 
 /** A function's state accesses as seen from a call site (for calls of the actor's synchronous helpers). */
 interface HelperSummary {
@@ -29,6 +29,8 @@ interface HelperSummary {
   returned: Set<number>;
   /** Parameters bound to the actor's state for this summary, by name: their index. */
   stateParams: Map<string, number>;
+  /** Writes that step their own state (`index.set(index.get() + 1)`): a counter or id allocator, not a value. */
+  steps: Set<WriteNode>;
 }
 
 /**
@@ -84,6 +86,7 @@ export function inlineHelper(
       if (acc.mark) w.mark = acc.mark;
       // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).
       if (acc.unknown) w.unknown = true;
+      if (acc.step || summary.steps.has(acc)) w.step = true;
       out.push(w);
     }
   }
@@ -165,8 +168,9 @@ function helperSummary(
       params,
       accesses,
       valueParams: writeValueParams(nodes, accesses, params),
-      returned: returnedReads(nodes),
+      returned: returnedReads(nodes, isBoolType(fn.func.returnType)),
       stateParams,
+      steps: constantSteps(nodes, accesses, params),
     };
     byArgs.set(signature, summary);
     return summary;
@@ -205,18 +209,71 @@ function dependencies(
 }
 
 /** The reads a body's returned values depend on, directly or through its locals. */
-function returnedReads(nodes: Node[]): Set<number> {
+function returnedReads(nodes: Node[], predicate: boolean): Set<number> {
   const localVals = localValues(nodes);
   const out = new Set<number>();
-  forEachNode(nodes, (n) => {
-    if (n.kind === 'exit' && n.how === 'return' && n.value)
-      dependencies(
-        n.value,
-        localVals,
-        (r) => out.add(r),
-        () => {},
-      );
-  });
+  const add = (v: Val) =>
+    dependencies(
+      v,
+      localVals,
+      (r) => out.add(r),
+      () => {},
+    );
+  // A predicate's `return` inside a branch also returns what the branch decided on (`if (full) return false`):
+  // its answer is the check of that state, like a helper that returns the value read. (Only for `Bool`
+  // results: other helpers' values are data, and a condition they test is not in what they return.)
+  const walk = (list: Node[], conds: Val[]) => {
+    for (const n of list) {
+      if (n.kind === 'exit' && n.how === 'return') {
+        if (n.value) add(n.value);
+        if (predicate) conds.forEach(add);
+      } else if (n.kind === 'branch') n.arms.forEach((arm) => walk(arm, [...conds, n.cond]));
+      else if (n.kind === 'loop') walk(n.body, n.cond ? [...conds, n.cond] : conds);
+      else if (n.kind === 'block') walk(n.body, conds);
+      else if (n.kind === 'try') {
+        walk(n.body, conds);
+        walk(n.catchBody ?? [], conds);
+        walk(n.finallyBody ?? [], conds);
+      }
+    }
+  };
+  walk(nodes, []);
+  return out;
+}
+
+/**
+ * The writes whose value reads only the state they write, through no parameter and no call's result
+ * (`_index.set(_index.get() + 1)`): at a call site the step is all that is left of them.
+ */
+function constantSteps(nodes: Node[], accesses: (ReadNode | WriteNode)[], params: string[]): Set<WriteNode> {
+  const localVals = localValues(nodes);
+  const readState = new Map<number, ReadNode>();
+  for (const a of accesses) if (a.kind === 'read') readState.set(a.id, a);
+  const at = (r: ReadNode) => `${r.range.start.line}:${r.range.start.character}`;
+  const out = new Set<WriteNode>();
+  for (const w of accesses) {
+    if (w.kind !== 'write' || w.unknown || w.mark) continue;
+    const reads: ReadNode[] = [];
+    let other = false;
+    dependencies(
+      w.value,
+      localVals,
+      (r) => {
+        const read = readState.get(r);
+        if (read) reads.push(read);
+        else other = true;
+      },
+      (l) => {
+        if (params.includes(l)) other = true;
+      },
+    );
+    const own = reads.filter((r) => r.state.root === w.state.root && r.state.field === w.state.field);
+    // `index.get()` on a held object reads the object (its handle) and, through `get`, the counter itself.
+    const handle = (r: ReadNode) =>
+      r.via === undefined && own.some((o) => o.via !== undefined && at(o) === at(r));
+    const foreign = reads.some((r) => !own.includes(r) && !handle(r));
+    if (own.length > 0 && !other && !foreign && w.value.awaits.length === 0) out.add(w);
+  }
   return out;
 }
 

@@ -15,7 +15,7 @@ export function trap(
   cause: TrapCause,
   n: A.NodeBase,
   out: Node[],
-  extra: { value?: Val; cond?: Val; always?: boolean },
+  extra: { value?: Val; cond?: Val; always?: boolean; operands?: [Val, Val] },
 ): void {
   out.push({ kind: 'trap', cause, range: lw.ctx.range(n), ...extra });
 }
@@ -44,8 +44,11 @@ export function lowerBang(lw: BodyLowerer, e: A.BangExp, out: Node[], scope: Sco
 
 /** A binary operator; `n - m` on a `Nat` traps on underflow. */
 export function lowerBinary(lw: BodyLowerer, e: A.BinaryExp, out: Node[], scope: Scope): Val {
-  const v = union(lw.value(e.left, out, scope), lw.value(e.right, out, scope));
-  if (e.op === '-' && isNatExp(e.left, scope)) trap(lw, 'underflow', e, out, { value: v });
+  const left = lw.value(e.left, out, scope);
+  const right = lw.value(e.right, out, scope);
+  const v = union(left, right);
+  if (e.op === '-' && isNatExp(e.left, scope))
+    trap(lw, 'underflow', e, out, { value: v, operands: [left, right] });
   return v;
 }
 

@@ -150,6 +150,13 @@ export function isNatType(t: A.Type | null): boolean {
   return /^Nat(8|16|32|64)?$/.test(last);
 }
 
+/** True for the type `Bool` (a predicate's result). */
+export function isBoolType(t: A.Type | null): boolean {
+  if (!t) return false;
+  if (t.kind === 'ParenType') return isBoolType(t.inner);
+  return t.kind === 'PathType' && t.path.length === 1 && t.path[0].name === 'Bool';
+}
+
 /** True when a function's declared result is `async ()`. */
 export function returnsAsyncUnit(f: A.Func): boolean {
   let t = f.returnType;
