@@ -4,7 +4,7 @@
  * dispatches to them). Impls in test code are left out: they are not in the canister.
  */
 import { MAX_NESTING } from '../../model/limits';
-import { allKids, field, isHostOnlyAttribute, namedKids, type SyntaxNode } from './syntax';
+import { descendantsOf, allKids, field, isHostOnlyAttribute, namedKids, type SyntaxNode } from './syntax';
 
 export interface TraitInfo {
   name: string;
@@ -85,7 +85,7 @@ export function emptyTypeIndex(): TypeIndex {
 
 /** Adds one file's structs, traits and trait impls. */
 export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): void {
-  for (const s of root.descendantsOfType('struct_item')) {
+  for (const s of descendantsOf(root, 'struct_item')) {
     const name = s ? field(s, 'name')?.text : undefined;
     const body = s ? field(s, 'body') : null;
     if (!name || !body) continue;
@@ -104,11 +104,11 @@ export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): voi
     }
     into.structFields.set(name, fields);
   }
-  for (const t of root.descendantsOfType('type_item')) {
+  for (const t of descendantsOf(root, 'type_item')) {
     const name = t ? field(t, 'name')?.text : undefined;
     if (t && name && field(t, 'type')?.type === 'generic_type') into.containerAliases.add(name);
   }
-  for (const e of root.descendantsOfType('enum_item')) {
+  for (const e of descendantsOf(root, 'enum_item')) {
     const name = e ? field(e, 'name')?.text : undefined;
     const body = e ? field(e, 'body') : null;
     if (!name || !body) continue;
@@ -122,7 +122,7 @@ export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): voi
     }
     into.enumVariants.set(name, variants);
   }
-  for (const t of root.descendantsOfType('trait_item')) {
+  for (const t of descendantsOf(root, 'trait_item')) {
     const name = t ? field(t, 'name')?.text : undefined;
     if (!t || !name) continue;
     const vis = allKids(t).find((k) => k.type === 'visibility_modifier');
@@ -133,11 +133,11 @@ export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): voi
     });
   }
   // A macro (or derive) can generate an impl of a trait it names; such a trait's impls are not all known.
-  for (const m of root.descendantsOfType(['macro_definition', 'macro_invocation', 'attribute_item'])) {
+  for (const m of descendantsOf(root, ['macro_definition', 'macro_invocation', 'attribute_item'])) {
     if (!m || inTestCode(m, path) || (m.type === 'attribute_item' && !/\bderive\b/.test(m.text))) continue;
     for (const name of m.text.match(/\b[A-Z]\w*/g) ?? []) into.namesInMacros.add(name);
   }
-  for (const impl of root.descendantsOfType('impl_item')) {
+  for (const impl of descendantsOf(root, 'impl_item')) {
     if (!impl) continue;
     const traitName = baseTypeName(field(impl, 'trait'));
     const typeName = baseTypeName(field(impl, 'type'));
