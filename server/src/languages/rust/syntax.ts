@@ -151,7 +151,7 @@ const INDEXED = [
   'use_declaration',
 ];
 const INDEXED_SET = new Set(INDEXED);
-const walked = new WeakMap<SyntaxNode, { all: SyntaxNode[]; byType: Map<string, SyntaxNode[]> }>();
+const walked = new WeakMap<object, { all: SyntaxNode[]; byType: Map<string, SyntaxNode[]> }>();
 
 /**
  * `root.descendantsOfType(types)`, in the same (document) order, for the item kinds the index reads: each
@@ -161,7 +161,9 @@ export function descendantsOf(root: SyntaxNode, types: string | string[]): Synta
   const list = typeof types === 'string' ? [types] : types;
   if (!list.every((t) => INDEXED_SET.has(t)))
     return root.descendantsOfType(types).filter((n): n is SyntaxNode => n !== null);
-  let seen = walked.get(root);
+  // Keyed by the tree: every `rootNode` is a new object. Only whole trees are walked once.
+  if (root.parent) return root.descendantsOfType(types).filter((n): n is SyntaxNode => n !== null);
+  let seen = walked.get(root.tree);
   if (!seen) {
     const all = root.descendantsOfType(INDEXED).filter((n): n is SyntaxNode => n !== null);
     const byType = new Map<string, SyntaxNode[]>();
@@ -170,7 +172,7 @@ export function descendantsOf(root: SyntaxNode, types: string | string[]): Synta
       if (same) same.push(n);
       else byType.set(n.type, [n]);
     }
-    walked.set(root, (seen = { all, byType }));
+    walked.set(root.tree, (seen = { all, byType }));
   }
   if (list.length === 1) return seen.byType.get(list[0]) ?? [];
   const wanted = new Set(list);

@@ -3,7 +3,6 @@
  * `ledger`'s type), trait declarations and the impls of each trait (so a `dyn Trait` or `T: Trait` receiver
  * dispatches to them). Impls in test code are left out: they are not in the canister.
  */
-import { MAX_NESTING } from '../../model/limits';
 import { descendantsOf, allKids, field, isHostOnlyAttribute, namedKids, type SyntaxNode } from './syntax';
 
 export interface TraitInfo {
@@ -43,23 +42,33 @@ export function baseTypeName(node: SyntaxNode | null): string | undefined {
   return node.text;
 }
 
-function hasCfgTest(node: SyntaxNode): boolean {
-  for (let s = node.previousSibling; s; s = s.previousSibling) {
-    if (s.type === 'line_comment' || s.type === 'block_comment') continue;
-    if (s.type !== 'attribute_item') return false;
-    if (isHostOnlyAttribute(s)) return true;
+const testRanges = new WeakMap<object, [number, number][]>();
+
+/**
+ * The spans of the items a `#[cfg(test)]`-like attribute applies to (the item after its run of attributes and
+ * comments), found once per tree from the attributes the index walk collects.
+ */
+function hostOnlySpans(node: SyntaxNode): [number, number][] {
+  let spans = testRanges.get(node.tree);
+  if (spans) return spans;
+  spans = [];
+  for (const attr of descendantsOf(node.tree.rootNode, 'attribute_item')) {
+    if (!isHostOnlyAttribute(attr)) continue;
+    let s = attr.nextSibling;
+    while (s && (s.type === 'attribute_item' || s.type === 'line_comment' || s.type === 'block_comment'))
+      s = s.nextSibling;
+    if (s) spans.push([attr.startIndex, s.endIndex]);
   }
-  return false;
+  testRanges.set(node.tree, spans);
+  return spans;
 }
 
 /** Inside a `#[cfg(test)]` item (module, impl, function) or a test file. */
 export function inTestCode(node: SyntaxNode, path: string): boolean {
   const p = path.replace(/\\/g, '/');
   if (/(^|\/)tests?(\/|\.rs$)|_tests?\.rs$/.test(p)) return true;
-  // Each `parent` costs the node's depth in tree-sitter: bounded, so 10,000-deep code is not quadratic.
-  let n: SyntaxNode | null = node;
-  for (let up = 0; n && up <= MAX_NESTING; n = n.parent, up++) if (hasCfgTest(n)) return true;
-  return false;
+  const at = node.startIndex;
+  return hostOnlySpans(node).some(([start, end]) => at >= start && at < end);
 }
 
 function methodNames(body: SyntaxNode | null): Set<string> {
