@@ -690,3 +690,23 @@ async fn kick() {
     );
   });
 });
+
+describe('Rust frontend: select! (issue 7 item 8)', () => {
+  it('a `select!` is an await of its branch futures: never `none` for the function or its callers', async () => {
+    const model = await one(`
+async fn race() -> u64 {
+    tokio::select! {
+        r = ic_cdk::call::<_, (u64,)>(C, "a", ()) => r.unwrap().0,
+        _ = other() => 0,
+    }
+}
+#[update]
+async fn go() -> u64 { race().await }
+`);
+    const kinds = model.awaits.map((a) => [a.functionName, a.commit]);
+    assert.deepEqual(kinds, [
+      ['race', 'maybe'],
+      ['go', 'maybe'],
+    ]);
+  });
+});
