@@ -649,3 +649,64 @@ async fn fine(p: candid::Principal) {
     assert.notEqual(aw.range.start.character, Buffer.byteLength(line.slice(0, line.indexOf('await'))));
   });
 });
+
+describe('Rust frontend: messages that start elsewhere (issue 7 item 10)', () => {
+  it('`spawn_migratory` and `spawn_weak` start new messages, like `spawn`', async () => {
+    const model = await one(`
+#[update]
+async fn kick() {
+    ic_cdk::futures::spawn_migratory(async { let _: () = ic_cdk::call(C, "a", ()).await.unwrap(); });
+    ic_cdk::futures::spawn_weak(async { let _: () = ic_cdk::call(C, "b", ()).await.unwrap(); });
+}
+`);
+    const kick = model.entryPoints.find((e) => e.name === 'kick')!;
+    // The spawning method itself has no commit point: each future runs as its own message.
+    assert.equal(flat(kick.body).filter((n) => n.kind === 'await').length, 0);
+    const spawned = model.entryPoints.filter((e) => e.kind === 'spawn');
+    assert.equal(spawned.length, 2);
+    for (const s of spawned)
+      assert.deepEqual(
+        flat(s.body)
+          .filter((n) => n.kind === 'await')
+          .map((n) => (n as { commit: string }).commit),
+        ['commit'],
+      );
+  });
+
+  it('an attribute macro named in the configuration declares an entry point', async () => {
+    const text =
+      '#[proposal]\nasync fn vote(id: u64) { let _: () = ic_cdk::call(C, "v", (id,)).await.unwrap(); }\n';
+    const [plain] = await analyzeRustCrate('test', [{ path: 'src/lib.rs', text }], {
+      extraCallFunctions: [],
+    });
+    assert.deepEqual(plain.entryPoints, []);
+    const [configured] = await analyzeRustCrate('test', [{ path: 'src/lib.rs', text }], {
+      extraCallFunctions: [],
+      entryAttributes: { proposal: 'update' },
+    });
+    assert.deepEqual(
+      configured.entryPoints.map((e) => [e.name, e.kind]),
+      [['vote', 'update']],
+    );
+  });
+});
+
+describe('Rust frontend: select! (issue 7 item 8)', () => {
+  it('a `select!` is an await of its branch futures: never `none` for the function or its callers', async () => {
+    const model = await one(`
+async fn race() -> u64 {
+    tokio::select! {
+        r = ic_cdk::call::<_, (u64,)>(C, "a", ()) => r.unwrap().0,
+        _ = other() => 0,
+    }
+}
+#[update]
+async fn go() -> u64 { race().await }
+`);
+    const kinds = model.awaits.map((a) => [a.functionName, a.commit]);
+    assert.deepEqual(kinds, [
+      ['race', 'maybe'],
+      ['go', 'maybe'],
+    ]);
+  });
+});

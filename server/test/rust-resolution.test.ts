@@ -347,10 +347,13 @@ test('a workspace crate that re-exports all of ic-cdk is a facade: calls through
     writeFileSync(full, text);
     return full;
   };
-  write('essentials/Cargo.toml', '[package]\nname = "my-essentials"\n');
+  write('essentials/Cargo.toml', '[package]\nname = "my-essentials"\n[dependencies]\nic-cdk = "0.18"\n');
   write('essentials/src/lib.rs', 'pub mod cdk;\n');
   write('essentials/src/cdk.rs', 'pub use ic_cdk::*;\n');
-  write('upgrader/Cargo.toml', '[package]\nname = "upgrader"\n[lib]\ncrate-type = ["cdylib"]\n');
+  write(
+    'upgrader/Cargo.toml',
+    '[package]\nname = "upgrader"\n[lib]\ncrate-type = ["cdylib"]\n[dependencies]\nic-cdk = "0.18"\n',
+  );
   const lib = write(
     'upgrader/src/lib.rs',
     `use my_essentials::cdk::api::management_canister::main::clear_chunk_store;

@@ -31,7 +31,8 @@ function kinds(models: FileModel[], fn: string): string[] {
 
 /** A ledger client crate whose `transfer` calls another canister, and a `balance` that makes no call. */
 const CLIENT = {
-  'libs/ledger-client/Cargo.toml': '[package]\nname = "ledger-client"\nversion = "0.1.0"\n',
+  'libs/ledger-client/Cargo.toml':
+    '[package]\nname = "ledger-client"\nversion = "0.1.0"\n[dependencies]\nic-cdk = "0.18"\n',
   'libs/ledger-client/src/lib.rs': `
 pub mod api;
 mod local;
@@ -116,12 +117,14 @@ ledger-client = { path = "libs/ledger-client" }
 ledger-client = { path = "./libs/ledger-client" }
 `,
     ...CLIENT,
-    'canisters/a/Cargo.toml': '[package]\nname = "a"\n[dependencies]\nledger-client.workspace = true\n',
+    'canisters/a/Cargo.toml':
+      '[package]\nname = "a"\n[dependencies]\nledger-client.workspace = true\nic-cdk = "0.18"\n',
     'canisters/a/src/lib.rs': `
 #[ic_cdk::update]
 async fn pay(to: u64) { ledger_client::send_tokens(to, 1).await; }
 `,
-    'canisters/b/Cargo.toml': '[package]\nname = "b"\n[dependencies]\nledger-client = "0.1"\n',
+    'canisters/b/Cargo.toml':
+      '[package]\nname = "b"\n[dependencies]\nledger-client = "0.1"\nic-cdk = "0.18"\n',
     'canisters/b/src/lib.rs': `
 use ledger_client::*;
 #[ic_cdk::update]
@@ -142,7 +145,7 @@ test('a same-named local function never answers for another crate, and a crate o
     // Not a workspace member and not a path dependency: the canister's `ledger_client` is the registry's.
     'Cargo.toml': '[workspace]\nmembers = ["canister"]\nexclude = ["libs/ledger-client"]\n',
     ...CLIENT,
-    'canister/Cargo.toml': '[package]\nname = "c"\n[dependencies]\nledger-client = "0.1"\n',
+    'canister/Cargo.toml': '[package]\nname = "c"\n[dependencies]\nledger-client = "0.1"\nic-cdk = "0.18"\n',
     'canister/src/lib.rs': `
 mod local { pub async fn transfer(to: u64, amount: u64) -> u64 { to + amount } }
 #[ic_cdk::update]
@@ -177,7 +180,8 @@ test('the editor analyses one crate: its files are reported, the dependency is r
 test('re-exports through `crate`, `super` and inline modules, methods of a dependency type, and `#[cfg]` twins', async (t) => {
   const root = tree(t, {
     'Cargo.toml': '[workspace]\nmembers = ["client", "canister"]\n',
-    'client/Cargo.toml': '[package]\nname = "client"\n[lib]\nname = "ic_client"\n',
+    'client/Cargo.toml':
+      '[package]\nname = "client"\n[lib]\nname = "ic_client"\n[dependencies]\nic-cdk = "0.18"\n',
     'client/src/lib.rs': `
 pub mod outer {
     pub mod inner {
@@ -226,7 +230,7 @@ async fn d() { ic_client::fetch().await; }
 test('a facade crate calls ic-cdk through `crate::cdk`, and its `#[cfg(test)]` mocks never answer for it', async (t) => {
   const root = tree(t, {
     'Cargo.toml': '[workspace]\nmembers = ["essentials", "canister"]\n',
-    'essentials/Cargo.toml': '[package]\nname = "essentials"\n',
+    'essentials/Cargo.toml': '[package]\nname = "essentials"\n[dependencies]\nic-cdk = "0.18"\n',
     'essentials/src/lib.rs': 'pub mod cdk;\npub mod random;\n',
     'essentials/src/cdk.rs': `
 #[cfg(not(test))]
@@ -257,7 +261,7 @@ async fn init() { essentials::random::initialize_rng().await; }
 test('a `crate::` path reaches a dependency function the crate re-exports, past a `#[cfg(test)]` stand-in', async (t) => {
   const root = tree(t, {
     'Cargo.toml': '[workspace]\nmembers = ["essentials", "station"]\n',
-    'essentials/Cargo.toml': '[package]\nname = "essentials"\n',
+    'essentials/Cargo.toml': '[package]\nname = "essentials"\n[dependencies]\nic-cdk = "0.18"\n',
     'essentials/src/lib.rs': 'pub mod utils;\n',
     'essentials/src/utils/mod.rs': 'mod random;\npub use random::*;\n',
     'essentials/src/utils/random.rs': `
@@ -295,9 +299,10 @@ async fn create(n: u64) {
 `;
   const root = tree(t, {
     'Cargo.toml': '[workspace]\nmembers = ["fake-cmc", "wallet"]\n',
-    'fake-cmc/Cargo.toml': '[package]\nname = "fake-cmc"\nversion = "0.1.0"\n',
+    'fake-cmc/Cargo.toml':
+      '[package]\nname = "fake-cmc"\nversion = "0.1.0"\n[dependencies]\nic-cdk = "0.18"\n',
     'fake-cmc/src/main.rs': code,
-    'wallet/Cargo.toml': '[package]\nname = "wallet"\nversion = "0.1.0"\n',
+    'wallet/Cargo.toml': '[package]\nname = "wallet"\nversion = "0.1.0"\n[dependencies]\nic-cdk = "0.18"\n',
     'wallet/src/lib.rs': code,
   });
   const { findings } = await analyzePaths(collectSources([root]).files);
@@ -309,4 +314,137 @@ async fn create(n: u64) {
   assert.equal(inFake.length, 1);
   assert.equal(inFake[0].severity, 'info');
   assert.match(inFake[0].message, /test double/);
+});
+
+test('crates that are not canister code (host tools, scripts, integration tests) get no annotations', async (t) => {
+  const root = tree(t, {
+    'Cargo.toml': `[workspace]
+members = ["canister", "types", "tools/admin", "scripts/load"]
+[workspace.dependencies]
+tokio = { version = "1", features = ["full"] }
+`,
+    // Uses no ic-cdk itself, but the canister calls it: read for its summaries, never reported.
+    'types/Cargo.toml': '[package]\nname = "types"\n[dependencies]\ncandid = "0.10"\n',
+    'types/src/lib.rs': 'pub async fn normalise(x: u64) -> u64 { x }\n',
+    'canister/Cargo.toml':
+      '[package]\nname = "canister"\n[dependencies]\nic-cdk = "0.18"\ntypes = { path = "../types" }\n[dev-dependencies]\npocket-ic = "9"\n',
+    'canister/src/lib.rs': `
+#[ic_cdk::update]
+async fn pay(to: u64) { let n = types::normalise(to).await; ic_cdk::call::<_, ()>(L, "pay", (n,)).await.unwrap(); }
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn pays_twice() { super::pay(1).await; super::pay(2).await; }
+}
+`,
+    'canister/tests/it.rs': `
+#[tokio::test]
+async fn pays() { let pic = pocket_ic::PocketIc::new().await; pic.update_call(C, "pay", ()).await.unwrap(); }
+`,
+    // An admin tool reaches ic-cdk through the canister crate, but runs on an agent.
+    'tools/admin/Cargo.toml':
+      '[package]\nname = "admin"\n[dependencies]\nic-agent = "0.39"\ncanister = { path = "../../canister" }\ntokio.workspace = true\n',
+    'tools/admin/src/main.rs': `
+#[tokio::main]
+async fn main() { let agent = ic_agent::Agent::builder().build().unwrap(); agent.update(&C, "pay").call_and_wait().await.unwrap(); }
+`,
+    'scripts/load/Cargo.toml': '[package]\nname = "load"\n[dependencies]\nfutures = "0.3"\ncandid = "0.10"\n',
+    'scripts/load/src/main.rs': 'async fn run() { futures::future::ready(1).await; }\n',
+  });
+  const models = (await analyzePaths(collectSources([root]).files)).files;
+  const at = (rel: string) => models.find((m) => m.file === join(root, rel))!;
+  assert.deepEqual(kinds(models, 'pay'), ['none', 'commit']);
+  // Test code in a canister crate is not compiled into the canister either.
+  assert.deepEqual(kinds(models, 'pays_twice'), []);
+  for (const rel of [
+    'canister/tests/it.rs',
+    'tools/admin/src/main.rs',
+    'scripts/load/src/main.rs',
+    'types/src/lib.rs',
+  ]) {
+    assert.ok(at(rel).notCanisterCode, `${rel} is not canister code`);
+    assert.equal(at(rel).skipped, undefined);
+    assert.deepEqual(at(rel).awaits, []);
+    assert.deepEqual(at(rel).entryPoints, []);
+  }
+  assert.match(at('tools/admin/src/main.rs').notCanisterCode!, /`ic-agent`/);
+  assert.match(at('scripts/load/src/main.rs').notCanisterCode!, /does not depend on ic-cdk/);
+  assert.equal(at('canister/src/lib.rs').notCanisterCode, undefined);
+  // The types crate is read for the canister's summaries, and still has one model only.
+  assert.equal(models.filter((m) => m.file === join(root, 'types/src/lib.rs')).length, 1);
+});
+
+/** A client crate that generates its functions with `macro_rules!` (issue 7 item 4). */
+const MACRO_CLIENT = {
+  'client/Cargo.toml': '[package]\nname = "ledger-client"\n[dependencies]\nic-cdk = "0.18"\n',
+  'client/src/lib.rs': `
+#[macro_export]
+macro_rules! generate_call {
+    ($name:ident, $arg:ty, $ret:ty) => {
+        pub async fn $name(canister: Principal, arg: $arg) -> Result<$ret, String> {
+            let (r,): ($ret,) = $crate::raw::call(canister, stringify!($name), (arg,)).await?;
+            Ok(r)
+        }
+    };
+}
+macro_rules! getters {
+    ($($field:ident : $t:ty),* $(,)?) => { $( pub async fn $field() -> $t { Default::default() } )* };
+}
+macro_rules! method_call {
+    ($($name:ident),+) => {
+        $( pub async fn $name(&self, x: u64) { let _: () = ic_cdk::call(self.id, stringify!($name), (x,)).await.unwrap(); } )+
+    };
+}
+pub mod raw;
+pub mod client {
+    generate_call!(transfer, TransferArg, Vec<u64>);
+    getters!(fee: u64, decimals: u8,);
+}
+pub struct Ledger { id: Principal }
+impl Ledger {
+    method_call!(approve, revoke);
+}
+`,
+  'client/src/raw.rs': `
+pub async fn call<A, R>(id: Principal, m: &str, a: A) -> Result<R, String> {
+    ic_cdk::call(id, m, a).await.map_err(|e| format!("{e:?}"))
+}
+`,
+  'canister/Cargo.toml':
+    '[package]\nname = "canister"\n[dependencies]\nic-cdk = "0.18"\nledger-client = { path = "../client" }\n',
+};
+
+test('functions generated by an item-making `macro_rules!` of the workspace are resolved by their callers', async (t) => {
+  const root = tree(t, {
+    'Cargo.toml': '[workspace]\nmembers = ["client", "canister"]\n',
+    ...MACRO_CLIENT,
+    'canister/src/lib.rs': `
+use ledger_client::{client, Ledger};
+mod own {
+    ledger_client::generate_call!(mint, u64, u64);
+}
+#[ic_cdk::update]
+async fn pay(to: Principal) { client::transfer(to, TransferArg {}).await.unwrap(); }
+#[ic_cdk::update]
+async fn fee() -> u64 { client::fee().await + u64::from(ledger_client::client::decimals().await) }
+#[ic_cdk::update]
+async fn approve(l: Ledger) { l.approve(1).await; l.revoke(2).await; }
+#[ic_cdk::update]
+async fn mint(to: Principal) { own::mint(to, 5).await.unwrap(); }
+#[ic_cdk::update]
+async fn unknown(to: Principal) { client::burn(to).await; }
+`,
+  });
+  const models = (await analyzePaths(collectSources([join(root, 'canister')]).files)).files;
+  assert.deepEqual(kinds(models, 'pay'), ['commit']);
+  assert.deepEqual(kinds(models, 'fee'), ['none', 'none']);
+  assert.deepEqual(kinds(models, 'approve'), ['commit', 'commit']);
+  // `$crate` of an exported macro names the crate that defines it.
+  assert.deepEqual(kinds(models, 'mint'), ['commit']);
+  assert.deepEqual(kinds(models, 'unknown'), ['maybe']);
+  // The generated function is shown where the macro is invoked.
+  const pay = models.flatMap((m) => m.awaits).find((a) => a.functionName === 'pay')!;
+  assert.match(pay.reason, /crate `ledger_client`, src\/lib\.rs:21\)/);
+  // Nothing is reported inside the expansion: the canister's file has its own awaits only.
+  assert.equal(models.flatMap((m) => m.awaits).length, 7);
 });

@@ -11,6 +11,8 @@ export interface JsonReport {
     language: 'motoko' | 'rust';
     parseErrors: number;
     skipped?: string;
+    /** The file is not canister code (a host tool, a test target): it has no annotations. */
+    notCanisterCode?: string;
     notices?: { line: number; column: number; message: string }[];
   }[];
   entryPoints: {
@@ -47,6 +49,7 @@ export function jsonReport(files: FileModel[], analysis: Analysis, findings: Fin
       language: f.language,
       parseErrors: f.parseErrors.length,
       ...(f.skipped !== undefined ? { skipped: f.skipped } : {}),
+      ...(f.notCanisterCode !== undefined ? { notCanisterCode: f.notCanisterCode } : {}),
       ...(f.notices?.length
         ? {
             notices: f.notices.map((n) => ({ ...toOneBased(n.range.start), message: n.message })),

@@ -348,6 +348,11 @@ export interface FileModel {
   parseErrors: ParseError[];
   /** Set when the file was not analysed; says why. */
   skipped?: string;
+  /**
+   * Set when the file is not canister code (a host tool, a test harness, an integration test): it gets no
+   * commit-point annotations and no findings; says why.
+   */
+  notCanisterCode?: string;
   /** Parts of an analysed file that were left out; the rest of the file is analysed. */
   notices?: Notice[];
   entryPoints: EntryPointIR[];

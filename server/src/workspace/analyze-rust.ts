@@ -3,7 +3,7 @@
  * is completed with the crates it reaches by `path =` (read from the editor or disk, not reported on), and
  * each group is analysed as one unit (SPEC §2).
  */
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { analyzeRustWorkspace, type RustCrateInput } from '../languages/rust';
 import type { FileModel } from '../model/ir';
 import type { SourceFile } from '../model/source';
@@ -14,6 +14,7 @@ import { collectSources } from './collect';
 import { skippedModel } from './file-models';
 import { loadSource } from './load';
 import { cdkFacades } from './rust-facades';
+import { namesCdk } from './canister-code';
 
 /** `asked`: the files asked for, by crate folder. Models are returned for those files only. */
 export async function analyzeRustSources(
@@ -21,29 +22,51 @@ export async function analyzeRustSources(
   maxFileSize: number,
   options: WorkspaceOptions,
 ): Promise<FileModel[]> {
-  const units = [...rustUnits([...asked.keys()], manifestReader()).values()].map((unit) => ({
-    root: unit.root,
-    crates: [...unit.crates.values()].map((crate): RustCrateInput & { report: Set<string> } => {
-      const mine = unit.asked.has(crate.dir) ? asked.get(crate.dir) : undefined;
-      // A crate reached only as a dependency is read from the editor or disk and not reported on.
-      const files = mine ?? dependencySources(crate.dir, maxFileSize, options.readFile);
-      return {
-        dir: crate.dir,
-        files,
-        name: crate.name,
-        closed: crate.closed,
-        deps: crate.deps,
-        report: new Set(mine?.map((f) => f.path) ?? []),
-      };
-    }),
-  }));
+  const models: FileModel[] = [];
+  const units = [...rustUnits([...asked.keys()], manifestReader()).values()].map((unit) => {
+    // Host tools and test targets get no annotations; a crate that canister code calls is still read.
+    const offChain = (dir: string): string | undefined => {
+      const not = unit.crates.get(dir)?.notCanisterCode;
+      if (!not || (!not.host && namesCdk((asked.get(dir) ?? []).map((f) => f.text)))) return undefined;
+      return not.reason;
+    };
+    const canister = [...unit.asked].filter((dir) => !offChain(dir));
+    const needed = reachable(canister, (dir) => unit.crates.get(dir)?.deps.values() ?? []);
+    for (const dir of unit.asked) {
+      const why = offChain(dir);
+      for (const f of asked.get(dir) ?? [])
+        if (why) models.push(offChainModel(dir, f.path, why));
+        else if (isTestTarget(dir, f.path, !!unit.crates.get(dir)?.manifest))
+          models.push(offChainModel(dir, f.path, TEST_TARGET));
+    }
+    return {
+      root: unit.root,
+      crates: [...unit.crates.values()]
+        .filter((crate) => needed.has(crate.dir))
+        .map((crate): RustCrateInput & { report: Set<string> } => {
+          const mine = unit.asked.has(crate.dir)
+            ? asked.get(crate.dir)?.filter((f) => !isTestTarget(crate.dir, f.path, crate.manifest))
+            : undefined;
+          // A crate reached only as a dependency is read from the editor or disk and not reported on.
+          const files = mine ?? dependencySources(crate.dir, maxFileSize, options.readFile);
+          return {
+            dir: crate.dir,
+            files,
+            name: crate.name,
+            closed: crate.closed,
+            deps: crate.deps,
+            // An off-chain crate that canister code calls is read for its summaries; it has its model already.
+            report: new Set(offChain(crate.dir) ? [] : (mine?.map((f) => f.path) ?? [])),
+          };
+        }),
+    };
+  });
   // Facades (`pub use ic_cdk::*`) are known by their path, whichever crate declares them.
   const all = new Map(units.flatMap((u) => u.crates.map((c) => [c.dir, c])));
   const facades = cdkFacades(
     new Map([...all].map(([dir, c]) => [dir, c.files])),
     (dir) => all.get(dir)?.name,
   );
-  const models: FileModel[] = [];
   const config = options.config;
   const trees = options.rustTrees;
   if (trees && units.length) await trees.ready();
@@ -74,6 +97,44 @@ export async function analyzeRustSources(
     }
   }
   return models;
+}
+
+const TEST_TARGET =
+  'not canister code: integration tests, benchmarks, examples and build scripts are built for the host';
+
+/**
+ * Files of a crate's `tests/`, `benches/` and `examples/` folders and its `build.rs` are their own targets, built
+ * for the host with the dev-dependencies: never part of the canister. Only said of a crate with a manifest.
+ */
+function isTestTarget(crateDir: string, path: string, hasManifest: boolean): boolean {
+  if (!hasManifest) return false;
+  const rel = relative(crateDir, path).split(sep);
+  return rel[0] === 'tests' || rel[0] === 'benches' || rel[0] === 'examples' || rel.join('/') === 'build.rs';
+}
+
+/** The folders reachable from `start` through `next`, `start` included. */
+function reachable(start: string[], next: (dir: string) => Iterable<string>): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...start];
+  for (let d = stack.pop(); d !== undefined; d = stack.pop()) {
+    if (seen.has(d)) continue;
+    seen.add(d);
+    stack.push(...next(d));
+  }
+  return seen;
+}
+
+function offChainModel(crateDir: string, path: string, why: string): FileModel {
+  return {
+    file: path,
+    language: 'rust',
+    canister: crateDir,
+    parseErrors: [],
+    notCanisterCode: why,
+    entryPoints: [],
+    awaits: [],
+    stateDecls: [],
+  };
 }
 
 /** A package named as a test double: `fake-cmc`, `mock_ledger`, `ledger-mock`, `test-utils`, `stub`. */

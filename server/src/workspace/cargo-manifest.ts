@@ -20,6 +20,12 @@ export interface CargoDependency {
   path?: string;
   /** `foo.workspace = true`: the entry is the workspace's `[workspace.dependencies]` one. */
   fromWorkspace?: true;
+  /** `features = [...]` written on the entry (added to the workspace entry's own ones). */
+  features?: string[];
+  /** Declared under `[target.'cfg(…)'.dependencies]`: it may be for the host only. */
+  targetOnly?: true;
+  /** `optional = true`: only with a feature. */
+  optional?: true;
 }
 
 export interface CargoWorkspaceTable {
@@ -60,11 +66,18 @@ function dependency(dir: string, key: string, spec: unknown): CargoDependency {
   if (pkg) dep.package = pkg;
   if (path) dep.path = resolve(dir, path);
   if (spec.workspace === true) dep.fromWorkspace = true;
+  if (spec.optional === true) dep.optional = true;
+  const features = strings(spec.features);
+  if (features.length) dep.features = features;
   return dep;
 }
 
-function dependencies(dir: string, table: unknown): CargoDependency[] {
-  return isTable(table) ? Object.entries(table).map(([k, v]) => dependency(dir, k, v)) : [];
+function dependencies(dir: string, table: unknown, targetOnly = false): CargoDependency[] {
+  if (!isTable(table)) return [];
+  return Object.entries(table).map(([k, v]) => {
+    const dep = dependency(dir, k, v);
+    return targetOnly ? { ...dep, targetOnly: true as const } : dep;
+  });
 }
 
 function workspaceTable(dir: string, manifest: Table): CargoWorkspaceTable | undefined {
@@ -116,7 +129,7 @@ function describe(dir: string, manifest: Table): CargoManifest {
     : !lib && !existsSync(join(dir, 'src', 'lib.rs'));
   const deps = dependencies(dir, manifest.dependencies);
   for (const target of Object.values(isTable(manifest.target) ? manifest.target : {}))
-    if (isTable(target)) deps.push(...dependencies(dir, target.dependencies));
+    if (isTable(target)) deps.push(...dependencies(dir, target.dependencies, true));
   const workspace = workspaceTable(dir, manifest);
   return {
     ...(packageName ? { packageName } : {}),

@@ -6,6 +6,7 @@
  */
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { CargoDependency, CargoManifest, CargoWorkspaceTable, ManifestReader } from './cargo-manifest';
+import { dependencyMarks, notCanisterCode, type CrateMarks, type NotCanisterCode } from './canister-code';
 
 export interface WorkspaceCrate {
   /** The crate's folder (where its `Cargo.toml` is). */
@@ -15,6 +16,10 @@ export interface WorkspaceCrate {
   closed: boolean;
   /** Names this crate's code uses for its path dependencies (`package =` renames, `-` → `_`) → their folders. */
   deps: Map<string, string>;
+  /** Its `Cargo.toml` was read. */
+  manifest: boolean;
+  /** Set when the crate is not canister code by its manifest (see canister-code.ts): why. */
+  notCanisterCode?: NotCanisterCode;
 }
 
 export interface RustUnit {
@@ -67,7 +72,16 @@ export function workspaceRootOf(dir: string, read: ManifestReader): string | und
 /** The folder a dependency's code comes from, when it is on disk. */
 function dependencyDir(dep: CargoDependency, ws: CargoWorkspaceTable | undefined): CargoDependency {
   const inherited = dep.fromWorkspace ? ws?.dependencies.get(dep.key) : undefined;
-  const merged: CargoDependency = inherited ? { ...inherited, key: dep.key } : dep;
+  const features = [...(inherited?.features ?? []), ...(dep.features ?? [])];
+  const merged: CargoDependency = inherited
+    ? {
+        ...inherited,
+        key: dep.key,
+        ...(features.length ? { features } : {}),
+        ...(dep.targetOnly ? { targetOnly: true as const } : {}),
+        ...(dep.optional ? { optional: true as const } : {}),
+      }
+    : dep;
   const path = merged.path ?? ws?.patches.get(merged.package ?? merged.key);
   return path ? { ...merged, path } : merged;
 }
@@ -76,12 +90,16 @@ function describeCrate(
   dir: string,
   manifest: CargoManifest | undefined,
   read: ManifestReader,
-): WorkspaceCrate {
+): WorkspaceCrate & { marks: CrateMarks } {
   const root = workspaceRootOf(dir, read);
   const ws = root ? read(root)?.workspace : undefined;
   const deps = new Map<string, string>();
+  const marks: CrateMarks = { manifest: !!manifest, cdk: false, deps: [] };
   for (const declared of manifest?.dependencies ?? []) {
     const dep = dependencyDir(declared, ws);
+    const mark = dependencyMarks(dep);
+    if (mark.canister) marks.cdk = true;
+    if (mark.host && !dep.optional) marks.host ??= mark.host;
     if (!dep.path) continue;
     const target = read(dep.path);
     if (!target) continue;
@@ -89,12 +107,20 @@ function describeCrate(
     const name = dep.package ? dep.key.replace(/-/g, '_') : (target.name ?? dep.key.replace(/-/g, '_'));
     deps.set(name, dep.path);
   }
-  return { dir, ...(manifest?.name ? { name: manifest.name } : {}), closed: manifest?.closed ?? false, deps };
+  return {
+    dir,
+    ...(manifest?.name ? { name: manifest.name } : {}),
+    closed: manifest?.closed ?? false,
+    deps,
+    manifest: !!manifest,
+    marks,
+  };
 }
 
 /** Groups the crates asked for (their folders) into units, each completed with the crates it reaches by path. */
 export function rustUnits(crateDirs: string[], read: ManifestReader): Map<string, RustUnit> {
   const units = new Map<string, RustUnit>();
+  const marks = new Map<string, CrateMarks & { name?: string }>();
   for (const asked of crateDirs) {
     const dir = resolve(asked);
     const root = workspaceRootOf(dir, read) ?? dir;
@@ -105,10 +131,21 @@ export function rustUnits(crateDirs: string[], read: ManifestReader): Map<string
     while (queue.length) {
       const next = queue.pop()!;
       if (unit.crates.has(next)) continue;
-      const crate = describeCrate(next, read(next), read);
+      const { marks: crateMarks, ...crate } = describeCrate(next, read(next), read);
       unit.crates.set(next, crate);
+      marks.set(next, {
+        ...crateMarks,
+        deps: [...crate.deps.values()],
+        ...(crate.name ? { name: crate.name } : {}),
+      });
       queue.push(...crate.deps.values());
     }
   }
+  const why = notCanisterCode(marks);
+  for (const unit of units.values())
+    for (const [dir, crate] of unit.crates) {
+      const reason = why.get(dir);
+      if (reason) crate.notCanisterCode = reason;
+    }
   return units;
 }

@@ -193,7 +193,8 @@ export function specialCall(written: string, uses: UseMap, facades: string[] = [
     full === 'ic_cdk::futures::spawn' ||
     full === 'ic_cdk::futures::spawn_017_compat' ||
     last === 'spawn_017_compat' ||
-    (full.startsWith('ic_cdk') && last === 'spawn')
+    // ic-cdk 0.18: `spawn_migratory` (may outlive an upgrade) and `spawn_weak` are new messages as well.
+    (full.startsWith('ic_cdk') && (last === 'spawn' || last === 'spawn_migratory' || last === 'spawn_weak'))
   ) {
     return 'spawn';
   }

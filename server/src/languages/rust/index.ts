@@ -7,11 +7,20 @@ import type { EntryKind, EntryPointIR, FileModel, ParseError } from '../../model
 import { describeError, failureNotice, noticesField } from '../../model/limits';
 import type { SourceFile } from '../../model/source';
 import { comparePos } from '../../text/positions';
-import { buildCrateIndex, displayName, type CrateIndex, type FnInfo, type ParsedFile } from './crate-index';
+import {
+  buildCrateIndex,
+  displayName,
+  type CrateIndex,
+  type FnInfo,
+  type MacroExpansion,
+  type ParsedFile,
+} from './crate-index';
+import type { KnownMacro } from './macro-items';
 import { findGuards } from './guards';
 import { BodyLowerer } from './lower-body';
 import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
+import { isTestOnly } from './resolve-fn';
 import { computeSummaries } from './summaries';
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
 import type { Tree } from 'web-tree-sitter';
@@ -225,6 +234,7 @@ export async function analyzeRustWorkspace(
   };
   try {
     const ordered = calleeCratesFirst(crates);
+    const byDir = new Map<string, CrateIndex>();
     const indexes = ordered.map((crate) => {
       const parsed = crate.files.flatMap((f) => {
         const tree = parse(crate, f);
@@ -232,9 +242,11 @@ export async function analyzeRustWorkspace(
           ? [{ path: f.path, shownPath: shownPath(crate.dir, f.path), text: f.text, root: tree.rootNode }]
           : [];
       });
-      return indexContained(parsed, crate.name, crate.closed ?? false, failed);
+      const expansion = { parse: parseSnippet, imported: exportedMacros(crate, byDir) };
+      const index = indexContained(parsed, crate.name, crate.closed ?? false, failed, expansion);
+      byDir.set(crate.dir, index);
+      return index;
     });
-    const byDir = new Map(ordered.map((c, i) => [c.dir, indexes[i]]));
     ordered.forEach((crate, i) => {
       for (const [name, dir] of crate.deps ?? []) {
         const dep = byDir.get(dir);
@@ -251,7 +263,9 @@ export async function analyzeRustWorkspace(
       parseSnippet,
     }));
     const baseOf = new Map<ParsedFile, Env>();
-    indexes.forEach((index, i) => index.files.forEach((f) => baseOf.set(f, bases[i])));
+    indexes.forEach((index, i) =>
+      [...index.files, ...index.expansions].forEach((f) => baseOf.set(f, bases[i])),
+    );
     const summaries = computeSummaries(
       indexes.flatMap((index) => index.fns),
       (fn, current) => {
@@ -268,6 +282,8 @@ export async function analyzeRustWorkspace(
           return { nodes: [] };
         }
       },
+      // Test code is only summarised when other code calls it; trait methods may be dispatched from anywhere.
+      (fn) => !!fn.traitName || !isTestOnly(fn),
     );
     const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
     return ordered.flatMap((crate, i) => {
@@ -282,7 +298,8 @@ export async function analyzeRustWorkspace(
             fileModel(
               crate.dir,
               file,
-              index.fns.filter((f) => f.file === file),
+              // Test code never runs in the canister: it gets no annotations.
+              index.fns.filter((f) => f.file === file && !isTestOnly(f)),
               env,
               options.entryAttributes,
             ),
@@ -312,21 +329,31 @@ function indexContained(
   crateName: string | undefined,
   closed: boolean,
   failed: Map<string, string>,
+  expansion: MacroExpansion,
 ): CrateIndex {
   try {
-    return buildCrateIndex(parsed, crateName, closed);
+    return buildCrateIndex(parsed, crateName, closed, expansion);
   } catch {
     const fine = parsed.filter((f) => {
       try {
-        buildCrateIndex([f], crateName, closed);
+        buildCrateIndex([f], crateName, closed, expansion);
         return true;
       } catch (err) {
         failed.set(f.path, `internal error while indexing the crate (${describeError(err)})`);
         return false;
       }
     });
-    return buildCrateIndex(fine, crateName, closed);
+    return buildCrateIndex(fine, crateName, closed, expansion);
   }
+}
+
+/** The `#[macro_export]` macros of the crate's path dependencies (built before it), `$crate` named as it writes it. */
+function exportedMacros(crate: RustCrateInput, built: Map<string, CrateIndex>): Map<string, KnownMacro> {
+  const out = new Map<string, KnownMacro>();
+  for (const [name, dir] of crate.deps ?? [])
+    for (const [macro, known] of built.get(dir)?.macros ?? [])
+      if (known.exported) out.set(macro, { ...known, crate: name });
+  return out;
 }
 
 function skippedRustFile(canister: string, path: string, why = 'not analysed'): FileModel {

@@ -19,6 +19,16 @@ export function lowerMacro(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
   const joined = JOIN_MACROS.has(name) ? lowerJoin(cx, node, written, out) : undefined;
   if (joined) return joined;
   const val = macroArgs(cx, node, out) ?? tokenVal(cx, node, out);
+  // `select!` awaits its branches' futures where it stands; which one completes is not known: one unknown await.
+  if (SELECT_MACROS.has(name) && JOIN_CRATES.has(expandPath(written, cx.file.uses).split('::')[0]))
+    return awaitOf(
+      cx,
+      { val, future: { kind: 'unknown', name: `${written}!` } },
+      node,
+      cx.range(field(node, 'macro') ?? node),
+      'bound',
+      out,
+    );
   // A client crate's call macro (`virtual_canister_call!(…)`): its future is the call.
   const api = clientCrateMacro(expandPath(written, cx.file.uses));
   if (api) return { val, future: { kind: 'api', api, callee: `${written}!` } };
@@ -33,6 +43,7 @@ export function lowerMacro(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
 /** `futures::join!(a, b)` / `tokio::try_join!(…)`: they await each future they are given, in place. */
 const JOIN_MACROS = new Set(['join', 'try_join']);
 const JOIN_CRATES = new Set(['futures', 'futures_util', 'tokio']);
+const SELECT_MACROS = new Set(['select', 'select_biased']);
 
 /**
  * The futures of a `join!` are awaited where the macro stands: one await per future, each classified like

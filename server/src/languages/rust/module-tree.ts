@@ -6,7 +6,7 @@
 import type { FnInfo, ParsedFile } from './crate-index';
 import { inTestCode } from './type-index';
 import { addUse, type UseMap } from './use-resolution';
-import { allKids, field, type SyntaxNode } from './syntax';
+import { descendantsOf, allKids, field, type SyntaxNode } from './syntax';
 
 export interface ModuleScope {
   parent?: ModuleScope;
@@ -68,16 +68,18 @@ export function buildModuleTree(files: ParsedFile[], fns: FnInfo[]): ModuleScope
     fileMods.set(file, mods);
     if (!mods) continue;
     at(root, mods);
-    for (const decl of file.root.descendantsOfType('use_declaration')) {
+    for (const decl of descendantsOf(file.root, 'use_declaration')) {
       if (!decl || !isPub(decl)) continue;
       const inner = enclosingMods(decl);
       if (inner[0] !== '<fn>') addUse(decl, at(root, [...mods, ...inner]).exports);
     }
   }
   for (const fn of fns) {
-    const mods = fileMods.get(fn.file);
-    if (!mods || fn.typeName || inTestCode(fn.node, fn.file.shownPath ?? fn.file.path)) continue;
-    const inner = enclosingMods(fn.node);
+    // A generated function belongs where its macro is invoked.
+    const mods = fileMods.get(fn.file.expansionOf ?? fn.file);
+    const written = fn.expandedFrom ?? fn.node;
+    if (!mods || fn.typeName || inTestCode(written, fn.file.shownPath ?? fn.file.path)) continue;
+    const inner = enclosingMods(written);
     if (inner[0] === '<fn>') continue;
     const s = at(root, [...mods, ...inner]);
     s.fns.set(fn.name, [...(s.fns.get(fn.name) ?? []), fn]);

@@ -80,3 +80,20 @@ function isTestFn(fn: FnInfo): boolean {
   if (known === undefined) testFns.set(fn, (known = inTestCode(fn.node, fn.file.shownPath ?? fn.file.path)));
   return known;
 }
+
+const testOnly = new WeakMap<FnInfo, boolean>();
+
+/**
+ * Compiled only for tests: under `#[cfg(test)]`, or in a test module file of the crate's `src/` (`src/tests.rs`,
+ * `src/a/tests/b.rs`). Stricter than `isTestFn` about paths: a crate without a known folder is not judged by
+ * where it sits.
+ */
+export function isTestOnly(fn: FnInfo): boolean {
+  let known = testOnly.get(fn);
+  if (known === undefined) {
+    const shown = (fn.file.shownPath ?? fn.file.path).replace(/\\/g, '/');
+    const inSrc = shown.startsWith('src/') ? shown.slice('src/'.length) : '';
+    testOnly.set(fn, (known = inTestCode(fn.expandedFrom ?? fn.node, inSrc)));
+  }
+  return known;
+}

@@ -444,21 +444,43 @@ function calleesFirst(fns: FnInfo[], edges: Map<FnInfo, FnInfo[]>): { order: FnI
   return { order, cyclic };
 }
 
+/** A summary map that notes which summaries a lowering reads: those functions must be settled first. */
+class ReadSummaries extends Map<FnInfo, FnSummary> {
+  reads: Set<FnInfo> | undefined;
+  override get(fn: FnInfo): FnSummary | undefined {
+    this.reads?.add(fn);
+    return super.get(fn);
+  }
+}
+
+/** What a function nobody settled answers, should it be read anyway: unknown, never "no call". */
+const UNSETTLED: FnSummary = { accesses: [], commits: 'unknown' };
+
 /**
- * Iterates `lowerFn` until the summaries are stable: one pass in file order finds the call graph, then passes
- * in callee-first order re-lower only the functions a changed summary can affect (callers that saw a callee's
- * summary before it changed), so an acyclic graph settles in one pass and a cycle costs only its own functions. Bounded, for
- * pathological cycles.
+ * Iterates `lowerFn` until the summaries are stable: one pass in file order over the functions `needed`
+ * (and every function their lowering reads the summary of, found as it goes) finds the call graph, then
+ * passes in callee-first order re-lower only the functions a changed summary can affect (callers that saw a
+ * callee's summary before it changed), so an acyclic graph settles in one pass and a cycle costs only its own
+ * functions. Bounded, for pathological cycles. A function that is not needed and that no needed function
+ * calls (test code only test code calls) is never lowered: its summary says "unknown".
  */
-export function computeSummaries(fns: FnInfo[], lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts): SummaryMap {
-  const summaries: SummaryMap = new Map(fns.map((f) => [f, { accesses: [] }]));
+export function computeSummaries(
+  fns: FnInfo[],
+  lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts,
+  needed: (fn: FnInfo) => boolean = () => true,
+): SummaryMap {
+  const summaries = new ReadSummaries(fns.map((f) => [f, { accesses: [] }]));
   const keys = new Map<FnInfo, string>();
   const edges = new Map<FnInfo, FnInfo[]>();
   const callers = new Map<FnInfo, Set<FnInfo>>();
   /** Lowers `fn` with the current summaries; true when its summary changed. */
   const settle = (fn: FnInfo): boolean => {
+    summaries.reads = new Set();
     const facts = lowerFn(fn, summaries);
-    const callees = facts.callees ?? [];
+    const read = summaries.reads;
+    summaries.reads = undefined;
+    // The callees it names, then any other function whose summary it read.
+    const callees = [...new Set([...(facts.callees ?? []), ...read])].filter((c) => summaries.has(c));
     edges.set(fn, callees);
     for (const c of callees) {
       let set = callers.get(c);
@@ -472,13 +494,18 @@ export function computeSummaries(fns: FnInfo[], lowerFn: (fn: FnInfo, s: Summary
     summaries.set(fn, next);
     return true;
   };
-  // A caller lowered before its callee in file order saw the callee's empty summary: only it needs another look.
+  // A caller lowered before its callee saw the callee's empty summary: only it needs another look.
   const step = new Map<FnInfo, number>();
-  fns.forEach((fn, i) => {
-    step.set(fn, i);
+  const queue = fns.filter(needed);
+  for (let i = 0; i < queue.length; i++) {
+    const fn = queue[i];
+    if (step.has(fn)) continue;
+    step.set(fn, step.size);
     settle(fn);
-  });
-  const { order } = calleesFirst(fns, edges);
+    for (const c of edges.get(fn) ?? []) if (!step.has(c)) queue.push(c);
+  }
+  const settled = fns.filter((f) => step.has(f));
+  const { order } = calleesFirst(settled, edges);
   const dirty = new Set<FnInfo>();
   for (const [callee, set] of callers)
     for (const c of set) if (step.get(c)! < step.get(callee)! || c === callee) dirty.add(c);
@@ -488,5 +515,7 @@ export function computeSummaries(fns: FnInfo[], lowerFn: (fn: FnInfo, s: Summary
       if (settle(fn)) for (const c of callers.get(fn) ?? []) dirty.add(c);
     }
   }
-  return summaries;
+  const out: SummaryMap = new Map(summaries);
+  for (const f of fns) if (!step.has(f)) out.set(f, UNSETTLED);
+  return out;
 }

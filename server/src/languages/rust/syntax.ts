@@ -134,3 +134,47 @@ export function isHostOnlyAttribute(attr: SyntaxNode): boolean {
   const t = attr.text.replace(/\s+/g, '');
   return t === '#[cfg(test)]' || /^#\[cfg\(not\(target_(arch="wasm32"|family="wasm")\)\)\]$/.test(t);
 }
+
+/** The item kinds the crate index looks for; one walk of a file finds them all. */
+const INDEXED = [
+  'attribute_item',
+  'enum_item',
+  'function_item',
+  'impl_item',
+  'macro_definition',
+  'macro_invocation',
+  'mod_item',
+  'static_item',
+  'struct_item',
+  'trait_item',
+  'type_item',
+  'use_declaration',
+];
+const INDEXED_SET = new Set(INDEXED);
+const walked = new WeakMap<object, { all: SyntaxNode[]; byType: Map<string, SyntaxNode[]> }>();
+
+/**
+ * `root.descendantsOfType(types)`, in the same (document) order, for the item kinds the index reads: each
+ * call of tree-sitter's walks the whole tree, and the index asks for a dozen kinds per file.
+ */
+export function descendantsOf(root: SyntaxNode, types: string | string[]): SyntaxNode[] {
+  const list = typeof types === 'string' ? [types] : types;
+  if (!list.every((t) => INDEXED_SET.has(t)))
+    return root.descendantsOfType(types).filter((n): n is SyntaxNode => n !== null);
+  // Keyed by the tree: every `rootNode` is a new object. Only whole trees are walked once.
+  if (root.parent) return root.descendantsOfType(types).filter((n): n is SyntaxNode => n !== null);
+  let seen = walked.get(root.tree);
+  if (!seen) {
+    const all = root.descendantsOfType(INDEXED).filter((n): n is SyntaxNode => n !== null);
+    const byType = new Map<string, SyntaxNode[]>();
+    for (const n of all) {
+      const same = byType.get(n.type);
+      if (same) same.push(n);
+      else byType.set(n.type, [n]);
+    }
+    walked.set(root.tree, (seen = { all, byType }));
+  }
+  if (list.length === 1) return seen.byType.get(list[0]) ?? [];
+  const wanted = new Set(list);
+  return seen.all.filter((n) => wanted.has(n.type));
+}

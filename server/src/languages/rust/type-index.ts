@@ -3,8 +3,7 @@
  * `ledger`'s type), trait declarations and the impls of each trait (so a `dyn Trait` or `T: Trait` receiver
  * dispatches to them). Impls in test code are left out: they are not in the canister.
  */
-import { MAX_NESTING } from '../../model/limits';
-import { allKids, field, isHostOnlyAttribute, namedKids, type SyntaxNode } from './syntax';
+import { descendantsOf, allKids, field, isHostOnlyAttribute, namedKids, type SyntaxNode } from './syntax';
 
 export interface TraitInfo {
   name: string;
@@ -43,23 +42,33 @@ export function baseTypeName(node: SyntaxNode | null): string | undefined {
   return node.text;
 }
 
-function hasCfgTest(node: SyntaxNode): boolean {
-  for (let s = node.previousSibling; s; s = s.previousSibling) {
-    if (s.type === 'line_comment' || s.type === 'block_comment') continue;
-    if (s.type !== 'attribute_item') return false;
-    if (isHostOnlyAttribute(s)) return true;
+const testRanges = new WeakMap<object, [number, number][]>();
+
+/**
+ * The spans of the items a `#[cfg(test)]`-like attribute applies to (the item after its run of attributes and
+ * comments), found once per tree from the attributes the index walk collects.
+ */
+function hostOnlySpans(node: SyntaxNode): [number, number][] {
+  let spans = testRanges.get(node.tree);
+  if (spans) return spans;
+  spans = [];
+  for (const attr of descendantsOf(node.tree.rootNode, 'attribute_item')) {
+    if (!isHostOnlyAttribute(attr)) continue;
+    let s = attr.nextSibling;
+    while (s && (s.type === 'attribute_item' || s.type === 'line_comment' || s.type === 'block_comment'))
+      s = s.nextSibling;
+    if (s) spans.push([attr.startIndex, s.endIndex]);
   }
-  return false;
+  testRanges.set(node.tree, spans);
+  return spans;
 }
 
 /** Inside a `#[cfg(test)]` item (module, impl, function) or a test file. */
 export function inTestCode(node: SyntaxNode, path: string): boolean {
   const p = path.replace(/\\/g, '/');
   if (/(^|\/)tests?(\/|\.rs$)|_tests?\.rs$/.test(p)) return true;
-  // Each `parent` costs the node's depth in tree-sitter: bounded, so 10,000-deep code is not quadratic.
-  let n: SyntaxNode | null = node;
-  for (let up = 0; n && up <= MAX_NESTING; n = n.parent, up++) if (hasCfgTest(n)) return true;
-  return false;
+  const at = node.startIndex;
+  return hostOnlySpans(node).some(([start, end]) => at >= start && at < end);
 }
 
 function methodNames(body: SyntaxNode | null): Set<string> {
@@ -85,7 +94,7 @@ export function emptyTypeIndex(): TypeIndex {
 
 /** Adds one file's structs, traits and trait impls. */
 export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): void {
-  for (const s of root.descendantsOfType('struct_item')) {
+  for (const s of descendantsOf(root, 'struct_item')) {
     const name = s ? field(s, 'name')?.text : undefined;
     const body = s ? field(s, 'body') : null;
     if (!name || !body) continue;
@@ -104,11 +113,11 @@ export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): voi
     }
     into.structFields.set(name, fields);
   }
-  for (const t of root.descendantsOfType('type_item')) {
+  for (const t of descendantsOf(root, 'type_item')) {
     const name = t ? field(t, 'name')?.text : undefined;
     if (t && name && field(t, 'type')?.type === 'generic_type') into.containerAliases.add(name);
   }
-  for (const e of root.descendantsOfType('enum_item')) {
+  for (const e of descendantsOf(root, 'enum_item')) {
     const name = e ? field(e, 'name')?.text : undefined;
     const body = e ? field(e, 'body') : null;
     if (!name || !body) continue;
@@ -122,7 +131,7 @@ export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): voi
     }
     into.enumVariants.set(name, variants);
   }
-  for (const t of root.descendantsOfType('trait_item')) {
+  for (const t of descendantsOf(root, 'trait_item')) {
     const name = t ? field(t, 'name')?.text : undefined;
     if (!t || !name) continue;
     const vis = allKids(t).find((k) => k.type === 'visibility_modifier');
@@ -133,11 +142,11 @@ export function indexTypes(root: SyntaxNode, path: string, into: TypeIndex): voi
     });
   }
   // A macro (or derive) can generate an impl of a trait it names; such a trait's impls are not all known.
-  for (const m of root.descendantsOfType(['macro_definition', 'macro_invocation', 'attribute_item'])) {
+  for (const m of descendantsOf(root, ['macro_definition', 'macro_invocation', 'attribute_item'])) {
     if (!m || inTestCode(m, path) || (m.type === 'attribute_item' && !/\bderive\b/.test(m.text))) continue;
     for (const name of m.text.match(/\b[A-Z]\w*/g) ?? []) into.namesInMacros.add(name);
   }
-  for (const impl of root.descendantsOfType('impl_item')) {
+  for (const impl of descendantsOf(root, 'impl_item')) {
     if (!impl) continue;
     const traitName = baseTypeName(field(impl, 'trait'));
     const typeName = baseTypeName(field(impl, 'type'));

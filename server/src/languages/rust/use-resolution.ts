@@ -3,7 +3,7 @@
  * `raw_rand` resolve to the full path the call-API table knows.
  */
 import { MAX_NESTING } from '../../model/limits';
-import { allKids, field, namedKids, type SyntaxNode } from './syntax';
+import { descendantsOf, allKids, field, namedKids, type SyntaxNode } from './syntax';
 
 export interface UseMap {
   /** Local name → full path (`C2` → `ic_cdk::call::Call`). */
@@ -60,7 +60,7 @@ function collect(node: SyntaxNode, prefix: string, out: UseMap, depth = 0): void
 
 export function collectUses(root: SyntaxNode): UseMap {
   const out: UseMap = { aliases: new Map(), globs: [] };
-  for (const decl of root.descendantsOfType('use_declaration')) if (decl) addUse(decl, out);
+  for (const decl of descendantsOf(root, 'use_declaration')) if (decl) addUse(decl, out);
   return out;
 }
 
