@@ -136,6 +136,11 @@ export interface WriteNode extends NodeBase {
   fromCall?: true;
   /** Replayed from a callee that restores this state itself when its call fails (it owns the rollback). */
   handled?: true;
+  /**
+   * Replayed from the body of an awaited `async` function of a class, object or module: it runs as its own
+   * message after the commit point, so the change is that call's own effect, complete when it returns.
+   */
+  ownMessage?: true;
   /** Replayed from a callee where it steps the state by a constant (`count += 1`): a counter, not a value. */
   step?: true;
   /**

@@ -25,6 +25,8 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
     if (node.mark !== undefined || node.unknown || !e.reach.beforeInOrder(w.flat, flat)) return false;
     // A callee that compensates its own call's failure owns this change (SPEC §5, issue #9 item 1).
     if (node.handled) return false;
+    // Made by an earlier awaited `async` function in its own message: that call's effect, already complete.
+    if (node.ownMessage) return false;
     // A log line or a metric, written directly or through a `log(…)` helper, records what happened.
     if (isRecordWrite(w)) return false;
     // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
@@ -57,6 +59,7 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
         x.kind === 'write' &&
         x !== w &&
         !(x.node as WriteNode).unknown &&
+        !(x.node as WriteNode).ownMessage &&
         sameState(x.state, w.state) &&
         e.reach.beforeInOrder(flat, x.flat) &&
         !isResync(e, x),

@@ -85,5 +85,17 @@ export function lowerAwait(
   };
   if (cls.call) node.call = cls.call;
   out.push(node);
+  // The body of an `async` function of a class, object or module runs as its own message between this commit
+  // point and the resumption: its state accesses come after the commit point (a duplicate-vote check made
+  // before the await is acted on there, in the callee, not at some later write of this method).
+  if (
+    e.op === 'await' &&
+    operand.kind === 'Call' &&
+    cls.callee?.func.asyncKind === 'async' &&
+    !cls.callee.actorField &&
+    !cls.ambiguous
+  ) {
+    inlineHelper(lw, cls.callee, operand, out, scope, argVals, [], true);
+  }
   return { reads: [], locals: [], awaits: [id] };
 }

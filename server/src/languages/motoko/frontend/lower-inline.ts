@@ -53,6 +53,7 @@ export function inlineHelper(
   scope: Scope,
   argVals: Val[] = [],
   stateArgs: (StateRef | undefined)[] = [],
+  ownMessage = false,
 ): Val {
   const summary = helperSummary(lw, fn, stateArgs);
   if (!summary) return EMPTY;
@@ -87,6 +88,7 @@ export function inlineHelper(
       // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).
       if (acc.unknown) w.unknown = true;
       if (acc.step || summary.steps.has(acc)) w.step = true;
+      if (ownMessage) w.ownMessage = true;
       out.push(w);
     }
   }
