@@ -1,25 +1,15 @@
 // Per-file analysis against the raw parse of the same text, for Rust and Motoko files of about 1k, 5k and 20k
 // lines of generated canister code. "Analysis" is the whole pipeline of `check` on that one file (parse, index,
 // lowering, analysis, rules), in this process, so the ratio is at least 1.
-import { performance } from 'node:perf_hooks';
 import { rustFile, lineCount } from './generate-rust.mjs';
 import { motokoActor } from './generate-motoko.mjs';
 import { serverModule } from './paths.mjs';
-import { median, ms, ratio } from './stats.mjs';
+import { ms, ratio, timeMedian } from './stats.mjs';
 
 const SIZES = [1000, 5000, 20000];
 
 /** Median of `runs` timings, after a warm-up when there are several (the biggest file runs once, warm). */
-async function timed(fn, runs) {
-  if (runs > 1) await fn();
-  const ts = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    ts.push(performance.now() - t0);
-  }
-  return median(ts);
-}
+const timed = (fn, runs) => timeMedian(fn, runs, runs > 1);
 
 export async function perFileSection(figures) {
   const { analyzeSources } = serverModule('workspace/analyze');

@@ -12,9 +12,9 @@ export function p95(xs) {
   return s.length ? s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)] : NaN;
 }
 
-/** Median wall time of `runs` calls of `fn` after one warm-up call. */
-export async function timeMedian(fn, runs = 5) {
-  await fn();
+/** Median wall time of `runs` calls of `fn`, after one warm-up call unless `warmUp` is false. */
+export async function timeMedian(fn, runs = 5, warmUp = true) {
+  if (warmUp) await fn();
   const ts = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();

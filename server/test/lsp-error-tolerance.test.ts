@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { openInServer, type LspSession } from './helpers/lsp-session';
 import { withdrawLibRs } from './helpers/rust-sources';
+import { bankActorMo } from './helpers/motoko-sources';
 
 const rustLib = `${withdrawLibRs()}
 #[ic_cdk::update]
@@ -18,26 +19,7 @@ async fn withdraw_again(amount: u64) {
 }
 `;
 
-const motokoActor = `persistent actor Bank {
-  type Ledger = actor { transfer : shared (Principal, Nat) -> async Bool };
-  let ledger : Ledger = actor "ryjl3-tyaaa-aaaaa-aaaba-cai";
-  var balance : Nat = 1_000;
-
-  public func withdraw(amount : Nat) : async () {
-    if (balance >= amount) {
-      ignore await ledger.transfer(Principal.fromText("aaaaa-aa"), amount);
-      balance -= amount;
-    };
-  };
-
-  public func withdrawAgain(amount : Nat) : async () {
-    if (balance >= amount) {
-      ignore await ledger.transfer(Principal.fromText("aaaaa-aa"), amount);
-      balance -= amount;
-    };
-  };
-};
-`;
+const motokoActor = bankActorMo();
 
 const ctaLines = (p: PublishDiagnosticsParams) =>
   p.diagnostics.filter((d) => d.code === 'check-then-act').map((d) => d.range.start.line);

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeLens, Hover, InlayHint, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { openInServer, type LspSession } from './helpers/lsp-session';
+import { bankActorMo } from './helpers/motoko-sources';
 
 const transfer = 'Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await';
 
@@ -42,31 +43,12 @@ async fn deposit(amount: u64) -> Result<(), String> {
 }
 `;
 
-const motokoActor = `persistent actor Bank {
-  type Ledger = actor { transfer : shared (Principal, Nat) -> async Bool };
-  let ledger : Ledger = actor "ryjl3-tyaaa-aaaaa-aaaba-cai";
-  var balance : Nat = 1_000;
-
-  public func withdraw(amount : Nat) : async () {
-    if (balance >= amount) {
-      ignore await ledger.transfer(Principal.fromText("aaaaa-aa"), amount);
-      balance -= amount;
-    };
-  };
-
-  public func withdrawAgain(amount : Nat) : async () {
-    if (balance >= amount) {
-      ignore await ledger.transfer(Principal.fromText("aaaaa-aa"), amount);
-      balance -= amount;
-    };
-  };
-
+const motokoActor = bankActorMo(`
   public func deposit(amount : Nat) : async () {
     ignore await ledger.transfer(Principal.fromText("aaaaa-aa"), amount);
     balance += amount;
   };
-};
-`;
+`);
 
 interface Shown {
   hints: InlayHint[];
