@@ -14,6 +14,25 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { TIMEOUT, artifacts, root, startVsCode, tail } from './vscode-session.mjs';
 
+/** Opens a file with Quick Open as a user does: waits until it is the first pick, then until its tab is active. */
+async function quickOpenFile(page, query, expectedLabel, expectedDescription) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(query);
+  await page
+    .locator('.quick-input-list .monaco-list-row.focused')
+    .filter({ hasText: expectedLabel })
+    .filter({ hasText: expectedDescription })
+    .waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+  await page
+    .locator('.editor-group-container.active .tabs-container .tab.active')
+    .filter({ hasText: expectedLabel })
+    .waitFor();
+}
+
 describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout: 300_000 }, () => {
   let page;
   let workspace;
@@ -39,21 +58,8 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
   /** The editor of the active group (one group here). */
   const editor = () => page.locator('.part.editor .editor-group-container.active .monaco-editor').first();
 
-  async function quickOpen(query, expectedLabel, expectedDescription) {
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(query);
-    // Wait until the wanted file is the selected (first) pick, then open it.
-    await page
-      .locator('.quick-input-list .monaco-list-row.focused')
-      .filter({ hasText: expectedLabel })
-      .filter({ hasText: expectedDescription })
-      .waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden' });
-    await page.locator('.tabs-container .tab.active').filter({ hasText: expectedLabel }).waitFor();
-  }
+  const quickOpen = (query, expectedLabel, expectedDescription) =>
+    quickOpenFile(page, query, expectedLabel, expectedDescription);
 
   /** The span of a keyword token on the first rendered line containing `lineText`. */
   const tokenOn = (lineText, token) =>
@@ -375,9 +381,8 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
 describe('The timeline panel in VS Code', { timeout: 420_000 }, () => {
   let session;
   let page;
-  const artifactsDir = path.join(root, 'e2e', '.artifacts');
   const shot = (name) =>
-    page.screenshot({ path: path.join(artifactsDir, `${name}.png`), animations: 'disabled' });
+    page.screenshot({ path: path.join(artifacts, `${name}.png`), animations: 'disabled' });
   // The code editors are all in the first group (the panel opens beside them).
   const codeGroup = () => page.locator('.part.editor .editor-group-container').first();
   /** Gives the code editor the keyboard without moving its cursor (keys typed into a webview stay there). */
@@ -388,7 +393,7 @@ describe('The timeline panel in VS Code', { timeout: 420_000 }, () => {
       await fn();
     } catch (err) {
       await page
-        ?.screenshot({ path: path.join(artifactsDir, `FAILED-timeline-${name}.png`) })
+        ?.screenshot({ path: path.join(artifacts, `FAILED-timeline-${name}.png`) })
         .catch(() => undefined);
       await page?.keyboard.press('Escape').catch(() => undefined); // close a quick input left open for the next test
       console.error(`--- code-server log (last lines) ---\n${tail(session?.serverLog)}`);
@@ -397,22 +402,9 @@ describe('The timeline panel in VS Code', { timeout: 420_000 }, () => {
   }
 
   async function quickOpen(query, expectedLabel, expectedDescription) {
+    // Keys typed while the panel has the focus stay in its webview.
     if (await codeGroup().locator('.tabs-container .tab.active').count()) await focusEditor();
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(query);
-    await page
-      .locator('.quick-input-list .monaco-list-row.focused')
-      .filter({ hasText: expectedLabel })
-      .filter({ hasText: expectedDescription })
-      .waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden' });
-    await page
-      .locator('.editor-group-container.active .tabs-container .tab.active')
-      .filter({ hasText: expectedLabel })
-      .waitFor();
+    await quickOpenFile(page, query, expectedLabel, expectedDescription);
   }
 
   /** Puts the cursor on line `n` of the active editor (Go to Line), whatever is scrolled into view. */
@@ -822,14 +814,14 @@ describe('The timeline panel in VS Code', { timeout: 420_000 }, () => {
         assert.ok(fitted.scrollW <= fitted.w && fitted.scrollH <= fitted.h, 'the page does not scroll');
         assert.ok(fitted.right <= fitted.w, 'every step is in view');
         assert.ok(fitted.lanes <= 4, `identical messages collapse (${fitted.lanes} lanes)`);
-        await tab.screenshot({ path: path.join(artifactsDir, 't7-simulate-page-80x300.png') });
+        await tab.screenshot({ path: path.join(artifacts, 't7-simulate-page-80x300.png') });
         for (let i = 0; i < 4; i++) await tab.locator('button[data-action=zoom-in]').click();
         const zoomed = await measure();
         assert.ok(
           zoomed.barWidth > fitted.barWidth * 4,
           `zoom widens the steps (${fitted.barWidth} → ${zoomed.barWidth})`,
         );
-        await tab.screenshot({ path: path.join(artifactsDir, 't7-simulate-page-zoomed.png') });
+        await tab.screenshot({ path: path.join(artifacts, 't7-simulate-page-zoomed.png') });
       } finally {
         await tab.close();
       }

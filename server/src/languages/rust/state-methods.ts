@@ -65,8 +65,10 @@ export const BORROW_METHODS: Record<string, boolean> = {
 export const UNKNOWN_OUTCOME =
   /SysUnknown|SYS_UNKNOWN|is_clean_reject|is_immediately_retryable|CallFailed::\w*Unknown/;
 
-/** Methods of std collections and `Option`/`Result`: a workspace method of the same name is not meant. */
-const STD_MUTATORS = new Set([
+/** Methods of std collections that change the collection they are called on. */
+export const COLLECTION_MUTATORS = new Set([
+  'insert',
+  'remove',
   'push',
   'pop',
   'clear',
@@ -75,14 +77,19 @@ const STD_MUTATORS = new Set([
   'truncate',
   'retain',
   'drain',
-  'sort',
-  'sort_by',
-  'dedup',
   'swap_remove',
   'push_back',
   'push_front',
   'pop_back',
   'pop_front',
+]);
+
+/** Methods of std collections and `Option`/`Result`: a workspace method of the same name is not meant. */
+const STD_MUTATORS = new Set([
+  ...COLLECTION_MUTATORS,
+  'sort',
+  'sort_by',
+  'dedup',
   'iter_mut',
   'or_insert',
   'or_default',
@@ -111,21 +118,3 @@ export function isStdMethod(name: string): boolean {
   );
 }
 
-/** Methods of std collections that change the collection they are called on. */
-export const COLLECTION_MUTATORS = new Set([
-  'insert',
-  'remove',
-  'push',
-  'pop',
-  'clear',
-  'extend',
-  'append',
-  'truncate',
-  'retain',
-  'drain',
-  'swap_remove',
-  'push_back',
-  'push_front',
-  'pop_back',
-  'pop_front',
-]);
