@@ -117,4 +117,3 @@ export function isStdMethod(name: string): boolean {
     PURE_METHODS.has(name) || KEYED_METHODS.has(name) || STD_MUTATORS.has(name) || name in BORROW_METHODS
   );
 }
-
