@@ -76,3 +76,39 @@ test('findings recorded in the baseline are hidden, new ones shown', async () =>
 test('a missing baseline hides nothing', async () => {
   assert.equal((await shownFindings({ baseline: 'no/such/baseline.json' })).length, 2);
 });
+
+test('a baseline written again while the editor runs updates the findings shown', async () => {
+  const session = await openInServer(
+    { 'main.mo': edited, 'ci/baseline.json': baselineOf(recorded) },
+    'main.mo',
+    'motoko',
+    undefined,
+    {
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+      settings: { baseline: 'ci/baseline.json' },
+    },
+  );
+  try {
+    const { conn, uri } = session;
+    assert.equal((await session.diagnostics).diagnostics.length, 1);
+    // The client learns to report changes of the baseline file: without that it would never know.
+    const globs = session.registrations
+      .filter((r) => r.method === 'workspace/didChangeWatchedFiles')
+      .flatMap((r) => (r.registerOptions as { watchers: { globPattern: string }[] }).watchers)
+      .map((w) => w.globPattern);
+    assert.ok(globs.includes('**/baseline.json'), globs.join());
+    const baseline = new URL('ci/baseline.json', uri);
+    writeFileSync(baseline, baselineOf(edited));
+    const next = new Promise<unknown[]>((resolve) =>
+      session.onPublish((p) => {
+        if (p.uri === uri) resolve(p.diagnostics);
+      }),
+    );
+    await conn.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: baseline.href, type: 2 }],
+    });
+    assert.deepEqual(await next, []);
+  } finally {
+    await session.close();
+  }
+});

@@ -3,7 +3,7 @@
  * shown in the editor either, matched by the same stable fingerprints as `check --baseline`.
  */
 import { statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { BaselineError, newFindings, readBaseline } from '../config/baseline';
 import type { Finding } from '../rules/types';
 
@@ -48,4 +48,12 @@ export class EditorBaseline {
       return undefined;
     }
   }
+}
+
+/**
+ * The file-watch glob that reports changes of the baseline named by `setting` (empty: none). Matched by name
+ * anywhere, since clients differ in how they root a relative pattern: a spurious match only re-analyses.
+ */
+export function baselineWatchGlob(setting: string): string | undefined {
+  return setting ? `**/${basename(setting)}` : undefined;
 }

@@ -10,6 +10,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
+  type Disposable,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -41,7 +42,7 @@ import { codeLensesShown, hoverShown, inlayHintsShown } from './last-good-views'
 import { readClientOptions } from './client-options';
 import { StatusReporter } from './status';
 import { ruleDocLink } from './rule-links';
-import { EditorBaseline } from './editor-baseline';
+import { EditorBaseline, baselineWatchGlob } from './editor-baseline';
 
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -222,10 +223,30 @@ export function startServer(connection: Connection): void {
     return resultFor(uri);
   };
 
+  // The baseline file is watched too, so that `check --write-baseline` run again updates the editor.
+  let baselineWatch: { glob: string; registration: Promise<Disposable> } | undefined;
+  const watchBaseline = () => {
+    const glob = canWatchFiles ? baselineWatchGlob(settings.baseline) : undefined;
+    if (baselineWatch?.glob === glob) return;
+    const old = baselineWatch?.registration;
+    old?.then((d) => d.dispose()).catch(() => undefined);
+    baselineWatch = glob
+      ? {
+          glob,
+          registration: connection.client.register(DidChangeWatchedFilesNotification.type, {
+            watchers: [{ globPattern: glob }],
+          }),
+        }
+      : undefined;
+    baselineWatch?.registration.catch((err: unknown) =>
+      connection.console.error(`watching the baseline ${glob}: ${String(err)}`),
+    );
+  };
   const loadSettings = async () => {
     if (!canAskConfig) return;
     const [cfg] = (await connection.workspace.getConfiguration([{ section: 'commitPoints' }])) as [unknown];
     settings = readSettings(cfg);
+    watchBaseline();
   };
 
   connection.onInitialize((params): InitializeResult => {
@@ -272,7 +293,7 @@ export function startServer(connection: Connection): void {
       })
       .catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
   });
-  // A changed `commit-points.toml` (watched by the client) changes every open file's findings.
+  // A changed `commit-points.toml` or baseline (watched by the client) changes every open file's findings.
   connection.onDidChangeWatchedFiles(() => documents.all().forEach((d) => schedule(d.uri, 0)));
 
   // Opening also fires a content change, which would push the immediate analysis back by the typing delay.

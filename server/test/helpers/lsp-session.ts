@@ -10,6 +10,7 @@ import {
   StreamMessageWriter,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type Registration,
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from './paths';
 import { CommitPointsNotifications, type AnalysisStatus } from '../../src/protocol';
@@ -27,6 +28,8 @@ export interface LspSession {
   status(state: AnalysisStatus['state']): Promise<void>;
   /** Calls `f` on every `workspace/inlayHint/refresh` and `workspace/codeLens/refresh` request from now on. */
   onRefresh(f: (method: string) => void): void;
+  /** The capabilities the server registered with the client so far (`client/registerCapability`). */
+  registrations: Registration[];
   close(): Promise<void>;
 }
 
@@ -74,6 +77,11 @@ export async function openInServer(
       refreshListeners.forEach((f) => f(method));
       return null;
     });
+  const registrations: Registration[] = [];
+  conn.onRequest('client/registerCapability', (p: { registrations: Registration[] }) => {
+    registrations.push(...p.registrations);
+    return null;
+  });
   if (settings)
     conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
   conn.listen();
@@ -93,6 +101,7 @@ export async function openInServer(
     diagnostics,
     onPublish: (f) => listeners.push(f),
     onRefresh: (f) => refreshListeners.push(f),
+    registrations,
     statuses,
     status: (state) =>
       statuses.some((x) => x.state === state)
