@@ -148,9 +148,4 @@ export class LastGoodAnalyses {
       this.views.delete(p);
     }
   }
-
-  forget(path: string): void {
-    this.good.delete(path);
-    this.views.delete(path);
-  }
 }
