@@ -6,9 +6,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CodeLens, Hover, InlayHint, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type {
+  CodeAction,
+  CodeLens,
+  Hover,
+  InlayHint,
+  PublishDiagnosticsParams,
+  TextEdit,
+} from 'vscode-languageserver-protocol';
 import { openInServer, type LspSession } from './helpers/lsp-session';
 import { bankActorMo } from './helpers/motoko-sources';
+import type { SimulateResult } from '../src/protocol';
 
 const transfer = 'Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await';
 
@@ -187,6 +195,115 @@ test('after each analysis the server asks a client that can refresh to pull hint
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
     await Promise.race([done, timeout]);
     assert.ok(refreshedAfterEdit(), events.join(', '));
+  } finally {
+    await session.close();
+  }
+});
+
+/** Types `typed` after the line with `after`, then asks for the quick fixes of the kept `unbounded-wait-call`. */
+async function checkQuickFix(
+  files: Record<string, string>,
+  open: string,
+  languageId: string,
+  after: string,
+  typed: string,
+  check: (edited: string, edit: TextEdit) => void,
+) {
+  const session = await openInServer(files, open, languageId);
+  try {
+    await session.diagnostics;
+    const lines = files[open].split('\n');
+    const at = lines.findIndex((l) => l.includes(after));
+    lines.splice(at + 1, 0, typed);
+    const edited = lines.join('\n');
+    const published = new Promise<PublishDiagnosticsParams>((resolve) =>
+      session.onPublish((p) => {
+        if (p.uri === session.uri && isSyntaxError(p)) resolve(p);
+      }),
+    );
+    await session.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: session.uri, version: 2 },
+      contentChanges: [{ text: edited }],
+    });
+    const unbounded = (await published).diagnostics.filter((d) => d.code === 'unbounded-wait-call');
+    assert.ok(unbounded.length >= 1, 'no unbounded-wait-call kept');
+    const actions = await session.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: session.uri },
+      range: unbounded[0].range,
+      context: { diagnostics: [unbounded[0]] },
+    });
+    const fix = actions.find((a) => a.kind === 'quickfix' && !/suppress|ignore/i.test(a.title));
+    assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+    const edits = fix.edit!.changes![session.uri];
+    assert.equal(edits.length, 1);
+    check(edited, edits[0]);
+  } finally {
+    await session.close();
+  }
+}
+
+test('Rust: the quick fix of a kept finding edits the right place while another method has errors', () =>
+  checkQuickFix(crate, 'src/lib.rs', 'rust', 'async fn withdraw(', '    if amount > 3 {', (edited, edit) => {
+    const line = edited.split('\n')[edit.range.start.line];
+    assert.equal(line.slice(edit.range.start.character, edit.range.end.character), 'unbounded_wait');
+  }));
+
+test('Motoko: the quick fix of a kept finding edits the right place while another method has errors', () =>
+  checkQuickFix(
+    { 'main.mo': motokoActor },
+    'main.mo',
+    'motoko',
+    'func withdraw(',
+    '    }',
+    (edited, edit) => {
+      const line = edited.split('\n')[edit.range.start.line];
+      assert.match(edit.newText, /with timeout/);
+      assert.match(line.slice(edit.range.start.character), /^ledger\.transfer\(/);
+    },
+  ));
+
+test('Motoko: the timeline of a method below the edit comes from the last good analysis, moved', async () => {
+  const session = await openInServer({ 'main.mo': motokoActor }, 'main.mo', 'motoko');
+  try {
+    await session.diagnostics;
+    const lines = motokoActor.split('\n');
+    const target = lines.findIndex((l) => l.includes('func withdrawAgain('));
+    const simulate = (line: number) =>
+      session.conn.sendRequest<SimulateResult>('commitPoints/simulate', { uri: session.uri, line });
+    const before = await simulate(target + 1);
+    assert.ok(!('error' in before), JSON.stringify(before));
+    const at = lines.findIndex((l) => l.includes('func withdraw('));
+    lines.splice(at + 1, 0, '    }');
+    const published = new Promise<void>((resolve) =>
+      session.onPublish((p) => {
+        if (p.uri === session.uri && isSyntaxError(p)) resolve();
+      }),
+    );
+    await session.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: session.uri, version: 2 },
+      contentChanges: [{ text: lines.join('\n') }],
+    });
+    await published;
+    const now = await simulate(target + 2);
+    assert.ok(!('error' in now), JSON.stringify(now));
+    assert.equal(now.focus, 'withdrawAgain');
+    assert.equal(now.scenario, before.scenario);
+    const range = (r: SimulateResult) =>
+      'error' in r ? undefined : r.entryPoints?.find((e) => e.name === 'withdrawAgain');
+    assert.equal(range(now)?.startLine, range(before)!.startLine + 1);
+    const awaits = (r: SimulateResult) =>
+      'error' in r
+        ? []
+        : (r.sources ?? []).flatMap((s) => (s.commitPoint ? [s.commitPoint.range.start.line] : []));
+    // The steps of the edited method `withdraw` are dropped: its code changed.
+    const edited = 'error' in before ? undefined : before.entryPoints?.find((e) => e.name === 'withdraw');
+    assert.ok(edited && edited.startLine <= at && at <= edited.endLine);
+    const below = awaits(before).filter((l) => l > edited.endLine);
+    assert.ok(below.length > 0);
+    assert.deepEqual(
+      awaits(now),
+      below.map((l) => l + 1),
+    );
   } finally {
     await session.close();
   }

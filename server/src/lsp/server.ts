@@ -21,7 +21,6 @@ import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/a
 import { MotokoParseCache } from '../workspace/motoko-parse-cache';
 import { RustTreeCache } from '../workspace/rust-tree-cache';
 import { diagnosticsFor, uriOf } from './diagnostics';
-import { quickFixes } from './code-actions';
 import { suppressionActions } from './suppress-action';
 import {
   CommitPointsNotifications,
@@ -30,15 +29,20 @@ import {
   type SimulateParams,
   type SimulateResult,
 } from '../protocol';
-import { chosenEntry, defaultScenario, entryRanges } from './scenario';
-import { simulateWithSources, SimulationError } from '../schedule/simulate';
 import { ProjectConfigs } from './project-configs';
 import { defaultSettings, readSettings, type Settings } from './settings';
 import { Debouncer } from './debounce';
 import { memoryIsTight } from './memory';
 import { DiagnosticsPublisher } from './publish';
 import { LastGoodAnalyses } from './last-good';
-import { codeLensesShown, hoverShown, inlayHintsShown } from './last-good-views';
+import {
+  codeLensesShown,
+  hoverShown,
+  inlayHintsShown,
+  movedSimulation,
+  quickFixesShown,
+} from './last-good-views';
+import { simulateIn } from './simulate-request';
 import { readClientOptions } from './client-options';
 import { StatusReporter } from './status';
 import { ruleDocLink } from './rule-links';
@@ -327,7 +331,14 @@ export function startServer(connection: Connection): void {
     const text = hit ? textOf(hit.path) : undefined;
     if (!hit || text === undefined) return [];
     return [
-      ...quickFixes(hit.result.analysis, hit.path, params.textDocument.uri, text, params.context.diagnostics),
+      ...quickFixesShown(
+        hit.result,
+        hit.path,
+        params.textDocument.uri,
+        text,
+        params.context.diagnostics,
+        lastGood.viewOf(hit.path),
+      ),
       ...suppressionActions(params.textDocument.uri, text, params.context.diagnostics),
     ];
   });
@@ -368,29 +379,17 @@ export function startServer(connection: Connection): void {
     async (params: SimulateParams): Promise<SimulateResult> => {
       const hit = await analysedResultFor(params.uri);
       if (!hit) return { error: 'This file has not been analysed yet.' };
-      const own = hit.result.analysis.entryPoints.filter((e) => e.file === hit.path);
-      const canister = own[0]?.canister;
-      const entries = hit.result.analysis.entryPoints.filter((e) => e.canister === canister);
-      const scenario = params.scenario ?? defaultScenario(own, params.line, params.count);
-      if (!scenario.length) return { error: 'No entry point with a commit point in this file.' };
-      try {
-        const { simulation, sources } = simulateWithSources(
-          entries,
-          hit.result.findings,
-          scenario,
-          params.policy,
+      // Outside the edited method of a file with errors, the last good analysis is the whole, consistent model.
+      const view = lastGood.viewOf(hit.path);
+      const oldLine =
+        params.line === undefined ? undefined : view?.edit.back({ line: params.line, character: 0 });
+      if (view && (params.line === undefined || oldLine))
+        return movedSimulation(
+          simulateIn(view.result, hit.path, { ...params, line: oldLine?.line }),
+          hit.path,
+          view.edit,
         );
-        return {
-          simulation,
-          scenario: scenario.map((s) => `${s.name}:${s.count}`).join(','),
-          sources,
-          focus: params.scenario ? scenario[0]?.name : chosenEntry(own, params.line)?.ir.name,
-          entryPoints: entryRanges(own),
-        };
-      } catch (err) {
-        if (err instanceof SimulationError) return { error: err.message };
-        throw err;
-      }
+      return simulateIn(hit.result, hit.path, params);
     },
   );
 
