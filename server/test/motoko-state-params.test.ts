@@ -75,3 +75,44 @@ test('checked through one module function before the await and debited through a
   assert.equal(cta.length, 1, r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
   assert.match(cta[0]?.message ?? '', /in `withdraw`/);
 });
+
+// The state given in another place than first, to an `async*` function run inline.
+const LIB2 = `import Map "mo:core/Map";
+import Principal "mo:core/Principal";
+module {
+  public type State = { balances : Map.Map<Principal, Nat>; var total : Nat };
+  public type Ledger = actor { pay : shared Nat -> async Nat };
+  public func payOut(ledger : Ledger, s : State, n : Nat) : async* () {
+    if (s.total < n) return;
+    ignore await ledger.pay(n);
+    s.total -= n;
+  };
+};
+`;
+
+const MAIN2 = `import Map "mo:core/Map";
+import Lib "Lib";
+persistent actor {
+  transient let ledger : Lib.Ledger = actor "aaaaa-aa";
+  let state : Lib.State = { balances = Map.empty(); var total = 0 };
+  public func drain(n : Nat) : async () {
+    await* Lib.payOut(ledger, state, n);
+  };
+};
+`;
+
+async function analyseLater() {
+  const files = { [`${ROOT}/Lib.mo`]: LIB2, [`${ROOT}/main.mo`]: MAIN2 };
+  assert.deepEqual(typeErrors(files, `${ROOT}/main.mo`), []);
+  return analyzeSources([{ path: `${ROOT}/main.mo`, text: MAIN2 }], {
+    readFile: (p) => files[p as keyof typeof files],
+  });
+}
+
+test('state given to an async* function run inline is the actor state inside its body', async () => {
+  const r = await analyseLater();
+  const cta = r.findings.filter((f) => f.rule === 'check-then-act' && f.entryPoint === 'drain');
+  assert.equal(cta.length, 1, r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
+  // Named as the actor names it, so that other methods' accesses of `state.total` meet it.
+  assert.deepEqual(cta[0]?.state, ['state.total']);
+});

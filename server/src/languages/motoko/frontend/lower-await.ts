@@ -9,6 +9,7 @@ import { classifyAwait } from './classify-await';
 import type { BodyLowerer } from './lower-body';
 import { inlineHelper } from './lower-inline';
 import { inlineAsyncStar } from './lower-inline-async-star';
+import { stateRef } from './lower-state';
 import { EMPTY, union } from './lower-val';
 import type { Scope } from './scope';
 import { returnsAsyncUnit, unwrap } from './syntax';
@@ -59,10 +60,12 @@ export function lowerAwait(
     !cls.ambiguous &&
     operand.kind === 'Call'
   ) {
-    const inlined = inlineAsyncStar(lw, cls.callee, keywordRange, argVals, out);
+    // The actor's state given as an argument (`await* Lib.withdraw(state, …)`) is that state inside the body.
+    const stateArgs = operand.args.map((a) => stateRef(a, scope));
+    const inlined = inlineAsyncStar(lw, cls.callee, keywordRange, argVals, out, stateArgs);
     if ('value' in inlined) return inlined.value;
     // Recursion or deep nesting: the body's accesses, summarised, and the await as one commit point.
-    inlineHelper(lw, cls.callee, operand, out, scope, argVals);
+    inlineHelper(lw, cls.callee, operand, out, scope, argVals, stateArgs);
     reason = `${reason} (its body is not run inline here: ${inlined.notInlined}; its state accesses are summarised at the \`await*\`)`;
   }
   if (statement) {

@@ -12,6 +12,7 @@ import { forEachNode, type Node, type Range, type Val } from '../../../model/ir'
 import type { FileContext } from './context';
 import type { BodyLowerer } from './lower-body';
 import { EMPTY, union } from './lower-val';
+import type { StateRef } from './lower-state';
 import type { FuncRef, Scope } from './scope';
 import { boundNames, isNatType } from './syntax';
 
@@ -40,8 +41,11 @@ interface Template {
 
 /** The bodies being inlined, outermost first. */
 const frames: Frame[] = [];
-/** Per analysed file (its root context), per function, per declaring scope (a class instance's own fields). */
-const templates = new WeakMap<FileContext, Map<A.Func, WeakMap<Scope, Template>>>();
+/**
+ * Per analysed file (its root context), per function, per declaring scope (a class instance's own fields), per
+ * state given to its parameters (`state.book@1`; empty when none).
+ */
+const templates = new WeakMap<FileContext, Map<A.Func, WeakMap<Scope, Map<string, Template>>>>();
 
 /** How many bodies were lowered and how many copied, since the process started (for tests and measurements). */
 export const inlineStats = { lowered: 0, reused: 0 };
@@ -59,6 +63,8 @@ export function inlineAsyncStar(
   at: Range,
   args: Val[],
   out: Node[],
+  /** The actor's state given per argument (`Lib.withdraw(state, …)`): that parameter is this state inside. */
+  stateArgs: (StateRef | undefined)[] = [],
 ): InlineOutcome {
   if (frames.some((f) => f.func === fn.func)) return cut(`\`${fn.name}\` is already being run (recursion)`);
   if (frames.length >= MAX_INLINE_NESTING)
@@ -71,13 +77,22 @@ export function inlineAsyncStar(
   // Nodes at the call are in the caller's file; said when that is not the analysed file.
   const callerFile = lw.ctx.file !== lw.ctx.analysedFile ? { file: lw.ctx.file.path } : {};
   const params: Node[] = [];
+  const given: string[] = [];
   fn.func.params.forEach((p, i) => {
-    for (const b of boundNames(p)) {
+    const names = boundNames(p);
+    const state = stateArgs[i];
+    // Only a parameter that is one name can stand for the state given (a pattern takes the value apart).
+    if (state && names.length === 1) {
+      scope.define(names[0].name, { kind: 'state', root: state.root, as: state.path });
+      given.push(`${state.path.root}.${state.path.field ?? ''}@${i}`);
+      return;
+    }
+    for (const b of names) {
       const name = inner.define(scope, b.name, isNatType(b.type), b.type ?? null);
       params.push({ kind: 'local', name, value: args[i] ?? EMPTY, range, ...callerFile });
     }
   });
-  const body = [...params, ...lowerBody(lw.ctx, fn, inner, scope)];
+  const body = [...params, ...lowerBody(lw.ctx, fn, inner, scope, given.join(','))];
   const block: Node = { kind: 'block', inlined: fn.name, body, range, ...callerFile };
   out.push(block);
   return { value: union(...returnedValues(body)) };
@@ -90,13 +105,21 @@ function cut(why: string): InlineOutcome {
 }
 
 /** `fn`'s body lowered by `inner` (its parameters already in `scope`), or a copy of an earlier lowering. */
-function lowerBody(caller: FileContext, fn: FuncRef, inner: BodyLowerer, scope: Scope): Node[] {
+function lowerBody(
+  caller: FileContext,
+  fn: FuncRef,
+  inner: BodyLowerer,
+  scope: Scope,
+  stateGiven: string,
+): Node[] {
   const root = caller.root ?? caller;
   let byFunc = templates.get(root);
-  if (!byFunc) templates.set(root, (byFunc = new Map<A.Func, WeakMap<Scope, Template>>()));
+  if (!byFunc) templates.set(root, (byFunc = new Map<A.Func, WeakMap<Scope, Map<string, Template>>>()));
   let byScope = byFunc.get(fn.func);
-  if (!byScope) byFunc.set(fn.func, (byScope = new WeakMap<Scope, Template>()));
-  const known = byScope.get(fn.scope);
+  if (!byScope) byFunc.set(fn.func, (byScope = new WeakMap<Scope, Map<string, Template>>()));
+  let byState = byScope.get(fn.scope);
+  if (!byState) byScope.set(fn.scope, (byState = new Map<string, Template>()));
+  const known = byState.get(stateGiven);
   // Reused only where a fresh lowering would inline just as deep and meet no recursion.
   if (
     known &&
@@ -120,7 +143,7 @@ function lowerBody(caller: FileContext, fn: FuncRef, inner: BodyLowerer, scope: 
   if (inner.ctx.file !== inner.ctx.analysedFile) stampFile(lowered, inner.ctx.file.path);
   record(fn.func, frame.nested, frame.height);
   if (!frame.cut && !closesOverLocals(fn.scope) && selfContained(lowered, inner.localPrefix))
-    byScope.set(fn.scope, {
+    byState.set(stateGiven, {
       nodes: copyBody(lowered, inner.localPrefix, inner.localPrefix),
       prefix: inner.localPrefix,
       nested: frame.nested,

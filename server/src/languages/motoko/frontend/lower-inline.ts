@@ -14,7 +14,7 @@ import {
   type WriteNode,
 } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
-import { simpleKey, type StateRef } from './lower-state';
+import { givenPath, simpleKey, type StateRef } from './lower-state';
 import { EMPTY, union } from './lower-val';
 import type { FuncRef, Scope } from './scope';
 import { boundNames, isBoolType, isNatType } from './syntax';
@@ -121,9 +121,7 @@ function callerState(
 ): StatePath {
   const i = stateParams.get(path.root);
   const given = i === undefined ? undefined : stateArgs[i];
-  if (!given) return path;
-  if (given.path.field !== undefined) return given.path;
-  return path.field === undefined ? { root: given.path.root } : { root: given.path.root, field: path.field };
+  return given ? givenPath(given.path, path) : path;
 }
 
 /** The helper's reads and writes, from a quiet lowering of its body (cached per function and state arguments). */

@@ -27,7 +27,17 @@ export function stateRef(e: A.Exp, scope: Scope): StateRef | undefined {
   if (u.kind !== 'Var') return undefined;
   const b = scope.lookup(u.name);
   if (b?.kind !== 'state') return undefined;
-  return { root: b.root, path: field === undefined ? { root: u.name } : { root: u.name, field } };
+  const path: StatePath = field === undefined ? { root: u.name } : { root: u.name, field };
+  return { root: b.root, path: b.as ? givenPath(b.as, path) : path };
+}
+
+/**
+ * A path through a parameter as the caller names it: `s.total` with `state` given for `s` is `state.total`; with
+ * `state.book` given, `state.book` (paths go one field deep).
+ */
+export function givenPath(given: StatePath, path: StatePath): StatePath {
+  if (given.field !== undefined) return given;
+  return path.field === undefined ? { root: given.root } : { root: given.root, field: path.field };
 }
 
 /** Lookups whose result is an entry of the collection they are given, not a copy. */

@@ -1,5 +1,6 @@
 /** Names in scope while lowering: functions (to resolve callees), modules (imports), state roots and locals. */
 import type * as A from '../ast';
+import type { StatePath } from '../../../model/ir';
 import type { FileInfo, FileSet } from './files';
 import { type StateRoot, stateRootOf } from './state';
 import { boundNames, isNatType, unwrap, unwrapPat } from './syntax';
@@ -55,6 +56,11 @@ export interface StateRef {
   kind: 'state';
   root: StateRoot;
   origin?: ValueOrigin;
+  /**
+   * A parameter of an inlined `async*` body given the caller's state: the state it stands for, so that `s.total`
+   * inside is named `state.total`, as the rest of the actor names it.
+   */
+  as?: StatePath;
 }
 
 export interface LocalRef {
