@@ -49,7 +49,9 @@ export type ResultHandling =
   | 'ignored' // `let _ = …`, `….await;`, Motoko `ignore await …`
   | 'bound' // bound to a local (the branches that test it are its handlers)
   | 'matched' // scrutinee of a match/switch/if-let directly
-  | 'unit'; // the callee returns nothing that can fail (Motoko `async ()`; a reject is still a throw)
+  // The callee returns nothing that can fail: Motoko `async ()` (a reject is still a throw); Rust an `async fn`
+  // of the workspace returning `()` that checks its own calls' results (their failures are handled inside it).
+  | 'unit';
 
 export interface CallInfo {
   /** Callee as written, e.g. `ledger.transfer`, `ic_cdk::call`, `Call::bounded_wait(..).with_arg(..)`. */

@@ -69,6 +69,16 @@ export function lowerAwait(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
 }
 
 /**
+ * An `async fn` of the workspace that returns nothing and checks the results of the calls it awaits: its
+ * failures are handled where they happen, and its caller gets nothing that could say it failed.
+ */
+function failsInside(cx: LowerContext, future: Future | undefined): boolean {
+  if (future?.kind !== 'local' || !future.fn.isAsync) return false;
+  if (!/^(\(\s*\))?$/.test(future.fn.returnType.replace(/^->\s*/, '').trim())) return false;
+  return !cx.env.summaries.get(future.fn)?.ignoresCallFailure;
+}
+
+/**
  * The await of the future `ex` (the value of `inner`), reported at `token`: its classification, the node, the
  * annotation and what a workspace callee does after its own commit point. Also for the implicit awaits of
  * `join!` / `try_join!`, which await each of their futures without an `.await` in the source.
@@ -90,6 +100,7 @@ export function awaitOf(
     cx.apiOfAwait.set(id, api);
   }
   const within = ex.future?.kind === 'local' ? cx.env.summaries.get(ex.future.fn)?.commitAt : undefined;
+  if (handling === 'ignored' && commit !== 'none' && failsInside(cx, ex.future)) handling = 'unit';
   out.push({
     kind: 'await',
     id,

@@ -108,6 +108,8 @@ export interface FnSummary {
   commitAt?: CommitSite[];
   /** It returns a tower service stack or layers (`fn http_client() -> impl Service`): what calling it does. */
   tower?: TowerVal;
+  /** It drops the result of a call it awaits unchecked (`let _ = …`, `….await;`): a failure goes unnoticed. */
+  ignoresCallFailure?: true;
 }
 
 export interface CommitSite {
@@ -376,6 +378,10 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     commitAt = [{ file: fn.file.path, range: n.range }, ...(n.within ?? [])].slice(0, MAX_COMMIT_CHAIN);
   });
   const accesses = [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+  let ignoresCallFailure = false;
+  forEachNode(facts.nodes, (n) => {
+    if (n.kind === 'await' && n.commit !== 'none' && n.handling === 'ignored') ignoresCallFailure = true;
+  });
   return {
     accesses,
     commits: commitSummary(facts.nodes),
@@ -390,6 +396,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(paramWrites.length ? { paramWrites } : {}),
     ...(commitAt ? { commitAt } : {}),
     ...(facts.tower ? { tower: facts.tower } : {}),
+    ...(ignoresCallFailure ? { ignoresCallFailure: true as const } : {}),
   };
 }
 
