@@ -50,3 +50,9 @@ function boundExpression(at: SyntaxNode, name: string): string | undefined {
 function squash(text: string): string {
   return text.replace(/\s+/g, '');
 }
+
+/** A guard taken for a variant written at the call (`TaskGuard::new(TaskType::Rewards)`): that variant. */
+export function variantKey(arg: SyntaxNode | undefined): string | undefined {
+  const text = arg && squash(arg.text);
+  return text && VARIANT_PATH.test(text) ? text : undefined;
+}

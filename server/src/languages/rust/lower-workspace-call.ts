@@ -14,7 +14,7 @@ import {
 } from '../../model/ir';
 import { classifyAwait, type Future } from './awaits';
 import { displayName, type FnInfo } from './crate-index';
-import { constantGuardKey } from './guard-keys';
+import { constantGuardKey, variantKey } from './guard-keys';
 import type { GuardInfo } from './guards';
 import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
@@ -148,7 +148,9 @@ export function callWorkspaceFn(
   const guard = cx.env.guards.get(fn);
   if (guard) {
     const key = keyOf(guard.keyParam);
-    lowerGuard(cx, node, guard, key && (constantGuardKey(node, key) ?? key), out);
+    // A variant given directly is a constant key too: without one the guard would exclude every other holder.
+    const variant = guard.keyParam === undefined ? undefined : variantKey(args[guard.keyParam - offset]);
+    lowerGuard(cx, node, guard, key ? (constantGuardKey(node, key) ?? key) : variant, out);
   }
   const val = union(empty(), ...vals);
   // What the callee does after its own commit point happens after the `.await` on it, in the caller.
