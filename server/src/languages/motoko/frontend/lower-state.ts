@@ -58,6 +58,29 @@ export function aliasedState(e: A.Exp, scope: Scope): StateRef | undefined {
   return helper?.kind === 'func' ? returnedState(helper) : undefined;
 }
 
+/** A local's alias of the state, with the map key of the entry it was looked up at when that is a simple name. */
+export interface KeyedAlias extends StateRef {
+  key?: string;
+}
+
+/**
+ * The alias of state `e` is (see `aliasedState`), keyed by the lookup's key when it is a simple name
+ * (`_state.get(aid)`, `Map.get(m, hash, aid)` → `aid`): a change through it is a change of that entry only.
+ */
+export function keyedAlias(lw: BodyLowerer, e: A.Exp, scope: Scope): KeyedAlias | undefined {
+  const ref = aliasedState(e, scope);
+  if (!ref) return undefined;
+  let u = unwrap(e);
+  if (u.kind === 'Switch') u = unwrap(u.scrutinee);
+  if (u.kind !== 'Call' || u.args.length === 0) return ref;
+  const callee = unwrap(u.callee);
+  if (callee.kind !== 'Dot' || !LOOKUPS.has(callee.name.name) || !ref.root.keyed) return ref;
+  // Method style `m.get(k)`: the first argument; module style `Map.get(m, [hash,] k)`: the last.
+  const keyExp = stateRef(callee.object, scope) ? u.args[0] : u.args[u.args.length - 1];
+  const key = simpleKey(lw, keyExp, scope);
+  return key !== undefined ? { ...ref, key } : ref;
+}
+
 /** The local variable an assignment target ultimately changes (`x`, `x.f`, `x[i]`). */
 export function localBase(e: A.Exp, scope: Scope): string | undefined {
   let u = unwrap(e);
