@@ -92,5 +92,15 @@ export function compensates(h: FailureHandling, w: Access): boolean {
 }
 
 export function writesBack(writes: WriteNode[], w: Access): boolean {
-  return writes.some((hw) => hw !== w.node && sameState(hw.state, w.state));
+  return writes.some((hw) => hw !== w.node && sameState(hw.state, w.state) && sameEntry(hw.key, w.key));
+}
+
+/**
+ * Both writes may change the same entry: one has no simple key, or both name the same key (the caller by any of
+ * its names). A refund credited to another account (`to_aid` for a debit of `aid`) restores nothing.
+ */
+function sameEntry(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined || a === b) return true;
+  const isCaller = (k: string) => k === 'caller' || k.endsWith('.caller');
+  return isCaller(a) && isCaller(b);
 }

@@ -53,12 +53,14 @@ export function lowerAssign(
   const alias = local && t.kind !== 'Var' ? lw.aliases.get(local) : undefined;
   if (alias) {
     const now = compound ? fromRead(readState(lw, alias, t, out)) : EMPTY;
-    out.push({
+    const write: WriteNode = {
       kind: 'write',
       state: alias.path,
       value: union(index, now, rhsVal),
       range: lw.ctx.range(whole),
-    });
+    };
+    if (alias.key !== undefined) write.key = alias.key;
+    out.push(write);
   }
   if (local) {
     out.push({ kind: 'local', name: local, value: v, range: lw.ctx.range(whole) });

@@ -14,7 +14,7 @@ import { lowerAwait } from './lower-await';
 import { lowerCall } from './lower-calls';
 import { lowerBranch, lowerTry } from './lower-control';
 import { lowerExp } from './lower-exp';
-import type { StateRef } from './lower-state';
+import type { KeyedAlias } from './lower-state';
 import { EMPTY } from './lower-val';
 import { type Scope, type ValueOrigin, declareDecs } from './scope';
 import { functionBody, unwrap } from './syntax';
@@ -50,7 +50,7 @@ export class BodyLowerer {
    * `switch (Map.get(m, k)) { case (?rec) … }`): changing them in place (`ac[j] := …`, `rec.f := …`) changes
    * that state (SPEC §5, data flow through aliases).
    */
-  readonly aliases = new Map<string, StateRef>();
+  readonly aliases = new Map<string, KeyedAlias>();
 
   constructor(
     readonly ctx: FileContext,

@@ -4,7 +4,7 @@
  * expression's value is used (`Mode`), so an arm's last expression can be the function's result.
  */
 import type * as A from '../ast';
-import { aliasedState } from './lower-state';
+import { keyedAlias } from './lower-state';
 import type { BranchNode, Node, Val } from '../../../model/ir';
 import type { BodyLowerer, Mode } from './lower-body';
 import { EMPTY, union } from './lower-val';
@@ -53,7 +53,7 @@ export function lowerBranch(
       tags[i].some((x) => FAILURE_TAGS.test(x)) ||
       (hasSuccess && tags[i].length === 0 && irrefutable(c.pattern)),
   );
-  const alias = aliasedState(e.scrutinee, scope);
+  const alias = keyedAlias(lw, e.scrutinee, scope);
   const arms = e.cases.map((c) => {
     const armScope = scope.child();
     const prefix: Node[] = [];

@@ -4,7 +4,7 @@
  * queued to be lowered later for their await annotations (they run when called, not here).
  */
 import type * as A from '../ast';
-import { aliasedState } from './lower-state';
+import { keyedAlias } from './lower-state';
 import type { Node } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
 import { lowerLetElse } from './lower-control';
@@ -34,7 +34,7 @@ export function lowerLet(lw: BodyLowerer, e: A.LetDec, out: Node[], scope: Scope
       (init.kind === 'Var' && lw.callerNames.includes(init.name)));
   const initType = e.init?.kind === 'Annot' ? e.init.type : null;
   const origin = e.init && names.length === 1 ? letOrigin(e.pattern, e.init, scope) : undefined;
-  const alias = e.init && names.length === 1 ? aliasedState(e.init, scope) : undefined;
+  const alias = e.init && names.length === 1 ? keyedAlias(lw, e.init, scope) : undefined;
   for (const b of names) {
     const name = lw.define(scope, b.name, isNatType(b.type ?? initType), b.type ?? initType, origin);
     if (alias) lw.aliases.set(name, alias);

@@ -11,7 +11,7 @@ import type { BodyLowerer } from './lower-body';
 import { lowerCall } from './lower-calls';
 import { lowerExit, lowerLoop } from './lower-control';
 import { lowerLet, lowerVar, queueMembers } from './lower-decs';
-import { readState, stateRef } from './lower-state';
+import { assignedFields, localBase, readState, stateRef } from './lower-state';
 import { lowerAssert, lowerBang, lowerBinary, lowerIndex } from './lower-traps';
 import { EMPTY, fromLocal, fromRead, union } from './lower-val';
 import type { Scope } from './scope';
@@ -40,7 +40,13 @@ export function lowerExp(lw: BodyLowerer, e: A.Exp, out: Node[], scope: Scope): 
     case 'Dot': {
       const ref = stateRef(e, scope);
       if (ref) return fromRead(readState(lw, ref, e, out));
-      return lw.value(e.object, out, scope);
+      // A `var` field of a local that is the state's own record (`t.owner` for `t` from `getToken(i)`) is
+      // read where it is written: after an await it is the current value, not the one seen when `t` was bound.
+      const local = localBase(e, scope);
+      const live = local !== undefined && assignedFields(lw.ctx.file.program).has(e.name.name);
+      const alias = live ? lw.aliases.get(local) : undefined;
+      const base = lw.value(e.object, out, scope);
+      return alias ? union(base, fromRead(readState(lw, alias, e, out))) : base;
     }
     case 'Proj':
       return lw.value(e.object, out, scope);

@@ -3,9 +3,11 @@
  * lowering of expressions, assignments and calls, so that all of them name the same state locations and keys.
  */
 import type * as A from '../ast';
+import { walk } from '../ast';
 import type { Node, StatePath } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
-import type { Scope } from './scope';
+import { returnedState } from './returned-state';
+import { resolveCallee, type Scope } from './scope';
 import type { StateRoot } from './state';
 import { isNatType, unwrap } from './syntax';
 
@@ -45,7 +47,7 @@ const LOOKUPS = new Set(['get', 'find', 'getOpt', 'get_opt']);
 
 /**
  * The state an expression's value shares storage with: a part of it (`s.f`, `s[i]`) or an entry looked up in it
- * (`Map.get(s, k)`, `s.get(k)`, `Map.get(s, hash, k)`). A mutable array or record reached this way is the
+ * (`Map.get(s, k)`, `s.get(k)`, `Map.get(s, hash, k)`), or returned by a helper that returns one. A mutable array or record reached this way is the
  * state's own, so changing it in place changes the state.
  */
 export function aliasedState(e: A.Exp, scope: Scope): StateRef | undefined {
@@ -56,8 +58,37 @@ export function aliasedState(e: A.Exp, scope: Scope): StateRef | undefined {
   if (u.kind === 'Switch') return aliasedState(u.scrutinee, scope);
   if (u.kind !== 'Call') return undefined;
   const callee = unwrap(u.callee);
-  if (callee.kind !== 'Dot' || !LOOKUPS.has(callee.name.name)) return undefined;
-  return stateRef(callee.object, scope) ?? (u.args[0] ? stateRef(u.args[0], scope) : undefined);
+  const lookup =
+    callee.kind === 'Dot' && LOOKUPS.has(callee.name.name)
+      ? (stateRef(callee.object, scope) ?? (u.args[0] ? stateRef(u.args[0], scope) : undefined))
+      : undefined;
+  if (lookup) return lookup;
+  // `getToken(i)`: a helper of this code that returns an entry of the state.
+  const helper = resolveCallee(callee, scope)?.found;
+  return helper?.kind === 'func' ? returnedState(helper) : undefined;
+}
+
+/** A local's alias of the state, with the map key of the entry it was looked up at when that is a simple name. */
+export interface KeyedAlias extends StateRef {
+  key?: string;
+}
+
+/**
+ * The alias of state `e` is (see `aliasedState`), keyed by the lookup's key when it is a simple name
+ * (`_state.get(aid)`, `Map.get(m, hash, aid)` → `aid`): a change through it is a change of that entry only.
+ */
+export function keyedAlias(lw: BodyLowerer, e: A.Exp, scope: Scope): KeyedAlias | undefined {
+  const ref = aliasedState(e, scope);
+  if (!ref) return undefined;
+  let u = unwrap(e);
+  if (u.kind === 'Switch') u = unwrap(u.scrutinee);
+  if (u.kind !== 'Call' || u.args.length === 0) return ref;
+  const callee = unwrap(u.callee);
+  if (callee.kind !== 'Dot' || !LOOKUPS.has(callee.name.name) || !ref.root.keyed) return ref;
+  // Method style `m.get(k)`: the first argument; module style `Map.get(m, [hash,] k)`: the last.
+  const keyExp = stateRef(callee.object, scope) ? u.args[0] : u.args[u.args.length - 1];
+  const key = simpleKey(lw, keyExp, scope);
+  return key !== undefined ? { ...ref, key } : ref;
 }
 
 /** The local variable an assignment target ultimately changes (`x`, `x.f`, `x[i]`). */
@@ -108,4 +139,23 @@ export function readState(lw: BodyLowerer, ref: StateRef, n: A.NodeBase, out: No
     ...(key !== undefined ? { key } : {}),
   });
   return id;
+}
+
+const assignedFieldsByProgram = new WeakMap<A.Program, Set<string>>();
+
+/**
+ * The record fields a file assigns (`x.f := …`, `x.f += …`): Motoko only lets `var` fields be assigned, so
+ * these are mutable, and a read of one through a reference to the state's record sees the current value.
+ */
+export function assignedFields(program: A.Program): Set<string> {
+  const known = assignedFieldsByProgram.get(program);
+  if (known) return known;
+  const out = new Set<string>();
+  walk(program, (n) => {
+    if (n.kind !== 'Assign' && n.kind !== 'UnaryAssign') return;
+    const t = unwrap(n.target);
+    if (t.kind === 'Dot') out.add(t.name.name);
+  });
+  assignedFieldsByProgram.set(program, out);
+  return out;
 }

@@ -89,7 +89,7 @@ function containerShape(
 ): { keyed: boolean; isSet: boolean } | undefined {
   const typeText = type ? text.slice(type.start, type.end) : '';
   const classify = (s: string) => ({
-    keyed: /Map|Set|Trie|RBTree|Assoc/.test(s),
+    keyed: /Map|Set|Trie|RBTree|Assoc|Hash/.test(s),
     isSet: /Set/.test(s) && !/Map/.test(s),
   });
   if (type && type.kind === 'ArrayType' && type.mutable) return classify('');
