@@ -31,6 +31,8 @@ interface HelperSummary {
   stateParams: Map<string, number>;
   /** Writes that step their own state (`index.set(index.get() + 1)`): a counter or id allocator, not a value. */
   steps: Set<WriteNode>;
+  /** Writes whose value is built on the helper's own read of the state they write (a relative update). */
+  relative: Set<WriteNode>;
 }
 
 /**
@@ -88,6 +90,7 @@ export function inlineHelper(
       // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).
       if (acc.unknown) w.unknown = true;
       if (acc.step || summary.steps.has(acc)) w.step = true;
+      if (acc.relative || summary.relative.has(acc)) w.relative = true;
       if (ownMessage) w.ownMessage = true;
       out.push(w);
     }
@@ -122,8 +125,8 @@ function callerState(
   const i = stateParams.get(path.root);
   const given = i === undefined ? undefined : stateArgs[i];
   if (!given) return path;
-  if (given.path.field !== undefined) return given.path;
-  return path.field === undefined ? { root: given.path.root } : { root: given.path.root, field: path.field };
+  if (given.path.field !== undefined || path.field === undefined) return given.path;
+  return { ...given.path, field: path.field };
 }
 
 /** The helper's reads and writes, from a quiet lowering of its body (cached per function and state arguments). */
@@ -173,6 +176,7 @@ function helperSummary(
       returned: returnedReads(nodes, isBoolType(fn.func.returnType)),
       stateParams,
       steps: constantSteps(nodes, accesses, params),
+      relative: relativeWrites(nodes, accesses),
     };
     byArgs.set(signature, summary);
     return summary;
@@ -269,7 +273,7 @@ function constantSteps(nodes: Node[], accesses: (ReadNode | WriteNode)[], params
         if (params.includes(l)) other = true;
       },
     );
-    const own = reads.filter((r) => r.state.root === w.state.root && r.state.field === w.state.field);
+    const own = reads.filter((r) => samePath(r.state, w.state));
     // `index.get()` on a held object reads the object (its handle) and, through `get`, the counter itself.
     const handle = (r: ReadNode) =>
       r.via === undefined && own.some((o) => o.via !== undefined && at(o) === at(r));
@@ -277,6 +281,43 @@ function constantSteps(nodes: Node[], accesses: (ReadNode | WriteNode)[], params
     if (own.length > 0 && !other && !foreign && w.value.awaits.length === 0) out.add(w);
   }
   return out;
+}
+
+/**
+ * The writes whose stored value depends on a read, in the helper, of the state they write at the same key
+ * (`let cur = index; index := cur - amount`): whatever else flows in (an amount worked out from an older read),
+ * the write updates the value current where it happens. Only for a helper that does not suspend, so that the
+ * read and the write are in one message.
+ */
+function relativeWrites(nodes: Node[], accesses: (ReadNode | WriteNode)[]): Set<WriteNode> {
+  const out = new Set<WriteNode>();
+  let suspends = false;
+  forEachNode(nodes, (n) => {
+    if (n.kind === 'await') suspends = true;
+  });
+  if (suspends) return out;
+  const localVals = localValues(nodes);
+  const readState = new Map<number, ReadNode>();
+  for (const a of accesses) if (a.kind === 'read') readState.set(a.id, a);
+  for (const w of accesses) {
+    if (w.kind !== 'write' || w.unknown || w.mark) continue;
+    let own = false;
+    dependencies(
+      w.stored ?? w.value,
+      localVals,
+      (id) => {
+        const r = readState.get(id);
+        if (r && samePath(r.state, w.state) && r.key === w.key) own = true;
+      },
+      () => {},
+    );
+    if (own) out.add(w);
+  }
+  return out;
+}
+
+function samePath(a: StatePath, b: StatePath): boolean {
+  return a.root === b.root && a.field === b.field && a.holder === b.holder;
 }
 
 /** For each write: the parameters (by index) its value depends on. */

@@ -27,7 +27,16 @@ export function stateRef(e: A.Exp, scope: Scope): StateRef | undefined {
   if (u.kind !== 'Var') return undefined;
   const b = scope.lookup(u.name);
   if (b?.kind !== 'state') return undefined;
-  return { root: b.root, path: field === undefined ? { root: u.name } : { root: u.name, field } };
+  return { root: b.root, path: statePath(b.root, u.name, field) };
+}
+
+/** The path of `name` (`.field`) for a state root: a held instance's own `var` carries its class. */
+export function statePath(root: StateRoot, name: string, field?: string): StatePath {
+  return {
+    root: name,
+    ...(field === undefined ? {} : { field }),
+    ...(root.holder === undefined ? {} : { holder: root.holder }),
+  };
 }
 
 /** Lookups whose result is an entry of the collection they are given, not a copy. */
