@@ -116,8 +116,11 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
   }
   // Helpers of other files matter when they reach the actor's state: methods of the instances it holds, and
   // functions given the state.
-  if (fn && fn.func.asyncKind === null && (fn.file === lw.ctx.file || workspaceMethod || givenState))
-    vals.push(inlineHelper(lw, fn, e, out, scope, argVals, givenState ? stateArgs : []));
+  if (fn && fn.func.asyncKind === null && (fn.file === lw.ctx.file || workspaceMethod || givenState)) {
+    // Its summary says what its result depends on: not every argument, nor the object it is called on.
+    const result = inlineHelper(lw, fn, e, out, scope, argVals, givenState ? stateArgs : []);
+    if (result) return result;
+  }
   return union(...vals);
 }
 
