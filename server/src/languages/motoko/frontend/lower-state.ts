@@ -43,6 +43,14 @@ export function statePath(root: StateRoot, name: string, field?: string): StateP
 const LOOKUPS = new Set(['get', 'find', 'getOpt', 'get_opt']);
 
 /**
+ * `get(k)`: the value is the entry stored, which the key only selects. The key's sources are not the entry's
+ * (a config looked up by a provider id is the config, not the id).
+ */
+export function isLookup(name: string): boolean {
+  return LOOKUPS.has(name) && name !== 'find';
+}
+
+/**
  * The state an expression's value shares storage with: a part of it (`s.f`, `s[i]`) or an entry looked up in it
  * (`Map.get(s, k)`, `s.get(k)`, `Map.get(s, hash, k)`). A mutable array or record reached this way is the
  * state's own, so changing it in place changes the state.
