@@ -290,7 +290,11 @@ function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[]): boolean {
 }
 
 export function sameState(a: StatePath, b: StatePath): boolean {
-  return a.root === b.root && (a.field === undefined || b.field === undefined || a.field === b.field);
+  return (
+    a.root === b.root &&
+    a.holder === b.holder &&
+    (a.field === undefined || b.field === undefined || a.field === b.field)
+  );
 }
 
 function findInterleavers(

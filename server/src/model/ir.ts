@@ -25,6 +25,11 @@ export interface Range {
 export interface StatePath {
   root: string;
   field?: string;
+  /**
+   * The class whose instance owns the variable, when it is a `var` of an object the canister holds (Motoko): it
+   * is another variable than the canister's own field of the same name.
+   */
+  holder?: string;
 }
 
 /**
@@ -155,6 +160,11 @@ export interface WriteNode extends NodeBase {
    * (`if max < v { max = v }`): a re-check made when the write happens.
    */
   rechecked?: true;
+  /**
+   * Replayed from a synchronous callee where its value is built on the callee's own read of the state it writes
+   * (`index := f(index, amount)`): a relative update of the value current at the write, not a saved copy.
+   */
+  relative?: true;
   /** Replayed from a callee's summary: where the write is in the callee. */
   inCallee?: CalleeSite;
 }

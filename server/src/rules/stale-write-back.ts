@@ -55,6 +55,8 @@ export const staleWriteBack: Rule = {
         // Built on a fresh read of the state after the await (`{ current with … }`): a relative update of the
         // current value, not a saved copy written back (SPEC §5, Re-checks).
         if (ofState.some((r) => happensBefore(e, flat, r.flat) && sameKey(r, w))) continue;
+        // Likewise in a helper that reads the state again where it writes it (SPEC §5, Re-checks).
+        if (node.relative) continue;
         // Another instance of this method, running the same write, is an interleaver too.
         const writers = writersOf(cp, read);
         const name = stateName(w.state);

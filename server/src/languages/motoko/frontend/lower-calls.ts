@@ -7,7 +7,7 @@ import type * as A from '../ast';
 import type { Node, Val, WriteNode } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
 import { inlineHelper, usesGivenStateFields } from './lower-inline';
-import { type StateRef, readState, simpleKey, stateRef } from './lower-state';
+import { type StateRef, isLookup, readState, simpleKey, stateRef } from './lower-state';
 import { lowerTrapCall } from './lower-traps';
 import { EMPTY, fromRead, union } from './lower-val';
 import { type Scope, isHeldMethod, resolveCallee } from './scope';
@@ -116,8 +116,20 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
   }
   // Helpers of other files matter when they reach the actor's state: methods of the instances it holds, and
   // functions given the state.
-  if (fn && fn.func.asyncKind === null && (fn.file === lw.ctx.file || workspaceMethod || givenState))
-    vals.push(inlineHelper(lw, fn, e, out, scope, argVals, givenState ? stateArgs : []));
+  if (fn && fn.func.asyncKind === null && (fn.file === lw.ctx.file || workspaceMethod || givenState)) {
+    // Its summary says what its result depends on: not every argument, nor the object it is called on.
+    const result = inlineHelper(lw, fn, e, out, scope, argVals, givenState ? stateArgs : []);
+    if (result) return result;
+  }
+  // `x.get(k)` on a value that is not state: the entry, not the key (as for state, in `stateAccess`).
+  if (
+    !fn &&
+    callee.kind === 'Dot' &&
+    !(head?.kind === 'module') &&
+    isLookup(callee.name.name) &&
+    argVals.length === 1
+  )
+    return vals[0] ?? EMPTY;
   return union(...vals);
 }
 
@@ -144,7 +156,9 @@ function stateAccess(
   const v = union(...vals);
   if (access === 'read') {
     const id = readState(lw, ref, e, out, key);
-    return union(fromRead(id), v);
+    // A lookup's value is the entry, not the key that selects it.
+    const data = isLookup(name) ? vals.filter((_, i) => i !== keyIdx) : vals;
+    return union(fromRead(id), ...data);
   }
   const write: WriteNode = { kind: 'write', state: ref.path, value: v, range: lw.ctx.range(e) };
   if (key !== undefined) write.key = key;

@@ -11,7 +11,7 @@ import type { BodyLowerer } from './lower-body';
 import { lowerCall } from './lower-calls';
 import { lowerExit, lowerLoop } from './lower-control';
 import { lowerLet, lowerVar, queueMembers } from './lower-decs';
-import { assignedFields, localBase, readState, stateRef } from './lower-state';
+import { assignedFields, localBase, readState, statePath, stateRef } from './lower-state';
 import { lowerAssert, lowerBang, lowerBinary, lowerIndex } from './lower-traps';
 import { EMPTY, fromLocal, fromRead, union } from './lower-val';
 import type { Scope } from './scope';
@@ -29,7 +29,7 @@ export function lowerExp(lw: BodyLowerer, e: A.Exp, out: Node[], scope: Scope): 
     case 'Var': {
       const b = scope.lookup(e.name);
       if (b?.kind === 'state')
-        return fromRead(readState(lw, { root: b.root, path: { root: e.name } }, e, out));
+        return fromRead(readState(lw, { root: b.root, path: statePath(b.root, e.name) }, e, out));
       if (b?.kind === 'local') return fromLocal(b.irName ?? e.name);
       return EMPTY;
     }

@@ -22,15 +22,21 @@ import { boundNames, isBoolType, isNatType } from './syntax';
 /** A function's state accesses as seen from a call site (for calls of the actor's synchronous helpers). */
 interface HelperSummary {
   params: string[];
+  /** Per name in `params`: the argument it is bound from (a record pattern binds several names from one). */
+  paramArg: number[];
   accesses: (ReadNode | WriteNode)[];
   /** Per write access: the parameters its value (index included) depends on, directly or through locals. */
   valueParams: Map<WriteNode, number[]>;
   /** Reads (by id in the helper's lowering) its result depends on: `isRunning()` is a check of what it reads. */
   returned: Set<number>;
+  /** Names in `params` (by index) its result depends on: the call's value depends on those arguments only. */
+  returnedParams: number[];
   /** Parameters bound to the actor's state for this summary, by name: their index. */
   stateParams: Map<string, number>;
   /** Writes that step their own state (`index.set(index.get() + 1)`): a counter or id allocator, not a value. */
   steps: Set<WriteNode>;
+  /** Writes whose value is built on the helper's own read of the state they write (a relative update). */
+  relative: Set<WriteNode>;
 }
 
 /**
@@ -42,8 +48,9 @@ const helperSummaries = new WeakMap<Scope, Map<A.Func, Map<string, HelperSummary
 const summarizing = new Set<A.Func>();
 
 /**
- * Emits, at the call `e`, the state reads and writes of the helper `fn`; returns the reads its result depends
- * on, as the call's value.
+ * Emits, at the call `e`, the state reads and writes of the helper `fn`; returns what its result depends on, as
+ * the call's value: the state it reads for it and the arguments of the parameters it uses (SPEC §5, Data flow
+ * through summaries), or nothing known when the helper could not be summarised.
  */
 export function inlineHelper(
   lw: BodyLowerer,
@@ -54,14 +61,18 @@ export function inlineHelper(
   argVals: Val[] = [],
   stateArgs: (StateRef | undefined)[] = [],
   ownMessage = false,
-): Val {
+): Val | undefined {
   const summary = helperSummary(lw, fn, stateArgs);
-  if (!summary) return EMPTY;
+  if (!summary) return undefined;
+  const argOf = (name: number) => {
+    const v = argVals[summary.paramArg[name] ?? -1];
+    return v ? [v] : [];
+  };
   const via = fn.name;
   const result: number[] = [];
   for (const acc of summary.accesses) {
     const pi = acc.key !== undefined ? summary.params.indexOf(acc.key) : -1;
-    const key = pi >= 0 ? simpleKey(lw, e.args[pi], scope) : undefined;
+    const key = pi >= 0 ? keyOf(lw, e.args[summary.paramArg[pi] ?? -1], scope) : undefined;
     const range = lw.ctx.range(e);
     // Where the access really is: in the helper (or deeper, in a helper it calls), for findings to point at.
     const inCallee = acc.inCallee ?? { fn: fn.name, file: fn.file.path, range: acc.range };
@@ -81,18 +92,24 @@ export function inlineHelper(
     } else {
       // The written value depends on the arguments given for the parameters it uses (SPEC §5).
       const params = summary.valueParams.get(acc) ?? [];
-      const value = union(EMPTY, ...params.flatMap((p) => (argVals[p] ? [argVals[p]] : [])));
+      const value = union(EMPTY, ...params.flatMap(argOf));
       const w: WriteNode = { kind: 'write', state, value, range, via, inCallee };
       if (key !== undefined) w.key = key;
       if (acc.mark) w.mark = acc.mark;
       // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).
       if (acc.unknown) w.unknown = true;
       if (acc.step || summary.steps.has(acc)) w.step = true;
+      if (acc.relative || summary.relative.has(acc)) w.relative = true;
       if (ownMessage) w.ownMessage = true;
       out.push(w);
     }
   }
-  return { reads: result, locals: [], awaits: [] };
+  return union({ reads: result, locals: [], awaits: [] }, ...summary.returnedParams.flatMap(argOf));
+}
+
+/** The key an argument names, when it is one simple name (not when a pattern takes it apart). */
+function keyOf(lw: BodyLowerer, arg: A.Exp | undefined, scope: Scope): string | undefined {
+  return arg ? simpleKey(lw, arg, scope) : undefined;
 }
 
 /**
@@ -144,11 +161,13 @@ function helperSummary(
   try {
     const scope = fn.scope.child();
     const params: string[] = [];
+    const paramArg: number[] = [];
     const stateParams = new Map<string, number>();
     fn.func.params.forEach((p, i) => {
       const given = stateArgs[i];
       for (const b of boundNames(p)) {
         params.push(b.name);
+        paramArg.push(i);
         if (stateful[i] && given) {
           stateParams.set(b.name, i);
           scope.define(b.name, { kind: 'state', root: given.root });
@@ -164,13 +183,17 @@ function helperSummary(
     // Lowered in the context of its own file (the summary's ranges are replaced by the call's).
     const nodes = lw.forFunction(fn.name, true, lw.ctx.forFile(fn.file)).lowerFunction(fn.func, scope);
     const accesses = stateAccesses(nodes);
+    const returned = returnedDependencies(nodes, isBoolType(fn.func.returnType), params);
     const summary = {
       params,
+      paramArg,
       accesses,
       valueParams: writeValueParams(nodes, accesses, params),
-      returned: returnedReads(nodes, isBoolType(fn.func.returnType)),
+      returned: returned.reads,
+      returnedParams: returned.params,
       stateParams,
       steps: constantSteps(nodes, accesses, params),
+      relative: relativeWrites(nodes, accesses),
     };
     byArgs.set(signature, summary);
     return summary;
@@ -208,16 +231,24 @@ function dependencies(
   add(v);
 }
 
-/** The reads a body's returned values depend on, directly or through its locals. */
-function returnedReads(nodes: Node[], predicate: boolean): Set<number> {
+/** The reads and parameters (by index in `params`) a body's returned values depend on, directly or through its locals. */
+function returnedDependencies(
+  nodes: Node[],
+  predicate: boolean,
+  params: string[],
+): { reads: Set<number>; params: number[] } {
   const localVals = localValues(nodes);
   const out = new Set<number>();
+  const used = new Set<number>();
   const add = (v: Val) =>
     dependencies(
       v,
       localVals,
       (r) => out.add(r),
-      () => {},
+      (l) => {
+        const i = params.indexOf(l);
+        if (i >= 0) used.add(i);
+      },
     );
   // A predicate's `return` inside a branch also returns what the branch decided on (`if (full) return false`):
   // its answer is the check of that state, like a helper that returns the value read. (Only for `Bool`
@@ -238,7 +269,7 @@ function returnedReads(nodes: Node[], predicate: boolean): Set<number> {
     }
   };
   walk(nodes, []);
-  return out;
+  return { reads: out, params: [...used].sort((a, b) => a - b) };
 }
 
 /**
@@ -267,7 +298,7 @@ function constantSteps(nodes: Node[], accesses: (ReadNode | WriteNode)[], params
         if (params.includes(l)) other = true;
       },
     );
-    const own = reads.filter((r) => r.state.root === w.state.root && r.state.field === w.state.field);
+    const own = reads.filter((r) => samePath(r.state, w.state));
     // `index.get()` on a held object reads the object (its handle) and, through `get`, the counter itself.
     const handle = (r: ReadNode) =>
       r.via === undefined && own.some((o) => o.via !== undefined && at(o) === at(r));
@@ -275,6 +306,52 @@ function constantSteps(nodes: Node[], accesses: (ReadNode | WriteNode)[], params
     if (own.length > 0 && !other && !foreign && w.value.awaits.length === 0) out.add(w);
   }
   return out;
+}
+
+/**
+ * The writes whose stored value depends on a read, in the helper, of the state they write (or a part of it) at the same key
+ * (`let cur = index; index := cur - amount`): whatever else flows in (an amount worked out from an older read),
+ * the write updates the value current where it happens. Only for a helper that does not suspend, so that the
+ * read and the write are in one message.
+ */
+function relativeWrites(nodes: Node[], accesses: (ReadNode | WriteNode)[]): Set<WriteNode> {
+  const out = new Set<WriteNode>();
+  let suspends = false;
+  forEachNode(nodes, (n) => {
+    if (n.kind === 'await') suspends = true;
+  });
+  if (suspends) return out;
+  const localVals = localValues(nodes);
+  const readState = new Map<number, ReadNode>();
+  for (const a of accesses) if (a.kind === 'read') readState.set(a.id, a);
+  for (const w of accesses) {
+    if (w.kind !== 'write' || w.unknown || w.mark) continue;
+    let own = false;
+    dependencies(
+      w.stored ?? w.value,
+      localVals,
+      (id) => {
+        const r = readState.get(id);
+        if (r && overlaps(r.state, w.state) && r.key === w.key) own = true;
+      },
+      () => {},
+    );
+    if (own) out.add(w);
+  }
+  return out;
+}
+
+/** One path is the other or a part of it (`index.current` of `index`). */
+function overlaps(a: StatePath, b: StatePath): boolean {
+  return (
+    a.root === b.root &&
+    a.holder === b.holder &&
+    (a.field === undefined || b.field === undefined || a.field === b.field)
+  );
+}
+
+function samePath(a: StatePath, b: StatePath): boolean {
+  return a.root === b.root && a.field === b.field && a.holder === b.holder;
 }
 
 /** For each write: the parameters (by index) its value depends on. */

@@ -29,8 +29,17 @@ export function stateRef(e: A.Exp, scope: Scope): StateRef | undefined {
   if (u.kind !== 'Var') return undefined;
   const b = scope.lookup(u.name);
   if (b?.kind !== 'state') return undefined;
-  const path: StatePath = field === undefined ? { root: u.name } : { root: u.name, field };
+  const path = statePath(b.root, u.name, field);
   return { root: b.root, path: b.as ? givenPath(b.as, path) : path };
+}
+
+/** The path of `name` (`.field`) for a state root: a held instance's own `var` carries its class. */
+export function statePath(root: StateRoot, name: string, field?: string): StatePath {
+  return {
+    root: name,
+    ...(field === undefined ? {} : { field }),
+    ...(root.holder === undefined ? {} : { holder: root.holder }),
+  };
 }
 
 /**
@@ -38,12 +47,20 @@ export function stateRef(e: A.Exp, scope: Scope): StateRef | undefined {
  * `state.book` given, `state.book` (paths go one field deep).
  */
 export function givenPath(given: StatePath, path: StatePath): StatePath {
-  if (given.field !== undefined) return given;
-  return path.field === undefined ? { root: given.root } : { root: given.root, field: path.field };
+  if (given.field !== undefined || path.field === undefined) return given;
+  return { ...given, field: path.field };
 }
 
 /** Lookups whose result is an entry of the collection they are given, not a copy. */
 const LOOKUPS = new Set(['get', 'find', 'getOpt', 'get_opt']);
+
+/**
+ * `get(k)`: the value is the entry stored, which the key only selects. The key's sources are not the entry's
+ * (a config looked up by a provider id is the config, not the id).
+ */
+export function isLookup(name: string): boolean {
+  return LOOKUPS.has(name) && name !== 'find';
+}
 
 /**
  * The state an expression's value shares storage with: a part of it (`s.f`, `s[i]`) or an entry looked up in it

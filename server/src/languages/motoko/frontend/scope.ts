@@ -512,12 +512,29 @@ export function heldMembers(c: ClassRef): Scope {
   for (const f of c.dec.fields) {
     const field = stateRootOf(f, scope, text);
     if (!field) continue;
-    const root: StateRoot = { ...field, inInstance: true };
+    const root: StateRoot = {
+      ...field,
+      inInstance: true,
+      ...(ownVariable(f, field) ? { holder: classLabel(c) } : {}),
+    };
     const declared = scope.names.get(root.name);
     const origin = declared?.kind === 'local' ? declared.origin : undefined;
     scope.define(root.name, { kind: 'state', root, ...(origin ? { origin } : {}) });
   }
   return scope;
+}
+
+/**
+ * A `var` of the instance is its own variable, another than any of the actor's of the same name; only a
+ * container it was given (`var m = given`) may be the actor's own, changed in place through it.
+ */
+function ownVariable(f: A.DecField, field: StateRoot): boolean {
+  if (f.dec.kind !== 'VarDec') return false;
+  return !field.container || !f.dec.init || unwrap(f.dec.init).kind !== 'Var';
+}
+
+function classLabel(c: ClassRef): string {
+  return c.name;
 }
 
 function objectOfBinding(b: Binding, depth: number): ObjectShape | undefined {

@@ -19,6 +19,8 @@ export interface StateRoot {
   type?: A.Type | null;
   /** A parameter or field of an instance the actor holds, not a field of the actor itself. */
   inInstance?: true;
+  /** For a `var` of a held instance that is its own variable: the class (see `StatePath.holder`). */
+  holder?: string;
 }
 
 /** Constructor-like module functions of the collection libraries. */
