@@ -10,7 +10,8 @@ import { inlineHelper, usesGivenStateFields } from './lower-inline';
 import { type StateRef, readState, simpleKey, stateRef } from './lower-state';
 import { lowerTrapCall } from './lower-traps';
 import { EMPTY, fromRead, union } from './lower-val';
-import { type Scope, isHeldMethod, resolveCallee } from './scope';
+import { capturedValue, closureCandidates, closureValue } from './closures';
+import { type FuncRef, type Scope, isHeldMethod, resolveCallee } from './scope';
 import {
   clearsMarker,
   isFunctionalLibrary,
@@ -116,8 +117,46 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
   }
   // Helpers of other files matter when they reach the actor's state: methods of the instances it holds, and
   // functions given the state.
-  if (fn && fn.func.asyncKind === null && (fn.file === lw.ctx.file || workspaceMethod || givenState))
-    vals.push(inlineHelper(lw, fn, e, out, scope, argVals, givenState ? stateArgs : []));
+  if (fn && fn.func.asyncKind === null && (fn.file === lw.ctx.file || workspaceMethod || givenState)) {
+    const captured = (names: string[]) => capturedValue(fn, names);
+    vals.push(inlineHelper(lw, fn, e, out, scope, argVals, givenState ? stateArgs : [], false, captured));
+  } else if (!fn && resolved?.found?.kind !== 'class' && resolved?.found?.kind !== 'module') {
+    // A closure that the workspace's own code made and handed back (`let { finalize } = prepare(…)`, then
+    // `finalize(tx)` after an await): its body runs here.
+    const closures = closureCandidates(e.callee, scope, lw.ctx.modules.files);
+    if (closures.length) {
+      // The callee's value: what the closure captured where it was made (`update` read before the await).
+      const calleeVal =
+        callee.kind !== 'Dot'
+          ? lw.value(e.callee, out, scope)
+          : head?.kind === 'module'
+            ? EMPTY
+            : (vals[0] ?? EMPTY);
+      vals.push(inlineClosures(lw, closures, e, out, scope, argVals, calleeVal));
+    }
+  }
+  return union(...vals);
+}
+
+/** The bodies the called value may be, one arm each (only one of them runs). */
+function inlineClosures(
+  lw: BodyLowerer,
+  closures: FuncRef[],
+  e: A.CallExp,
+  out: Node[],
+  scope: Scope,
+  argVals: Val[],
+  calleeVal: Val,
+): Val {
+  const captured = (fn: FuncRef) => (names: string[]) => closureValue(fn, names, calleeVal);
+  const [only] = closures;
+  if (closures.length === 1 && only)
+    return inlineHelper(lw, only, e, out, scope, argVals, [], false, captured(only));
+  const arms = closures.map(() => [] as Node[]);
+  const vals = closures.map((fn, i) =>
+    inlineHelper(lw, fn, e, arms[i] ?? [], scope, argVals, [], false, captured(fn)),
+  );
+  out.push({ kind: 'branch', cond: EMPTY, arms, exhaustive: true, range: lw.ctx.range(e) });
   return union(...vals);
 }
 

@@ -31,6 +31,16 @@ interface HelperSummary {
   stateParams: Map<string, number>;
   /** Writes that step their own state (`index.set(index.get() + 1)`): a counter or id allocator, not a value. */
   steps: Set<WriteNode>;
+  /**
+   * Writes whose value uses locals the function closes over (a closure's captured `update`), with their names:
+   * at the call, what the closure captured when it was made stands for them.
+   */
+  captured: Map<WriteNode, string[]>;
+  /**
+   * Writes whose value the helper builds on its own read of the state written (`let current = get(); set(f(current,
+   * x))`): relative to the value the state has where the write happens, not a copy saved by the caller.
+   */
+  relative: Set<WriteNode>;
 }
 
 /**
@@ -54,6 +64,8 @@ export function inlineHelper(
   argVals: Val[] = [],
   stateArgs: (StateRef | undefined)[] = [],
   ownMessage = false,
+  /** The value of locals the function closes over (for a closure): computed only when a write needs it. */
+  closureVal: (names: string[]) => Val = () => EMPTY,
 ): Val {
   const summary = helperSummary(lw, fn, stateArgs);
   if (!summary) return EMPTY;
@@ -81,13 +93,16 @@ export function inlineHelper(
     } else {
       // The written value depends on the arguments given for the parameters it uses (SPEC §5).
       const params = summary.valueParams.get(acc) ?? [];
-      const value = union(EMPTY, ...params.flatMap((p) => (argVals[p] ? [argVals[p]] : [])));
+      const names = summary.captured.get(acc);
+      const captured = names ? [closureVal(names)] : [];
+      const value = union(EMPTY, ...params.flatMap((p) => (argVals[p] ? [argVals[p]] : [])), ...captured);
       const w: WriteNode = { kind: 'write', state, value, range, via, inCallee };
       if (key !== undefined) w.key = key;
       if (acc.mark) w.mark = acc.mark;
       // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).
       if (acc.unknown) w.unknown = true;
       if (acc.step || summary.steps.has(acc)) w.step = true;
+      if (acc.rechecked || summary.relative.has(acc)) w.rechecked = true;
       if (ownMessage) w.ownMessage = true;
       out.push(w);
     }
@@ -173,6 +188,8 @@ function helperSummary(
       returned: returnedReads(nodes, isBoolType(fn.func.returnType)),
       stateParams,
       steps: constantSteps(nodes, accesses, params),
+      captured: capturedWrites(nodes, accesses, params),
+      relative: relativeWrites(nodes, accesses),
     };
     byArgs.set(signature, summary);
     return summary;
@@ -304,6 +321,51 @@ function writeValueParams(
         w,
         [...used].sort((a, b) => a - b),
       );
+  }
+  return out;
+}
+
+/** The writes whose value depends on a read, in the helper, of the state they write. */
+function relativeWrites(nodes: Node[], accesses: (ReadNode | WriteNode)[]): Set<WriteNode> {
+  const localVals = localValues(nodes);
+  const readState = new Map<number, StatePath>();
+  for (const a of accesses) if (a.kind === 'read') readState.set(a.id, a.state);
+  const out = new Set<WriteNode>();
+  for (const w of accesses) {
+    if (w.kind !== 'write' || w.mark || w.unknown) continue;
+    dependencies(
+      w.value,
+      localVals,
+      (id) => {
+        const r = readState.get(id);
+        if (r && r.root === w.state.root && r.field === w.state.field) out.add(w);
+      },
+      () => {},
+    );
+  }
+  return out;
+}
+
+/** The writes whose value depends on a local bound neither in the body nor as a parameter: one it closes over. */
+function capturedWrites(
+  nodes: Node[],
+  accesses: (ReadNode | WriteNode)[],
+  params: string[],
+): Map<WriteNode, string[]> {
+  const localVals = localValues(nodes);
+  const out = new Map<WriteNode, string[]>();
+  for (const w of accesses) {
+    if (w.kind !== 'write') continue;
+    const names: string[] = [];
+    dependencies(
+      w.value,
+      localVals,
+      () => {},
+      (l) => {
+        if (!params.includes(l) && !localVals.has(l)) names.push(l);
+      },
+    );
+    if (names.length) out.set(w, names);
   }
   return out;
 }
