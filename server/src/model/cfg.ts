@@ -243,18 +243,11 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /**
  * Nodes reachable from `from` by one or more steps. `inOrder`: only forward edges — nodes are numbered in
- * lowering order, so an edge to a lower number is a loop's back edge. A loop is left through its head, so at a
- * back edge the head's exits (numbered after the whole body) are still reached: what follows the loop comes
- * after its body, only the body's own earlier nodes (the next iteration) do not.
+ * lowering order, so an edge to a lower number is a loop's back edge.
  */
 export function reachableFrom(cfg: Cfg, from: number[], inOrder = false): Set<number> {
   const seen = new Set<number>();
-  // From a back edge at `n` to the head `h`: the head's successors after `n`; a head that is itself the last
-  // node of an outer loop's body goes back to the outer head, whose exits are followed in turn.
-  const exits = (h: number, n: number): number[] =>
-    cfg.nodes[h].succ.flatMap((t) => (t > n ? [t] : t < h ? exits(t, n) : []));
-  const forward = (n: number) => cfg.nodes[n].succ.flatMap((s) => (s > n ? [s] : exits(s, n)));
-  const next = (n: number) => (inOrder ? forward(n) : cfg.nodes[n].succ);
+  const next = (n: number) => (inOrder ? cfg.nodes[n].succ.filter((s) => s > n) : cfg.nodes[n].succ);
   const stack = from.flatMap(next);
   while (stack.length) {
     const n = stack.pop()!;
