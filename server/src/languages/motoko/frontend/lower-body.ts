@@ -16,7 +16,7 @@ import { lowerBranch, lowerTry } from './lower-control';
 import { lowerExp } from './lower-exp';
 import type { KeyedAlias } from './lower-state';
 import { EMPTY } from './lower-val';
-import { type Scope, type ValueOrigin, declareDecs } from './scope';
+import { type Scope, type ValueOrigin, type ValueSource, declareDecs } from './scope';
 import { functionBody, unwrap } from './syntax';
 
 /** How the value of an expression is used: dropped, used, or returned from the function. */
@@ -214,11 +214,25 @@ export class BodyLowerer {
   }
 
   /** Defines a local; returns its IR name (`x`, then `x#2`, … for later bindings of the same name). */
-  define(scope: Scope, name: string, nat: boolean, type: A.Type | null = null, origin?: ValueOrigin): string {
+  define(
+    scope: Scope,
+    name: string,
+    nat: boolean,
+    type: A.Type | null = null,
+    origin?: ValueOrigin,
+    source?: ValueSource,
+  ): string {
     const n = (this.bindingCount.get(name) ?? 0) + 1;
     this.bindingCount.set(name, n);
     const irName = this.prefix + (n === 1 ? name : `${name}#${n}`);
-    scope.define(name, { kind: 'local', nat, type, irName, ...(origin ? { origin } : {}) });
+    scope.define(name, {
+      kind: 'local',
+      nat,
+      type,
+      irName,
+      ...(origin ? { origin } : {}),
+      ...(source ? { source } : {}),
+    });
     return irName;
   }
 }

@@ -10,7 +10,8 @@ import { inlineHelper, usesGivenStateFields } from './lower-inline';
 import { type StateRef, isLookup, readState, simpleKey, stateRef } from './lower-state';
 import { lowerTrapCall } from './lower-traps';
 import { EMPTY, fromRead, union } from './lower-val';
-import { type Scope, isHeldMethod, resolveCallee } from './scope';
+import { capturedValue, closureCandidates, closureValue } from './closures';
+import { type FuncRef, type Scope, isHeldMethod, resolveCallee } from './scope';
 import {
   clearsMarker,
   isFunctionalLibrary,
@@ -118,8 +119,24 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
   // functions given the state.
   if (fn && fn.func.asyncKind === null && (fn.file === lw.ctx.file || workspaceMethod || givenState)) {
     // Its summary says what its result depends on: not every argument, nor the object it is called on.
-    const result = inlineHelper(lw, fn, e, out, scope, argVals, givenState ? stateArgs : []);
+    const captured = (names: string[]) => capturedValue(fn, names);
+    const result = inlineHelper(lw, fn, e, out, scope, argVals, givenState ? stateArgs : [], false, captured);
     if (result) return result;
+  } else if (!fn && resolved?.found?.kind !== 'class' && resolved?.found?.kind !== 'module') {
+    // A closure that the workspace's own code made and handed back (`let { finalize } = prepare(…)`, then
+    // `finalize(tx)` after an await): its body runs here.
+    const closures = closureCandidates(e.callee, scope, lw.ctx.modules.files);
+    if (closures.length) {
+      // The callee's value: what the closure captured where it was made (`update` read before the await).
+      const calleeVal =
+        callee.kind !== 'Dot'
+          ? lw.value(e.callee, out, scope)
+          : head?.kind === 'module'
+            ? EMPTY
+            : (vals[0] ?? EMPTY);
+      vals.push(inlineClosures(lw, closures, e, out, scope, argVals, calleeVal));
+      return union(...vals);
+    }
   }
   // `x.get(k)` on a value that is not state: the entry, not the key (as for state, in `stateAccess`).
   if (
@@ -130,6 +147,28 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
     argVals.length === 1
   )
     return vals[0] ?? EMPTY;
+  return union(...vals);
+}
+
+/** The bodies the called value may be, one arm each (only one of them runs). */
+function inlineClosures(
+  lw: BodyLowerer,
+  closures: FuncRef[],
+  e: A.CallExp,
+  out: Node[],
+  scope: Scope,
+  argVals: Val[],
+  calleeVal: Val,
+): Val {
+  const captured = (fn: FuncRef) => (names: string[]) => closureValue(fn, names, calleeVal);
+  const [only] = closures;
+  if (closures.length === 1 && only)
+    return inlineHelper(lw, only, e, out, scope, argVals, [], false, captured(only)) ?? EMPTY;
+  const arms = closures.map(() => [] as Node[]);
+  const vals = closures.map(
+    (fn, i) => inlineHelper(lw, fn, e, arms[i] ?? [], scope, argVals, [], false, captured(fn)) ?? EMPTY,
+  );
+  out.push({ kind: 'branch', cond: EMPTY, arms, exhaustive: true, range: lw.ctx.range(e) });
   return union(...vals);
 }
 

@@ -4,6 +4,7 @@
  * expression's value is used (`Mode`), so an arm's last expression can be the function's result.
  */
 import type * as A from '../ast';
+import { patternPaths } from './closures';
 import { keyedAlias } from './lower-state';
 import type { BranchNode, Node, Val } from '../../../model/ir';
 import type { BodyLowerer, Mode } from './lower-body';
@@ -57,8 +58,11 @@ export function lowerBranch(
   const arms = e.cases.map((c) => {
     const armScope = scope.child();
     const prefix: Node[] = [];
+    const paths = patternPaths(c.pattern);
     for (const b of boundNames(c.pattern)) {
-      const name = lw.define(armScope, b.name, isNatType(b.type));
+      const path = paths.get(b.name);
+      const source = path ? { init: e.scrutinee, path, scope } : undefined;
+      const name = lw.define(armScope, b.name, isNatType(b.type), null, undefined, source);
       if (alias) lw.aliases.set(name, alias);
       prefix.push({ kind: 'local', name, value: cond, range: ctx.range(b.ident) });
     }

@@ -4,6 +4,7 @@
  * queued to be lowered later for their await annotations (they run when called, not here).
  */
 import type * as A from '../ast';
+import { patternPaths } from './closures';
 import { keyedAlias } from './lower-state';
 import type { Node } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
@@ -35,8 +36,12 @@ export function lowerLet(lw: BodyLowerer, e: A.LetDec, out: Node[], scope: Scope
   const initType = e.init?.kind === 'Annot' ? e.init.type : null;
   const origin = e.init && names.length === 1 ? letOrigin(e.pattern, e.init, scope) : undefined;
   const alias = e.init && names.length === 1 ? keyedAlias(lw, e.init, scope) : undefined;
+  // Where each name sits in the value (`let { finalize } = prepare(…)`), for a later call of it (closures.ts).
+  const paths = patternPaths(e.pattern);
   for (const b of names) {
-    const name = lw.define(scope, b.name, isNatType(b.type ?? initType), b.type ?? initType, origin);
+    const path = paths.get(b.name);
+    const source = e.init && path ? { init: e.init, path, scope } : undefined;
+    const name = lw.define(scope, b.name, isNatType(b.type ?? initType), b.type ?? initType, origin, source);
     if (alias) lw.aliases.set(name, alias);
     if (fromCaller && !lw.callerNames.includes(b.name)) lw.callerNames.push(b.name);
     out.push({ kind: 'local', name, value: v, range: lw.ctx.range(b.ident) });

@@ -5,6 +5,7 @@
  */
 import type * as A from '../ast';
 import type { Node, Val } from '../../../model/ir';
+import { capturedValue } from './closures';
 import { lowerAssign } from './lower-assign';
 import { lowerAwait } from './lower-await';
 import type { BodyLowerer } from './lower-body';
@@ -31,6 +32,8 @@ export function lowerExp(lw: BodyLowerer, e: A.Exp, out: Node[], scope: Scope): 
       if (b?.kind === 'state')
         return fromRead(readState(lw, { root: b.root, path: statePath(b.root, e.name) }, e, out));
       if (b?.kind === 'local') return fromLocal(b.irName ?? e.name);
+      // A function value carries what it closes over (a closure returned in a record, called after an await).
+      if (b?.kind === 'func') return capturedValue(b);
       return EMPTY;
     }
     case 'Paren':

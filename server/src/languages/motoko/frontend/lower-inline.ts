@@ -35,6 +35,11 @@ interface HelperSummary {
   stateParams: Map<string, number>;
   /** Writes that step their own state (`index.set(index.get() + 1)`): a counter or id allocator, not a value. */
   steps: Set<WriteNode>;
+  /**
+   * Writes whose value uses locals the function closes over (a closure's captured `update`), with their names:
+   * at the call, what the closure captured when it was made stands for them.
+   */
+  captured: Map<WriteNode, string[]>;
   /** Writes whose value is built on the helper's own read of the state they write (a relative update). */
   relative: Set<WriteNode>;
 }
@@ -61,6 +66,8 @@ export function inlineHelper(
   argVals: Val[] = [],
   stateArgs: (StateRef | undefined)[] = [],
   ownMessage = false,
+  /** The value of locals the function closes over (for a closure): computed only when a write needs it. */
+  closureVal: (names: string[]) => Val = () => EMPTY,
 ): Val | undefined {
   const summary = helperSummary(lw, fn, stateArgs);
   if (!summary) return undefined;
@@ -92,7 +99,9 @@ export function inlineHelper(
     } else {
       // The written value depends on the arguments given for the parameters it uses (SPEC §5).
       const params = summary.valueParams.get(acc) ?? [];
-      const value = union(EMPTY, ...params.flatMap(argOf));
+      const names = summary.captured.get(acc);
+      const captured = names ? [closureVal(names)] : [];
+      const value = union(EMPTY, ...params.flatMap(argOf), ...captured);
       const w: WriteNode = { kind: 'write', state, value, range, via, inCallee };
       if (key !== undefined) w.key = key;
       if (acc.mark) w.mark = acc.mark;
@@ -193,6 +202,7 @@ function helperSummary(
       returnedParams: returned.params,
       stateParams,
       steps: constantSteps(nodes, accesses, params),
+      captured: capturedWrites(nodes, accesses, params),
       relative: relativeWrites(nodes, accesses),
     };
     byArgs.set(signature, summary);
@@ -379,6 +389,30 @@ function writeValueParams(
         w,
         [...used].sort((a, b) => a - b),
       );
+  }
+  return out;
+}
+
+/** The writes whose value depends on a local bound neither in the body nor as a parameter: one it closes over. */
+function capturedWrites(
+  nodes: Node[],
+  accesses: (ReadNode | WriteNode)[],
+  params: string[],
+): Map<WriteNode, string[]> {
+  const localVals = localValues(nodes);
+  const out = new Map<WriteNode, string[]>();
+  for (const w of accesses) {
+    if (w.kind !== 'write') continue;
+    const names: string[] = [];
+    dependencies(
+      w.value,
+      localVals,
+      () => {},
+      (l) => {
+        if (!params.includes(l) && !localVals.has(l)) names.push(l);
+      },
+    );
+    if (names.length) out.set(w, names);
   }
   return out;
 }

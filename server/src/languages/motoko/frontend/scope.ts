@@ -72,6 +72,15 @@ export interface LocalRef {
   /** The name in the IR: unique per binding, so that shadowed names do not merge their data flow. */
   irName?: string;
   origin?: ValueOrigin;
+  /** Bound by a pattern from a part of a value (`let { finalize } = prepare(…)`): which part, of what. */
+  source?: ValueSource;
+}
+
+/** A local is the value at `path` (record fields, tuple positions) of `init`, evaluated in `scope`. */
+export interface ValueSource {
+  init: A.Exp;
+  path: string[];
+  scope: Scope;
 }
 
 /** A `type` declaration (or the type a class declares), for resolving declared types of values. */
