@@ -4,11 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { analyzePaths } from '../src/workspace/analyze';
 import type { Finding } from '../src/rules/types';
+import { fixturesDir } from './helpers/paths';
 
 async function findingsOf(files: Record<string, string>, main: string): Promise<Finding[]> {
   const dir = mkdtempSync(join(tmpdir(), 'cp-causes-'));
@@ -123,4 +124,16 @@ test('Motoko: a write in a helper is shown on its own line, named', async () => 
   const write = cta.related.find((r) => r.range.start.line === lineOf(motokoActor, 'balance -= amount'));
   assert.ok(write, JSON.stringify(cta.related));
   assert.match(write.message, /writes `balance` here, in `debit` \(called at line \d+\)/);
+});
+
+test('Rust: a check made in a function passed by name points at the await of that function it goes stale across', async () => {
+  const path = join(fixturesDir, 'rules', 'check-then-act', 'invalid-check-in-fn-passed-by-name.rs');
+  const text = readFileSync(path, 'utf8');
+  const cta = (await analyzePaths([path])).findings.find((f) => f.rule === 'check-then-act');
+  assert.ok(cta);
+  // The ledger await inside `pay_with_block`, not the wrapper's: the line after the check.
+  const ledgerAwait = lineOf(text, 'Call::bounded_wait(LEDGER') + 2;
+  const note = cta.related.find((r) => r.file === path && r.range.start.line === ledgerAwait);
+  assert.ok(note, JSON.stringify(cta.related));
+  assert.match(note.message, /after this check the call suspends here/);
 });
