@@ -12,6 +12,7 @@ import {
   type CommitKind,
   type Node,
   type Range,
+  type ReadNode,
   type StatePath,
   type TrapCause,
   type Val,
@@ -333,13 +334,29 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const readSrc = readSources(facts.nodes);
   const readsBefore = new Map<number, StatePath>();
   // A check of state the function itself writes before it commits is check-and-mark, its own affair: the
-  // caller need not see it as a check (it would look like a lock taken there).
-  const marked: StatePath[] = [];
+  // caller need not see it as a check (it would look like a lock taken there). Not so for a write an earlier
+  // call made before a check replayed from a later call (a config stored, then a salt checked by another
+  // helper): the two calls are separate steps.
+  const marked: { state: StatePath; at: number; call?: Range }[] = [];
+  const position = new Map<Node, number>();
   let committed = false;
   forEachNode(facts.nodes, (n) => {
+    position.set(n, position.size);
     if (n.kind === 'await' && n.commit !== 'none') committed = true;
-    if (n.kind === 'write' && !committed) marked.push(n.state);
+    if (n.kind === 'write' && !committed)
+      marked.push({ state: n.state, at: position.get(n) ?? 0, ...(n.inCallee ? { call: n.range } : {}) });
   });
+  // A replayed check the callee already kept as one (it has its own next commit point) is not undone by the
+  // callee's own earlier writes either.
+  const earlierCall = (m: { at: number; call?: Range }, read: ReadNode): boolean =>
+    !!m.call &&
+    !!read.inCallee &&
+    m.at < (position.get(read) ?? 0) &&
+    (!!read.commitNext ||
+      m.call.start.line !== read.range.start.line ||
+      m.call.start.character !== read.range.start.character);
+  const marksItself = (read: ReadNode) =>
+    marked.some((m) => sameStateOf(m.state, read.state) && !earlierCall(m, read));
   const sameRoot = (a: StatePath, b: StatePath) => a.root === b.root;
   const readStates = new Map<number, StatePath>();
   forEachNode(facts.nodes, (n) => {
@@ -379,8 +396,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (idx >= 0) access.keyParam = idx;
     if (n.kind === 'write' && n.mark) access.mark = n.mark;
     if (afterCommit) access.afterCommit = true;
-    if (n.kind === 'read' && guards.reads.has(n.id) && !marked.some((m) => sameStateOf(m, n.state)))
-      access.guard = true;
+    if (n.kind === 'read' && guards.reads.has(n.id) && !marksItself(n)) access.guard = true;
     if (n.kind === 'read' && !afterCommit) readsBefore.set(n.id, n.state);
     // A plain store (not an insert/remove of a marker) of exactly the state read before: a copy written back.
     if (n.kind === 'write' && afterCommit && !n.mark) {
@@ -432,7 +448,8 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (commitAt || n.kind !== 'await' || n.commit === 'none') return;
     commitAt = [{ file: fn.file.path, range: n.range }, ...(n.within ?? [])].slice(0, MAX_COMMIT_CHAIN);
   });
-  const accesses = [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+  // In the order they first happen: replayed at a call site, a write before a check stays before it.
+  const accesses = [...seen.values()];
   return {
     accesses,
     commits: commitSummary(facts.nodes),
