@@ -4,11 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { analyzePaths } from '../src/workspace/analyze';
 import type { Finding } from '../src/rules/types';
+import { fixturesDir } from './helpers/paths';
 
 async function findingsOf(files: Record<string, string>, main: string): Promise<Finding[]> {
   const dir = mkdtempSync(join(tmpdir(), 'cp-causes-'));
@@ -123,4 +124,108 @@ test('Motoko: a write in a helper is shown on its own line, named', async () => 
   const write = cta.related.find((r) => r.range.start.line === lineOf(motokoActor, 'balance -= amount'));
   assert.ok(write, JSON.stringify(cta.related));
   assert.match(write.message, /writes `balance` here, in `debit` \(called at line \d+\)/);
+});
+
+test('Rust: a check made in a function passed by name points at the await of that function it goes stale across', async () => {
+  const path = join(fixturesDir, 'rules', 'check-then-act', 'invalid-check-in-fn-passed-by-name.rs');
+  const text = readFileSync(path, 'utf8');
+  const cta = (await analyzePaths([path])).findings.find((f) => f.rule === 'check-then-act');
+  assert.ok(cta);
+  // The ledger await inside `pay_with_block`, not the wrapper's: the line after the check.
+  const ledgerAwait = lineOf(text, 'Call::bounded_wait(LEDGER') + 2;
+  const note = cta.related.find((r) => r.file === path && r.range.start.line === ledgerAwait);
+  assert.ok(note, JSON.stringify(cta.related));
+  assert.match(note.message, /after this check the call suspends here/);
+});
+
+test('Rust: state reached through a `&impl Trait` parameter of a library crate is the state of its impls in the canister crate', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-trait-state-'));
+  const write = (rel: string, text: string): string => {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+    return join(dir, rel);
+  };
+  write('auth/Cargo.toml', '[package]\nname = "auth-lib"\n[dependencies]\nic-cdk = "0.18"\n');
+  const lib = write(
+    'auth/src/lib.rs',
+    `pub trait SaltStore {
+    fn with_salt<R>(&self, f: impl FnOnce(&Option<u64>) -> R) -> R;
+    fn with_salt_mut<R>(&self, f: impl FnOnce(&mut Option<u64>) -> R) -> R;
+}
+
+pub fn get_salt(store: &impl SaltStore) -> Option<u64> {
+    store.with_salt(|s| *s)
+}
+
+pub fn insert_salt(store: &impl SaltStore, salt: u64) {
+    store.with_salt_mut(|s| *s = Some(salt))
+}
+
+/// Stores the salt it is given back: a write, made by a call of its own before \`init_salt\` checks.
+pub fn keep_salt(store: &impl SaltStore) {
+    store.with_salt_mut(|s| *s = *s)
+}
+
+pub async fn init_salt(store: &impl SaltStore) -> Result<(), String> {
+    if get_salt(store).is_some() {
+        return Ok(());
+    }
+    let bytes = ic_cdk::management_canister::raw_rand().await.map_err(|e| format!("{e:?}"))?;
+    insert_salt(store, bytes[0] as u64);
+    Ok(())
+}
+
+pub async fn configure(store: &impl SaltStore) -> Result<(), String> {
+    keep_salt(store);
+    init_salt(store).await
+}
+`,
+  );
+  write(
+    'canister/Cargo.toml',
+    '[package]\nname = "canister"\n[lib]\ncrate-type = ["cdylib"]\n[dependencies]\nic-cdk = "0.18"\nauth-lib = { path = "../auth" }\n',
+  );
+  const main = write(
+    'canister/src/lib.rs',
+    `use auth_lib::SaltStore;
+use std::cell::RefCell;
+
+thread_local! {
+    static SALT: RefCell<Option<u64>> = RefCell::new(None);
+}
+
+struct Heap;
+
+impl SaltStore for Heap {
+    fn with_salt<R>(&self, f: impl FnOnce(&Option<u64>) -> R) -> R {
+        SALT.with(|s| f(&s.borrow()))
+    }
+    fn with_salt_mut<R>(&self, f: impl FnOnce(&mut Option<u64>) -> R) -> R {
+        SALT.with(|s| f(&mut s.borrow_mut()))
+    }
+}
+
+#[ic_cdk::update]
+async fn set_config() {
+    auth_lib::init_salt(&Heap).await.unwrap_or_default();
+}
+
+#[ic_cdk::update]
+async fn set_config_after_keep() {
+    auth_lib::configure(&Heap).await.unwrap_or_default();
+}
+`,
+  );
+  const findings = (await analyzePaths([lib, main])).findings;
+  const cta = findings.find((f) => f.rule === 'check-then-act' && f.entryPoint === 'set_config');
+  assert.ok(cta, JSON.stringify(findings.map((f) => [f.rule, f.entryPoint, f.message])));
+  assert.match(cta.message, /`SALT` is checked/);
+  // The related locations lead to the await in the library where the check goes stale.
+  const libText = readFileSync(lib, 'utf8');
+  assert.ok(cta.related.some((r) => r.file === lib && r.range.start.line === lineOf(libText, 'raw_rand')));
+  // A write an earlier call made (in `configure`) is no mark taken for the later call's check.
+  assert.ok(
+    findings.some((f) => f.rule === 'check-then-act' && f.entryPoint === 'set_config_after_keep'),
+    JSON.stringify(findings.map((f) => [f.rule, f.entryPoint])),
+  );
 });

@@ -4,7 +4,7 @@
  * fail — `?`, `return Err(…)`, a trap — do not count); an await that only may commit makes the body `unknown`
  * unless some path definitely commits (`may`); `never` needs no await that could commit at all.
  */
-import type { Node } from './ir';
+import type { AwaitNode, Node } from './ir';
 
 export type CommitSummary = 'must' | 'may' | 'unknown' | 'never';
 
@@ -88,4 +88,37 @@ export function commitSummary(nodes: Node[]): CommitSummary {
   if (!kinds.has('commit')) return kinds.has('maybe') ? 'unknown' : 'never';
   const f = flow(nodes, false);
   return !f.leaked && (!f.falls || f.committedAtEnd) ? 'must' : 'may';
+}
+
+/**
+ * The nodes that some path reaches after an await `commits` says may commit: in order, through the arms that
+ * fall through (an arm that returns does not lead to what follows the branch), without loop back edges.
+ * Conservative: a path goes on past a trap.
+ */
+export function afterCommitNodes(nodes: Node[], commits: (n: AwaitNode) => boolean): Set<Node> {
+  const out = new Set<Node>();
+  const walk = (ns: Node[], committedIn: boolean): boolean | undefined => {
+    let committed = committedIn;
+    for (const n of ns) {
+      if (committed) out.add(n);
+      if (n.kind === 'await') committed ||= commits(n);
+      // Not at an unconditional trap: one in a closure (`unwrap_or_else(|| trap(…))`) is lowered in line.
+      else if (n.kind === 'exit' && n.how !== 'propagate') return undefined;
+      else if (n.kind === 'branch') {
+        const outs = n.arms.map((arm) => walk(arm, committed));
+        if (!n.exhaustive) outs.push(committed);
+        const falling = outs.filter((o): o is boolean => o !== undefined);
+        if (!falling.length) return undefined;
+        committed = falling.some((o) => o);
+      } else if (n.kind === 'loop' || n.kind === 'block') committed = walk(n.body, committed) ?? committed;
+      else if (n.kind === 'try') {
+        const body = walk(n.body, committed);
+        const caught = walk(n.catchBody ?? [], committed || body === true);
+        committed = walk(n.finallyBody ?? [], committed || !!body || !!caught) ?? committed;
+      }
+    }
+    return committed;
+  };
+  walk(nodes, false);
+  return out;
 }

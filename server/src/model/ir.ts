@@ -115,6 +115,8 @@ export interface ReadNode extends NodeBase {
   via?: string;
   /** Replayed from a callee's summary: where the read is in the callee. */
   inCallee?: CalleeSite;
+  /** Replayed check: the callee's first commit point after it, outermost first (see `AwaitNode.within`). */
+  commitNext?: { file: string; range: Range }[];
 }
 
 /**

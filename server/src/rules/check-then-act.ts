@@ -1,8 +1,9 @@
-import { sameState } from '../model/analysis';
+import { sameState, type Access } from '../model/analysis';
 import { stateName } from '../model/ir';
 import {
   accessNote,
   awaitFlat,
+  checkCommitNotes,
   commitPoints,
   commitSiteNotes,
   commitSiteText,
@@ -27,6 +28,16 @@ const meta: RuleMeta = {
   fix: 'Write the state before the await (debit or mark first) and compensate on failure, or hold a lock across the await.',
   languages: ['motoko', 'rust'],
 };
+
+/** Enough to show the other stories a root's checks tell at one await, few enough for the editor. */
+const MAX_OTHER_CHECKS = 2;
+
+/** Two checks at the same place (the same line, in the same callee) are one. */
+function sameSite(a: Access, b: Access): boolean {
+  const sa = a.node.inCallee ?? { file: a.file, range: a.range };
+  const sb = b.node.inCallee ?? { file: b.file, range: b.range };
+  return sa.file === sb.file && sa.range.start.line === sb.range.start.line;
+}
 
 export const checkThenAct: Rule = {
   meta,
@@ -61,6 +72,12 @@ export const checkThenAct: Rule = {
         reported.add(check.state.root);
         const first = writers.find((w) => w.entry !== e) ?? writers[0];
         const write = writesAfter[0];
+        // Other checks of the same root before this commit point, each made stale by its own await in a callee
+        // (one story per root: they are related locations, not findings of their own).
+        const otherChecks = cp.checkedReads
+          .filter((c) => c !== check && c.state.root === check.state.root && checkCommitNotes(cp, c).length)
+          .filter((c, i, all) => all.findIndex((x) => sameSite(x, c)) === i && !sameSite(c, check))
+          .slice(0, MAX_OTHER_CHECKS);
         out.push(
           finding(
             meta,
@@ -77,7 +94,9 @@ export const checkThenAct: Rule = {
               related: [
                 accessNote(check, 'checks'),
                 ...commitSiteNotes(cp),
+                ...checkCommitNotes(cp, check),
                 accessNote(write, 'writes'),
+                ...otherChecks.flatMap((c) => [accessNote(c, 'also checks'), ...checkCommitNotes(cp, c)]),
                 ...writers
                   .filter((w) => w.entry !== e)
                   .flatMap((w) =>

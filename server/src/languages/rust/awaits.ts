@@ -6,7 +6,7 @@
 import type { CallInfo, CommitKind, Node, ResultHandling, Val } from '../../model/ir';
 import type { ApiMatch } from './call-apis';
 import type { FnInfo } from './crate-index';
-import type { SummaryMap } from './summaries';
+import type { ParamAwait, SummaryMap } from './summaries';
 import type { CommitSummary } from '../../model/commit-paths';
 import type { TowerVal } from './tower-services';
 import { field, type SyntaxNode } from './syntax';
@@ -21,6 +21,8 @@ export type Future =
       after?: (out: Node[]) => Val;
       /** For a higher-order callee: its commits given the futures of the arguments it awaits. */
       withArgs?: CommitSummary;
+      /** Parameters of the caller handed on to the callee, which awaits them (`id` is set at the await). */
+      forwards?: ParamAwait[];
       /** The callee's crate, when it is another crate of the workspace than the caller's (for reasons). */
       crate?: string;
     }

@@ -87,6 +87,11 @@ export interface CrateIndex {
   tree: ModuleScope;
   /** Crates of the workspace it depends on by path, by the name its code writes (filled once all are built). */
   deps: Map<string, CrateIndex>;
+  /**
+   * Crates of the workspace that depend on this one (filled once all are built): their impls of this crate's
+   * traits are among the impls a `&impl Trait` parameter here may be given.
+   */
+  dependents: CrateIndex[];
   /** `macro_rules!` defined in the crate, by name. */
   macros: Map<string, KnownMacro>;
   /** Expansions of item-making macros, whose functions are in `fns`. */
@@ -246,6 +251,7 @@ export function buildCrateIndex(
     closed,
     tree: buildModuleTree([], []),
     deps: new Map(),
+    dependents: [],
     macros: new Map(),
     expansions: [],
   };

@@ -250,7 +250,10 @@ export async function analyzeRustWorkspace(
     ordered.forEach((crate, i) => {
       for (const [name, dir] of crate.deps ?? []) {
         const dep = byDir.get(dir);
-        if (dep && dep !== indexes[i]) indexes[i].deps.set(name, dep);
+        if (dep && dep !== indexes[i]) {
+          indexes[i].deps.set(name, dep);
+          if (!dep.dependents.includes(indexes[i])) dep.dependents.push(indexes[i]);
+        }
       }
     });
     const bases = indexes.map((index): Env => ({

@@ -95,6 +95,8 @@ export function awaitOf(
   const { commit, reason, call, api } = classifyAwait(ex.future, inner, cx.env.summaries);
   const id = cx.id();
   if (ex.future?.kind === 'param') (cx.facts.paramAwaits ??= []).push({ id, index: ex.future.index });
+  if (ex.future?.kind === 'local')
+    for (const f of ex.future.forwards ?? []) (cx.facts.paramAwaits ??= []).push({ ...f, id });
   if (commit === 'commit' && call && api) {
     cx.facts.call ??= { api, wait: call.wait };
     cx.apiOfAwait.set(id, api);

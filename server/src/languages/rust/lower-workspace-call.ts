@@ -20,7 +20,7 @@ import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
 import { resolveWorkspaceFn } from './resolve-fn';
 import { argVariant } from './enum-variants';
-import { sameStateOf, type FnSummary, type VariantOf } from './summaries';
+import { sameStateOf, type FnSummary, type ParamAwait, type VariantOf } from './summaries';
 import { field, pathText, patternNames, simpleKey, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
 
@@ -35,6 +35,7 @@ export function callWorkspaceFn(
   receiverIsSelf: boolean,
 ): Ex {
   const summary = cx.env.summaries.get(fn);
+  const ownSummary = summary;
   (cx.facts.callees ??= []).push(fn);
   const offset = receiverIsSelf ? 1 : 0;
   const helper = summary?.closureHelper;
@@ -46,13 +47,27 @@ export function callWorkspaceFn(
   // checks, at the `.await` on its future, not where the argument is written.
   const deferred: Node[] = [];
   const handed: { ref: NonNullable<Ex['ref']>; val: Val }[] = [];
+  // Functions passed by name that the callee awaits, and this function's own parameters handed on to it.
+  const passed: { fn: FnInfo; early: boolean }[] = [];
+  const forwards: ParamAwait[] = [];
   args.forEach((a, i) => {
     if (awaited?.params.includes(i + offset)) {
       // An argument the callee awaits (a closure's future, a future, a function): its kind decides.
       const into = returnsFuture ? deferred : out;
       const ex = cx.expr(a, into);
       vals.push(cx.valOf(ex, a, into));
-      argKinds.push(classifyAwait(ex.future ?? namedFnFuture(cx, a), a, cx.env.summaries).commit);
+      const named = ex.future ? undefined : namedFnFuture(cx, a);
+      if (named?.kind === 'local')
+        passed.push({ fn: named.fn, early: !!awaited.early?.includes(i + offset) });
+      if (ex.future?.kind === 'param')
+        forwards.push({
+          id: -1,
+          index: ex.future.index,
+          ifCommit: kindOf(awaited.ifCommit),
+          ifNever: kindOf(awaited.ifNever),
+          ...(awaited.early?.includes(i + offset) ? {} : { late: true as const }),
+        });
+      argKinds.push(classifyAwait(ex.future ?? named, a, cx.env.summaries).commit);
     } else if (helper && helper.paramIndex === i + offset && a.type === 'closure_expression') {
       vals.push(
         inlineClosure(cx, a, out, {
@@ -76,22 +91,26 @@ export function callWorkspaceFn(
   // What the callee writes through the handle depends on what else it is given (`delete(ids, &mut keys)`).
   for (const h of handed)
     cx.write(h.ref.state, node, out, union(h.val, ...vals), undefined, undefined, h.ref.anchor);
-  const keyOf = (param: number | undefined): string | undefined =>
+  const keyOfArg = (param: number | undefined): string | undefined =>
     param === undefined ? undefined : simpleKey(args[param - offset]);
   const argVals = [...vals];
   // A summarised write's value depends only on the arguments its body really uses (SPEC §5).
-  const valueOf = (params: number[] | undefined): Val =>
+  const valueOfArgs = (params: number[] | undefined): Val =>
     union(empty(), ...(params ?? []).flatMap((p) => (argVals[p - offset] ? [argVals[p - offset]] : [])));
   const onLocalValue = rootsHandedAsLocalValue(cx, fn, args, offset);
   // The replayed reads made before the callee's commit point: a copy it writes back after it carries them.
   const early: { state: StatePath; val: Val }[] = [];
-  // The callee's accesses (and trap) before or after its own first commit point.
-  const apply = (after: boolean, into: Node[]): Val[] => {
+  // The callee's accesses (and trap) before or after its own first commit point; `of` another function's
+  // summary (one passed by name that the callee awaits), whose arguments the callee gives, unknown here.
+  const apply = (after: boolean, into: Node[], of?: FnInfo): Val[] => {
     const reads: Val[] = [];
     const checks: Val[] = [];
     const saved = cx.via;
-    cx.via = saved ?? displayName(fn);
-    const arms = new VariantArms(cx, node, args, argVals, offset);
+    cx.via = saved ?? displayName(of ?? fn);
+    const summary = of ? cx.env.summaries.get(of) : ownSummary;
+    const keyOf = of ? () => undefined : keyOfArg;
+    const valueOf = of ? () => empty() : valueOfArgs;
+    const arms = of ? new VariantArms(cx, node, [], [], 0) : new VariantArms(cx, node, args, argVals, offset);
     // Each replayed node also says where it is in the callee, for findings to point at the cause.
     const markSite = (target: Node[], site: CalleeSite | undefined) => {
       const last = target[target.length - 1];
@@ -100,7 +119,7 @@ export function callWorkspaceFn(
     };
     for (const access of summary?.accesses ?? []) {
       if (!!access.afterCommit !== after) continue;
-      if (onLocalValue.has(access.state.root)) continue;
+      if (!of && onLocalValue.has(access.state.root)) continue;
       const target = arms.target(access.variant, into);
       if (!target) continue;
       const key = keyOf(access.keyParam);
@@ -119,6 +138,8 @@ export function callWorkspaceFn(
         });
       } else {
         const read = cx.read(access.state, node, target, key);
+        const last = target[target.length - 1];
+        if (access.commitNext && last?.kind === 'read') last.commitNext = access.commitNext;
         reads.push(read);
         if (!after) early.push({ state: access.state, val: read });
         if (access.guard && !wholeStruct(cx, access.state)) checks.push(read);
@@ -129,7 +150,7 @@ export function callWorkspaceFn(
     arms.flush(into);
     // The callee's own checks: on them it may stop (an error) before it goes on, here as at its `return`.
     // A checked parameter is a check of whatever state the argument was read from.
-    if (!after)
+    if (!after && !of)
       for (const p of summary?.guardParams ?? []) if (argVals[p - offset]) checks.push(argVals[p - offset]);
     if (checks.length) into.push(calleeCheck(cx, node, union(empty(), ...checks)));
     // The trap goes after the replayed writes: a summary does not say which of them it would skip.
@@ -137,17 +158,22 @@ export function callWorkspaceFn(
     const trapTarget = trap && arms.target(trap.variant, into);
     if (trapTarget) {
       cx.trap(node, trapTarget, trap.cause, {});
-      markSite(trapTarget, { fn: trap.fn ?? displayName(fn), file: trap.file, range: trap.range });
+      markSite(trapTarget, { fn: trap.fn ?? displayName(of ?? fn), file: trap.file, range: trap.range });
     }
     arms.flush(into);
     return reads;
   };
   vals.push(...apply(false, out));
+  // A function passed by name runs where the callee awaits it: before the callee's first commit point when
+  // it is awaited first (its checks then guard the call site's await), else after it.
+  for (const p of passed) if (p.early) vals.push(...apply(false, out, p.fn));
+  const passedAfter = (into: Node[]): Val[] =>
+    passed.flatMap((p) => [...(p.early ? [] : apply(false, into, p.fn)), ...apply(true, into, p.fn)]);
   // A helper that reads the caller reads it here, in this message.
   if (summary?.readsCaller) out.push({ kind: 'caller', range: cx.range(node) });
   const guard = cx.env.guards.get(fn);
   if (guard) {
-    const key = keyOf(guard.keyParam);
+    const key = keyOfArg(guard.keyParam);
     // A variant given directly is a constant key too: without one the guard would exclude every other holder.
     const variant = guard.keyParam === undefined ? undefined : variantKey(args[guard.keyParam - offset]);
     lowerGuard(cx, node, guard, key ? (constantGuardKey(node, key) ?? key) : variant, out);
@@ -164,14 +190,15 @@ export function callWorkspaceFn(
         callee: written,
         after: (into) => {
           into.push(...deferred);
-          return union(empty(), ...apply(true, into));
+          return union(empty(), ...passedAfter(into), ...apply(true, into));
         },
         ...(withArgs ? { withArgs } : {}),
+        ...(forwards.length ? { forwards } : {}),
         ...otherCrate(cx, fn),
       },
     };
   }
-  vals.push(...apply(true, out));
+  vals.push(...passedAfter(out), ...apply(true, out));
   return { val: union(empty(), ...vals), ...(summary?.returnsCaller ? { caller: true } : {}) };
 }
 
@@ -298,6 +325,11 @@ function namedFnFuture(cx: LowerContext, arg: SyntaxNode): Future | undefined {
   if (cx.scopes.lookup(arg.text).local) return undefined;
   const fn = resolveWorkspaceFn(cx.env.index, cx.file, cx.fn, pathText(arg));
   return fn ? { kind: 'local', fn, callee: arg.text, ...otherCrate(cx, fn) } : undefined;
+}
+
+/** The await kind a summary's value stands for, when its parameter's future is handed on to it. */
+function kindOf(summary: CommitSummary): CommitKind {
+  return summary === 'must' ? 'commit' : summary === 'never' ? 'none' : 'maybe';
 }
 
 /** The callee's crate, when it is not the caller's: reasons name it. */

@@ -66,6 +66,11 @@ export function resolveMethod(cx: LowerContext, type: RecvType, m: string): Meth
   if (!trait) return undefined;
   const impls = index.types.traitImpls.get(trait.name) ?? [];
   const fns = impls.map((i) => traitMethod(index, trait.name, i.typeName, m));
+  // Impls in the crates that depend on this one (the trait is theirs through the dependency), with this
+  // crate's default when they do not write the method.
+  for (const d of index.dependents)
+    for (const i of d.types.traitImpls.get(trait.name) ?? [])
+      fns.push(methodOf(d, i.typeName, trait.name, m) ?? methodOf(index, trait.name, trait.name, m));
   const found = fns.filter((f): f is FnInfo => !!f);
   const closed = (!trait.isPub || index.closed) && !index.types.namesInMacros.has(trait.name);
   const complete = found.length > 0 && found.length === fns.length && closed;

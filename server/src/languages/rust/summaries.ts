@@ -4,13 +4,15 @@
  * summaries until nothing changes (a fixpoint over the call graph, cycles included), over all crates of the
  * workspace at once: a call into another crate is an edge like any other.
  */
-import { commitSummary, type CommitSummary } from '../../model/commit-paths';
+import { afterCommitNodes, commitSummary, type CommitSummary } from '../../model/commit-paths';
 import {
   forEachNode,
   type CalleeSite,
   type CallInfo,
+  type CommitKind,
   type Node,
   type Range,
+  type ReadNode,
   type StatePath,
   type TrapCause,
   type Val,
@@ -52,6 +54,11 @@ export interface AccessSummary {
   /** For a read before the function's commit point: it decides whether the function goes on (a check). */
   guard?: true;
   /**
+   * For a check: the first commit point after it (its await, then where that await's callee suspends), so a
+   * finding about the check at a call site can point at the await that makes it stale.
+   */
+  commitNext?: CommitSite[];
+  /**
    * For a write after the function's commit point: its value comes from a read of the same state made before
    * it (a copy written back), so at a call site it carries the caller's replay of that read.
    */
@@ -90,7 +97,17 @@ export interface FnSummary {
    * A higher-order function that awaits the futures of parameters `params`: its commits when those futures
    * all commit, and when none of them does (SPEC §2: the argument at each call site decides).
    */
-  paramAwait?: { params: number[]; ifCommit: CommitSummary; ifNever: CommitSummary };
+  paramAwait?: {
+    params: number[];
+    ifCommit: CommitSummary;
+    ifNever: CommitSummary;
+    /**
+     * The parameters whose future it awaits before any other commit point of its own: what that future does
+     * before its commit point happens before the function's first commit point (at a call site, before the
+     * `.await` on the function).
+     */
+    early?: number[];
+  };
   /** It reads the caller (`fn caller() -> Principal { msg_caller() }`); `returnsCaller` when it returns it. */
   readsCaller?: true;
   returnsCaller?: true;
@@ -182,8 +199,20 @@ export interface FnFacts {
   tower?: TowerVal;
   /** Workspace functions it calls: the edges of the call graph. */
   callees?: FnInfo[];
-  /** Awaits of a parameter's future: await id → parameter index. */
-  paramAwaits?: { id: number; index: number }[];
+  /**
+   * Awaits of a parameter's future: await id → parameter index. An await on a workspace function the parameter
+   * is handed on to (`run(f)` inside `wrap(f)`) follows the parameter with that function's own kinds
+   * (`ifCommit`/`ifNever`, default commit/none); `late` when that function awaits it after a commit of its own.
+   */
+  paramAwaits?: ParamAwait[];
+}
+
+export interface ParamAwait {
+  id: number;
+  index: number;
+  ifCommit?: CommitKind;
+  ifNever?: CommitKind;
+  late?: true;
 }
 
 /** Enough hops to lead from an entry point's call into the callee that commits, short enough for a hover. */
@@ -191,11 +220,12 @@ const MAX_COMMIT_CHAIN = 4;
 
 export type SummaryMap = Map<FnInfo, FnSummary>;
 
-/** The nodes with the awaits `ids` given `commit`, to ask what the body does for a given argument. */
-function withAwaitKinds(nodes: Node[], ids: Set<number>, commit: 'commit' | 'none'): Node[] {
+/** The nodes with the awaits of `kinds` given their kinds, to ask what the body does for a given argument. */
+function withAwaitKinds(nodes: Node[], kinds: Map<number, CommitKind>): Node[] {
   const map = (ns: Node[]): Node[] =>
     ns.map((n): Node => {
-      if (n.kind === 'await' && ids.has(n.id)) return { ...n, commit };
+      const commit = n.kind === 'await' ? kinds.get(n.id) : undefined;
+      if (n.kind === 'await' && commit) return { ...n, commit };
       if (n.kind === 'branch') return { ...n, arms: n.arms.map(map) };
       if (n.kind === 'loop' || n.kind === 'block') return { ...n, body: map(n.body) };
       if (n.kind === 'try') {
@@ -212,12 +242,33 @@ function withAwaitKinds(nodes: Node[], ids: Set<number>, commit: 'commit' | 'non
 }
 
 function paramAwaitOf(facts: FnFacts): FnSummary['paramAwait'] {
-  if (!facts.paramAwaits?.length) return undefined;
-  const ids = new Set(facts.paramAwaits.map((a) => a.id));
+  const awaits = facts.paramAwaits;
+  if (!awaits?.length) return undefined;
+  const kinds = (pick: (a: ParamAwait) => CommitKind) => new Map(awaits.map((a) => [a.id, pick(a)]));
+  // A parameter awaited before anything else may commit on its path (the parameter's own futures count: when
+  // it commits, what follows its await runs in a later message).
+  const paramIds = new Set(awaits.map((a) => a.id));
+  const after = afterCommitNodes(facts.nodes, (n) => paramIds.has(n.id) || n.commit !== 'none');
+  const early = new Set<number>();
+  forEachNode(facts.nodes, (n) => {
+    if (n.kind !== 'await' || after.has(n)) return;
+    for (const a of awaits) if (a.id === n.id && !a.late) early.add(a.index);
+  });
   return {
-    params: [...new Set(facts.paramAwaits.map((a) => a.index))].sort((a, b) => a - b),
-    ifCommit: commitSummary(withAwaitKinds(facts.nodes, ids, 'commit')),
-    ifNever: commitSummary(withAwaitKinds(facts.nodes, ids, 'none')),
+    params: [...new Set(awaits.map((a) => a.index))].sort((a, b) => a - b),
+    ifCommit: commitSummary(
+      withAwaitKinds(
+        facts.nodes,
+        kinds((a) => a.ifCommit ?? 'commit'),
+      ),
+    ),
+    ifNever: commitSummary(
+      withAwaitKinds(
+        facts.nodes,
+        kinds((a) => a.ifNever ?? 'none'),
+      ),
+    ),
+    ...(early.size ? { early: [...early].sort((a, b) => a - b) } : {}),
   };
 }
 
@@ -285,13 +336,29 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const readSrc = readSources(facts.nodes);
   const readsBefore = new Map<number, StatePath>();
   // A check of state the function itself writes before it commits is check-and-mark, its own affair: the
-  // caller need not see it as a check (it would look like a lock taken there).
-  const marked: StatePath[] = [];
+  // caller need not see it as a check (it would look like a lock taken there). Not so for a write an earlier
+  // call made before a check replayed from a later call (a config stored, then a salt checked by another
+  // helper): the two calls are separate steps.
+  const marked: { state: StatePath; at: number; call?: Range }[] = [];
+  const position = new Map<Node, number>();
   let committed = false;
   forEachNode(facts.nodes, (n) => {
+    position.set(n, position.size);
     if (n.kind === 'await' && n.commit !== 'none') committed = true;
-    if (n.kind === 'write' && !committed) marked.push(n.state);
+    if (n.kind === 'write' && !committed)
+      marked.push({ state: n.state, at: position.get(n) ?? 0, ...(n.inCallee ? { call: n.range } : {}) });
   });
+  // A replayed check the callee already kept as one (it has its own next commit point) is not undone by the
+  // callee's own earlier writes either.
+  const earlierCall = (m: { at: number; call?: Range }, read: ReadNode): boolean =>
+    !!m.call &&
+    !!read.inCallee &&
+    m.at < (position.get(read) ?? 0) &&
+    (!!read.commitNext ||
+      m.call.start.line !== read.range.start.line ||
+      m.call.start.character !== read.range.start.character);
+  const marksItself = (read: ReadNode) =>
+    marked.some((m) => sameStateOf(m.state, read.state) && !earlierCall(m, read));
   const sameRoot = (a: StatePath, b: StatePath) => a.root === b.root;
   const readStates = new Map<number, StatePath>();
   forEachNode(facts.nodes, (n) => {
@@ -301,15 +368,17 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   let readsCaller = false;
   let trap: TrapSummary | undefined;
   let trapAfterCommit: TrapSummary | undefined;
+  const nextCommit = commitsAfter(fn, facts.nodes);
   const variants = variantArms(facts.nodes, fn.params);
   const rechecked = recheckedWrites(facts.nodes, readStates);
   // A trap limited to some variants is kept only until one that any call may reach is found.
   const firstTrap = (old: TrapSummary | undefined, t: TrapSummary) =>
     !old || (old.variant && !t.variant) ? t : old;
-  // Pre-order is evaluation order: an access after a committing await (on some path) happens after it.
+  // After an await that may commit, the rest of that path may run in a later message: replay it after the
+  // caller's await. A path that left before the await (an early `return`) does not lead to what follows it.
+  const lateNodes = afterCommitNodes(facts.nodes, (n) => n.commit !== 'none');
   forEachNode(facts.nodes, (n) => {
-    // After an await that may commit, the rest may run in a later message: replay it after the caller's await.
-    if (n.kind === 'await' && n.commit !== 'none') afterCommit = true;
+    afterCommit = lateNodes.has(n);
     if (n.kind === 'caller') readsCaller = true;
     const variant = variants.get(n);
     if (n.kind === 'trap') {
@@ -329,8 +398,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (idx >= 0) access.keyParam = idx;
     if (n.kind === 'write' && n.mark) access.mark = n.mark;
     if (afterCommit) access.afterCommit = true;
-    if (n.kind === 'read' && guards.reads.has(n.id) && !marked.some((m) => sameStateOf(m, n.state)))
-      access.guard = true;
+    if (n.kind === 'read' && guards.reads.has(n.id) && !marksItself(n)) access.guard = true;
     if (n.kind === 'read' && !afterCommit) readsBefore.set(n.id, n.state);
     // A plain store (not an insert/remove of a marker) of exactly the state read before: a copy written back.
     if (n.kind === 'write' && afterCommit && !n.mark) {
@@ -363,6 +431,11 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
     }
     // The first occurrence's place is kept; it is not part of the access's identity.
+    // A check followed by another commit point is another check (a finding points at its own await).
+    if (access.guard) {
+      const commitNext = nextCommit(n);
+      if (commitNext) access.commitNext = commitNext;
+    }
     const identity = JSON.stringify(access);
     if (!seen.has(identity))
       seen.set(identity, {
@@ -377,7 +450,8 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (commitAt || n.kind !== 'await' || n.commit === 'none') return;
     commitAt = [{ file: fn.file.path, range: n.range }, ...(n.within ?? [])].slice(0, MAX_COMMIT_CHAIN);
   });
-  const accesses = [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+  // In the order they first happen: replayed at a call site, a write before a check stays before it.
+  const accesses = [...seen.values()];
   let ignoresCallFailure = false;
   forEachNode(facts.nodes, (n) => {
     if (n.kind === 'await' && n.commit !== 'none' && n.handling === 'ignored') ignoresCallFailure = true;
@@ -397,6 +471,28 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(commitAt ? { commitAt } : {}),
     ...(facts.tower ? { tower: facts.tower } : {}),
     ...(ignoresCallFailure ? { ignoresCallFailure: true as const } : {}),
+  };
+}
+
+/**
+ * For a read: the first commit point after it in the body (pre-order is evaluation order), as a chain into the
+ * callees; a read replayed from a callee keeps the callee's own, which is nearer.
+ */
+function commitsAfter(fn: FnInfo, nodes: Node[]): (read: Node) => CommitSite[] | undefined {
+  const order = new Map<Node, number>();
+  const commits: { at: number; chain: CommitSite[] }[] = [];
+  forEachNode(nodes, (n) => {
+    order.set(n, order.size);
+    if (n.kind === 'await' && n.commit !== 'none')
+      commits.push({
+        at: order.size,
+        chain: [{ file: fn.file.path, range: n.range }, ...(n.within ?? [])].slice(0, MAX_COMMIT_CHAIN),
+      });
+  });
+  return (read) => {
+    if (read.kind === 'read' && read.commitNext) return read.commitNext;
+    const at = order.get(read) ?? Infinity;
+    return commits.find((c) => c.at > at)?.chain;
   };
 }
 

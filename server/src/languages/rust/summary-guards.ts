@@ -6,6 +6,7 @@
  * is a check of that state).
  */
 import { alwaysExits } from '../../model/cfg';
+import { afterCommitNodes } from '../../model/commit-paths';
 import type { Node, Val } from '../../model/ir';
 
 /** Per local: the read ids and the locals its value depends on, transitively through other locals. */
@@ -78,14 +79,13 @@ export function guardsOf(nodes: Node[], params: string[]): { reads: Set<number>;
     readsOf(v, sources).forEach((r) => out.add(r));
     localsOf(v, sources).forEach((l) => locals.add(l));
   };
-  let committed = false;
+  // Only what runs before a commit point on its path: an arm that returned before an await does not make
+  // what follows the branch late.
+  const late = afterCommitNodes(nodes, (n) => n.commit !== 'none');
   const walk = (ns: Node[]): void => {
     for (const n of ns) {
-      if (committed) return;
+      if (late.has(n)) continue;
       switch (n.kind) {
-        case 'await':
-          if (n.commit !== 'none') committed = true;
-          break;
         case 'branch':
           if (n.arms.some(alwaysExits) || n.arms.some(commitsWithin)) add(n.cond);
           n.arms.forEach(walk);

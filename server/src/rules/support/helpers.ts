@@ -105,6 +105,23 @@ export function commitSiteNotes(cp: CommitPointInfo): RelatedLocation[] {
   }));
 }
 
+/**
+ * For a check made inside a callee: the callee's own commit point that follows it (the await the check goes
+ * stale across), when the commit point's chain of callees does not already show it.
+ */
+export function checkCommitNotes(cp: CommitPointInfo, check: Access): RelatedLocation[] {
+  const next = check.node.kind === 'read' ? check.node.commitNext : undefined;
+  if (!next?.length) return [];
+  const shown = new Set((cp.await.within ?? []).map((w) => `${w.file}:${w.range.start.line}`));
+  const first = next.findIndex((w) => !shown.has(`${w.file}:${w.range.start.line}`));
+  if (first < 0) return [];
+  return next.slice(first).map((w, i) => ({
+    file: w.file,
+    range: w.range,
+    message: i === 0 ? 'after this check the call suspends here' : 'which suspends at this commit point',
+  }));
+}
+
 /** ` (inside the callee, at lib.rs:45)` when the await waits on a workspace function that commits inside. */
 export function commitSiteText(cp: CommitPointInfo): string {
   const w = cp.await.within?.[0];
