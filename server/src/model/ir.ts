@@ -159,8 +159,8 @@ export interface WriteNode extends NodeBase {
   resync?: true;
   /**
    * Replayed from a synchronous callee where it sits under a condition that reads the state it writes
-   * (`if max < v { max = v }`), or (Motoko) whose value the callee builds on its own read of that state
-   * (`let current = get(); set(f(current, x))`): a re-check made when the write happens.
+   * (`if max < v { max = v }`): a re-check made when the write happens. (A value built on the callee's own
+   * read of that state is `relative`.)
    */
   rechecked?: true;
   /**
