@@ -153,6 +153,11 @@ export interface WriteNode extends NodeBase {
    * (`if max < v { max = v }`): a re-check made when the write happens.
    */
   rechecked?: true;
+  /**
+   * Replayed from a callee that writes back a copy of the state it read before its own commit point: the
+   * await in the callee that the copy is held across (`inCallee` is where it is written back).
+   */
+  staleCopy?: { file: string; range: Range };
   /** Replayed from a callee's summary: where the write is in the callee. */
   inCallee?: CalleeSite;
 }

@@ -15,7 +15,7 @@ import {
   quote,
   writersOf,
 } from './support/helpers';
-import type { Finding, Rule, RuleMeta } from './types';
+import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
 import type { Access, EntryAnalysis } from '../model/analysis';
 
 const meta: RuleMeta = {
@@ -74,6 +74,7 @@ export const staleWriteBack: Rule = {
                 accessNote(read, 'reads'),
                 ...commitSiteNotes(cp),
                 accessNote(w, 'writes the stale value of'),
+                ...staleCopyNote(node),
               ],
             },
           ),
@@ -83,6 +84,19 @@ export const staleWriteBack: Rule = {
     return out;
   },
 };
+
+/** Where a callee holds the copy it writes back across its own commit point: the window the finding is about. */
+function staleCopyNote(w: WriteNode): RelatedLocation[] {
+  return w.staleCopy
+    ? [
+        {
+          file: w.staleCopy.file,
+          range: w.staleCopy.range,
+          message: 'the copy is held across this commit point',
+        },
+      ]
+    : [];
+}
 
 /**
  * The write sits under a condition that reads the state it writes after the commit point (`if max < v { max = v

@@ -19,6 +19,7 @@ import type { GuardInfo } from './guards';
 import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
 import { resolveWorkspaceFn } from './resolve-fn';
+import { rootNamed } from './root-names';
 import { argVariant } from './enum-variants';
 import { sameStateOf, type FnSummary, type VariantOf } from './summaries';
 import { field, pathText, patternNames, simpleKey, type SyntaxNode } from './syntax';
@@ -116,6 +117,7 @@ export function callWorkspaceFn(
           ...(access.step ? { step: true } : {}),
           ...(access.resync ? { resync: true } : {}),
           ...(access.rechecked ? { rechecked: true } : {}),
+          ...(access.staleAcross ? { staleCopy: access.staleAcross } : {}),
         });
       } else {
         const read = cx.read(access.state, node, target, key);
@@ -238,7 +240,7 @@ function commitsWithin(nodes: Node[]): boolean {
 }
 
 /** A check inside a callee, replayed: the code after the call runs only when the check let the callee go on. */
-function calleeCheck(cx: LowerContext, node: SyntaxNode, cond: Val): Node {
+export function calleeCheck(cx: LowerContext, node: SyntaxNode, cond: Val): Node {
   const range = cx.range(node);
   return {
     kind: 'branch',
@@ -335,7 +337,8 @@ function rootsHandedAsLocalValue(
     if (!root) return;
     const inner = a.type === 'reference_expression' ? (field(a, 'value') ?? a) : a;
     const found = inner.type === 'identifier' ? cx.scopes.lookup(inner.text) : undefined;
-    if (found?.local && !found.handle && !cx.env.index.roots.has(inner.text)) local.add(root);
+    if (found?.local && !found.handle && !rootNamed(cx.env.index.rootsByName, cx.file, inner.text))
+      local.add(root);
     else handle.add(root);
   });
   for (const root of handle) local.delete(root);

@@ -56,6 +56,8 @@ export interface AccessSummary {
    * it (a copy written back), so at a call site it carries the caller's replay of that read.
    */
   staleRead?: true;
+  /** For a `staleRead` write: the await the copy is held across, in the function that made the copy. */
+  staleAcross?: CommitSite;
 }
 
 /** A summary entry made only when parameter `param` is one of the enum variants `names`. */
@@ -305,9 +307,13 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const firstTrap = (old: TrapSummary | undefined, t: TrapSummary) =>
     !old || (old.variant && !t.variant) ? t : old;
   // Pre-order is evaluation order: an access after a committing await (on some path) happens after it.
+  let firstCommit: Range | undefined;
   forEachNode(facts.nodes, (n) => {
     // After an await that may commit, the rest may run in a later message: replay it after the caller's await.
-    if (n.kind === 'await' && n.commit !== 'none') afterCommit = true;
+    if (n.kind === 'await' && n.commit !== 'none') {
+      afterCommit = true;
+      firstCommit ??= n.range;
+    }
     if (n.kind === 'caller') readsCaller = true;
     const variant = variants.get(n);
     if (n.kind === 'trap') {
@@ -360,13 +366,22 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       // Restored on the failure path here, or already by a callee it replays.
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
     }
-    // The first occurrence's place is kept; it is not part of the access's identity.
+    // The first occurrence's place is kept; it is not part of the access's identity. A copy written back is
+    // shown where it is made stale (here, unless a callee made it), not in the helper that stores it.
     const identity = JSON.stringify(access);
-    if (!seen.has(identity))
+    const here = { fn: displayName(fn), file: fn.file.path, range: n.range };
+    const copiedHere = access.staleRead && n.kind === 'write' && !n.staleCopy;
+    if (!seen.has(identity)) {
+      const across =
+        n.kind === 'write' && access.staleRead
+          ? (n.staleCopy ?? (firstCommit && { file: fn.file.path, range: firstCommit }))
+          : undefined;
       seen.set(identity, {
         ...access,
-        site: n.inCallee ?? { fn: displayName(fn), file: fn.file.path, range: n.range },
+        site: copiedHere ? here : (n.inCallee ?? here),
+        ...(across ? { staleAcross: across } : {}),
       });
+    }
   });
   const paramAwait = paramAwaitOf(facts);
   const paramWrites = mutRefParamsAssigned(fn, facts.nodes);
