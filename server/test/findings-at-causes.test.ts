@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { analyzePaths } from '../src/workspace/analyze';
 import type { Finding } from '../src/rules/types';
+import { analyzeCase } from './helpers/annotations';
+import { fixturesDir } from './helpers/paths';
 
 async function findingsOf(files: Record<string, string>, main: string): Promise<Finding[]> {
   const dir = mkdtempSync(join(tmpdir(), 'cp-causes-'));
@@ -224,4 +226,17 @@ test('Rust: a copy written back by the impl behind a trait object is shown where
   );
   assert.ok(across, JSON.stringify(swb.related));
   assert.match(across.message, /copy is held across/);
+});
+
+test('Rust: a check made behind a trait object points at the await of the impl that checks and suspends', async () => {
+  const dir = join(fixturesDir, 'rules', 'check-then-act', 'invalid-through-trait-object');
+  const { result, texts } = await analyzeCase(dir);
+  const text = [...texts.values()][0];
+  const cta = result.findings.find((f) => f.rule === 'check-then-act');
+  assert.ok(cta, JSON.stringify(result.findings.map((f) => [f.rule, f.entryPoint])));
+  // The dispatch has no single commit site of its own: the note names where `CreateCanister` suspends.
+  const at = cta.related.find(
+    (r) => r.range.start.line === lineOf(text, '.await') && /after its check/.test(r.message),
+  );
+  assert.ok(at, JSON.stringify(cta.related));
 });

@@ -1,6 +1,6 @@
 import { sameState } from '../model/analysis';
 import type { WriteNode } from '../model/ir';
-import { stateName } from '../model/ir';
+import { exclusiveAlternatives, stateName } from '../model/ir';
 import {
   accessNote,
   awaitFlat,
@@ -49,7 +49,7 @@ export const staleWriteBack: Rule = {
         const ofState = [...e.flow.reads(node.stored ?? node.value)]
           .map((id) => e.readById.get(id))
           .filter((r) => r !== undefined)
-          .filter((r) => sameState(r.state, w.state));
+          .filter((r) => sameState(r.state, w.state) && !exclusiveAlternatives(r.node.alts, node.alts));
         const read = ofState.find((r) => happensBefore(e, r.flat, flat) && !happensBefore(e, flat, r.flat));
         if (!read) continue;
         // Built on a fresh read of the state after the await (`{ current with … }`): a relative update of the

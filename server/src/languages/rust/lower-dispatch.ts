@@ -4,10 +4,10 @@
  * from its summary like a direct call, one impl per arm of a branch, so rules see the accesses of whichever
  * impl runs: before the await what it does before its own commit point, after the await the rest.
  */
-import type { BranchNode, Node, Val } from '../../model/ir';
+import { forEachNode, type BranchNode, type Node, type Val } from '../../model/ir';
 import { alwaysExits } from '../../model/cfg';
 import { descendantsOf, type MethodCall, type SyntaxNode } from './syntax';
-import type { FnInfo } from './crate-index';
+import { displayName, type FnInfo } from './crate-index';
 import type { Ex, LowerContext } from './lower-context';
 import { calleeCheck, callWorkspaceFn } from './lower-workspace-call';
 import { dispatchFuture, type MethodTarget } from './method-dispatch';
@@ -24,6 +24,16 @@ const EFFECTFUL = [
 
 function plainArgs(args: SyntaxNode[]): boolean {
   return args.every((a) => !EFFECTFUL.includes(a.type) && descendantsOf(a, EFFECTFUL).length === 0);
+}
+
+/**
+ * The accesses of one impl's arm belong to that alternative of this call. Only the outermost such call is
+ * kept: nested ones would multiply the entries of every summary above them.
+ */
+function markAlternative(nodes: Node[], alt: string): void {
+  forEachNode(nodes, (n) => {
+    if (n.kind === 'read' || n.kind === 'write') n.alts = [alt];
+  });
 }
 
 /** A replayed check of a callee: a branch whose arm leaves the function (see `calleeCheck`). */
@@ -57,10 +67,12 @@ export function lowerDispatch(
     arms: target.complete ? arms : [...arms, []],
     exhaustive: true,
   });
+  const site = `${cx.file.path}:${range.start.line}:${range.start.character}`;
   const calls = target.fns.map((fn: FnInfo) => {
     const nodes: Node[] = [];
     const ex = callWorkspaceFn(cx, node, fn, m.args, nodes, shown, true);
-    return { nodes, ex };
+    markAlternative(nodes, `${site}#${displayName(fn)}`);
+    return { nodes, ex, alt: `${site}#${displayName(fn)}` };
   });
   out.push(branch(calls.map((c) => c.nodes)));
   // Past the call only when the impl that ran let it go on: its checks decide for the code that follows.
@@ -72,6 +84,7 @@ export function lowerDispatch(
     const arms = calls.map((c) => {
       const nodes: Node[] = [];
       const v = c.ex.future?.kind === 'local' ? c.ex.future.after?.(nodes) : undefined;
+      markAlternative(nodes, c.alt);
       return { nodes, v };
     });
     if (arms.some((a) => a.nodes.length)) into.push(branch(arms.map((a) => a.nodes)));

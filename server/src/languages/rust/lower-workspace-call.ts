@@ -119,8 +119,13 @@ export function callWorkspaceFn(
           ...(access.rechecked ? { rechecked: true } : {}),
           ...(access.staleAcross ? { staleCopy: access.staleAcross } : {}),
         });
+        const last = target[target.length - 1];
+        if (access.alts && last?.kind === 'write') last.alts = access.alts;
       } else {
         const read = cx.read(access.state, node, target, key);
+        const last = target[target.length - 1];
+        if (access.checkedBefore && last?.kind === 'read') last.checkedBefore = access.checkedBefore;
+        if (access.alts && last?.kind === 'read') last.alts = access.alts;
         reads.push(read);
         if (!after) early.push({ state: access.state, val: read });
         if (access.guard && !wholeStruct(cx, access.state)) checks.push(read);

@@ -6,6 +6,7 @@
  */
 import { commitSummary, type CommitSummary } from '../../model/commit-paths';
 import {
+  exclusiveAlternatives,
   forEachNode,
   type CalleeSite,
   type CallInfo,
@@ -58,6 +59,10 @@ export interface AccessSummary {
   staleRead?: true;
   /** For a `staleRead` write: the await the copy is held across, in the function that made the copy. */
   staleAcross?: CommitSite;
+  /** For a `guard` read: the first await that may commit after it, in the function that checks and commits. */
+  checkedBefore?: CommitSite;
+  /** Made under these alternatives of calls that run one of several impls (see `exclusiveAlternatives`). */
+  alts?: string[];
 }
 
 /** A summary entry made only when parameter `param` is one of the enum variants `names`. */
@@ -286,12 +291,23 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const readsBefore = new Map<number, StatePath>();
   // A check of state the function itself writes before it commits is check-and-mark, its own affair: the
   // caller need not see it as a check (it would look like a lock taken there).
-  const marked: StatePath[] = [];
+  const marked: Node[] = [];
   let committed = false;
   forEachNode(facts.nodes, (n) => {
     if (n.kind === 'await' && n.commit !== 'none') committed = true;
-    if (n.kind === 'write' && !committed) marked.push(n.state);
+    if (n.kind === 'write' && !committed) marked.push(n);
   });
+  const arms = armsOf(facts.nodes);
+  // A write in another arm of a branch the read is in (another impl of a trait, another `match` arm) is not
+  // made on the read's path; one replayed from the same call as the read was judged by that callee already.
+  const marks = (read: Node, state: StatePath) =>
+    marked.some(
+      (w) =>
+        w.kind === 'write' &&
+        sameStateOf(w.state, state) &&
+        !exclusive(arms, read, w) &&
+        !(read.kind === 'read' && exclusiveAlternatives(read.alts, w.alts)),
+    );
   const sameRoot = (a: StatePath, b: StatePath) => a.root === b.root;
   const readStates = new Map<number, StatePath>();
   forEachNode(facts.nodes, (n) => {
@@ -308,6 +324,10 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     !old || (old.variant && !t.variant) ? t : old;
   // Pre-order is evaluation order: an access after a committing await (on some path) happens after it.
   let firstCommit: Range | undefined;
+  let commitAhead: Range | undefined;
+  forEachNode(facts.nodes, (n) => {
+    if (!commitAhead && n.kind === 'await' && n.commit !== 'none') commitAhead = n.range;
+  });
   forEachNode(facts.nodes, (n) => {
     // After an await that may commit, the rest may run in a later message: replay it after the caller's await.
     if (n.kind === 'await' && n.commit !== 'none') {
@@ -333,8 +353,8 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (idx >= 0) access.keyParam = idx;
     if (n.kind === 'write' && n.mark) access.mark = n.mark;
     if (afterCommit) access.afterCommit = true;
-    if (n.kind === 'read' && guards.reads.has(n.id) && !marked.some((m) => sameStateOf(m, n.state)))
-      access.guard = true;
+    if ((n.kind === 'read' || n.kind === 'write') && n.alts) access.alts = n.alts;
+    if (n.kind === 'read' && guards.reads.has(n.id) && !marks(n, n.state)) access.guard = true;
     if (n.kind === 'read' && !afterCommit) readsBefore.set(n.id, n.state);
     // A plain store (not an insert/remove of a marker) of exactly the state read before: a copy written back.
     if (n.kind === 'write' && afterCommit && !n.mark) {
@@ -376,10 +396,15 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
         n.kind === 'write' && access.staleRead
           ? (n.staleCopy ?? (firstCommit && { file: fn.file.path, range: firstCommit }))
           : undefined;
+      const checked =
+        n.kind === 'read' && access.guard
+          ? (n.checkedBefore ?? (commitAhead && { file: fn.file.path, range: commitAhead }))
+          : undefined;
       seen.set(identity, {
         ...access,
         site: copiedHere ? here : (n.inCallee ?? here),
         ...(across ? { staleAcross: across } : {}),
+        ...(checked ? { checkedBefore: checked } : {}),
       });
     }
   });
@@ -406,6 +431,29 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(commitAt ? { commitAt } : {}),
     ...(facts.tower ? { tower: facts.tower } : {}),
   };
+}
+
+/** For each node of a body: the branch arms it sits in (branch, arm index), outermost first. */
+function armsOf(nodes: Node[]): Map<Node, [Node, number][]> {
+  const out = new Map<Node, [Node, number][]>();
+  const walk = (ns: Node[], path: [Node, number][]): void => {
+    for (const n of ns) {
+      out.set(n, path);
+      if (n.kind === 'branch') n.arms.forEach((arm, i) => walk(arm, [...path, [n, i]]));
+      else if (n.kind === 'loop' || n.kind === 'block') walk(n.body, path);
+      else if (n.kind === 'try')
+        [n.body, n.catchBody ?? [], n.finallyBody ?? []].forEach((b) => walk(b, path));
+    }
+  };
+  walk(nodes, []);
+  return out;
+}
+
+/** `a` and `b` sit in different arms of one branch: no run reaches both. */
+function exclusive(arms: Map<Node, [Node, number][]>, a: Node, b: Node): boolean {
+  const pa = arms.get(a) ?? [];
+  const pb = arms.get(b) ?? [];
+  return pa.some(([br, i]) => pb.some(([bb, j]) => bb === br && j !== i));
 }
 
 /** The `&mut` parameters a body assigns (a `local` node of the parameter's own name) before it commits. */
