@@ -22,7 +22,6 @@ import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
 import { isTestOnly } from './resolve-fn';
 import { computeSummaries } from './summaries';
-import { specialiseDepDefaults } from './trait-defaults';
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
 import type { Tree } from 'web-tree-sitter';
 
@@ -254,8 +253,6 @@ export async function analyzeRustWorkspace(
         if (dep && dep !== indexes[i]) indexes[i].deps.set(name, dep);
       }
     });
-    // After the crate graph is known: defaults of a dependency's trait, one per implementing type.
-    const specialised = indexes.flatMap((index) => specialiseDepDefaults(index));
     const bases = indexes.map((index): Env => ({
       index,
       summaries: new Map(),
@@ -269,16 +266,12 @@ export async function analyzeRustWorkspace(
     indexes.forEach((index, i) =>
       [...index.files, ...index.expansions].forEach((f) => baseOf.set(f, bases[i])),
     );
-    const baseOfIndex = new Map(indexes.map((index, i) => [index, bases[i]]));
-    const envOf = (fn: FnInfo): Env =>
-      (fn.specialisedIn && baseOfIndex.get(fn.specialisedIn)) || baseOf.get(fn.file)!;
-    const copies = new Set(specialised);
     const summaries = computeSummaries(
       indexes.flatMap((index) => index.fns),
       (fn, current) => {
         try {
           return new BodyLowerer(
-            { ...envOf(fn), summaries: current },
+            { ...baseOf.get(fn.file)!, summaries: current },
             fn.file,
             { nextId: 1, awaits: [], spawned: [] },
             displayName(fn),
@@ -290,8 +283,7 @@ export async function analyzeRustWorkspace(
         }
       },
       // Test code is only summarised when other code calls it; trait methods may be dispatched from anywhere.
-      // A default copied for an implementing type is lowered only when something calls it.
-      (fn) => !copies.has(fn) && (!!fn.traitName || !isTestOnly(fn)),
+      (fn) => !!fn.traitName || !isTestOnly(fn),
     );
     const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
     return ordered.flatMap((crate, i) => {
