@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { analyzePaths } from '../src/workspace/analyze';
 import type { Finding } from '../src/rules/types';
+import { analyzeCase } from './helpers/annotations';
 import { fixturesDir } from './helpers/paths';
 
 async function findingsOf(files: Record<string, string>, main: string): Promise<Finding[]> {
@@ -228,4 +229,118 @@ async fn set_config_after_keep() {
     findings.some((f) => f.rule === 'check-then-act' && f.entryPoint === 'set_config_after_keep'),
     JSON.stringify(findings.map((f) => [f.rule, f.entryPoint])),
   );
+});
+
+const rustStaleThroughExecutor = `use candid::Principal;
+use ic_cdk::call::Call;
+use std::cell::RefCell;
+
+#[derive(Clone, Default)]
+struct Info {
+    max: u64,
+    committee: Vec<Principal>,
+}
+
+thread_local! {
+    static INFO: RefCell<Info> = RefCell::new(Info::default());
+}
+
+fn read_info() -> Info {
+    INFO.with_borrow(|i| i.clone())
+}
+
+fn write_info(info: Info) {
+    INFO.with_borrow_mut(|i| *i = info);
+}
+
+async fn set_max(info: &mut Info, max: u64) -> Result<(), String> {
+    Call::bounded_wait(Principal::anonymous(), "set_max")
+        .with_arg(max)
+        .await
+        .map_err(|e| format!("{e}"))?;
+    info.max = max;
+    Ok(())
+}
+
+async fn update_info(max: u64) -> Result<(), String> {
+    let mut info = read_info();
+    let res = set_max(&mut info, max).await;
+    write_info(info);
+    res
+}
+
+trait Execute {
+    async fn execute(&self) -> Result<(), String>;
+}
+
+struct ManageInfo {
+    max: u64,
+}
+
+struct Noop;
+
+impl Execute for ManageInfo {
+    async fn execute(&self) -> Result<(), String> {
+        update_info(self.max).await
+    }
+}
+
+impl Execute for Noop {
+    async fn execute(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+fn executor(kind: u8) -> Box<dyn Execute> {
+    if kind == 0 { Box::new(ManageInfo { max: 3 }) } else { Box::new(Noop) }
+}
+
+#[ic_cdk::update]
+async fn run(kind: u8) -> Result<(), String> {
+    let executor = executor(kind);
+    executor.execute().await
+}
+
+#[ic_cdk::update]
+fn set_committee(committee: Vec<Principal>) {
+    INFO.with_borrow_mut(|i| i.committee = committee);
+}
+`;
+
+test('Rust: a copy written back by the impl behind a trait object is shown where the copy is made', async () => {
+  const findings = await findingsOf(
+    {
+      'Cargo.toml': '[package]\nname = "x"\n\n[lib]\ncrate-type = ["cdylib"]\n',
+      'src/lib.rs': rustStaleThroughExecutor,
+    },
+    'src/lib.rs',
+  );
+  const swb = findings.find((f) => f.rule === 'stale-write-back' && f.entryPoint === 'run');
+  assert.ok(swb, JSON.stringify(findings.map((f) => [f.rule, f.entryPoint])));
+  assert.equal(swb.range.start.line, lineOf(rustStaleThroughExecutor, 'executor.execute().await'));
+  // Written back at the call in `update_info`, not inside `write_info`, which only stores what it is given.
+  const write = swb.related.find(
+    (r) => r.range.start.line === lineOf(rustStaleThroughExecutor, 'write_info(info);'),
+  );
+  assert.ok(write, JSON.stringify(swb.related));
+  assert.match(write.message, /in `update_info`/);
+  // The await the copy is held across, which the commit-point chain through the trait object does not reach.
+  const across = swb.related.find(
+    (r) => r.range.start.line === lineOf(rustStaleThroughExecutor, 'set_max(&mut info, max).await'),
+  );
+  assert.ok(across, JSON.stringify(swb.related));
+  assert.match(across.message, /copy is held across/);
+});
+
+test('Rust: a check made behind a trait object points at the await of the impl that checks and suspends', async () => {
+  const dir = join(fixturesDir, 'rules', 'check-then-act', 'invalid-through-trait-object');
+  const { result, texts } = await analyzeCase(dir);
+  const text = [...texts.values()][0];
+  const cta = result.findings.find((f) => f.rule === 'check-then-act');
+  assert.ok(cta, JSON.stringify(result.findings.map((f) => [f.rule, f.entryPoint])));
+  // The dispatch has no single commit site of its own: the note names where `CreateCanister` suspends.
+  const at = cta.related.find(
+    (r) => r.range.start.line === lineOf(text, '.await') && /after (its|this) check/.test(r.message),
+  );
+  assert.ok(at, JSON.stringify(cta.related));
 });

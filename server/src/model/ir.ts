@@ -117,6 +117,13 @@ export interface ReadNode extends NodeBase {
   inCallee?: CalleeSite;
   /** Replayed check: the callee's first commit point after it, outermost first (see `AwaitNode.within`). */
   commitNext?: { file: string; range: Range }[];
+  /**
+   * Replayed from a callee that checks this state and then reaches a commit point of its own: that await, where
+   * the time of check and the time of use part.
+   */
+  checkedBefore?: { file: string; range: Range };
+  /** Which alternative it belongs to where a call runs one of several impls (see `exclusiveAlternatives`). */
+  alts?: string[];
 }
 
 /**
@@ -168,6 +175,13 @@ export interface WriteNode extends NodeBase {
    * (`index := f(index, amount)`): a relative update of the value current at the write, not a saved copy.
    */
   relative?: true;
+  /**
+   * Replayed from a callee that writes back a copy of the state it read before its own commit point: the
+   * await in the callee that the copy is held across (`inCallee` is where it is written back).
+   */
+  staleCopy?: { file: string; range: Range };
+  /** Which alternative it belongs to where a call runs one of several impls (see `exclusiveAlternatives`). */
+  alts?: string[];
   /** Replayed from a callee's summary: where the write is in the callee. */
   inCallee?: CalleeSite;
 }
@@ -392,6 +406,21 @@ export function stateName(s: StatePath): string {
  * arms and bodies). With `intoInlined` false it does not enter inlined `async*` bodies (their `return`s are
  * their own).
  */
+/**
+ * Accesses replayed from a call that runs one of several impls (a `dyn Trait` method) carry, per such call on
+ * the way, `<call site>#<impl>`, outermost first. Two accesses made under different impls of one call are never
+ * made in the same run.
+ */
+export function exclusiveAlternatives(a: string[] | undefined, b: string[] | undefined): boolean {
+  if (!a || !b) return false;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    const site = (x: string) => x.slice(0, x.lastIndexOf('#'));
+    return site(a[i]) === site(b[i]);
+  }
+  return false;
+}
+
 export function forEachNode(nodes: Node[], f: (n: Node) => void, intoInlined = true): void {
   for (const n of nodes) {
     f(n);

@@ -1,5 +1,5 @@
 import { sameState, type Access } from '../model/analysis';
-import { stateName } from '../model/ir';
+import { exclusiveAlternatives, stateName, type ReadNode } from '../model/ir';
 import {
   accessNote,
   awaitFlat,
@@ -17,7 +17,7 @@ import {
   writersOf,
 } from './support/helpers';
 import { isResync } from './support/relevance';
-import type { Finding, Rule, RuleMeta } from './types';
+import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
 
 const meta: RuleMeta = {
   id: 'check-then-act',
@@ -39,6 +39,19 @@ function sameSite(a: Access, b: Access): boolean {
   return sa.file === sb.file && sa.range.start.line === sb.range.start.line;
 }
 
+/** Made under different impls of one call that runs one of several: never in the same run. */
+function alternatives(a: Access, b: Access): boolean {
+  return exclusiveAlternatives(a.node.alts, b.node.alts);
+}
+
+/** Where a callee that checks the state goes on to its own commit point: the check's window opens there. */
+function checkedBeforeNote(check: Access): RelatedLocation[] {
+  // The callee's next commit point after this very check, when known, is noted already (`commitNext`).
+  if ((check.node as ReadNode).commitNext?.length) return [];
+  const at = (check.node as ReadNode).checkedBefore;
+  return at ? [{ file: at.file, range: at.range, message: 'the callee suspends here after its check' }] : [];
+}
+
 export const checkThenAct: Rule = {
   meta,
   check(analysis) {
@@ -55,14 +68,17 @@ export const checkThenAct: Rule = {
           (w) =>
             w.kind === 'write' &&
             sameState(w.state, check.state) &&
+            !alternatives(check, w) &&
             happensBefore(e, flat, w.flat) &&
             !isResync(e, w),
         );
         if (!writesAfter.length) continue;
+        // Another impl's write, where the call runs one of several, is not on the check's path.
         const writtenBetween = e.accesses.some(
           (w) =>
             w.kind === 'write' &&
             sameState(w.state, check.state) &&
+            !alternatives(check, w) &&
             happensBefore(e, check.flat, w.flat) &&
             happensBefore(e, w.flat, flat),
         );
@@ -93,6 +109,12 @@ export const checkThenAct: Rule = {
               commitPoint: cp.await.range,
               related: [
                 accessNote(check, 'checks'),
+                ...checkedBeforeNote(check),
+                // The same check in other impls of a call that runs one of several: each is its own window.
+                ...cp.checkedReads
+                  .filter((c) => c !== check && c.state.root === check.state.root && alternatives(c, check))
+                  .slice(0, 3)
+                  .flatMap(checkedBeforeNote),
                 ...commitSiteNotes(cp),
                 ...checkCommitNotes(cp, check),
                 accessNote(write, 'writes'),

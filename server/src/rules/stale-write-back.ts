@@ -1,6 +1,6 @@
 import { sameState } from '../model/analysis';
 import type { WriteNode } from '../model/ir';
-import { stateName } from '../model/ir';
+import { exclusiveAlternatives, stateName } from '../model/ir';
 import {
   accessNote,
   awaitFlat,
@@ -15,7 +15,7 @@ import {
   quote,
   writersOf,
 } from './support/helpers';
-import type { Finding, Rule, RuleMeta } from './types';
+import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
 import type { Access, EntryAnalysis } from '../model/analysis';
 
 const meta: RuleMeta = {
@@ -49,7 +49,7 @@ export const staleWriteBack: Rule = {
         const ofState = [...e.flow.reads(node.stored ?? node.value)]
           .map((id) => e.readById.get(id))
           .filter((r) => r !== undefined)
-          .filter((r) => sameState(r.state, w.state));
+          .filter((r) => sameState(r.state, w.state) && !exclusiveAlternatives(r.node.alts, node.alts));
         const read = ofState.find((r) => happensBefore(e, r.flat, flat) && !happensBefore(e, flat, r.flat));
         if (!read) continue;
         // Built on a fresh read of the state after the await (`{ current with … }`): a relative update of the
@@ -76,6 +76,7 @@ export const staleWriteBack: Rule = {
                 accessNote(read, 'reads'),
                 ...commitSiteNotes(cp),
                 accessNote(w, 'writes the stale value of'),
+                ...staleCopyNote(node),
               ],
             },
           ),
@@ -85,6 +86,19 @@ export const staleWriteBack: Rule = {
     return out;
   },
 };
+
+/** Where a callee holds the copy it writes back across its own commit point: the window the finding is about. */
+function staleCopyNote(w: WriteNode): RelatedLocation[] {
+  return w.staleCopy
+    ? [
+        {
+          file: w.staleCopy.file,
+          range: w.staleCopy.range,
+          message: 'the copy is held across this commit point',
+        },
+      ]
+    : [];
+}
 
 /**
  * The write sits under a condition that reads the state it writes after the commit point (`if max < v { max = v

@@ -28,7 +28,15 @@ export type Future =
     }
   /** The future of a parameter (`fut.await`, `f().await`): each call site's argument decides. */
   | { kind: 'param'; index: number; name: string }
-  | { kind: 'block'; commit: CommitKind; reason: string; call?: CallInfo; api?: string }
+  /** `after`: for a call dispatched to a trait's impls, what they do after their own commit points. */
+  | {
+      kind: 'block';
+      commit: CommitKind;
+      reason: string;
+      call?: CallInfo;
+      api?: string;
+      after?: (out: Node[]) => Val;
+    }
   | { kind: 'unknown'; name: string }
   /** A tower service stack or its layers: not awaitable itself; calling the service gives the future. */
   | { kind: 'tower'; tower: TowerVal };

@@ -9,6 +9,8 @@ import { baseTypeName, emptyTypeIndex, indexTypes, type TypeIndex } from './type
 import { buildModuleTree, type ModuleScope } from './module-tree';
 import { collectUses, type UseMap } from './use-resolution';
 import { collectMacros, expandItemMacros, type KnownMacro } from './macro-items';
+import { collectStaticTypes, type StaticType } from './static-types';
+import { qualifyRoots } from './root-names';
 
 export interface ParsedFile {
   path: string;
@@ -66,7 +68,10 @@ export interface CrateIndex {
   /** `Type::name` → method or associated function. */
   methods: Map<string, FnInfo>;
   methodsByName: Map<string, FnInfo[]>;
+  /** By root name: a bare name, or one qualified by its module when several modules declare that name. */
   roots: Map<string, StateRoot>;
+  /** Bare name as written → the roots declared under it (see `rootNamed`). */
+  rootsByName: Map<string, StateRoot[]>;
   /** Inner type name → root, for `&mut State` parameters. */
   rootByType: Map<string, string>;
   /**
@@ -81,6 +86,8 @@ export interface CrateIndex {
   crateName?: string;
   /** Struct fields, traits and trait impls, for method calls through the receiver's type. */
   types: TypeIndex;
+  /** Declared types of globals that are not roots (`static`, `const`, `lazy_static!`), by name. */
+  statics: Map<string, StaticType[]>;
   /** No other crate can depend on this one (only `cdylib`/`bin` targets): its traits have no impls elsewhere. */
   closed: boolean;
   /** Its modules, functions and re-exports, for paths written in other crates. */
@@ -188,7 +195,7 @@ function isSetAtInit(typeText: string): boolean {
   );
 }
 
-function collectRoots(file: ParsedFile, roots: Map<string, StateRoot>): void {
+function collectRoots(file: ParsedFile, roots: StateRoot[]): void {
   for (const mac of descendantsOf(file.root, 'macro_invocation')) {
     if (!mac || field(mac, 'macro')?.text.replace(/^.*::/, '') !== 'thread_local') continue;
     const tree = allKids(mac).find((k) => k.type === 'token_tree');
@@ -208,7 +215,7 @@ function collectRoots(file: ParsedFile, roots: Map<string, StateRoot>): void {
         while (k < toks.length && toks[k].text !== '=') k++;
         typeText = file.text.slice(start, toks[k]?.startIndex ?? start);
       }
-      roots.set(name.text, {
+      roots.push({
         name: name.text,
         file: file.path,
         range: rangeOf(file.lines, name),
@@ -221,7 +228,7 @@ function collectRoots(file: ParsedFile, roots: Map<string, StateRoot>): void {
     if (!item || !allKids(item).some((k) => k.type === 'mutable_specifier')) continue;
     const name = field(item, 'name');
     if (!name) continue;
-    roots.set(name.text, {
+    roots.push({
       name: name.text,
       file: file.path,
       range: rangeOf(file.lines, name),
@@ -243,11 +250,13 @@ export function buildCrateIndex(
     methods: new Map(),
     methodsByName: new Map(),
     roots: new Map(),
+    rootsByName: new Map(),
     rootByType: new Map(),
     fieldByType: new Map(),
     modules: new Set(['crate', 'self', 'super', 'Self']),
     ...(crateName ? { crateName } : {}),
     types: emptyTypeIndex(),
+    statics: new Map(),
     closed,
     tree: buildModuleTree([], []),
     deps: new Map(),
@@ -258,6 +267,7 @@ export function buildCrateIndex(
   if (expansion)
     for (const f of files) if (f.text.includes('macro_rules')) collectMacros(f.root, 'crate', index.macros);
   const macros = new Map([...(expansion?.imported ?? []), ...index.macros]);
+  const rootDecls: StateRoot[] = [];
   for (const f of files) {
     const parsed: ParsedFile = {
       ...f,
@@ -266,8 +276,9 @@ export function buildCrateIndex(
       ...(crateName ? { crateName } : {}),
     };
     index.files.push(parsed);
-    collectRoots(parsed, index.roots);
+    collectRoots(parsed, rootDecls);
     indexTypes(f.root, f.shownPath ?? f.path, index.types);
+    collectStaticTypes(f.root, f.text, f.shownPath ?? f.path, index.statics);
     for (const part of (f.shownPath ?? f.path).replace(/\\/g, '/').replace(/\.rs$/, '').split('/'))
       index.modules.add(part.replace(/-/g, '_'));
     for (const mod of descendantsOf(f.root, 'mod_item')) {
@@ -292,6 +303,9 @@ export function buildCrateIndex(
       }
     }
   }
+  const named = qualifyRoots(rootDecls);
+  index.roots = named.roots;
+  index.rootsByName = named.byName;
   for (const root of index.roots.values())
     if (root.innerType) index.rootByType.set(root.innerType, root.name);
   index.fieldByType = fieldTypes(index);

@@ -2,7 +2,7 @@
  * The Rust frontend: parses all files of the crates of a workspace together (function summaries are
  * workspace-wide), then lowers every function of the files asked for into the model's IR.
  */
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { EntryKind, EntryPointIR, FileModel, ParseError } from '../../model/ir';
 import { describeError, failureNotice, noticesField } from '../../model/limits';
 import type { SourceFile } from '../../model/source';
@@ -398,9 +398,12 @@ function calleeCratesFirst(crates: RustCrateInput[]): RustCrateInput[] {
   return out;
 }
 
-/** Absolute paths inside the crate are shown relative to it (`src/ledger.rs`); others as given. */
+/**
+ * Paths inside the crate are shown relative to it (`src/ledger.rs`); others as given. A relative path (sources
+ * given relative to the working directory, as tests do) is placed the way the crate's folder was found.
+ */
 function shownPath(crate: string, path: string): string {
-  if (!isAbsolute(path) || !isAbsolute(crate)) return path;
-  const rel = relative(crate, path);
+  if (!isAbsolute(crate)) return path;
+  const rel = relative(crate, isAbsolute(path) ? path : resolve(path));
   return rel.startsWith('..') ? path : rel;
 }

@@ -116,7 +116,8 @@ export function awaitOf(
     args,
     ...(within ? { within } : {}),
   });
-  const afterVal = ex.future?.kind === 'local' ? ex.future.after?.(out) : undefined;
+  const afterVal =
+    ex.future?.kind === 'local' || ex.future?.kind === 'block' ? ex.future.after?.(out) : undefined;
   if (!cx.env.summaryMode && cx.annotate) {
     cx.out.awaits.push({ range, keyword: '.await', commit, reason, functionName: cx.name });
   }

@@ -9,7 +9,8 @@ import { detach, inlineClosure } from './lower-closures';
 import { lowerCombinator } from './lower-combinators';
 import type { Ex, LowerContext } from './lower-context';
 import { lowerStateMethod } from './lower-state';
-import { dispatchFuture, resolveMethod } from './method-dispatch';
+import { lowerDispatch } from './lower-dispatch';
+import { resolveMethod } from './method-dispatch';
 import { receiverType } from './receiver-types';
 import { towerCall, towerMethod, towerOf } from './tower-services';
 import { callWorkspaceFn } from './lower-workspace-call';
@@ -150,28 +151,9 @@ function lowerTypedMethodCall(
     const ex = callWorkspaceFn(cx, node, target.fn, m.args, out, shown, true);
     return { ...ex, val: union(ex.val, recv.val) };
   }
-  const val = union(recv.val, ...m.args.map((a) => cx.value(a, out)));
   if (target.kind === 'api') {
+    const val = union(recv.val, ...m.args.map((a) => cx.value(a, out)));
     return { val, future: { kind: 'api', api: { api: target.api, wait: 'unknown' }, callee: shown } };
   }
-  (cx.facts.callees ??= []).push(...target.fns);
-  const returnsFuture = target.fns.some((f) => f.isAsync || /\bFuture\b/.test(f.returnType));
-  // Synchronous impls run here: what each does to the state (a `with_state(|s| …)` accessor of the trait) is
-  // replayed in an arm of its own, one of which runs; an impl from outside may do something else.
-  if (!returnsFuture && target.fns.length) {
-    const vals = [recv.val];
-    const arms = target.fns.map((f) => {
-      const arm: Node[] = [];
-      vals.push(callWorkspaceFn(cx, node, f, m.args, arm, shown, true).val);
-      return arm;
-    });
-    if (arms.length === 1 && target.complete) out.push(...arms[0]);
-    else
-      out.push({ kind: 'branch', range: cx.range(node), cond: empty(), arms, exhaustive: target.complete });
-    const replayed = union(empty(), ...vals);
-    return target.complete ? { val: replayed } : { val: replayed, future: dispatchFuture(cx, target, shown) };
-  }
-  // Every impl synchronous (and all known): no future; otherwise the combined classification of the impls.
-  if (!returnsFuture && target.complete) return { val };
-  return { val, future: dispatchFuture(cx, target, shown) };
+  return lowerDispatch(cx, node, m, recv, target, shown, out);
 }

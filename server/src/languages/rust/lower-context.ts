@@ -134,7 +134,7 @@ export abstract class LowerContext {
     key?: string,
     mark?: 'set' | 'clear',
     anchor?: SyntaxNode,
-    replayed?: Pick<WriteNode, 'fromCall' | 'handled' | 'step' | 'resync' | 'rechecked'>,
+    replayed?: Pick<WriteNode, 'fromCall' | 'handled' | 'step' | 'resync' | 'rechecked' | 'staleCopy'>,
   ): void {
     out.push({
       kind: 'write',

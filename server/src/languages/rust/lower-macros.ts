@@ -7,6 +7,7 @@ import type { Node, Val } from '../../model/ir';
 import type { Ex, LowerContext } from './lower-context';
 import { clientCrateMacro } from './client-crate-apis';
 import { awaitOf } from './lower-awaits';
+import { rootNamed } from './root-names';
 import { allKids, field, namedKids, type SyntaxNode } from './syntax';
 import { expandPath } from './use-resolution';
 import { empty, union } from './val';
@@ -112,7 +113,10 @@ function tokenVal(cx: LowerContext, node: SyntaxNode, out: Node[]): Val {
     const found = cx.scopes.lookup(id.text);
     if (found.handle) vals.push(cx.read(found.handle.state, id, out));
     else if (found.local) vals.push({ reads: [], locals: [found.irName], awaits: [] });
-    else if (cx.env.index.roots.has(id.text)) vals.push(cx.read({ root: id.text }, id, out));
+    else {
+      const root = rootNamed(cx.env.index.rootsByName, cx.file, id.text);
+      if (root) vals.push(cx.read({ root }, id, out));
+    }
   }
   return union(empty(), ...vals);
 }

@@ -5,6 +5,7 @@
  */
 import type { Node } from '../../model/ir';
 import { inlineClosure } from './lower-closures';
+import { rootNamed } from './root-names';
 import type { Ex, LowerContext } from './lower-context';
 import { callWorkspaceFn } from './lower-workspace-call';
 import { BORROW_METHODS, KEYED_METHODS, PURE_METHODS } from './state-methods';
@@ -16,17 +17,15 @@ export function lowerIdentifier(cx: LowerContext, node: SyntaxNode): Ex {
   const found = cx.scopes.lookup(node.text);
   if (found.handle) return { val: empty(), ref: found.handle };
   if (found.local) return { val: { reads: [], locals: [found.irName], awaits: [] }, future: found.future };
-  if (cx.env.index.roots.has(node.text))
-    return { val: empty(), ref: { state: { root: node.text }, mutable: true } };
+  const root = rootNamed(cx.env.index.rootsByName, cx.file, node.text);
+  if (root) return { val: empty(), ref: { state: { root }, mutable: true } };
   return { val: empty() };
 }
 
-/** `crate::state::STATE`: roots are crate-wide and named by their last segment. */
+/** `crate::state::STATE`: a root named by its path (its last segment, and its module when that is ambiguous). */
 export function lowerScopedRoot(cx: LowerContext, node: SyntaxNode): Ex {
-  const last = field(node, 'name')?.text ?? '';
-  return cx.env.index.roots.has(last)
-    ? { val: empty(), ref: { state: { root: last }, mutable: true } }
-    : { val: empty() };
+  const root = rootNamed(cx.env.index.rootsByName, cx.file, node.text);
+  return root ? { val: empty(), ref: { state: { root }, mutable: true } } : { val: empty() };
 }
 
 /** `s.balances`: a handle on the root narrows to its (first-level) field. */

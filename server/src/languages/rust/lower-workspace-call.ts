@@ -19,6 +19,7 @@ import type { GuardInfo } from './guards';
 import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
 import { resolveWorkspaceFn } from './resolve-fn';
+import { rootNamed } from './root-names';
 import { argVariant } from './enum-variants';
 import { sameStateOf, type FnSummary, type ParamAwait, type VariantOf } from './summaries';
 import { field, pathText, patternNames, simpleKey, type SyntaxNode } from './syntax';
@@ -135,11 +136,16 @@ export function callWorkspaceFn(
           ...(access.step ? { step: true } : {}),
           ...(access.resync ? { resync: true } : {}),
           ...(access.rechecked ? { rechecked: true } : {}),
+          ...(access.staleAcross ? { staleCopy: access.staleAcross } : {}),
         });
+        const last = target[target.length - 1];
+        if (access.alts && last?.kind === 'write') last.alts = access.alts;
       } else {
         const read = cx.read(access.state, node, target, key);
         const last = target[target.length - 1];
         if (access.commitNext && last?.kind === 'read') last.commitNext = access.commitNext;
+        if (access.checkedBefore && last?.kind === 'read') last.checkedBefore = access.checkedBefore;
+        if (access.alts && last?.kind === 'read') last.alts = access.alts;
         reads.push(read);
         if (!after) early.push({ state: access.state, val: read });
         if (access.guard && !wholeStruct(cx, access.state)) checks.push(read);
@@ -267,7 +273,7 @@ function commitsWithin(nodes: Node[]): boolean {
 }
 
 /** A check inside a callee, replayed: the code after the call runs only when the check let the callee go on. */
-function calleeCheck(cx: LowerContext, node: SyntaxNode, cond: Val): Node {
+export function calleeCheck(cx: LowerContext, node: SyntaxNode, cond: Val): Node {
   const range = cx.range(node);
   return {
     kind: 'branch',
@@ -369,7 +375,8 @@ function rootsHandedAsLocalValue(
     if (!root) return;
     const inner = a.type === 'reference_expression' ? (field(a, 'value') ?? a) : a;
     const found = inner.type === 'identifier' ? cx.scopes.lookup(inner.text) : undefined;
-    if (found?.local && !found.handle && !cx.env.index.roots.has(inner.text)) local.add(root);
+    if (found?.local && !found.handle && !rootNamed(cx.env.index.rootsByName, cx.file, inner.text))
+      local.add(root);
     else handle.add(root);
   });
   for (const root of handle) local.delete(root);

@@ -7,6 +7,7 @@
 import { MAX_NESTING } from '../../model/limits';
 import type { LowerContext } from './lower-context';
 import { resolveWorkspaceFn } from './resolve-fn';
+import { staticTypeOf } from './static-types';
 import { callArgs, field, methodCall, namedKids, pathText, stripWrappers, type SyntaxNode } from './syntax';
 import { expandPath } from './use-resolution';
 
@@ -112,8 +113,11 @@ export function typeTextOf(cx: LowerContext, node: SyntaxNode, depth = 0): strin
   switch (n.type) {
     case 'self':
       return 'Self';
-    case 'identifier':
-      return cx.scopes.lookup(n.text).type;
+    case 'identifier': {
+      const bound = cx.scopes.lookup(n.text);
+      if (bound.local || bound.handle) return bound.type;
+      return staticTypeOf(cx.env.index.statics, n.text, cx.file.shownPath ?? cx.file.path);
+    }
     case 'struct_expression':
       return field(n, 'name')?.text;
     case 'field_expression': {

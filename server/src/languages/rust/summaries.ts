@@ -6,6 +6,7 @@
  */
 import { afterCommitNodes, commitSummary, type CommitSummary } from '../../model/commit-paths';
 import {
+  exclusiveAlternatives,
   forEachNode,
   type CalleeSite,
   type CallInfo,
@@ -16,6 +17,7 @@ import {
   type StatePath,
   type TrapCause,
   type Val,
+  type WriteNode,
 } from '../../model/ir';
 import { displayName, type FnInfo } from './crate-index';
 import { guardsOf, readSources } from './summary-guards';
@@ -63,6 +65,12 @@ export interface AccessSummary {
    * it (a copy written back), so at a call site it carries the caller's replay of that read.
    */
   staleRead?: true;
+  /** For a `staleRead` write: the await the copy is held across, in the function that made the copy. */
+  staleAcross?: CommitSite;
+  /** For a `guard` read: the first await that may commit after it, in the function that checks and commits. */
+  checkedBefore?: CommitSite;
+  /** Made under these alternatives of calls that run one of several impls (see `exclusiveAlternatives`). */
+  alts?: string[];
 }
 
 /** A summary entry made only when parameter `param` is one of the enum variants `names`. */
@@ -339,14 +347,14 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   // caller need not see it as a check (it would look like a lock taken there). Not so for a write an earlier
   // call made before a check replayed from a later call (a config stored, then a salt checked by another
   // helper): the two calls are separate steps.
-  const marked: { state: StatePath; at: number; call?: Range }[] = [];
+  const marked: { node: WriteNode; at: number; call?: Range }[] = [];
   const position = new Map<Node, number>();
   let committed = false;
   forEachNode(facts.nodes, (n) => {
     position.set(n, position.size);
     if (n.kind === 'await' && n.commit !== 'none') committed = true;
     if (n.kind === 'write' && !committed)
-      marked.push({ state: n.state, at: position.get(n) ?? 0, ...(n.inCallee ? { call: n.range } : {}) });
+      marked.push({ node: n, at: position.get(n) ?? 0, ...(n.inCallee ? { call: n.range } : {}) });
   });
   // A replayed check the callee already kept as one (it has its own next commit point) is not undone by the
   // callee's own earlier writes either.
@@ -357,8 +365,17 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     (!!read.commitNext ||
       m.call.start.line !== read.range.start.line ||
       m.call.start.character !== read.range.start.character);
+  const arms = armsOf(facts.nodes);
+  // A write in another arm of a branch the read is in (another impl of a trait, another `match` arm) is not
+  // made on the read's path.
   const marksItself = (read: ReadNode) =>
-    marked.some((m) => sameStateOf(m.state, read.state) && !earlierCall(m, read));
+    marked.some(
+      (m) =>
+        sameStateOf(m.node.state, read.state) &&
+        !earlierCall(m, read) &&
+        !exclusive(arms, read, m.node) &&
+        !exclusiveAlternatives(read.alts, m.node.alts),
+    );
   const sameRoot = (a: StatePath, b: StatePath) => a.root === b.root;
   const readStates = new Map<number, StatePath>();
   forEachNode(facts.nodes, (n) => {
@@ -377,8 +394,14 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   // After an await that may commit, the rest of that path may run in a later message: replay it after the
   // caller's await. A path that left before the await (an early `return`) does not lead to what follows it.
   const lateNodes = afterCommitNodes(facts.nodes, (n) => n.commit !== 'none');
+  let firstCommit: Range | undefined;
+  let commitAhead: Range | undefined;
+  forEachNode(facts.nodes, (n) => {
+    if (!commitAhead && n.kind === 'await' && n.commit !== 'none') commitAhead = n.range;
+  });
   forEachNode(facts.nodes, (n) => {
     afterCommit = lateNodes.has(n);
+    if (n.kind === 'await' && n.commit !== 'none') firstCommit ??= n.range;
     if (n.kind === 'caller') readsCaller = true;
     const variant = variants.get(n);
     if (n.kind === 'trap') {
@@ -398,6 +421,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (idx >= 0) access.keyParam = idx;
     if (n.kind === 'write' && n.mark) access.mark = n.mark;
     if (afterCommit) access.afterCommit = true;
+    if ((n.kind === 'read' || n.kind === 'write') && n.alts) access.alts = n.alts;
     if (n.kind === 'read' && guards.reads.has(n.id) && !marksItself(n)) access.guard = true;
     if (n.kind === 'read' && !afterCommit) readsBefore.set(n.id, n.state);
     // A plain store (not an insert/remove of a marker) of exactly the state read before: a copy written back.
@@ -430,18 +454,32 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       // Restored on the failure path here, or already by a callee it replays.
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
     }
-    // The first occurrence's place is kept; it is not part of the access's identity.
+    // The first occurrence's place is kept; it is not part of the access's identity. A copy written back is
+    // shown where it is made stale (here, unless a callee made it), not in the helper that stores it.
     // A check followed by another commit point is another check (a finding points at its own await).
     if (access.guard) {
       const commitNext = nextCommit(n);
       if (commitNext) access.commitNext = commitNext;
     }
     const identity = JSON.stringify(access);
-    if (!seen.has(identity))
+    const here = { fn: displayName(fn), file: fn.file.path, range: n.range };
+    const copiedHere = access.staleRead && n.kind === 'write' && !n.staleCopy;
+    if (!seen.has(identity)) {
+      const across =
+        n.kind === 'write' && access.staleRead
+          ? (n.staleCopy ?? (firstCommit && { file: fn.file.path, range: firstCommit }))
+          : undefined;
+      const checked =
+        n.kind === 'read' && access.guard
+          ? (n.checkedBefore ?? (commitAhead && { file: fn.file.path, range: commitAhead }))
+          : undefined;
       seen.set(identity, {
         ...access,
-        site: n.inCallee ?? { fn: displayName(fn), file: fn.file.path, range: n.range },
+        site: copiedHere ? here : (n.inCallee ?? here),
+        ...(across ? { staleAcross: across } : {}),
+        ...(checked ? { checkedBefore: checked } : {}),
       });
+    }
   });
   const paramAwait = paramAwaitOf(facts);
   const paramWrites = mutRefParamsAssigned(fn, facts.nodes);
@@ -494,6 +532,29 @@ function commitsAfter(fn: FnInfo, nodes: Node[]): (read: Node) => CommitSite[] |
     const at = order.get(read) ?? Infinity;
     return commits.find((c) => c.at > at)?.chain;
   };
+}
+
+/** For each node of a body: the branch arms it sits in (branch, arm index), outermost first. */
+function armsOf(nodes: Node[]): Map<Node, [Node, number][]> {
+  const out = new Map<Node, [Node, number][]>();
+  const walk = (ns: Node[], path: [Node, number][]): void => {
+    for (const n of ns) {
+      out.set(n, path);
+      if (n.kind === 'branch') n.arms.forEach((arm, i) => walk(arm, [...path, [n, i]]));
+      else if (n.kind === 'loop' || n.kind === 'block') walk(n.body, path);
+      else if (n.kind === 'try')
+        [n.body, n.catchBody ?? [], n.finallyBody ?? []].forEach((b) => walk(b, path));
+    }
+  };
+  walk(nodes, []);
+  return out;
+}
+
+/** `a` and `b` sit in different arms of one branch: no run reaches both. */
+function exclusive(arms: Map<Node, [Node, number][]>, a: Node, b: Node): boolean {
+  const pa = arms.get(a) ?? [];
+  const pb = arms.get(b) ?? [];
+  return pa.some(([br, i]) => pb.some(([bb, j]) => bb === br && j !== i));
 }
 
 /** The `&mut` parameters a body assigns (a `local` node of the parameter's own name) before it commits. */

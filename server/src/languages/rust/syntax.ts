@@ -138,6 +138,7 @@ export function isHostOnlyAttribute(attr: SyntaxNode): boolean {
 /** The item kinds the crate index looks for; one walk of a file finds them all. */
 const INDEXED = [
   'attribute_item',
+  'const_item',
   'enum_item',
   'function_item',
   'impl_item',
