@@ -41,10 +41,11 @@ persistent actor {
 };
 `;
 
-async function analyse() {
-  const files = { [`${ROOT}/Lib.mo`]: LIB, [`${ROOT}/main.mo`]: MAIN };
+/** Type-checks `Lib.mo` and `main.mo` with the official compiler, then analyses `main.mo`. */
+async function analyse(lib = LIB, main = MAIN) {
+  const files = { [`${ROOT}/Lib.mo`]: lib, [`${ROOT}/main.mo`]: main };
   assert.deepEqual(typeErrors(files, `${ROOT}/main.mo`), []);
-  return analyzeSources([{ path: `${ROOT}/main.mo`, text: MAIN }], {
+  return analyzeSources([{ path: `${ROOT}/main.mo`, text: main }], {
     readFile: (p) => files[p as keyof typeof files],
   });
 }
@@ -101,16 +102,8 @@ persistent actor {
 };
 `;
 
-async function analyseLater() {
-  const files = { [`${ROOT}/Lib.mo`]: LIB2, [`${ROOT}/main.mo`]: MAIN2 };
-  assert.deepEqual(typeErrors(files, `${ROOT}/main.mo`), []);
-  return analyzeSources([{ path: `${ROOT}/main.mo`, text: MAIN2 }], {
-    readFile: (p) => files[p as keyof typeof files],
-  });
-}
-
 test('state given to an async* function run inline is the actor state inside its body', async () => {
-  const r = await analyseLater();
+  const r = await analyse(LIB2, MAIN2);
   const cta = r.findings.filter((f) => f.rule === 'check-then-act' && f.entryPoint === 'drain');
   assert.equal(cta.length, 1, r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
   // Named as the actor names it, so that other methods' accesses of `state.total` meet it.
