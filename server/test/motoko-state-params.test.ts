@@ -109,3 +109,75 @@ test('state given to an async* function run inline is the actor state inside its
   // Named as the actor names it, so that other methods' accesses of `state.total` meet it.
   assert.deepEqual(cta[0]?.state, ['state.total']);
 });
+
+// The state given last to ordinary module functions (`generateId(caller, "x", state)` in modclub), and an id
+// allocator that starts a new key at 0 next to a capped mint.
+const LIB3 = `import Map "mo:core/Map";
+import Principal "mo:core/Principal";
+import Text "mo:core/Text";
+module {
+  public type State = { balances : Map.Map<Principal, Nat>; ids : Map.Map<Text, Nat>; var minted : Nat };
+  public func balanceOf(who : Principal, s : State) : Nat {
+    switch (Map.get(s.balances, Principal.compare, who)) { case (?b) b; case null 0 };
+  };
+  public func debit(who : Principal, n : Nat, s : State) {
+    let b = balanceOf(who, s);
+    if (b < n) return;
+    Map.add(s.balances, Principal.compare, who, b - n : Nat);
+  };
+  public func nextId(category : Text, s : State) : Nat {
+    var count = 0;
+    switch (Map.get(s.ids, Text.compare, category)) {
+      case (?n) { count := n };
+      case null {};
+    };
+    count += 1;
+    Map.add(s.ids, Text.compare, category, count);
+    count;
+  };
+  public func mintOne(cap : Nat, s : State) : Bool {
+    if (s.minted >= cap) return false;
+    s.minted += 1;
+    true;
+  };
+};
+`;
+
+const MAIN3 = `import Map "mo:core/Map";
+import Lib "Lib";
+persistent actor {
+  transient let ledger = actor "aaaaa-aa" : actor { pay : shared Nat -> async Nat; note : shared Nat -> async () };
+  let state : Lib.State = { balances = Map.empty(); ids = Map.empty(); var minted = 0 };
+  public shared ({ caller }) func take(n : Nat) : async () {
+    if (Lib.balanceOf(caller, state) < n) return;
+    ignore await ledger.pay(n);
+    Lib.debit(caller, n, state);
+  };
+  public func order() : async Nat {
+    let id = Lib.nextId("order", state);
+    await ledger.note(id);
+    id;
+  };
+  public func mint() : async () {
+    if (not Lib.mintOne(100, state)) return;
+    await ledger.note(1);
+  };
+};
+`;
+
+test('state given last to module functions is read and written through them', async () => {
+  const r = await analyse(LIB3, MAIN3);
+  const cta = r.findings.filter((f) => f.rule === 'check-then-act' && f.entryPoint === 'take');
+  assert.equal(cta.length, 1, r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
+  assert.deepEqual(cta[0]?.state, ['state.balances']);
+});
+
+test('an id allocator starting a new key at 0 is a counter; a capped step is a change the call relies on', async () => {
+  const r = await analyse(LIB3, MAIN3);
+  const noRollback = r.findings.filter((f) => f.rule === 'no-rollback-on-failure');
+  assert.deepEqual(
+    noRollback.map((f) => `${f.entryPoint} ${f.state.join()}`),
+    ['mint state.minted'],
+    noRollback.map((f) => f.message).join('\n'),
+  );
+});

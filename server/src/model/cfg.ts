@@ -342,11 +342,15 @@ export class DataFlow {
     { reads: Set<number>; awaits: Set<number>; locals: Set<string> }
   >();
 
+  /** Names the body binds a value to (the others a value names are parameters). */
+  private readonly bound = new Set<string>();
+
   constructor(cfg: Cfg) {
     const direct = new Map<string, Val[]>();
     for (const f of cfg.nodes) {
       if (f.node.kind === 'local') push(direct, f.node.name, f.node.value);
     }
+    for (const name of direct.keys()) this.bound.add(name);
     const resolving = new Set<string>();
     const resolve = (name: string): { reads: Set<number>; awaits: Set<number>; locals: Set<string> } => {
       const done = this.localDeps.get(name);
@@ -383,6 +387,11 @@ export class DataFlow {
     const out = new Set<string>(v?.locals ?? []);
     for (const l of v?.locals ?? []) this.localDeps.get(l)?.locals.forEach((x) => out.add(x));
     return out;
+  }
+
+  /** The parameters (names with no value bound in the body) a value depends on, through the locals it names. */
+  params(v: Val | undefined): Set<string> {
+    return new Set([...this.locals(v)].filter((l) => !this.bound.has(l)));
   }
 
   awaits(v: Val | undefined): Set<number> {

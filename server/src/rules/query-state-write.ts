@@ -1,4 +1,4 @@
-import { stateName } from '../model/ir';
+import { stateName, type WriteNode } from '../model/ir';
 import { finding, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
 
@@ -20,7 +20,8 @@ export const queryStateWrite: Rule = {
       // One finding per place: a helper called there may write many parts of the state at once.
       const byPlace = new Map<string, { range: (typeof e.accesses)[number]['range']; states: Set<string> }>();
       for (const w of e.accesses) {
-        if (w.kind !== 'write') continue;
+        // A method of unknown effect (`rel.get0(k)`) may only read: never a finding on its own (SPEC §5).
+        if (w.kind !== 'write' || (w.node as WriteNode).unknown) continue;
         const key = `${w.range.start.line}:${w.range.start.character}:${w.range.end.line}:${w.range.end.character}`;
         const place = byPlace.get(key) ?? { range: w.range, states: new Set<string>() };
         place.states.add(stateName(w.state));

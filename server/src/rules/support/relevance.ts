@@ -35,13 +35,13 @@ export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap =
     // A whole value filled from an earlier call's reply (a cache, a re-sync) is true whatever this call does.
     if (isResync(e, w)) return false;
     const valueLocals = [...e.flow.locals(node.value)];
+    // A counter stepped by a constant that no check of it decides (`count += 1`, an id allocator starting a new
+    // key at 0): a metric or an id, consistent whatever the call does. A step under a limit is a debit.
+    if (isConstantStep(e, w) && !decidedByOwnState(e, w)) return false;
     // Checked first, then changed: a debit or mark. A reset made before the check (`cache := null` and then
     // `switch (cache)`) is not guarded by it.
     if (cp.checkedReads.some((r) => sameState(r.state, w.state) && !e.reach.beforeInOrder(w.flat, r.flat)))
       return true;
-    // A counter stepped by a constant that nothing checked (`count += 1`, `nextId += 1`): a metric or an id
-    // allocator, consistent whatever the call does.
-    if (isConstantStep(e, w)) return false;
     // Motoko: the caller says whose change it is, not that it belongs to this call (`assignQueue(caller)`
     // before `await rs.setRS(caller, …)`); a debit keyed by the caller is checked or sends its amount.
     const shared = (l: string) => argLocals.has(l) && !(e.language === 'motoko' && callerLocals.has(l));
@@ -126,14 +126,30 @@ export function isResync(e: EntryAnalysis, w: Access): boolean {
   return e.flow.awaits(node.value).size > 0 && e.flow.reads(node.value).size === 0;
 }
 
-/** `w` writes its own state plus or minus a constant: its value reads only that state, and no local or call. */
+/** A condition on the state `w` writes decides whether it happens (an arm of a branch on it, or after an exit). */
+function decidedByOwnState(e: EntryAnalysis, w: Access): boolean {
+  return w.flat.some((f) =>
+    e.cfg.nodes[f].controls.some((c) =>
+      [...e.flow.reads(c)].some((r) => {
+        const read = e.readById.get(r);
+        return read !== undefined && sameState(read.state, w.state);
+      }),
+    ),
+  );
+}
+
+/**
+ * `w` writes its own state plus or minus a constant: what it stores reads only that state (through locals, as
+ * in `switch (Map.get(ids, k)) { case (?n) count := n … }; Map.add(ids, k, count + 1)`), no parameter, no call.
+ */
 function isConstantStep(e: EntryAnalysis, w: Access): boolean {
-  if ((w.node as WriteNode).step) return true;
-  const value = (w.node as WriteNode).value;
+  const node = w.node as WriteNode;
+  if (node.step) return true;
+  const value = node.stored ?? node.value;
   const reads = [...e.flow.reads(value)];
   return (
     reads.length > 0 &&
-    e.flow.locals(value).size === 0 &&
+    e.flow.params(value).size === 0 &&
     e.flow.awaits(value).size === 0 &&
     reads.every((r) => sameReadState(e, r, w))
   );

@@ -60,15 +60,15 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
   if (callee.kind === 'Dot' && receiver && !workspaceMethod)
     return stateAccess(lw, receiver, callee.name.name, methodAccess(callee.name.name), e, e.args, out, scope);
 
-  // A function of the workspace given the actor's state first (`Lib.withdraw(state, caller, n)`, `debit(state,
-  // n)`): its body says what it reads and writes of it, instead of one write of unknown effect. A collection
-  // function keeps its meaning by name (`Map.add(m, …)`), also when its library is copied into the workspace.
-  // (State given in another place, `generateId(caller, "x", state)`, is not followed yet: mostly id counters.)
+  // A function of the workspace given the actor's state in any place (`Lib.withdraw(state, caller, n)`,
+  // `generateId(caller, "x", state)`): its body says what it reads and writes of it, instead of one write of
+  // unknown effect. A collection function keeps its meaning by name (`Map.add(m, …)`), also when its library is
+  // copied into the workspace.
   const stateArgs = e.args.map((a) => stateRef(a, scope));
   const givenState =
     fn !== undefined &&
     fn.func.asyncKind === null &&
-    stateArgs[0] !== undefined &&
+    stateArgs.some((a) => a !== undefined) &&
     !isCollectionMethod(fn.name) &&
     !lw.ctx.modules.files.inPackage(fn.file) &&
     usesGivenStateFields(lw, fn, stateArgs);

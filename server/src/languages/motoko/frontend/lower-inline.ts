@@ -13,6 +13,7 @@ import {
   type Val,
   type WriteNode,
 } from '../../../model/ir';
+import { alwaysExits } from '../../../model/cfg';
 import type { BodyLowerer } from './lower-body';
 import { givenPath, simpleKey, type StateRef } from './lower-state';
 import { EMPTY, union } from './lower-val';
@@ -33,8 +34,13 @@ interface HelperSummary {
   returnedParams: number[];
   /** Parameters bound to the actor's state for this summary, by name: their index. */
   stateParams: Map<string, number>;
-  /** Writes that step their own state (`index.set(index.get() + 1)`): a counter or id allocator, not a value. */
+  /**
+   * Writes that step their own state (`index.set(index.get() + 1)`): a counter or id allocator, not a value. A
+   * step that a check of its own state decides (`if (minted >= cap) return …`) is a limit, not one of these.
+   */
   steps: Set<WriteNode>;
+  /** Writes a condition on their own state decides in the helper: replayed, they are no bare steps. */
+  limited: Set<WriteNode>;
   /**
    * Writes whose value uses locals the function closes over (a closure's captured `update`), with their names:
    * at the call, what the closure captured when it was made stands for them.
@@ -107,7 +113,7 @@ export function inlineHelper(
       if (acc.mark) w.mark = acc.mark;
       // A method of unknown effect stays one through the helper (`content2votes.get0(id)` may only read).
       if (acc.unknown) w.unknown = true;
-      if (acc.step || summary.steps.has(acc)) w.step = true;
+      if ((acc.step && !summary.limited.has(acc)) || summary.steps.has(acc)) w.step = true;
       if (acc.relative || summary.relative.has(acc)) w.relative = true;
       if (ownMessage) w.ownMessage = true;
       out.push(w);
@@ -193,6 +199,7 @@ function helperSummary(
     const nodes = lw.forFunction(fn.name, true, lw.ctx.forFile(fn.file)).lowerFunction(fn.func, scope);
     const accesses = stateAccesses(nodes);
     const returned = returnedDependencies(nodes, isBoolType(fn.func.returnType), params);
+    const limited = limitedWrites(nodes, accesses);
     const summary = {
       params,
       paramArg,
@@ -201,7 +208,8 @@ function helperSummary(
       returned: returned.reads,
       returnedParams: returned.params,
       stateParams,
-      steps: constantSteps(nodes, accesses, params),
+      steps: new Set([...constantSteps(nodes, accesses, params)].filter((w) => !limited.has(w))),
+      limited,
       captured: capturedWrites(nodes, accesses, params),
       relative: relativeWrites(nodes, accesses),
     };
@@ -296,8 +304,9 @@ function constantSteps(nodes: Node[], accesses: (ReadNode | WriteNode)[], params
     if (w.kind !== 'write' || w.unknown || w.mark) continue;
     const reads: ReadNode[] = [];
     let other = false;
+    // What is stored, not where: a map's key (`put(category, count)`) says which counter steps.
     dependencies(
-      w.value,
+      w.stored ?? w.value,
       localVals,
       (r) => {
         const read = readState.get(r);
@@ -315,6 +324,51 @@ function constantSteps(nodes: Node[], accesses: (ReadNode | WriteNode)[], params
     const foreign = reads.some((r) => !own.includes(r) && !handle(r));
     if (own.length > 0 && !other && !foreign && w.value.awaits.length === 0) out.add(w);
   }
+  return out;
+}
+
+/**
+ * The writes a condition on the state they write decides: inside an arm of a branch on it, or after a branch on
+ * it that leaves in one arm (`if (count >= max) return #err; count += 1`). A `switch` that only picks the value
+ * to start from (`switch (ids.get(k)) { case (?n) count := n; case null {} }`) decides nothing.
+ */
+function limitedWrites(nodes: Node[], accesses: (ReadNode | WriteNode)[]): Set<WriteNode> {
+  const localVals = localValues(nodes);
+  const readState = new Map<number, ReadNode>();
+  for (const a of accesses) if (a.kind === 'read') readState.set(a.id, a);
+  const condReads = (c: Val): ReadNode[] => {
+    const reads: ReadNode[] = [];
+    dependencies(
+      c,
+      localVals,
+      (r) => {
+        const read = readState.get(r);
+        if (read) reads.push(read);
+      },
+      () => undefined,
+    );
+    return reads;
+  };
+  const out = new Set<WriteNode>();
+  const walk = (list: Node[], conds: ReadNode[]) => {
+    let current = conds;
+    for (const n of list) {
+      if (n.kind === 'write') {
+        if (current.some((r) => samePath(r.state, n.state))) out.add(n);
+      } else if (n.kind === 'branch') {
+        const decides = condReads(n.cond);
+        for (const arm of n.arms) walk(arm, [...current, ...decides]);
+        if (n.arms.some(alwaysExits)) current = [...current, ...decides];
+      } else if (n.kind === 'loop') walk(n.body, n.cond ? [...current, ...condReads(n.cond)] : current);
+      else if (n.kind === 'block') walk(n.body, current);
+      else if (n.kind === 'try') {
+        walk(n.body, current);
+        walk(n.catchBody ?? [], current);
+        walk(n.finallyBody ?? [], current);
+      }
+    }
+  };
+  walk(nodes, []);
   return out;
 }
 
