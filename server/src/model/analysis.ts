@@ -19,6 +19,11 @@ export interface Access {
   /** Flat CFG nodes of the access. */
   flat: number[];
   segments: number[];
+  /**
+   * A `restore` write (the untouched rest of a copy stored back) in the same segment as the reads of the copy:
+   * it stores what the message itself read, so other messages never see it change anything.
+   */
+  noChange?: true;
 }
 
 export interface SegmentInfo {
@@ -195,6 +200,8 @@ function analyzeEntry(file: FileModel, ir: EntryPointIR): EntryAnalysis {
     if (n.kind === 'read') readById.set(n.id, access);
   }
 
+  for (const a of accesses) if (restoresWithinSegment(a, flow, readById)) a.noChange = true;
+
   const segments: SegmentInfo[] = [];
   for (let i = 0; i <= splitting.length; i++) {
     segments.push({
@@ -222,6 +229,17 @@ function analyzeEntry(file: FileModel, ir: EntryPointIR): EntryAnalysis {
   entry.locks = locksTaken(entry);
   entry.commitPoints = cfg.awaits.map((a) => commitPointInfo(entry, a, splitting));
   return entry;
+}
+
+/** See `Access.noChange`: every read of the root the stored copy comes from is in the write's one segment. */
+function restoresWithinSegment(w: Access, flow: DataFlow, readById: Map<number, Access>): boolean {
+  if (w.kind !== 'write' || !(w.node as WriteNode).restore || w.segments.length !== 1) return false;
+  const copied = [...flow.reads((w.node as WriteNode).value)]
+    .map((id) => readById.get(id))
+    .filter((r) => r !== undefined && r.state.root === w.state.root);
+  return (
+    copied.length > 0 && copied.every((r) => r!.segments.length === 1 && r!.segments[0] === w.segments[0])
+  );
 }
 
 function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[]): CommitPointInfo {
@@ -255,7 +273,7 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
       const id = (acc.node as ReadNode).id;
       if (controllingReads.has(id) || usedAfter.has(id)) info.carriedReads.push(acc);
       if (controllingReads.has(id)) info.checkedReads.push(acc);
-    } else info.inFlightWrites.push(acc);
+    } else if (!acc.noChange) info.inFlightWrites.push(acc);
   }
   info.locksHeld = e.locks.filter((l) => lockHeldAt(e, l, flat));
   return info;
@@ -320,7 +338,7 @@ function findInterleavers(
     };
     for (const root of roots) {
       for (const acc of accessesByRoot(other).get(root) ?? []) {
-        if ((acc.kind === 'write' && isQuery) || ignored(acc.state)) continue;
+        if ((acc.kind === 'write' && (isQuery || acc.noChange)) || ignored(acc.state)) continue;
         if (acc.kind === 'write') {
           for (const mine of carriedReads)
             if (sameState(mine.state, acc.state)) add('writes-carried-read', mine, acc);

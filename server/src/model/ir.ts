@@ -180,6 +180,12 @@ export interface WriteNode extends NodeBase {
    * await in the callee that the copy is held across (`inCallee` is where it is written back).
    */
   staleCopy?: { file: string; range: Range };
+  /**
+   * A copy of the state stored back whole (`let mut s = get_state(); s.a = 1; set_state(s)`): the fields the
+   * code did not touch get back what the copy's read gave them. The touched fields are written on their own; this
+   * write stands for the rest: a lost update when the copy was held across an await, else no change at all.
+   */
+  restore?: true;
   /** Which alternative it belongs to where a call runs one of several impls (see `exclusiveAlternatives`). */
   alts?: string[];
   /** Replayed from a callee's summary: where the write is in the callee. */

@@ -44,6 +44,11 @@ function alternatives(a: Access, b: Access): boolean {
   return exclusiveAlternatives(a.node.alts, b.node.alts);
 }
 
+/** The untouched rest of a copy of the state stored back (`set_state(state)`): no change the code made. */
+function isRestore(w: Access): boolean {
+  return w.node.kind === 'write' && !!w.node.restore;
+}
+
 /** Where a callee that checks the state goes on to its own commit point: the check's window opens there. */
 function checkedBeforeNote(check: Access): RelatedLocation[] {
   // The callee's next commit point after this very check, when known, is noted already (`commitNext`).
@@ -63,10 +68,12 @@ export const checkThenAct: Rule = {
       for (const check of cp.checkedReads) {
         const name = stateName(check.state);
         if (reported.has(check.state.root)) continue;
-        // A re-sync from a reply after the await is not an act the check guarded (SPEC §5, Precision).
+        // A re-sync from a reply after the await is not an act the check guarded (SPEC §5, Precision), nor is
+        // the untouched rest of a copy stored back: it gets back the values the copy read.
         const writesAfter = e.accesses.filter(
           (w) =>
             w.kind === 'write' &&
+            !isRestore(w) &&
             sameState(w.state, check.state) &&
             !alternatives(check, w) &&
             happensBefore(e, flat, w.flat) &&
@@ -77,6 +84,7 @@ export const checkThenAct: Rule = {
         const writtenBetween = e.accesses.some(
           (w) =>
             w.kind === 'write' &&
+            !isRestore(w) &&
             sameState(w.state, check.state) &&
             !alternatives(check, w) &&
             happensBefore(e, check.flat, w.flat) &&

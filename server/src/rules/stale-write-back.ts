@@ -33,6 +33,20 @@ function sameKey(a: Access, b: Access): boolean {
   return a.key === undefined || b.key === undefined || a.key === b.key;
 }
 
+/** A touched field of a copy stored back whole (`set_state(state)`), beside the `restore` write of the rest. */
+function touchedFieldOfStore(e: EntryAnalysis, w: Access): boolean {
+  if ((w.node as WriteNode).restore || w.state.field === undefined) return false;
+  return e.accesses.some(
+    (x) =>
+      x.kind === 'write' &&
+      (x.node as WriteNode).restore === true &&
+      x.state.root === w.state.root &&
+      x.file === w.file &&
+      x.range.start.line === w.range.start.line &&
+      x.range.start.character === w.range.start.character,
+  );
+}
+
 export const staleWriteBack: Rule = {
   meta,
   check(analysis) {
@@ -45,6 +59,8 @@ export const staleWriteBack: Rule = {
         // Compared with the state's current value where it is written: a re-check, not a blind write-back.
         if (rechecked(e, flat, w)) continue;
         const node = w.node as WriteNode;
+        // A field of a copy stored back: the store is one story, told by the write of the copy's other fields.
+        if (touchedFieldOfStore(e, w)) continue;
         // What is stored, not where: a key or position read before the await is not a value written back.
         const ofState = [...e.flow.reads(node.stored ?? node.value)]
           .map((id) => e.readById.get(id))

@@ -17,6 +17,13 @@ export interface StateRef {
   anchor?: SyntaxNode;
 }
 
+/** A local holding a whole copy of state (see `state-copies.ts`): its root, entry and binding statement. */
+export interface LocalCopy {
+  root: string;
+  entry: string;
+  stmt: SyntaxNode;
+}
+
 export interface Scope {
   handles: Map<string, StateRef>;
   futures: Map<string, Future>;
@@ -24,12 +31,14 @@ export interface Scope {
   locals: Map<string, string>;
   /** Source name → its type as written or inferred (`Arc<Ledger>`), for method calls on it. */
   types: Map<string, string>;
+  copies: Map<string, LocalCopy>;
 }
 
 export interface Binding {
   handle?: StateRef;
   future?: Future;
   type?: string;
+  copy?: LocalCopy;
   local: boolean;
   irName: string;
 }
@@ -39,7 +48,13 @@ export class Scopes {
   private readonly bindingCount = new Map<string, number>();
 
   push(): void {
-    this.stack.push({ handles: new Map(), futures: new Map(), locals: new Map(), types: new Map() });
+    this.stack.push({
+      handles: new Map(),
+      futures: new Map(),
+      locals: new Map(),
+      types: new Map(),
+      copies: new Map(),
+    });
   }
 
   top(): Scope {
@@ -64,7 +79,8 @@ export class Scopes {
       const irName = s.locals.get(name) ?? name;
       const type = s.types.get(name);
       if (s.futures.has(name)) return { future: s.futures.get(name), local: true, irName, type };
-      if (s.locals.has(name)) return { local: true, irName, type };
+      const copy = s.copies.get(name);
+      if (s.locals.has(name)) return { local: true, irName, type, ...(copy ? { copy } : {}) };
     }
     return { local: false, irName: name };
   }
@@ -77,6 +93,7 @@ export class Scopes {
     this.top().handles.delete(name);
     this.top().futures.delete(name);
     this.top().types.delete(name);
+    this.top().copies.delete(name);
     this.top().locals.set(name, irName);
     return irName;
   }

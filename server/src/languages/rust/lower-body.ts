@@ -58,6 +58,9 @@ export class BodyLowerer extends LowerContext {
       this.facts.call ??= { api: tail.future.api.api, wait: tail.future.api.wait };
     if (tail?.future?.kind === 'local') this.facts.call ??= this.env.summaries.get(tail.future.fn)?.call;
     if (tail?.caller) this.facts.returnsCaller = true;
+    // `fn get_state() -> State { STATE.with(|s| s.borrow().clone()) }`: every call returns a copy of the state.
+    if (tail?.copy?.reads.length === 1 && !tail.ref && body && !returnsEarly(body))
+      this.facts.returnsCopy = { read: tail.copy.reads[0], entry: tail.copy.entry };
     if (tail?.future?.kind === 'tower') this.facts.tower = tail.future.tower;
     return { nodes, ...this.facts };
   }
@@ -198,4 +201,12 @@ export class BodyLowerer extends LowerContext {
       }
     }
   }
+}
+
+/** A `return` of the function itself (not of a closure in it): its result may be something else. */
+function returnsEarly(body: SyntaxNode): boolean {
+  return body.descendantsOfType('return_expression').some((r) => {
+    for (let n = r?.parent; n && n !== body; n = n.parent) if (n.type === 'closure_expression') return false;
+    return true;
+  });
 }

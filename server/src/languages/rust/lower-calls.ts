@@ -12,6 +12,7 @@ import { lowerStateMethod } from './lower-state';
 import { lowerDispatch } from './lower-dispatch';
 import { resolveMethod } from './method-dispatch';
 import { receiverType } from './receiver-types';
+import { COPY_KEEPING } from './state-copies';
 import { towerCall, towerMethod, towerOf } from './tower-services';
 import { callWorkspaceFn } from './lower-workspace-call';
 import { resolveWorkspaceFn } from './resolve-fn';
@@ -106,7 +107,12 @@ function lowerMethodCall(cx: LowerContext, node: SyntaxNode, m: MethodCall, out:
   if (m.name === 'unwrap' || m.name === 'expect') {
     const argVals = m.args.map((a) => cx.value(a, out));
     cx.trap(node, out, m.name, { value: recv.val }, m.nameNode);
-    return { val: union(recv.val, ...argVals) };
+    return { val: union(recv.val, ...argVals), ...(recv.copy ? { copy: recv.copy } : {}) };
+  }
+  // `get_state().unwrap_or_default()`, `.ok_or(e)`, `.clone()`: still the copy of the state.
+  if (recv.copy && COPY_KEEPING.has(m.name)) {
+    const argVals = m.args.map((a) => cx.value(a, out));
+    return { val: union(recv.val, ...argVals), copy: recv.copy };
   }
   const typed = lowerTypedMethodCall(cx, node, m, recv, out);
   if (typed) return typed;

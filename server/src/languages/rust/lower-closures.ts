@@ -42,7 +42,7 @@ export function inlineClosure(
     cx.closureDepth--;
     const val = cx.valOf(ex, body, out);
     cx.via = saved;
-    return { val, future: ex.future };
+    return { val, future: ex.future, ...(ex.copy && !ex.ref ? { copy: ex.copy } : {}) };
   });
 }
 

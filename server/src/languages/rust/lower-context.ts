@@ -20,6 +20,7 @@ import { Scopes, type StateRef } from './binding-scopes';
 import type { CrateIndex, FnInfo, ParsedFile } from './crate-index';
 import type { GuardInfo } from './guards';
 import type { FnFacts, SummaryMap } from './summaries';
+import type { StateCopy } from './state-copies';
 import { rangeOf, type SyntaxNode } from './syntax';
 import { union } from './val';
 
@@ -52,6 +53,8 @@ export interface Ex {
   future?: Future;
   caller?: boolean;
   bool?: boolean;
+  /** The value is a whole copy of state as read (see `state-copies.ts`). */
+  copy?: StateCopy;
 }
 
 /** Implemented by `BodyLowerer`, which dispatches each expression to the module of its concern. */
@@ -134,7 +137,10 @@ export abstract class LowerContext {
     key?: string,
     mark?: 'set' | 'clear',
     anchor?: SyntaxNode,
-    replayed?: Pick<WriteNode, 'fromCall' | 'handled' | 'step' | 'resync' | 'rechecked' | 'staleCopy'>,
+    replayed?: Pick<
+      WriteNode,
+      'fromCall' | 'handled' | 'step' | 'resync' | 'rechecked' | 'staleCopy' | 'restore'
+    >,
   ): void {
     out.push({
       kind: 'write',

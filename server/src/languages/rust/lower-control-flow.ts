@@ -206,9 +206,10 @@ export function lowerLoop(cx: LowerContext, node: SyntaxNode, out: Node[]): void
 export function lowerTry(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
   const inner = namedKids(node)[0];
   if (!inner) return { val: empty() };
-  const val = cx.value(inner, out);
+  const ex = cx.expr(inner, out);
+  const val = cx.valOf(ex, inner, out);
   if (cx.closureDepth === 0) out.push({ kind: 'exit', range: cx.range(node), how: 'propagate', cond: val });
-  return { val };
+  return { val, ...(ex.copy && !ex.ref ? { copy: ex.copy } : {}) };
 }
 
 /** Inside a closure or async block, `return` only leaves that closure. */

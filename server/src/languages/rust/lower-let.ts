@@ -51,6 +51,10 @@ export function lowerLet(cx: LowerContext, stmt: SyntaxNode, out: Node[], rest: 
     if (ex.future && single) cx.scopes.top().futures.set(name, ex.future);
     if (typeText && single) cx.scopes.top().types.set(name, typeText);
     if (ex.caller && single) cx.callerNames.push(name);
+    // `let mut state = get_state();`: a copy the code may change and store back (see `state-copies.ts`).
+    const root = ex.copy?.reads[0]?.state.root;
+    if (single && !ex.ref && root && ex.copy?.entry !== undefined)
+      cx.scopes.top().copies.set(name, { root, entry: ex.copy.entry, stmt });
     out.push({ kind: 'local', range: cx.range(stmt), name: irName, value: val });
   }
 }

@@ -3,13 +3,21 @@
  * and methods on a handle (`with*` closures, `borrow`/`borrow_mut`/`get_mut`, `Cell::set`, map and vector
  * methods). Each becomes a read or a write of the root, with the field and key when they are known.
  */
-import type { Node } from '../../model/ir';
+import type { Node, StatePath } from '../../model/ir';
 import { inlineClosure } from './lower-closures';
 import { rootNamed } from './root-names';
 import type { Ex, LowerContext } from './lower-context';
 import { callWorkspaceFn } from './lower-workspace-call';
 import { BORROW_METHODS, KEYED_METHODS, PURE_METHODS } from './state-methods';
 import { field, namedKids, simpleKey, stripWrappers, type MethodCall, type SyntaxNode } from './syntax';
+import {
+  copyRead,
+  copyStoredBack,
+  entryOfKey,
+  narrowToField,
+  noteWholeWrite,
+  writeCopyBack,
+} from './state-copies';
 import { empty, union } from './val';
 
 /** A local, a state handle, or a state root named directly (`STATE`, `self`). */
@@ -38,6 +46,8 @@ export function lowerField(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
     const state = ex.ref.state.field || !name ? ex.ref.state : { root: ex.ref.state.root, field: name };
     return { val: ex.val, ref: { ...ex.ref, state } };
   }
+  // `get_state().owner`: of the copy, only that field is read.
+  if (ex.copy && name) narrowToField(ex.copy, name);
   return { val: ex.val };
 }
 
@@ -78,7 +88,15 @@ export function lowerAssignment(cx: LowerContext, node: SyntaxNode, out: Node[])
   if (place.ref) {
     const before = compound ? cx.read(place.ref.state, left, out, undefined, place.ref.anchor) : empty();
     const mark = !compound && rhs.bool !== undefined ? (rhs.bool ? 'set' : 'clear') : undefined;
-    cx.write(place.ref.state, node, out, union(rhsVal, before), undefined, mark, place.ref.anchor);
+    const ref = place.ref;
+    const value = union(rhsVal, before);
+    const write = (state: StatePath, restore: boolean) =>
+      cx.write(state, node, out, value, undefined, mark, ref.anchor, restore ? { restore } : undefined);
+    // `*s.borrow_mut() = copy`: a copy of the root's value stored back.
+    const back = compound ? undefined : copyStoredBack(cx, right, ref.state, '');
+    if (back) writeCopyBack(back.fields, ref.state, write);
+    else write(ref.state, false);
+    if (!compound) noteWholeWrite(cx, out, right, '');
     return;
   }
   // `x.field = v` on a local struct updates the local.
@@ -111,7 +129,7 @@ export function lowerStateMethod(
       const ex = inlineClosure(cx, arg, out, {
         ref: { state: ref.state, mutable, anchor: ref.anchor ?? m.recv },
       });
-      return { val: ex.val };
+      return { val: ex.val, ...(ex.copy ? { copy: ex.copy } : {}) };
     }
     const paramIndex = cx.fn ? cx.fn.params.indexOf(arg.text) : -1;
     if (paramIndex >= 0) cx.facts.closureHelper ??= { paramIndex, state: ref.state, mutable };
@@ -142,7 +160,10 @@ export function lowerStateMethod(
   if (PURE_METHODS.has(name) || (!ref.mutable && name !== 'set')) {
     // `get(k)`: the key picks the entry, the result is the entry as the state holds it now.
     const used = key !== undefined ? union(empty(), ...argVals.slice(1)) : argVal;
-    return { val: union(recv.val, used, cx.read(ref.state, node, out, key, ref.anchor)) };
+    const read = cx.read(ref.state, node, out, key, ref.anchor);
+    const last = out[out.length - 1];
+    const copy = copyRead(ref.state, name, m.args, last?.kind === 'read' ? last : undefined);
+    return { val: union(recv.val, used, read), ...(copy ? { copy } : {}) };
   }
   let mark: 'set' | 'clear' | undefined;
   if (name === 'set' && argExs[0]?.bool !== undefined) mark = argExs[0].bool ? 'set' : 'clear';
@@ -155,6 +176,24 @@ export function lowerStateMethod(
   // The key picks the entry (it is the access's `key`); only the other arguments are the value written.
   // `entry(k)`, `remove(k)`, `insert(k)` on a set write no value but the entry itself (SPEC §5, data flow).
   const written = key !== undefined ? union(empty(), ...argVals.slice(1)) : argVal;
-  cx.write(ref.state, node, out, written, key, mark, ref.anchor);
+  const write = (state: StatePath, restore: boolean) =>
+    cx.write(state, node, out, written, key, mark, ref.anchor, restore ? { restore } : undefined);
+  // `insert((), copy)` / `set(copy)`: a whole value stored at a constant entry, perhaps a copy read from it.
+  const stored = storedWhole(name, m.args);
+  const back = stored && copyStoredBack(cx, stored.value, ref.state, stored.entry);
+  if (back) writeCopyBack(back.fields, ref.state, write);
+  else write(ref.state, false);
+  if (stored && stored.entry !== undefined && !ref.state.field)
+    noteWholeWrite(cx, out, stored.value, stored.entry);
   return { val: tested ? union(recv.val, tested) : recv.val };
+}
+
+/** `insert(k, v)` / `set(v)`: the value stored whole, and the entry it goes to (see `entryOfKey`). */
+function storedWhole(
+  name: string,
+  args: SyntaxNode[],
+): { value: SyntaxNode; entry: string | undefined } | undefined {
+  if (name === 'insert' && args.length === 2) return { value: args[1], entry: entryOfKey(args[0]) };
+  if (name === 'set' && args.length === 1) return { value: args[0], entry: '' };
+  return undefined;
 }

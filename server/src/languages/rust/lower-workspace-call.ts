@@ -9,6 +9,7 @@ import {
   type CalleeSite,
   type CommitKind,
   type Node,
+  type ReadNode,
   type StatePath,
   type Val,
 } from '../../model/ir';
@@ -22,6 +23,7 @@ import { resolveWorkspaceFn } from './resolve-fn';
 import { rootNamed } from './root-names';
 import { argVariant } from './enum-variants';
 import { sameStateOf, type FnSummary, type ParamAwait, type VariantOf } from './summaries';
+import { copyStoredBack, noteWholeWrite, writeCopyBack } from './state-copies';
 import { field, pathText, patternNames, simpleKey, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
 
@@ -101,6 +103,9 @@ export function callWorkspaceFn(
   const onLocalValue = rootsHandedAsLocalValue(cx, fn, args, offset);
   // The replayed reads made before the callee's commit point: a copy it writes back after it carries them.
   const early: { state: StatePath; val: Val }[] = [];
+  // The read whose value the callee returns, when it returns a whole copy of the state (`get_state()`).
+  const copies: ReadNode[] = [];
+  let copyEntry: string | undefined;
   // The callee's accesses (and trap) before or after its own first commit point; `of` another function's
   // summary (one passed by name that the callee awaits), whose arguments the callee gives, unknown here.
   const apply = (after: boolean, into: Node[], of?: FnInfo): Val[] => {
@@ -129,17 +134,30 @@ export function callWorkspaceFn(
           ? early.filter((r) => sameStateOf(r.state, access.state)).map((r) => r.val)
           : [];
         const value = union(valueOf(access.valueParams), ...stale);
-        cx.write(access.state, node, target, value, key, access.mark, undefined, {
-          // Made after a call the callee awaited returned: a record of that finished call, for the harm test.
-          ...(access.fromCall || after ? { fromCall: true } : {}),
-          ...(access.handled ? { handled: true } : {}),
-          ...(access.step ? { step: true } : {}),
-          ...(access.resync ? { resync: true } : {}),
-          ...(access.rechecked ? { rechecked: true } : {}),
-          ...(access.staleAcross ? { staleCopy: access.staleAcross } : {}),
-        });
-        const last = target[target.length - 1];
-        if (access.alts && last?.kind === 'write') last.alts = access.alts;
+        const write = (state: StatePath, restore: boolean) => {
+          cx.write(state, node, target, value, key, access.mark, undefined, {
+            // Made after a call the callee awaited returned: a record of that finished call, for the harm test.
+            ...(access.fromCall || after ? { fromCall: true } : {}),
+            ...(access.handled ? { handled: true } : {}),
+            ...(access.step ? { step: true } : {}),
+            ...(access.resync ? { resync: true } : {}),
+            ...(access.rechecked ? { rechecked: true } : {}),
+            ...(access.staleAcross ? { staleCopy: access.staleAcross } : {}),
+            ...(access.restore || restore ? { restore: true } : {}),
+          });
+          const last = target[target.length - 1];
+          if (access.alts && last?.kind === 'write') last.alts = access.alts;
+          markSite(target, access.site);
+        };
+        // `set_state(state)` with `state` a copy of what it stores to: only the touched fields change.
+        const whole = of ? undefined : access.writesParam;
+        const arg = whole ? args[whole.param - offset] : undefined;
+        const back = whole && copyStoredBack(cx, arg, access.state, whole.entry);
+        if (back) writeCopyBack(back.fields, access.state, write);
+        else write(access.state, false);
+        // Handed on from this function's own parameter: it stores that parameter whole too.
+        if (whole && arg) noteWholeWrite(cx, target, arg, whole.entry);
+        continue;
       } else {
         const read = cx.read(access.state, node, target, key);
         const last = target[target.length - 1];
@@ -148,6 +166,10 @@ export function callWorkspaceFn(
         if (access.alts && last?.kind === 'read') last.alts = access.alts;
         reads.push(read);
         if (!after) early.push({ state: access.state, val: read });
+        if (access.returned && !after && !of && last?.kind === 'read') {
+          copies.push(last);
+          copyEntry = access.returned.entry;
+        }
         if (access.guard && !wholeStruct(cx, access.state)) checks.push(read);
       }
       markSite(target, access.site);
@@ -205,7 +227,12 @@ export function callWorkspaceFn(
     };
   }
   vals.push(...passedAfter(out), ...apply(true, out));
-  return { val: union(empty(), ...vals), ...(summary?.returnsCaller ? { caller: true } : {}) };
+  const copy = copies.length === 1 ? { reads: copies, entry: copyEntry } : undefined;
+  return {
+    val: union(empty(), ...vals),
+    ...(summary?.returnsCaller ? { caller: true } : {}),
+    ...(copy ? { copy } : {}),
+  };
 }
 
 /**

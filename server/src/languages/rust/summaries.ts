@@ -71,6 +71,12 @@ export interface AccessSummary {
   checkedBefore?: CommitSite;
   /** Made under these alternatives of calls that run one of several impls (see `exclusiveAlternatives`). */
   alts?: string[];
+  /** For a read: the function returns what it read, a whole copy of the state (entry as in `StateCopy`). */
+  returned?: { entry?: string };
+  /** For a write: it stores parameter `param` whole at the constant entry `entry` (`set_state(s)`). */
+  writesParam?: { param: number; entry: string };
+  /** For a write: the untouched rest of a copy stored back (see `WriteNode.restore`). */
+  restore?: true;
 }
 
 /** A summary entry made only when parameter `param` is one of the enum variants `names`. */
@@ -213,6 +219,10 @@ export interface FnFacts {
    * (`ifCommit`/`ifNever`, default commit/none); `late` when that function awaits it after a commit of its own.
    */
   paramAwaits?: ParamAwait[];
+  /** Its result is a whole copy of the state this read gave (`fn get_state() -> State`). */
+  returnsCopy?: { read: ReadNode; entry?: string };
+  /** Writes that store a parameter whole at a constant entry (`fn set_state(s: State)`). */
+  wholeParamWrites?: Map<WriteNode, { param: number; entry: string }>;
 }
 
 export interface ParamAwait {
@@ -422,6 +432,13 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (n.kind === 'write' && n.mark) access.mark = n.mark;
     if (afterCommit) access.afterCommit = true;
     if ((n.kind === 'read' || n.kind === 'write') && n.alts) access.alts = n.alts;
+    if (n.kind === 'read' && facts.returnsCopy?.read === n)
+      access.returned = { entry: facts.returnsCopy.entry };
+    if (n.kind === 'write') {
+      const whole = facts.wholeParamWrites?.get(n);
+      if (whole) access.writesParam = whole;
+      if (n.restore) access.restore = true;
+    }
     if (n.kind === 'read' && guards.reads.has(n.id) && !marksItself(n)) access.guard = true;
     if (n.kind === 'read' && !afterCommit) readsBefore.set(n.id, n.state);
     // A plain store (not an insert/remove of a marker) of exactly the state read before: a copy written back.
