@@ -12,7 +12,7 @@ import { lowerAsyncBlock, lowerAwait } from './lower-awaits';
 import { lowerCall } from './lower-calls';
 import { inlineClosure } from './lower-closures';
 import { LowerContext, type Ex } from './lower-context';
-import { lowerIf, lowerLoop, lowerMatch, lowerReturn, lowerTry } from './lower-control-flow';
+import { lowerIf, lowerLoop, lowerMatch, lowerReturn, lowerTry, wrapsSuccess } from './lower-control-flow';
 import { lowerLet } from './lower-let';
 import { lowerMacro } from './lower-macros';
 import { lowerAssignment, lowerField, lowerIdentifier, lowerIndex, lowerScopedRoot } from './lower-state';
@@ -58,6 +58,8 @@ export class BodyLowerer extends LowerContext {
       this.facts.call ??= { api: tail.future.api.api, wait: tail.future.api.wait };
     if (tail?.future?.kind === 'local') this.facts.call ??= this.env.summaries.get(tail.future.fn)?.call;
     if (tail?.caller) this.facts.returnsCaller = true;
+    const tailExpr = body ? lastExpression(body) : undefined;
+    if (tail && tailExpr) this.facts.tail = { val: tail.val, ok: wrapsSuccess(tailExpr) };
     if (tail?.future?.kind === 'tower') this.facts.tower = tail.future.tower;
     return { nodes, ...this.facts };
   }
@@ -198,4 +200,12 @@ export class BodyLowerer extends LowerContext {
       }
     }
   }
+}
+
+/** The expression a block ends with (its value), if it ends with one. */
+function lastExpression(block: SyntaxNode): SyntaxNode | undefined {
+  const kids = namedKids(block).filter((k) => !k.isExtra);
+  const last = kids[kids.length - 1];
+  if (!last || last.type.endsWith('_declaration') || last.type.endsWith('_item')) return undefined;
+  return last.type === 'expression_statement' ? namedKids(last)[0] : last;
 }
