@@ -45,7 +45,17 @@ export interface Val {
 export type CommitKind = 'commit' | 'maybe' | 'none';
 
 export type TrapCause =
-  'unwrap' | 'expect' | 'panic' | 'index' | 'assert' | 'underflow' | 'trap' | 'null-unwrap' | 'unreachable';
+  | 'unwrap'
+  | 'expect'
+  /** A workspace function that traps on its argument's `Err`/`None` (`unwrap_or_trap`). */
+  | 'unwrap-helper'
+  | 'panic'
+  | 'index'
+  | 'assert'
+  | 'underflow'
+  | 'trap'
+  | 'null-unwrap'
+  | 'unreachable';
 
 /** How the code consumes the result of an awaited inter-canister call. */
 export type ResultHandling =
@@ -152,6 +162,12 @@ export interface WriteNode extends NodeBase {
   fromCall?: true;
   /** Replayed from a callee that restores this state itself when its call fails (it owns the rollback). */
   handled?: true;
+  /**
+   * Replayed from a callee where it records the result of a call the callee awaited (`at`) and no commit point
+   * follows it there: a trap before the next commit point undoes the record while that call's effect stays.
+   * `errorAfter`: the callee may return an error after it, with no commit point between.
+   */
+  recordOf?: { at: { file: string; range: Range }; errorAfter?: true };
   /**
    * Replayed from the body of an awaited `async` function of a class, object or module: it runs as its own
    * message after the commit point, so the change is that call's own effect, complete when it returns.
@@ -277,6 +293,10 @@ export interface ExitNode extends NodeBase {
   how: 'return' | 'throw' | 'propagate';
   /** The returned value is an error (`return Err(…)`): a path that only fails does not decide a commit kind. */
   error?: true;
+  /** The returned value is a success (`return Ok(…)`, `Some(…)`): no error it wraps leaves the function. */
+  ok?: true;
+  /** A callee's check replayed at the call: the callee stops there with its error, which the caller may handle. */
+  calleeCheck?: true;
   value?: Val;
   /** For `propagate`: the condition under which it exits (the `?`'s operand). */
   cond?: Val;
@@ -286,7 +306,10 @@ export interface ExitNode extends NodeBase {
 export interface TrapNode extends NodeBase {
   kind: 'trap';
   cause: TrapCause;
-  /** For `unwrap`/`expect`: what is unwrapped (may contain an await result). */
+  /**
+   * For `unwrap`/`expect`, and for a workspace helper that unwraps or traps (`r.unwrap_or_trap()`): what is
+   * unwrapped (may contain an await result).
+   */
   value?: Val;
   cond?: Val;
   /** True when the trap happens unconditionally (`panic!`, `Debug.trap`, `Runtime.trap`, `unreachable!`). */

@@ -21,6 +21,7 @@ import { BodyLowerer } from './lower-body';
 import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
 import { isTestOnly } from './resolve-fn';
+import { isSchedulerTask, returnedAsyncBlock } from './scheduler-tasks';
 import { computeSummaries } from './summaries';
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
 import type { Tree } from 'web-tree-sitter';
@@ -135,14 +136,17 @@ function fileModel(
   const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
   const entryPoints: EntryPointIR[] = [];
   for (const fn of fns) {
-    const kind = entryKindOf(fn.node, entryAttributes);
+    const task = isSchedulerTask(fn);
+    const kind = entryKindOf(fn.node, entryAttributes) ?? (task ? 'timer' : undefined);
     const marks = { awaits: out.awaits.length, spawned: out.spawned.length };
     try {
       const lowerer = new BodyLowerer(env, file, out, displayName(fn), fn);
+      if (task) lowerer.ownFutureBody = returnedAsyncBlock(fn);
       const facts = lowerer.lowerFunction(fn);
       if (!kind) continue;
       entryPoints.push({
-        name: fn.name,
+        // A scheduler's task method is named with its type: `execute` alone says nothing.
+        name: kind === 'timer' ? displayName(fn) : fn.name,
         kind,
         nameRange: fn.nameRange,
         range: rangeOf(file.lines, fn.node),

@@ -14,9 +14,11 @@ export function lowerAsyncBlock(cx: LowerContext, node: SyntaxNode, out: Node[])
   const block = namedKids(node).find((k) => k.type === 'block');
   if (!block) return { val: empty() };
   const nodes: Node[] = [];
-  cx.closureDepth++;
+  // Tree-sitter hands out a new wrapper per access: compare places, not objects.
+  const own = cx.ownFutureBody?.startIndex === node.startIndex && cx.ownFutureBody.endIndex === node.endIndex;
+  if (!own) cx.closureDepth++;
   const ex = cx.block(block, nodes);
-  cx.closureDepth--;
+  if (!own) cx.closureDepth--;
   out.push(...nodes);
   const committing = awaitsIn(nodes).find((a) => a.commit === 'commit');
   const line = cx.range(node).start.line + 1;

@@ -12,7 +12,7 @@ import { lowerAsyncBlock, lowerAwait } from './lower-awaits';
 import { lowerCall } from './lower-calls';
 import { inlineClosure } from './lower-closures';
 import { LowerContext, type Ex } from './lower-context';
-import { lowerIf, lowerLoop, lowerMatch, lowerReturn, lowerTry } from './lower-control-flow';
+import { lowerIf, lowerLoop, lowerMatch, lowerReturn, lowerTry, wrapsSuccess } from './lower-control-flow';
 import { lowerLet } from './lower-let';
 import { lowerMacro } from './lower-macros';
 import { lowerAssignment, lowerField, lowerIdentifier, lowerIndex, lowerScopedRoot } from './lower-state';
@@ -61,6 +61,8 @@ export class BodyLowerer extends LowerContext {
     // `fn get_state() -> State { STATE.with(|s| s.borrow().clone()) }`: every call returns a copy of the state.
     if (tail?.copy?.reads.length === 1 && !tail.ref && body && !returnsEarly(body))
       this.facts.returnsCopy = { read: tail.copy.reads[0], entry: tail.copy.entry };
+    const tailExpr = body ? lastExpression(body) : undefined;
+    if (tail && tailExpr) this.facts.tail = { val: tail.val, ok: wrapsSuccess(tailExpr) };
     if (tail?.future?.kind === 'tower') this.facts.tower = tail.future.tower;
     return { nodes, ...this.facts };
   }
@@ -209,4 +211,12 @@ function returnsEarly(body: SyntaxNode): boolean {
     for (let n = r?.parent; n && n !== body; n = n.parent) if (n.type === 'closure_expression') return false;
     return true;
   });
+}
+
+/** The expression a block ends with (its value), if it ends with one. */
+function lastExpression(block: SyntaxNode): SyntaxNode | undefined {
+  const kids = namedKids(block).filter((k) => !k.isExtra);
+  const last = kids[kids.length - 1];
+  if (!last || last.type.endsWith('_declaration') || last.type.endsWith('_item')) return undefined;
+  return last.type === 'expression_statement' ? namedKids(last)[0] : last;
 }

@@ -3,19 +3,21 @@
  * functions, `mutate_state`-style closure parameters, the special calls (`caller`, `trap`, timers, `spawn`),
  * methods on state handles and on call futures, and `unwrap`/`expect` on results.
  */
-import type { Node } from '../../model/ir';
+import type { CalleeSite, Node } from '../../model/ir';
 import { resolveCallApi, specialCall } from './call-apis';
 import { detach, inlineClosure } from './lower-closures';
 import { lowerCombinator } from './lower-combinators';
 import type { Ex, LowerContext } from './lower-context';
 import { lowerStateMethod } from './lower-state';
 import { lowerDispatch } from './lower-dispatch';
+import { isTailOf } from './lower-control-flow';
 import { resolveMethod } from './method-dispatch';
 import { receiverType } from './receiver-types';
 import { COPY_KEEPING } from './state-copies';
 import { towerCall, towerMethod, towerOf } from './tower-services';
 import { callWorkspaceFn } from './lower-workspace-call';
 import { resolveWorkspaceFn } from './resolve-fn';
+import { displayName } from './crate-index';
 import { COLLECTION_MUTATORS, isStdMethod } from './state-methods';
 import {
   callArgs,
@@ -69,6 +71,13 @@ export function lowerCall(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
   // trap), not here; what it changes is not a change made before the awaits that follow.
   if (/^scopeguard::guard(_on_success|_on_unwind)?$/.test(written)) {
     return { val: args[0] ? cx.value(args[0], out) : empty() };
+  }
+  // `Err(…)` as the function's tail value (a `match` arm's) leaves it with an error, like `return Err(…)`.
+  const body = cx.closureDepth === 0 && cx.fn ? field(cx.fn.node, 'body') : undefined;
+  if (/^(?:Result::)?Err$/.test(written) && body && isTailOf(node, body)) {
+    const value = union(empty(), ...args.map((a) => cx.value(a, out)));
+    out.push({ kind: 'exit', range: cx.range(node), how: 'return', value, error: true });
+    return { val: value };
   }
   const special = specialCall(written, cx.file.uses, cx.env.cdkFacades);
   if (special === 'caller') {
@@ -124,12 +133,26 @@ function lowerMethodCall(cx: LowerContext, node: SyntaxNode, m: MethodCall, out:
   const unique = candidates.length === 1 && !candidates[0].traitName && !isStdMethod(m.name);
   const target = owner ?? (unique ? candidates[0] : undefined);
   if (target) {
-    const ex = callWorkspaceFn(cx, node, target, m.args, out, `${m.recv.text}.${m.name}`, true);
+    const ex = callWorkspaceFn(cx, node, target, m.args, out, `${m.recv.text}.${m.name}`, true, recv.val);
     return { ...ex, val: union(ex.val, recv.val) };
   }
-  const argVals = m.args.map((a) =>
-    a.type === 'closure_expression' ? inlineClosure(cx, a, out, undefined, recv.val).val : cx.value(a, out),
-  );
+  const unwrapper = trappingUnwrapper(cx, m.name);
+  const argVals = m.args.map((a) => {
+    if (a.type !== 'closure_expression') return cx.value(a, out);
+    const from = out.length;
+    const val = inlineClosure(cx, a, out, undefined, recv.val).val;
+    // A closure given to a method of the receiver runs when the receiver says so (`opt.unwrap_or_else(|| trap(…))`):
+    // a trap in it depends on the receiver.
+    for (const n of out.slice(from)) if (n.kind === 'trap' && !n.cond) n.cond = recv.val;
+    return val;
+  });
+  if (unwrapper) {
+    // `r.unwrap_or_trap()`: like `unwrap`, it traps on what it is called on; shown where the helper traps.
+    cx.trap(node, out, 'unwrap-helper', { value: recv.val }, m.nameNode);
+    const trap = out[out.length - 1];
+    if (trap.kind === 'trap') trap.inCallee = unwrapper;
+    return { val: union(recv.val, ...argVals) };
+  }
   const val = union(recv.val, ...argVals);
   // `keys.remove(id)` on a local (a `&mut` parameter, a collection being built) changes that local: a helper
   // that does it to a parameter changes what its caller hands it.
@@ -154,7 +177,7 @@ function lowerTypedMethodCall(
   if (!target) return undefined;
   const shown = `${m.recv.text.replace(/\s+/g, '')}.${m.name}`;
   if (target.kind === 'fn') {
-    const ex = callWorkspaceFn(cx, node, target.fn, m.args, out, shown, true);
+    const ex = callWorkspaceFn(cx, node, target.fn, m.args, out, shown, true, recv.val);
     return { ...ex, val: union(ex.val, recv.val) };
   }
   if (target.kind === 'api') {
@@ -162,4 +185,31 @@ function lowerTypedMethodCall(
     return { val, future: { kind: 'api', api: { api: target.api, wait: 'unknown' }, callee: shown } };
   }
   return lowerDispatch(cx, node, m, recv, target, shown, out);
+}
+
+/**
+ * A method of unresolved receiver type whose every workspace definition (in this crate and the crates it
+ * depends on, often one trait's impls for `Result` and `Option`) calls `trap` on its receiver, with no commit
+ * point and no state access: `unwrap_or_trap` and its kind. Where the first of them traps.
+ */
+function trappingUnwrapper(cx: LowerContext, name: string): CalleeSite | undefined {
+  if (isStdMethod(name)) return undefined;
+  const index = cx.env.index;
+  const fns = [index, ...index.deps.values()].flatMap((ix) => ix.methodsByName.get(name) ?? []);
+  if (!fns.length) return undefined;
+  let site: CalleeSite | undefined;
+  for (const fn of fns) {
+    const summary = cx.env.summaries.get(fn);
+    const trap = summary?.trap;
+    if (
+      !summary ||
+      trap?.cause !== 'trap' ||
+      !trap.onParams?.includes(0) ||
+      summary.commits !== 'never' ||
+      summary.accesses.length
+    )
+      return undefined;
+    site ??= { fn: trap.fn ?? displayName(fn), file: trap.file, range: trap.range };
+  }
+  return site;
 }

@@ -64,6 +64,11 @@ export abstract class LowerContext {
   via: string | undefined;
   /** Closures and async blocks being lowered in place: `return` and `?` there do not leave the method. */
   closureDepth = 0;
+  /**
+   * The async block a scheduler's task method returns (`Box::pin(async move { … })`): it is that entry point's
+   * own body, so its `return` and `?` leave the entry point.
+   */
+  ownFutureBody: SyntaxNode | undefined;
   /** How many expressions enclose the one being lowered (see `MAX_NESTING`). */
   depth = 0;
   /** While lowering a re-parsed macro argument: its offset in the file (snippet indices + shift). */
@@ -139,7 +144,7 @@ export abstract class LowerContext {
     anchor?: SyntaxNode,
     replayed?: Pick<
       WriteNode,
-      'fromCall' | 'handled' | 'step' | 'resync' | 'rechecked' | 'staleCopy' | 'restore'
+      'fromCall' | 'handled' | 'step' | 'resync' | 'rechecked' | 'staleCopy' | 'restore' | 'recordOf'
     >,
   ): void {
     out.push({

@@ -218,6 +218,53 @@ export function lowerReturn(cx: LowerContext, node: SyntaxNode, out: Node[]): vo
   const value = inner ? cx.value(inner, out) : empty();
   // `Err(e)`, also wrapped in a result type's variant (`MultiResult::Consistent(Err(e))`).
   const error = !!inner && /^(?:(?:\w+::)*[A-Z]\w*\s*\(\s*)?Err\s*\(/.test(inner.text);
+  const ok = !!inner && wrapsSuccess(inner);
   if (cx.closureDepth === 0)
-    out.push({ kind: 'exit', range: cx.range(node), how: 'return', value, ...(error ? { error } : {}) });
+    out.push({
+      kind: 'exit',
+      range: cx.range(node),
+      how: 'return',
+      value,
+      ...(error ? { error } : {}),
+      ...(ok ? { ok } : {}),
+    });
+}
+
+/** `Ok(…)` or `Some(…)`: a success value built here, not a result passed on. */
+export function wrapsSuccess(expr: SyntaxNode): boolean {
+  return /^(?:Ok|Some)\s*\(/.test(expr.text);
+}
+
+/**
+ * Whether `expr` is the value `body` ends with: its block's last expression, through `match` arms and `if`/`else`
+ * blocks that are themselves in that position (`match r { Err(e) => Err(…), … }` as the function's tail).
+ */
+export function isTailOf(expr: SyntaxNode, body: SyntaxNode): boolean {
+  let node = expr;
+  for (let p = node.parent; p; node = p, p = p.parent) {
+    switch (p.type) {
+      case 'block': {
+        const kids = namedKids(p).filter((k) => !k.isExtra);
+        if (kids[kids.length - 1]?.startIndex !== node.startIndex) return false;
+        if (p.startIndex === body.startIndex && p.endIndex === body.endIndex) return true;
+        break;
+      }
+      case 'expression_statement':
+        if (p.text.trimEnd().endsWith(';')) return false;
+        break;
+      case 'match_arm':
+        if (field(p, 'value')?.startIndex !== node.startIndex) return false;
+        break;
+      case 'match_block':
+      case 'match_expression':
+      case 'else_clause':
+        break;
+      case 'if_expression':
+        if (field(p, 'condition')?.startIndex === node.startIndex) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return false;
 }

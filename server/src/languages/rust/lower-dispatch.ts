@@ -71,7 +71,7 @@ export function lowerDispatch(
   const site = `${cx.file.path}:${range.start.line}:${range.start.character}`;
   const calls = target.fns.map((fn: FnInfo) => {
     const nodes: Node[] = [];
-    const ex = callWorkspaceFn(cx, node, fn, m.args, nodes, shown, true);
+    const ex = callWorkspaceFn(cx, node, fn, m.args, nodes, shown, true, recv.val);
     markAlternative(nodes, `${site}#${displayName(fn)}`);
     return { nodes, ex, alt: `${site}#${displayName(fn)}` };
   });

@@ -36,6 +36,7 @@ export function callWorkspaceFn(
   out: Node[],
   written: string,
   receiverIsSelf: boolean,
+  recv?: Val,
 ): Ex {
   const summary = cx.env.summaries.get(fn);
   const ownSummary = summary;
@@ -144,6 +145,7 @@ export function callWorkspaceFn(
             ...(access.rechecked ? { rechecked: true } : {}),
             ...(access.staleAcross ? { staleCopy: access.staleAcross } : {}),
             ...(access.restore || restore ? { restore: true } : {}),
+            ...(access.recordOf ? { recordOf: access.recordOf } : {}),
           });
           const last = target[target.length - 1];
           if (access.alts && last?.kind === 'write') last.alts = access.alts;
@@ -185,7 +187,17 @@ export function callWorkspaceFn(
     const trap = after ? summary?.trapAfterCommit : summary?.trap;
     const trapTarget = trap && arms.target(trap.variant, into);
     if (trapTarget) {
-      cx.trap(node, trapTarget, trap.cause, {});
+      // A helper that calls `trap` on what it is given (`unwrap_or_trap(r)`) traps on the caller's argument.
+      const on = (trap.cause === 'trap' ? (trap.onParams ?? []) : []).flatMap((p) => {
+        const v = p < offset ? recv : argVals[p - offset];
+        return v ? [v] : [];
+      });
+      cx.trap(
+        node,
+        trapTarget,
+        on.length ? 'unwrap-helper' : trap.cause,
+        on.length ? { value: union(empty(), ...on) } : {},
+      );
       markSite(trapTarget, { fn: trap.fn ?? displayName(of ?? fn), file: trap.file, range: trap.range });
     }
     arms.flush(into);
@@ -306,7 +318,7 @@ export function calleeCheck(cx: LowerContext, node: SyntaxNode, cond: Val): Node
     kind: 'branch',
     range,
     cond,
-    arms: [[{ kind: 'exit', how: 'return', error: true, range }]],
+    arms: [[{ kind: 'exit', how: 'return', error: true, calleeCheck: true, range }]],
     exhaustive: false,
   };
 }

@@ -45,6 +45,12 @@ export interface AccessSummary {
   /** For a write: the state stepped by a constant (`count += 1`), its value reading only that state. */
   step?: true;
   /**
+   * For a write after a commit point with none after it: it records the result of the call awaited at `at`
+   * (the function's own await, or a callee's); `errorAfter` when the function may then return an error with no
+   * commit point between, so a caller that traps on that error undoes the record (SPEC §5, Traps).
+   */
+  recordOf?: { at: CommitSite; errorAfter?: true };
+  /**
    * For a write: the whole value (no key, no marker) replaced by what an awaited call returned, reading no state
    * (a re-sync, a lazily filled cache): true whatever other messages did meanwhile.
    */
@@ -93,6 +99,8 @@ export interface TrapSummary {
   /** The function whose body has it (deepest first: a trap replayed from a callee is the callee's). */
   fn?: string;
   variant?: VariantOf;
+  /** The parameters whose value it unwraps or tests (`self.unwrap_or_else(|e| trap(e))`). */
+  onParams?: number[];
 }
 
 export interface FnSummary {
@@ -211,6 +219,8 @@ export interface FnFacts {
   closureHelper?: FnSummary['closureHelper'];
   returnsCaller?: true;
   tower?: TowerVal;
+  /** The value its body ends with; `ok` when that is an `Ok(…)`/`Some(…)`, which passes no callee's error on. */
+  tail?: { val: Val; ok: boolean };
   /** Workspace functions it calls: the edges of the call graph. */
   callees?: FnInfo[];
   /**
@@ -396,6 +406,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   let trap: TrapSummary | undefined;
   let trapAfterCommit: TrapSummary | undefined;
   const nextCommit = commitsAfter(fn, facts.nodes);
+  const records = recordsOfCalls(fn, facts, sources);
   const variants = variantArms(facts.nodes, fn.params);
   const rechecked = recheckedWrites(facts.nodes, readStates);
   // A trap limited to some variants is kept only until one that any call may reach is found.
@@ -415,11 +426,13 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     if (n.kind === 'caller') readsCaller = true;
     const variant = variants.get(n);
     if (n.kind === 'trap') {
+      const onParams = paramsOf(fn, sources, [n.value, n.cond]);
       // A trap replayed from a callee is where it is in that callee (the deepest function, named).
       const where: TrapSummary = {
         cause: n.cause,
         ...(n.inCallee ?? { range: n.range, file: fn.file.path, fn: displayName(fn) }),
         ...(variant ? { variant } : {}),
+        ...(onParams.length ? { onParams } : {}),
       };
       if (afterCommit) trapAfterCommit = firstTrap(trapAfterCommit, where);
       else trap = firstTrap(trap, where);
@@ -467,6 +480,8 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
         access.resync = true;
       else if (n.resync) access.resync = true;
       if (n.rechecked || rechecked.has(n)) access.rechecked = true;
+      const record = records.get(n);
+      if (record) access.recordOf = record;
       if (n.step || isConstantStep(n.value, n.state, readStates)) access.step = true;
       // Restored on the failure path here, or already by a callee it replays.
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
@@ -699,4 +714,98 @@ export function computeSummaries(
   const out: SummaryMap = new Map(summaries);
   for (const f of fns) if (!step.has(f)) out.set(f, UNSETTLED);
   return out;
+}
+
+/** The parameters (through the locals they flow into) that any of `vals` depends on. */
+function paramsOf(
+  fn: FnInfo,
+  sources: Map<string, { locals: Set<string>; fromCall: boolean }>,
+  vals: (Val | undefined)[],
+): number[] {
+  const locals = new Set<string>();
+  for (const v of vals)
+    for (const l of v?.locals ?? []) {
+      locals.add(l);
+      sources.get(l)?.locals.forEach((x) => locals.add(x));
+    }
+  return fn.params.flatMap((p, i) => (locals.has(p) ? [i] : []));
+}
+
+/**
+ * The writes that record a committed call (SPEC §5, Traps): made after an await that may commit, from that
+ * call's result (or replayed from a callee where they are such a record), with no commit point after them in
+ * this function (in source order, which counts a commit in another arm too: fewer records, never more).
+ * `errorAfter` when the next exit after one, before any commit point, is an error (`return Err(…)`, a `?` other
+ * than on the writing call's own result), or the callee already said so.
+ */
+function recordsOfCalls(
+  fn: FnInfo,
+  facts: FnFacts,
+  sources: Map<string, { locals: Set<string>; fromCall: boolean }>,
+): Map<Node, { at: CommitSite; errorAfter?: true }> {
+  const nodes = facts.nodes;
+  // Each node in source order, with the lists that hold it (its own, then the enclosing ones).
+  const order: Node[] = [];
+  const lists = new Map<Node, Node[][]>();
+  const walk = (list: Node[], outer: Node[][]): void => {
+    const chain = [list, ...outer];
+    for (const n of list) {
+      order.push(n);
+      lists.set(n, chain);
+      if (n.kind === 'branch') n.arms.forEach((arm) => walk(arm, chain));
+      else if (n.kind === 'loop' || n.kind === 'block') walk(n.body, chain);
+      else if (n.kind === 'try')
+        [n.body, n.catchBody ?? [], n.finallyBody ?? []].forEach((b) => walk(b, chain));
+    }
+  };
+  walk(nodes, []);
+  const commits = (n: Node) => n.kind === 'await' && n.commit !== 'none';
+  const awaitIds = order.map((n) => (n.kind === 'await' ? n.id : -1));
+  const out = new Map<Node, { at: CommitSite; errorAfter?: true }>();
+  let lastCommit: Node | undefined;
+  order.forEach((n, i) => {
+    if (commits(n)) lastCommit = n;
+    if (n.kind !== 'write' || n.unknown || n.mark || !lastCommit) return;
+    // Its value comes from a call's result (here, or given to a synchronous helper that stores it).
+    const direct =
+      !n.recordOf &&
+      (n.value.awaits.length > 0 || n.value.locals.some((l) => sources.get(l)?.fromCall)) &&
+      !n.resync;
+    const at = n.recordOf?.at ?? (direct ? { file: fn.file.path, range: lastCommit.range } : undefined);
+    if (!at) return;
+    // A callee's error after its record reaches this function's caller only when this function passes the
+    // callee's result on (`return f().await`, a tail `f().await`), not when it wraps it (`Ok(f().await)`).
+    const calleeError = !!n.recordOf?.errorAfter;
+    // (The callee's await is not always the last one before the record: what a closure given to it awaits is
+    // replayed between them.)
+    const before = new Set(awaitIds.slice(0, i + 1).filter((id) => id >= 0));
+    const passesOn = (v: Val | undefined, ok: boolean) =>
+      calleeError && !ok && !!v?.awaits.some((id) => before.has(id));
+    let errorAfter = false;
+    let ended = false;
+    for (const next of order.slice(i + 1)) {
+      if (commits(next)) return;
+      if (next.kind !== 'exit' || next.calleeCheck) continue;
+      if (contains(next.range, n.range)) {
+        // On the awaited callee's result (`f().await?`) it passes the callee's error on; on a synchronous
+        // helper's (`store(…)?`, a check replayed at the call) it is the helper's own failure: no record made.
+        if (n.recordOf && calleeError && next.how === 'propagate') errorAfter = true;
+      } else if (next.how === 'propagate' || (next.how === 'return' && next.error)) errorAfter = true;
+      if (next.how === 'return' && passesOn(next.value, !!next.ok)) errorAfter = true;
+      // A `return` in this write's own list or an enclosing one ends every path through the write.
+      if (next.how !== 'propagate' && lists.get(n)?.includes(lists.get(next)![0])) {
+        ended = true;
+        break;
+      }
+    }
+    if (!ended && facts.tail && passesOn(facts.tail.val, facts.tail.ok)) errorAfter = true;
+    out.set(n, { at, ...(errorAfter ? { errorAfter: true as const } : {}) });
+  });
+  return out;
+}
+
+function contains(outer: Range, inner: Range): boolean {
+  const before = (a: Range['start'], b: Range['start']) =>
+    a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return before(outer.start, inner.start) && before(inner.end, outer.end);
 }

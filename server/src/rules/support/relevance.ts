@@ -204,7 +204,7 @@ const RECORD_STATE_WORDS = new Set([
 ]);
 
 /** A write to a log-like state (`_log`, `EVENT_LOG`, `metrics`) or through a log-like helper (`log(msg)`). */
-function isRecordWrite(w: Access): boolean {
+export function isRecordWrite(w: Access): boolean {
   const via = (w.node as WriteNode).via;
   return [w.state.root, w.state.field, via].some(
     (name) => name !== undefined && nameWords(name).some((x) => RECORD_STATE_WORDS.has(x)),
