@@ -59,7 +59,11 @@ export class BodyLowerer extends LowerContext {
     if (tail?.future?.kind === 'local') this.facts.call ??= this.env.summaries.get(tail.future.fn)?.call;
     if (tail?.caller) this.facts.returnsCaller = true;
     if (tail?.future?.kind === 'tower') this.facts.tower = tail.future.tower;
-    return { nodes, ...this.facts };
+    return {
+      nodes,
+      ...this.facts,
+      ...(this.callerNames.length ? { callerNames: [...this.callerNames] } : {}),
+    };
   }
 
   lowerDetached(node: SyntaxNode): Node[] {

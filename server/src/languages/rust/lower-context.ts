@@ -18,7 +18,7 @@ import type {
 import type { Future } from './awaits';
 import { Scopes, type StateRef } from './binding-scopes';
 import type { CrateIndex, FnInfo, ParsedFile } from './crate-index';
-import type { GuardInfo } from './guards';
+import type { GuardLookup } from './guards';
 import type { FnFacts, SummaryMap } from './summaries';
 import { rangeOf, type SyntaxNode } from './syntax';
 import { union } from './val';
@@ -26,7 +26,7 @@ import { union } from './val';
 export interface Env {
   index: CrateIndex;
   summaries: SummaryMap;
-  guards: Map<FnInfo, GuardInfo>;
+  guards: GuardLookup;
   extraCallFunctions: string[];
   /** Workspace modules that re-export all of ic-cdk: their paths are read as `ic_cdk::…`. */
   cdkFacades: string[];

@@ -71,6 +71,24 @@ export interface AccessSummary {
   checkedBefore?: CommitSite;
   /** Made under these alternatives of calls that run one of several impls (see `exclusiveAlternatives`). */
   alts?: string[];
+  /** Keyed by the message's caller (a local bound to `msg_caller()` in the function that makes it). */
+  keyCaller?: true;
+  /** Made while the function holds its guard `heldGuards[underGuard]`. */
+  underGuard?: number;
+}
+
+/**
+ * A guard a function takes before its first commit point and holds to its end (its own, bound at the top of its
+ * body, or one a callee holds): at a call site it is held across the `.await` on the function, no longer.
+ */
+export interface HeldGuard {
+  typeName: string;
+  lock: StatePath;
+  keyParam?: number;
+  /** Keyed by the message's caller. */
+  keyCaller?: true;
+  /** A key the code fixes (an enum variant). */
+  key?: string;
 }
 
 /** A summary entry made only when parameter `param` is one of the enum variants `names`. */
@@ -135,6 +153,8 @@ export interface FnSummary {
   tower?: TowerVal;
   /** It drops the result of a call it awaits unchecked (`let _ = …`, `….await;`): a failure goes unnoticed. */
   ignoresCallFailure?: true;
+  /** Guards it holds across its commit points; its accesses made under one say which (`underGuard`). */
+  heldGuards?: HeldGuard[];
 }
 
 export interface CommitSite {
@@ -207,6 +227,8 @@ export interface FnFacts {
   tower?: TowerVal;
   /** Workspace functions it calls: the edges of the call graph. */
   callees?: FnInfo[];
+  /** Locals bound to the message's caller (`let caller = msg_caller();`). */
+  callerNames?: string[];
   /**
    * Awaits of a parameter's future: await id → parameter index. An await on a workspace function the parameter
    * is handed on to (`run(f)` inside `wrap(f)`) follows the parameter with that function's own kinds
@@ -388,12 +410,15 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const nextCommit = commitsAfter(fn, facts.nodes);
   const variants = variantArms(facts.nodes, fn.params);
   const rechecked = recheckedWrites(facts.nodes, readStates);
+  const callerKey = (key: string) =>
+    !fn.params.includes(key) && (key === CALLER_KEY || !!facts.callerNames?.includes(key));
   // A trap limited to some variants is kept only until one that any call may reach is found.
   const firstTrap = (old: TrapSummary | undefined, t: TrapSummary) =>
     !old || (old.variant && !t.variant) ? t : old;
   // After an await that may commit, the rest of that path may run in a later message: replay it after the
   // caller's await. A path that left before the await (an early `return`) does not lead to what follows it.
   const lateNodes = afterCommitNodes(facts.nodes, (n) => n.commit !== 'none');
+  const held = heldGuards(fn, facts.nodes, lateNodes, callerKey);
   let firstCommit: Range | undefined;
   let commitAhead: Range | undefined;
   forEachNode(facts.nodes, (n) => {
@@ -419,6 +444,9 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     const access: AccessSummary = { write: n.kind === 'write', state: n.state };
     if (variant) access.variant = variant;
     if (idx >= 0) access.keyParam = idx;
+    else if (n.key !== undefined && callerKey(n.key)) access.keyCaller = true;
+    const region = held.regionOf(n);
+    if (region !== undefined) access.underGuard = region;
     if (n.kind === 'write' && n.mark) access.mark = n.mark;
     if (afterCommit) access.afterCommit = true;
     if ((n.kind === 'read' || n.kind === 'write') && n.alts) access.alts = n.alts;
@@ -509,7 +537,63 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(commitAt ? { commitAt } : {}),
     ...(facts.tower ? { tower: facts.tower } : {}),
     ...(ignoresCallFailure ? { ignoresCallFailure: true as const } : {}),
+    ...(held.guards.length ? { heldGuards: held.guards } : {}),
   };
+}
+
+/** The key a replayed access or guard gets when the callee keyed it by the message's caller. */
+export const CALLER_KEY = 'msg_caller()';
+
+/** A key naming an enum variant (`TaskType::Sync`): the same in every call. */
+const CONSTANT_KEY = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Z][A-Za-z0-9_]*)+$/;
+
+/**
+ * The guards a body holds across its commit points, and which of them covers a given access: its own guards
+ * bound at the top of the body before its first commit point (dropped at its end) cover what follows them; a
+ * callee's replayed guard covers the accesses replayed under it. A guard whose key a call site cannot name is
+ * left out (without a key it would exclude every holder).
+ */
+function heldGuards(
+  fn: FnInfo,
+  nodes: Node[],
+  late: Set<Node>,
+  callerKey: (key: string) => boolean,
+): { guards: HeldGuard[]; regionOf: (n: Node) => number | undefined } {
+  const guards: HeldGuard[] = [];
+  const own: { at: number; index: number }[] = [];
+  const scoped = new Map<number, number>();
+  const position = new Map<Node, number>();
+  forEachNode(nodes, (n) => void position.set(n, position.size));
+  const top = new Set(nodes);
+  forEachNode(nodes, (n) => {
+    if (n.kind !== 'guard' || n.droppedImmediately || late.has(n)) return;
+    if (n.scope === undefined && !top.has(n)) return;
+    const key = heldKey(fn, n.key, callerKey);
+    if (!key) return;
+    guards.push({ typeName: n.typeName, lock: n.lock, ...key });
+    if (n.scope !== undefined) scoped.set(n.scope, guards.length - 1);
+    else own.push({ at: position.get(n) ?? 0, index: guards.length - 1 });
+  });
+  const regionOf = (n: Node): number | undefined => {
+    const inCallee = (n.kind === 'read' || n.kind === 'write') && n.underGuard !== undefined;
+    const replayed = inCallee ? scoped.get(n.underGuard!) : undefined;
+    if (replayed !== undefined) return replayed;
+    const at = position.get(n) ?? -1;
+    return own.find((g) => g.at < at)?.index;
+  };
+  return { guards, regionOf };
+}
+
+function heldKey(
+  fn: FnInfo,
+  key: string | undefined,
+  callerKey: (key: string) => boolean,
+): Omit<HeldGuard, 'typeName' | 'lock'> | undefined {
+  if (key === undefined) return {};
+  const param = fn.params.indexOf(key);
+  if (param >= 0) return { keyParam: param };
+  if (callerKey(key)) return { keyCaller: true };
+  return CONSTANT_KEY.test(key) ? { key } : undefined;
 }
 
 /**
