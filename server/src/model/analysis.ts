@@ -37,6 +37,8 @@ export interface Conflict {
   theirs: Access;
   /** Both accesses are keyed by the caller: only calls by the same caller conflict. */
   sameCallerOnly: boolean;
+  /** A lock both hold rules it out: the interleaver cannot make this access while the method is suspended. */
+  excludedByLock?: true;
 }
 
 export interface Interleaver {
@@ -45,7 +47,7 @@ export interface Interleaver {
   segments: number[];
   conflicts: Conflict[];
   harmless: boolean;
-  /** Both hold the same lock across the commit point, so they exclude each other. */
+  /** Both hold the same lock across the commit point, so they exclude each other (every conflict is ruled out). */
   excludedByLock: boolean;
 }
 
@@ -350,9 +352,9 @@ function findInterleavers(
         }
       }
     }
-    const excludedByLock =
-      conflicts.length > 0 &&
-      cp.locksHeld.some((l) => other.locks.some((o) => locksExclude(l, o, conflicts)));
+    for (const c of conflicts)
+      if (cp.locksHeld.some((l) => other.locks.some((o) => lockExcludes(l, o, c)))) c.excludedByLock = true;
+    const excludedByLock = conflicts.length > 0 && conflicts.every((c) => c.excludedByLock);
     out.push({
       entry: other,
       segments: conflicts.length ? [...segs].sort((a, b) => a - b) : other.segments.map((s) => s.index),
@@ -384,21 +386,18 @@ function accessesByRoot(e: EntryAnalysis): Map<string, Access[]> {
 const CONSTANT_KEY = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Z][A-Za-z0-9_]*)+$/;
 
 /**
- * Two holders of the same lock exclude each other; a lock keyed by the caller only for conflicts keyed by the
- * caller. A callee's guard excludes only what the interleaver does under it.
+ * Whether a lock the method holds at its commit point and one the interleaver takes rule out one conflict: the
+ * same lock without a key, or with the same constant key, excludes the other holder; a lock keyed by the caller
+ * only a conflict keyed by the caller on both sides (another caller touches another entry); a callee's guard
+ * only what the interleaver does under it. Taking and releasing the lock itself is the lock's own business.
  */
-function locksExclude(mine: LockInfo, theirs: LockInfo, all: Conflict[]): boolean {
+function lockExcludes(mine: LockInfo, theirs: LockInfo, c: Conflict): boolean {
   if (!sameState(mine.state, theirs.state)) return false;
-  // Taking and releasing the lock itself is the lock's own business, not what it protects.
-  const conflicts = all.filter(
-    (c) => !isLockState(c.mine.state, mine) && !isLockState(c.theirs.state, theirs),
-  );
-  if (theirs.scope !== undefined && !conflicts.every((c) => c.theirs.node.underGuard === theirs.scope))
-    return false;
+  if (isLockState(c.mine.state, mine) || isLockState(c.theirs.state, theirs)) return true;
+  if (theirs.scope !== undefined && c.theirs.node.underGuard !== theirs.scope) return false;
   if (mine.key === undefined || theirs.key === undefined) return true;
-  // A key the code fixes to one enum variant (a task kind): the same variant is the same lock entry.
   if (mine.key === theirs.key && CONSTANT_KEY.test(mine.key)) return true;
-  return mine.keyIsCaller && theirs.keyIsCaller && conflicts.every((c) => c.sameCallerOnly);
+  return mine.keyIsCaller && theirs.keyIsCaller && c.sameCallerOnly;
 }
 
 /** Exactly the lock's state (not its whole root, which holds more than the lock). */

@@ -113,8 +113,9 @@ export abstract class LowerContext {
     return this.out.nextId++;
   }
 
-  read(state: StatePath, node: SyntaxNode, out: Node[], key?: string, anchor?: SyntaxNode): Val {
+  read(state: StatePath, node: SyntaxNode, out: Node[], written?: string, anchor?: SyntaxNode): Val {
     const id = this.id();
+    const key = written && this.scopes.resolveKey(written);
     out.push({
       kind: 'read',
       id,
@@ -131,11 +132,12 @@ export abstract class LowerContext {
     node: SyntaxNode,
     out: Node[],
     value: Val,
-    key?: string,
+    written?: string,
     mark?: 'set' | 'clear',
     anchor?: SyntaxNode,
     replayed?: Pick<WriteNode, 'fromCall' | 'handled' | 'step' | 'resync' | 'rechecked' | 'staleCopy'>,
   ): void {
+    const key = written && this.scopes.resolveKey(written);
     out.push({
       kind: 'write',
       range: this.span(node, anchor),

@@ -6,6 +6,7 @@
 import type { Node } from '../../model/ir';
 import type { StateRef } from './binding-scopes';
 import type { LowerContext } from './lower-context';
+import { literalFieldKeys } from './key-aliases';
 import { typeTextOf } from './receiver-types';
 import { allKids, field, patternNames, type SyntaxNode } from './syntax';
 
@@ -51,6 +52,9 @@ export function lowerLet(cx: LowerContext, stmt: SyntaxNode, out: Node[], rest: 
     if (ex.future && single) cx.scopes.top().futures.set(name, ex.future);
     if (typeText && single) cx.scopes.top().types.set(name, typeText);
     if (ex.caller && single) cx.callerNames.push(name);
+    if (single)
+      for (const [k, key] of literalFieldKeys(name, valueNode))
+        cx.scopes.top().keys.set(k, cx.scopes.resolveKey(key));
     out.push({ kind: 'local', range: cx.range(stmt), name: irName, value: val });
   }
 }

@@ -15,6 +15,7 @@ import {
 import { classifyAwait, type Future } from './awaits';
 import { displayName, type FnInfo } from './crate-index';
 import { constantGuardKey, variantKey } from './guard-keys';
+import { argFieldKey } from './key-aliases';
 import type { GuardInfo } from './guards';
 import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
@@ -92,8 +93,12 @@ export function callWorkspaceFn(
   // What the callee writes through the handle depends on what else it is given (`delete(ids, &mut keys)`).
   for (const h of handed)
     cx.write(h.ref.state, node, out, union(h.val, ...vals), undefined, undefined, h.ref.anchor);
-  const keyOfArg = (param: number | undefined): string | undefined =>
-    param === undefined ? undefined : simpleKey(args[param - offset]);
+  const keyOfArg = (param: number | undefined, path?: string): string | undefined => {
+    if (param === undefined) return undefined;
+    const arg = args[param - offset];
+    const key = path ? argFieldKey(arg, path) : simpleKey(arg);
+    return key && cx.scopes.resolveKey(key);
+  };
   // A guard's key: a variant given directly or fixed by an enclosing `match` arm is a constant key too.
   const guardKeyOfArg = (param: number | undefined): string | undefined => {
     const key = keyOfArg(param);
@@ -131,7 +136,7 @@ export function callWorkspaceFn(
       if (!of && onLocalValue.has(access.state.root)) continue;
       const target = arms.target(access.variant, into);
       if (!target) continue;
-      const key = access.keyCaller ? CALLER_KEY : keyOf(access.keyParam);
+      const key = access.keyCaller ? CALLER_KEY : keyOf(access.keyParam, access.keyField);
       const scope = of || access.underGuard === undefined ? undefined : heldScopes[access.underGuard];
       if (access.write) {
         const stale = access.staleRead

@@ -26,8 +26,10 @@ import type { TowerVal } from './tower-services';
 export interface AccessSummary {
   write: boolean;
   state: StatePath;
-  /** Index into the function's parameters when the access is keyed by one. */
+  /** Index into the function's parameters when the access is keyed by one (or a field of one, `keyField`). */
   keyParam?: number;
+  /** The field path under parameter `keyParam` (`owner` of `receiver.owner`). */
+  keyField?: string;
   mark?: 'set' | 'clear';
   /** After the function's own first commit point: at a call site it happens after the `.await` on it. */
   afterCommit?: true;
@@ -440,10 +442,11 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       else trap = firstTrap(trap, where);
     }
     if (n.kind !== 'read' && n.kind !== 'write') return;
-    const idx = n.key === undefined ? -1 : fn.params.indexOf(n.key);
+    const { keyParam: idx, keyField } = keyOfParams(fn, n.key);
     const access: AccessSummary = { write: n.kind === 'write', state: n.state };
     if (variant) access.variant = variant;
     if (idx >= 0) access.keyParam = idx;
+    if (idx >= 0 && keyField) access.keyField = keyField;
     else if (n.key !== undefined && callerKey(n.key)) access.keyCaller = true;
     const region = held.regionOf(n);
     if (region !== undefined) access.underGuard = region;
@@ -539,6 +542,16 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(ignoresCallFailure ? { ignoresCallFailure: true as const } : {}),
     ...(held.guards.length ? { heldGuards: held.guards } : {}),
   };
+}
+
+/** A key naming a parameter or a field path under one (`receiver.owner`), not under `self`. */
+function keyOfParams(fn: FnInfo, key: string | undefined): { keyParam: number; keyField?: string } {
+  if (key === undefined) return { keyParam: -1 };
+  const whole = fn.params.indexOf(key);
+  if (whole >= 0) return { keyParam: whole };
+  const [head, ...rest] = key.split('.');
+  const param = head === 'self' || !rest.length ? -1 : fn.params.indexOf(head);
+  return param >= 0 ? { keyParam: param, keyField: rest.join('.') } : { keyParam: -1 };
 }
 
 /** The key a replayed access or guard gets when the callee keyed it by the message's caller. */
