@@ -13,7 +13,12 @@ export function armFieldKeys(scrutineeKey: string, pattern: SyntaxNode): Map<str
   const struct = structPattern(pattern);
   if (!struct) return out;
   for (const fp of namedKids(struct)) {
-    if (fp.type !== 'field_pattern') continue;
+    // A `mut` or `ref` binding may be changed or stand for a place, not the value the scrutinee held.
+    if (
+      fp.type !== 'field_pattern' ||
+      fp.children.some((k) => k?.type === 'mutable_specifier' || k?.type === 'ref')
+    )
+      continue;
     const name = field(fp, 'name')?.text;
     const bound = field(fp, 'pattern');
     const binding = bound ? (bound.type === 'identifier' ? bound.text : undefined) : name;

@@ -52,7 +52,8 @@ export function lowerLet(cx: LowerContext, stmt: SyntaxNode, out: Node[], rest: 
     if (ex.future && single) cx.scopes.top().futures.set(name, ex.future);
     if (typeText && single) cx.scopes.top().types.set(name, typeText);
     if (ex.caller && single) cx.callerNames.push(name);
-    if (single)
+    // Only an immutable binding: its fields keep what the literal put there.
+    if (pattern?.type === 'identifier' && !stmt.children.some((k) => k?.type === 'mutable_specifier'))
       for (const [k, key] of literalFieldKeys(name, valueNode))
         cx.scopes.top().keys.set(k, cx.scopes.resolveKey(key));
     out.push({ kind: 'local', range: cx.range(stmt), name: irName, value: val });
