@@ -580,7 +580,7 @@ function heldGuards(
   const top = new Set(nodes);
   forEachNode(nodes, (n) => {
     if (n.kind !== 'guard' || n.droppedImmediately || late.has(n)) return;
-    if (n.scope === undefined && !top.has(n)) return;
+    if (n.scope === undefined && (!top.has(n) || droppedEarly(fn, n.binding))) return;
     const key = heldKey(fn, n.key, callerKey);
     if (!key) return;
     guards.push({ typeName: n.typeName, lock: n.lock, ...key });
@@ -595,6 +595,11 @@ function heldGuards(
     return own.find((g) => g.at < at)?.index;
   };
   return { guards, regionOf };
+}
+
+/** The body drops the guard's binding itself (`drop(guard)`): it may be released before the end. */
+function droppedEarly(fn: FnInfo, binding: string | undefined): boolean {
+  return !!binding && new RegExp(`\\bdrop\\(\\s*${binding}\\s*\\)`).test(fn.node.text);
 }
 
 function heldKey(
