@@ -710,3 +710,40 @@ async fn go() -> u64 { race().await }
     ]);
   });
 });
+
+describe('Rust keys through struct values', () => {
+  const source = (binding: string, arm: string) => `
+use candid::Principal;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+struct Account { owner: Principal, sub: u8 }
+enum Event { Deposit { receiver: Account }, Other }
+thread_local! { static REWARDS: RefCell<BTreeMap<Principal, u64>> = RefCell::new(BTreeMap::new()); }
+fn credit(receiver: Account) { REWARDS.with_borrow_mut(|r| r.insert(receiver.owner, 1)); }
+fn apply(event: &Event) {
+    match event {
+        ${arm} => credit(*receiver),
+        Event::Other => {}
+    }
+}
+#[ic_cdk::update]
+fn deposit(sub: u8) {
+    let caller = ic_cdk::api::msg_caller();
+    ${binding} = Account { owner: caller, sub };
+    apply(&Event::Deposit { receiver });
+}
+`;
+  const keyOfWrite = async (binding: string, arm: string) =>
+    nodesOf(entry(await one(source(binding, arm)), 'deposit'), 'write').find(
+      (w) => w.state.root === 'REWARDS',
+    )?.key;
+
+  it('an event field built from a struct literal keeps the literal field’s key', async () => {
+    assert.equal(await keyOfWrite('let receiver', 'Event::Deposit { receiver }'), 'caller');
+  });
+
+  it('a mutable binding or a `mut` pattern field is not followed', async () => {
+    assert.notEqual(await keyOfWrite('let mut receiver', 'Event::Deposit { receiver }'), 'caller');
+    assert.notEqual(await keyOfWrite('let receiver', 'Event::Deposit { mut receiver }'), 'caller');
+  });
+});

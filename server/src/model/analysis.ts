@@ -42,6 +42,8 @@ export interface Conflict {
   theirs: Access;
   /** Both accesses are keyed by the caller: only calls by the same caller conflict. */
   sameCallerOnly: boolean;
+  /** A lock both hold rules it out: the interleaver cannot make this access while the method is suspended. */
+  excludedByLock?: true;
 }
 
 export interface Interleaver {
@@ -50,7 +52,7 @@ export interface Interleaver {
   segments: number[];
   conflicts: Conflict[];
   harmless: boolean;
-  /** Both hold the same lock across the commit point, so they exclude each other. */
+  /** Both hold the same lock across the commit point, so they exclude each other (every conflict is ruled out). */
   excludedByLock: boolean;
 }
 
@@ -74,6 +76,10 @@ export interface CommitPointInfo {
 export interface LockInfo {
   state: StatePath;
   key?: string;
+  /** The key is the message's caller: the lock excludes only messages of the same caller. */
+  keyIsCaller: boolean;
+  /** A callee's guard: held only while that callee runs, where the accesses it covers (`underGuard`) are. */
+  scope?: number;
   how: 'guard' | 'finally';
   range: Range;
   /** The CFG nodes that take the lock. */
@@ -287,10 +293,22 @@ function locksTaken(e: EntryAnalysis): LockInfo[] {
       (g) =>
         g.inFinally && g.node.kind === 'write' && g.node.mark === 'clear' && sameState(g.node.state, state),
     );
+  const callerNames = new Set([...CALLER_KEYS, ...(e.ir.callerNames ?? [])]);
   for (const [n, takenAt] of e.cfg.flatOf) {
     const key = n.kind === 'guard' || n.kind === 'write' ? n.key : undefined;
-    const base = { ...(key ? { key } : {}), range: n.range, takenAt };
-    if (n.kind === 'guard' && !n.droppedImmediately) locks.push({ ...base, state: n.lock, how: 'guard' });
+    const base = {
+      ...(key ? { key } : {}),
+      keyIsCaller: !!key && callerNames.has(key),
+      range: n.range,
+      takenAt,
+    };
+    if (n.kind === 'guard' && !n.droppedImmediately)
+      locks.push({
+        ...base,
+        state: n.lock,
+        how: 'guard',
+        ...(n.scope !== undefined ? { scope: n.scope } : {}),
+      });
     const outsideFinally = takenAt.some((f) => !e.cfg.nodes[f].inFinally);
     if (n.kind === 'write' && n.mark === 'set' && outsideFinally && releasedInFinally(n.state)) {
       locks.push({ ...base, state: n.state, how: 'finally' });
@@ -302,6 +320,9 @@ function locksTaken(e: EntryAnalysis): LockInfo[] {
 /** A lock is held at a commit point when it was taken on a path before it and is released only in cleanup. */
 function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[]): boolean {
   if (!e.reach.before(l.takenAt, cpFlat)) return false;
+  // A callee's guard is held at the `.await` on the callee: what it covers goes on after that commit point.
+  if (l.scope !== undefined)
+    return e.accesses.some((a) => a.node.underGuard === l.scope && e.reach.beforeInOrder(cpFlat, a.flat));
   if (l.how === 'guard') return true;
   // A flag released in `finally` is held across every commit point of its `try` body.
   return cpFlat.some((c) => e.cfg.nodes[c].tries.length > 0);
@@ -349,9 +370,9 @@ function findInterleavers(
         }
       }
     }
-    const excludedByLock =
-      conflicts.length > 0 &&
-      cp.locksHeld.some((l) => other.locks.some((o) => locksExclude(l, o, conflicts)));
+    for (const c of conflicts)
+      if (cp.locksHeld.some((l) => other.locks.some((o) => lockExcludes(l, o, c)))) c.excludedByLock = true;
+    const excludedByLock = conflicts.length > 0 && conflicts.every((c) => c.excludedByLock);
     out.push({
       entry: other,
       segments: conflicts.length ? [...segs].sort((a, b) => a - b) : other.segments.map((s) => s.index),
@@ -382,11 +403,24 @@ function accessesByRoot(e: EntryAnalysis): Map<string, Access[]> {
 /** A lock key that names an enum variant (`TaskType::Sync`), not a variable. */
 const CONSTANT_KEY = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Z][A-Za-z0-9_]*)+$/;
 
-/** Two holders of the same lock exclude each other; a caller-keyed lock only for same-caller conflicts. */
-function locksExclude(mine: LockInfo, theirs: LockInfo, conflicts: Conflict[]): boolean {
+/**
+ * Whether a lock the method holds at its commit point and one the interleaver takes rule out one conflict: the
+ * same lock without a key, or with the same constant key, excludes the other holder; a lock keyed by the caller
+ * only a conflict keyed by the caller on both sides (another caller touches another entry); a callee's guard
+ * only what the interleaver does under it. Taking and releasing the lock itself is the lock's own business.
+ */
+function lockExcludes(mine: LockInfo, theirs: LockInfo, c: Conflict): boolean {
   if (!sameState(mine.state, theirs.state)) return false;
+  if (isLockState(c.mine.state, mine) || isLockState(c.theirs.state, theirs)) return true;
+  if (theirs.scope !== undefined && c.theirs.node.underGuard !== theirs.scope) return false;
   if (mine.key === undefined || theirs.key === undefined) return true;
-  // A key the code fixes to one enum variant (a task kind): the same variant is the same lock entry.
   if (mine.key === theirs.key && CONSTANT_KEY.test(mine.key)) return true;
-  return conflicts.every((c) => c.sameCallerOnly);
+  return mine.keyIsCaller && theirs.keyIsCaller && c.sameCallerOnly;
+}
+
+/** Exactly the lock's state (not its whole root, which holds more than the lock). */
+function isLockState(state: StatePath, lock: LockInfo): boolean {
+  return (
+    state.root === lock.state.root && state.holder === lock.state.holder && state.field === lock.state.field
+  );
 }

@@ -121,6 +121,8 @@ export interface ReadNode extends NodeBase {
   state: StatePath;
   /** Simple key of a map access (`caller`, `msg.caller`, a parameter name); absent when not simple. */
   key?: string;
+  /** Replayed from a callee that holds the guard of this `GuardNode.scope` when it makes the access. */
+  underGuard?: number;
   /** A workspace helper the access goes through, e.g. `read_state`. */
   via?: string;
   /** Replayed from a callee's summary: where the read is in the callee. */
@@ -145,6 +147,8 @@ export interface WriteNode extends NodeBase {
   kind: 'write';
   state: StatePath;
   key?: string;
+  /** Replayed from a callee that holds the guard of this `GuardNode.scope` when it makes the access. */
+  underGuard?: number;
   value: Val;
   mark?: 'set' | 'clear';
   /**
@@ -331,6 +335,11 @@ export interface GuardNode extends NodeBase {
   droppedImmediately: boolean;
   lock: StatePath;
   key?: string;
+  /**
+   * A guard a called function takes and holds to its own end (replayed at the call): held only where the
+   * accesses it covers (`underGuard` of this number) are, not to the end of the entry point.
+   */
+  scope?: number;
   /** Where the guard's `Drop` may trap, if it may. */
   dropMayTrap?: { range: Range; file: string; cause: TrapCause };
 }

@@ -32,6 +32,11 @@ export interface Scope {
   /** Source name → its type as written or inferred (`Arc<Ledger>`), for method calls on it. */
   types: Map<string, string>;
   copies: Map<string, LocalCopy>;
+  /**
+   * A key a local or one of its fields stands for: `receiver` bound by `Event::Deposit { receiver, .. }` in a
+   * `match` on `payload` is `payload.receiver`; `x.owner` of `let x = Account { owner: caller, .. }` is `caller`.
+   */
+  keys: Map<string, string>;
 }
 
 export interface Binding {
@@ -54,6 +59,7 @@ export class Scopes {
       locals: new Map(),
       types: new Map(),
       copies: new Map(),
+      keys: new Map(),
     });
   }
 
@@ -94,7 +100,40 @@ export class Scopes {
     this.top().futures.delete(name);
     this.top().types.delete(name);
     this.top().copies.delete(name);
+    for (const k of this.top().keys.keys())
+      if (k === name || k.startsWith(`${name}.`)) this.top().keys.delete(k);
     this.top().locals.set(name, irName);
     return irName;
+  }
+
+  /**
+   * The key `key` (`x` or `x.f.g`) stands for, through the aliases of the binding of its head: the longest
+   * aliased prefix is replaced, a few times over (an alias may lead to another). Unaliased keys stay as written.
+   */
+  resolveKey(key: string): string {
+    let out = key;
+    for (let hop = 0; hop < 4; hop++) {
+      const head = out.split('.')[0];
+      const frame = this.frameOf(head);
+      if (!frame) return out;
+      const parts = out.split('.');
+      let replaced: string | undefined;
+      for (let n = parts.length; n >= 1 && replaced === undefined; n--) {
+        const alias = frame.keys.get(parts.slice(0, n).join('.'));
+        if (alias !== undefined) replaced = [alias, ...parts.slice(n)].join('.');
+      }
+      if (replaced === undefined || replaced === out) return out;
+      out = replaced;
+    }
+    return out;
+  }
+
+  /** The innermost scope that binds `name` (as a local or handle). */
+  private frameOf(name: string): Scope | undefined {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const s = this.stack[i];
+      if (s.handles.has(name) || s.locals.has(name)) return s;
+    }
+    return undefined;
   }
 }

@@ -16,7 +16,7 @@ import {
   type ParsedFile,
 } from './crate-index';
 import type { KnownMacro } from './macro-items';
-import { findGuards } from './guards';
+import { findGuards, guardLookup } from './guards';
 import { BodyLowerer } from './lower-body';
 import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
@@ -273,12 +273,14 @@ export async function analyzeRustWorkspace(
     indexes.forEach((index, i) =>
       [...index.files, ...index.expansions].forEach((f) => baseOf.set(f, bases[i])),
     );
+    // A function that constructs a guard sees it while summaries are computed: its summary says what it holds.
+    const guardsNow = guardLookup(indexes);
     const summaries = computeSummaries(
       indexes.flatMap((index) => index.fns),
       (fn, current) => {
         try {
           return new BodyLowerer(
-            { ...baseOf.get(fn.file)!, summaries: current },
+            { ...baseOf.get(fn.file)!, summaries: current, guards: guardsNow(current) },
             fn.file,
             { nextId: 1, awaits: [], spawned: [] },
             displayName(fn),

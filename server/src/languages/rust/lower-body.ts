@@ -64,7 +64,11 @@ export class BodyLowerer extends LowerContext {
     const tailExpr = body ? lastExpression(body) : undefined;
     if (tail && tailExpr) this.facts.tail = { val: tail.val, ok: wrapsSuccess(tailExpr) };
     if (tail?.future?.kind === 'tower') this.facts.tower = tail.future.tower;
-    return { nodes, ...this.facts };
+    return {
+      nodes,
+      ...this.facts,
+      ...(this.callerNames.length ? { callerNames: [...this.callerNames] } : {}),
+    };
   }
 
   lowerDetached(node: SyntaxNode): Node[] {

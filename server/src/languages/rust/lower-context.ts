@@ -18,7 +18,7 @@ import type {
 import type { Future } from './awaits';
 import { Scopes, type StateRef } from './binding-scopes';
 import type { CrateIndex, FnInfo, ParsedFile } from './crate-index';
-import type { GuardInfo } from './guards';
+import type { GuardLookup } from './guards';
 import type { FnFacts, SummaryMap } from './summaries';
 import type { StateCopy } from './state-copies';
 import { rangeOf, type SyntaxNode } from './syntax';
@@ -27,7 +27,7 @@ import { union } from './val';
 export interface Env {
   index: CrateIndex;
   summaries: SummaryMap;
-  guards: Map<FnInfo, GuardInfo>;
+  guards: GuardLookup;
   extraCallFunctions: string[];
   /** Workspace modules that re-export all of ic-cdk: their paths are read as `ic_cdk::…`. */
   cdkFacades: string[];
@@ -121,8 +121,9 @@ export abstract class LowerContext {
     return this.out.nextId++;
   }
 
-  read(state: StatePath, node: SyntaxNode, out: Node[], key?: string, anchor?: SyntaxNode): Val {
+  read(state: StatePath, node: SyntaxNode, out: Node[], written?: string, anchor?: SyntaxNode): Val {
     const id = this.id();
+    const key = written && this.scopes.resolveKey(written);
     out.push({
       kind: 'read',
       id,
@@ -139,7 +140,7 @@ export abstract class LowerContext {
     node: SyntaxNode,
     out: Node[],
     value: Val,
-    key?: string,
+    written?: string,
     mark?: 'set' | 'clear',
     anchor?: SyntaxNode,
     replayed?: Pick<
@@ -147,6 +148,7 @@ export abstract class LowerContext {
       'fromCall' | 'handled' | 'step' | 'resync' | 'rechecked' | 'staleCopy' | 'restore' | 'recordOf'
     >,
   ): void {
+    const key = written && this.scopes.resolveKey(written);
     out.push({
       kind: 'write',
       range: this.span(node, anchor),

@@ -8,7 +8,8 @@ import type { Ex, LowerContext } from './lower-context';
 import { patternTypes, typeTextOf } from './receiver-types';
 import { armVariantNames } from './enum-variants';
 import { UNKNOWN_OUTCOME } from './state-methods';
-import { field, namedKids, patternNames, type SyntaxNode } from './syntax';
+import { armFieldKeys } from './key-aliases';
+import { field, namedKids, patternNames, simpleKey, type SyntaxNode } from './syntax';
 import { towerOf, type TowerVal } from './tower-services';
 import { empty, union } from './val';
 
@@ -132,6 +133,8 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
   const scrutinee = field(node, 'value');
   const scrutineeType = scrutinee ? typeTextOf(cx, scrutinee) : undefined;
   const val = scrutinee ? cx.value(scrutinee, out) : empty();
+  const simple = scrutinee ? simpleKey(scrutinee) : undefined;
+  const scrutineeKey = simple && cx.scopes.resolveKey(simple);
   const body = field(node, 'body');
   const armsSyntax = body ? namedKids(body).filter((k) => k.type === 'match_arm') : [];
   const arms: Node[][] = [];
@@ -152,6 +155,8 @@ export function lowerMatch(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
       for (const n of names) {
         ns.push({ kind: 'local', range: cx.range(a), name: cx.scopes.bindLocal(n), value: val });
       }
+      if (pattern && scrutineeKey)
+        for (const [n, key] of armFieldKeys(scrutineeKey, pattern)) cx.scopes.top().keys.set(n, key);
       if (pattern)
         patternTypes(cx, pattern, scrutineeType).forEach((t, n) => cx.scopes.top().types.set(n, t));
       if (guardCond) cx.value(guardCond, ns);

@@ -6,6 +6,7 @@
 import type { Node } from '../../model/ir';
 import type { StateRef } from './binding-scopes';
 import type { LowerContext } from './lower-context';
+import { literalFieldKeys } from './key-aliases';
 import { typeTextOf } from './receiver-types';
 import { allKids, field, patternNames, type SyntaxNode } from './syntax';
 
@@ -55,6 +56,10 @@ export function lowerLet(cx: LowerContext, stmt: SyntaxNode, out: Node[], rest: 
     const root = ex.copy?.reads[0]?.state.root;
     if (single && !ex.ref && root && ex.copy?.entry !== undefined)
       cx.scopes.top().copies.set(name, { root, entry: ex.copy.entry, stmt });
+    // Only an immutable binding: its fields keep what the literal put there.
+    if (pattern?.type === 'identifier' && !stmt.children.some((k) => k?.type === 'mutable_specifier'))
+      for (const [k, key] of literalFieldKeys(name, valueNode))
+        cx.scopes.top().keys.set(k, cx.scopes.resolveKey(key));
     out.push({ kind: 'local', range: cx.range(stmt), name: irName, value: val });
   }
 }

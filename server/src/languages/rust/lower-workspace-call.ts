@@ -16,13 +16,14 @@ import {
 import { classifyAwait, type Future } from './awaits';
 import { displayName, type FnInfo } from './crate-index';
 import { constantGuardKey, variantKey } from './guard-keys';
+import { argFieldKey } from './key-aliases';
 import type { GuardInfo } from './guards';
 import { inlineClosure } from './lower-closures';
 import type { Ex, LowerContext } from './lower-context';
 import { resolveWorkspaceFn } from './resolve-fn';
 import { rootNamed } from './root-names';
 import { argVariant } from './enum-variants';
-import { sameStateOf, type FnSummary, type ParamAwait, type VariantOf } from './summaries';
+import { CALLER_KEY, sameStateOf, type FnSummary, type ParamAwait, type VariantOf } from './summaries';
 import { copyStoredBack, noteWholeWrite, writeCopyBack } from './state-copies';
 import { field, pathText, patternNames, simpleKey, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
@@ -95,13 +96,25 @@ export function callWorkspaceFn(
   // What the callee writes through the handle depends on what else it is given (`delete(ids, &mut keys)`).
   for (const h of handed)
     cx.write(h.ref.state, node, out, union(h.val, ...vals), undefined, undefined, h.ref.anchor);
-  const keyOfArg = (param: number | undefined): string | undefined =>
-    param === undefined ? undefined : simpleKey(args[param - offset]);
+  const keyOfArg = (param: number | undefined, path?: string): string | undefined => {
+    if (param === undefined) return undefined;
+    const arg = args[param - offset];
+    const key = path ? argFieldKey(arg, path) : simpleKey(arg);
+    return key && cx.scopes.resolveKey(key);
+  };
+  // A guard's key: a variant given directly or fixed by an enclosing `match` arm is a constant key too.
+  const guardKeyOfArg = (param: number | undefined): string | undefined => {
+    const key = keyOfArg(param);
+    if (key) return constantGuardKey(node, key) ?? key;
+    return param === undefined ? undefined : variantKey(args[param - offset]);
+  };
   const argVals = [...vals];
   // A summarised write's value depends only on the arguments its body really uses (SPEC §5).
   const valueOfArgs = (params: number[] | undefined): Val =>
     union(empty(), ...(params ?? []).flatMap((p) => (argVals[p - offset] ? [argVals[p - offset]] : [])));
   const onLocalValue = rootsHandedAsLocalValue(cx, fn, args, offset);
+  // The guards an async callee holds across its commit points: one scope each, for this call.
+  const heldScopes = returnsFuture ? (ownSummary?.heldGuards ?? []).map(() => cx.id()) : [];
   // The replayed reads made before the callee's commit point: a copy it writes back after it carries them.
   const early: { state: StatePath; val: Val }[] = [];
   // The read whose value the callee returns, when it returns a whole copy of the state (`get_state()`).
@@ -129,7 +142,8 @@ export function callWorkspaceFn(
       if (!of && onLocalValue.has(access.state.root)) continue;
       const target = arms.target(access.variant, into);
       if (!target) continue;
-      const key = keyOf(access.keyParam);
+      const key = access.keyCaller ? CALLER_KEY : keyOf(access.keyParam, access.keyField);
+      const scope = of || access.underGuard === undefined ? undefined : heldScopes[access.underGuard];
       if (access.write) {
         const stale = access.staleRead
           ? early.filter((r) => sameStateOf(r.state, access.state)).map((r) => r.val)
@@ -149,6 +163,7 @@ export function callWorkspaceFn(
           });
           const last = target[target.length - 1];
           if (access.alts && last?.kind === 'write') last.alts = access.alts;
+          if (scope !== undefined && last?.kind === 'write') last.underGuard = scope;
           markSite(target, access.site);
         };
         // `set_state(state)` with `state` a copy of what it stores to: only the touched fields change.
@@ -174,6 +189,8 @@ export function callWorkspaceFn(
         }
         if (access.guard && !wholeStruct(cx, access.state)) checks.push(read);
       }
+      const last = target[target.length - 1];
+      if (scope !== undefined && (last?.kind === 'read' || last?.kind === 'write')) last.underGuard = scope;
       markSite(target, access.site);
     }
     cx.via = saved;
@@ -204,6 +221,25 @@ export function callWorkspaceFn(
     return reads;
   };
   vals.push(...apply(false, out));
+  heldScopes.forEach((scope, i) => {
+    const held = ownSummary!.heldGuards![i];
+    const key = held.keyCaller
+      ? CALLER_KEY
+      : held.keyParam === undefined
+        ? held.key
+        : guardKeyOfArg(held.keyParam);
+    // Held only where the accesses it covers are (`scope`); a keyed guard whose key is not known here is left out.
+    if (held.keyParam !== undefined && key === undefined) return;
+    out.push({
+      kind: 'guard',
+      range: cx.range(node),
+      typeName: held.typeName,
+      droppedImmediately: false,
+      lock: held.lock,
+      ...(key ? { key } : {}),
+      scope,
+    });
+  });
   // A function passed by name runs where the callee awaits it: before the callee's first commit point when
   // it is awaited first (its checks then guard the call site's await), else after it.
   for (const p of passed) if (p.early) vals.push(...apply(false, out, p.fn));
@@ -212,12 +248,7 @@ export function callWorkspaceFn(
   // A helper that reads the caller reads it here, in this message.
   if (summary?.readsCaller) out.push({ kind: 'caller', range: cx.range(node) });
   const guard = cx.env.guards.get(fn);
-  if (guard) {
-    const key = keyOfArg(guard.keyParam);
-    // A variant given directly is a constant key too: without one the guard would exclude every other holder.
-    const variant = guard.keyParam === undefined ? undefined : variantKey(args[guard.keyParam - offset]);
-    lowerGuard(cx, node, guard, key ? (constantGuardKey(node, key) ?? key) : variant, out);
-  }
+  if (guard) lowerGuard(cx, node, guard, guardKeyOfArg(guard.keyParam), out);
   const val = union(empty(), ...vals);
   // What the callee does after its own commit point happens after the `.await` on it, in the caller.
   if (returnsFuture) {

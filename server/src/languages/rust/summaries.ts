@@ -26,8 +26,10 @@ import type { TowerVal } from './tower-services';
 export interface AccessSummary {
   write: boolean;
   state: StatePath;
-  /** Index into the function's parameters when the access is keyed by one. */
+  /** Index into the function's parameters when the access is keyed by one (or a field of one, `keyField`). */
   keyParam?: number;
+  /** The field path under parameter `keyParam` (`owner` of `receiver.owner`). */
+  keyField?: string;
   mark?: 'set' | 'clear';
   /** After the function's own first commit point: at a call site it happens after the `.await` on it. */
   afterCommit?: true;
@@ -83,6 +85,24 @@ export interface AccessSummary {
   writesParam?: { param: number; entry: string };
   /** For a write: the untouched rest of a copy stored back (see `WriteNode.restore`). */
   restore?: true;
+  /** Keyed by the message's caller (a local bound to `msg_caller()` in the function that makes it). */
+  keyCaller?: true;
+  /** Made while the function holds its guard `heldGuards[underGuard]`. */
+  underGuard?: number;
+}
+
+/**
+ * A guard a function takes before its first commit point and holds to its end (its own, bound at the top of its
+ * body, or one a callee holds): at a call site it is held across the `.await` on the function, no longer.
+ */
+export interface HeldGuard {
+  typeName: string;
+  lock: StatePath;
+  keyParam?: number;
+  /** Keyed by the message's caller. */
+  keyCaller?: true;
+  /** A key the code fixes (an enum variant). */
+  key?: string;
 }
 
 /** A summary entry made only when parameter `param` is one of the enum variants `names`. */
@@ -149,6 +169,8 @@ export interface FnSummary {
   tower?: TowerVal;
   /** It drops the result of a call it awaits unchecked (`let _ = …`, `….await;`): a failure goes unnoticed. */
   ignoresCallFailure?: true;
+  /** Guards it holds across its commit points; its accesses made under one say which (`underGuard`). */
+  heldGuards?: HeldGuard[];
 }
 
 export interface CommitSite {
@@ -223,6 +245,8 @@ export interface FnFacts {
   tail?: { val: Val; ok: boolean };
   /** Workspace functions it calls: the edges of the call graph. */
   callees?: FnInfo[];
+  /** Locals bound to the message's caller (`let caller = msg_caller();`). */
+  callerNames?: string[];
   /**
    * Awaits of a parameter's future: await id → parameter index. An await on a workspace function the parameter
    * is handed on to (`run(f)` inside `wrap(f)`) follows the parameter with that function's own kinds
@@ -409,12 +433,15 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const records = recordsOfCalls(fn, facts, sources);
   const variants = variantArms(facts.nodes, fn.params);
   const rechecked = recheckedWrites(facts.nodes, readStates);
+  const callerKey = (key: string) =>
+    !fn.params.includes(key) && (key === CALLER_KEY || !!facts.callerNames?.includes(key));
   // A trap limited to some variants is kept only until one that any call may reach is found.
   const firstTrap = (old: TrapSummary | undefined, t: TrapSummary) =>
     !old || (old.variant && !t.variant) ? t : old;
   // After an await that may commit, the rest of that path may run in a later message: replay it after the
   // caller's await. A path that left before the await (an early `return`) does not lead to what follows it.
   const lateNodes = afterCommitNodes(facts.nodes, (n) => n.commit !== 'none');
+  const held = heldGuards(fn, facts.nodes, lateNodes, callerKey);
   let firstCommit: Range | undefined;
   let commitAhead: Range | undefined;
   forEachNode(facts.nodes, (n) => {
@@ -438,10 +465,14 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       else trap = firstTrap(trap, where);
     }
     if (n.kind !== 'read' && n.kind !== 'write') return;
-    const idx = n.key === undefined ? -1 : fn.params.indexOf(n.key);
+    const { keyParam: idx, keyField } = keyOfParams(fn, n.key);
     const access: AccessSummary = { write: n.kind === 'write', state: n.state };
     if (variant) access.variant = variant;
     if (idx >= 0) access.keyParam = idx;
+    if (idx >= 0 && keyField) access.keyField = keyField;
+    else if (n.key !== undefined && callerKey(n.key)) access.keyCaller = true;
+    const region = held.regionOf(n);
+    if (region !== undefined) access.underGuard = region;
     if (n.kind === 'write' && n.mark) access.mark = n.mark;
     if (afterCommit) access.afterCommit = true;
     if ((n.kind === 'read' || n.kind === 'write') && n.alts) access.alts = n.alts;
@@ -541,7 +572,78 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(commitAt ? { commitAt } : {}),
     ...(facts.tower ? { tower: facts.tower } : {}),
     ...(ignoresCallFailure ? { ignoresCallFailure: true as const } : {}),
+    ...(held.guards.length ? { heldGuards: held.guards } : {}),
   };
+}
+
+/** A key naming a parameter or a field path under one (`receiver.owner`), not under `self`. */
+function keyOfParams(fn: FnInfo, key: string | undefined): { keyParam: number; keyField?: string } {
+  if (key === undefined) return { keyParam: -1 };
+  const whole = fn.params.indexOf(key);
+  if (whole >= 0) return { keyParam: whole };
+  const [head, ...rest] = key.split('.');
+  const param = head === 'self' || !rest.length ? -1 : fn.params.indexOf(head);
+  return param >= 0 ? { keyParam: param, keyField: rest.join('.') } : { keyParam: -1 };
+}
+
+/** The key a replayed access or guard gets when the callee keyed it by the message's caller. */
+export const CALLER_KEY = 'msg_caller()';
+
+/** A key naming an enum variant (`TaskType::Sync`): the same in every call. */
+const CONSTANT_KEY = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Z][A-Za-z0-9_]*)+$/;
+
+/**
+ * The guards a body holds across its commit points, and which of them covers a given access: its own guards
+ * bound at the top of the body before its first commit point (dropped at its end) cover what follows them; a
+ * callee's replayed guard covers the accesses replayed under it. A guard whose key a call site cannot name is
+ * left out (without a key it would exclude every holder).
+ */
+function heldGuards(
+  fn: FnInfo,
+  nodes: Node[],
+  late: Set<Node>,
+  callerKey: (key: string) => boolean,
+): { guards: HeldGuard[]; regionOf: (n: Node) => number | undefined } {
+  const guards: HeldGuard[] = [];
+  const own: { at: number; index: number }[] = [];
+  const scoped = new Map<number, number>();
+  const position = new Map<Node, number>();
+  forEachNode(nodes, (n) => void position.set(n, position.size));
+  const top = new Set(nodes);
+  forEachNode(nodes, (n) => {
+    if (n.kind !== 'guard' || n.droppedImmediately || late.has(n)) return;
+    if (n.scope === undefined && (!top.has(n) || droppedEarly(fn, n.binding))) return;
+    const key = heldKey(fn, n.key, callerKey);
+    if (!key) return;
+    guards.push({ typeName: n.typeName, lock: n.lock, ...key });
+    if (n.scope !== undefined) scoped.set(n.scope, guards.length - 1);
+    else own.push({ at: position.get(n) ?? 0, index: guards.length - 1 });
+  });
+  const regionOf = (n: Node): number | undefined => {
+    const inCallee = (n.kind === 'read' || n.kind === 'write') && n.underGuard !== undefined;
+    const replayed = inCallee ? scoped.get(n.underGuard!) : undefined;
+    if (replayed !== undefined) return replayed;
+    const at = position.get(n) ?? -1;
+    return own.find((g) => g.at < at)?.index;
+  };
+  return { guards, regionOf };
+}
+
+/** The body drops the guard's binding itself (`drop(guard)`): it may be released before the end. */
+function droppedEarly(fn: FnInfo, binding: string | undefined): boolean {
+  return !!binding && new RegExp(`\\bdrop\\(\\s*${binding}\\s*\\)`).test(fn.node.text);
+}
+
+function heldKey(
+  fn: FnInfo,
+  key: string | undefined,
+  callerKey: (key: string) => boolean,
+): Omit<HeldGuard, 'typeName' | 'lock'> | undefined {
+  if (key === undefined) return {};
+  const param = fn.params.indexOf(key);
+  if (param >= 0) return { keyParam: param };
+  if (callerKey(key)) return { keyCaller: true };
+  return CONSTANT_KEY.test(key) ? { key } : undefined;
 }
 
 /**

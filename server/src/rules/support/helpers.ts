@@ -66,10 +66,12 @@ export function finding(
   };
 }
 
-/** Interleavers that write the given state (the method itself included), not excluded by a held lock. */
+/** Interleavers that write the given state (the method itself included), where no held lock rules it out. */
 export function writersOf(cp: CommitPointInfo, state: Access): Interleaver[] {
   return cp.interleavers.filter(
-    (i) => !i.excludedByLock && i.conflicts.some((c) => c.mine === state && c.theirs.kind === 'write'),
+    (i) =>
+      !i.excludedByLock &&
+      i.conflicts.some((c) => c.mine === state && c.theirs.kind === 'write' && !c.excludedByLock),
   );
 }
 
