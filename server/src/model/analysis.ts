@@ -6,6 +6,17 @@
 import { buildCfg, computeSegments, DataFlow, Reachability, valuesOf, type Cfg } from './cfg';
 import type { AwaitNode, EntryPointIR, FileModel, Notice, Range, ReadNode, StatePath, WriteNode } from './ir';
 import { failureNotice } from './limits';
+import {
+  buildStateIndex,
+  conflictGroups,
+  sameCallerOnly,
+  sameState,
+  spellOut,
+  type ConflictGroup,
+  type StateIndex,
+} from './state-index';
+
+export { sameState };
 
 export interface Access {
   kind: 'read' | 'write';
@@ -43,7 +54,10 @@ export interface Interleaver {
   entry: EntryAnalysis;
   /** The interleaver's segments that conflict (all of its segments when harmless). */
   segments: number[];
-  conflicts: Conflict[];
+  /** Its groups of accesses that conflict, each with the method's accesses it conflicts with. */
+  groups: ConflictGroup[];
+  /** Every conflict, one per pair of accesses: built on first use (rules and hovers read `groups`). */
+  readonly conflicts: Conflict[];
   harmless: boolean;
   /** Both hold the same lock across the commit point, so they exclude each other. */
   excludedByLock: boolean;
@@ -61,7 +75,10 @@ export interface CommitPointInfo {
   /** The carried reads that are (part of) a condition deciding whether this commit point runs. */
   checkedReads: Access[];
   inFlightWrites: Access[];
-  interleavers: Interleaver[];
+  /** The entry points that can run here and touch its state (conflicting ones), in the canister's order. */
+  touching: Interleaver[];
+  /** Every entry point that can run here, harmless ones too: built on first use. */
+  readonly interleavers: Interleaver[];
   /** Locks (guards, flags released in `finally`) held across this commit point. */
   locksHeld: LockInfo[];
 }
@@ -135,11 +152,20 @@ export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analy
     list.push(e);
     byCanister.set(e.canister, list);
   }
+  const ignored = options.ignoredState ?? (() => false);
+  const canInterleave = new Map<string, EntryAnalysis[]>();
+  const indexes = new Map<string, StateIndex>();
+  for (const [canister, list] of byCanister) {
+    const candidates = list.filter((o) => !CANNOT_INTERLEAVE.has(o.ir.kind));
+    canInterleave.set(canister, candidates);
+    indexes.set(canister, buildStateIndex(candidates, ignored));
+  }
   const broken = new Set<EntryAnalysis>();
   for (const e of entryPoints) {
     try {
-      for (const cp of e.commitPoints)
-        cp.interleavers = findInterleavers(e, cp, byCanister.get(e.canister) ?? [], options.ignoredState);
+      const candidates = canInterleave.get(e.canister) ?? [];
+      const index: StateIndex = indexes.get(e.canister) ?? new Map<string, never[]>();
+      for (const cp of e.commitPoints) setInterleavers(cp, index, candidates, ignored);
     } catch (err) {
       broken.add(e);
       fail(
@@ -234,13 +260,16 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
     carriedReads: [],
     checkedReads: [],
     inFlightWrites: [],
+    touching: [],
     interleavers: [],
     locksHeld: [],
   };
   if (index < 0) return info;
   info.index = index + 1;
   const after = e.reach.from(flat);
-  const before = (acc: Access) => e.reach.before(acc.flat, flat);
+  // One backward search from the commit point, not a forward one from every access.
+  const reaching = e.reach.reaching(flat);
+  const before = (acc: Access) => acc.flat.some((x) => reaching.has(x));
   // Conditions that decide whether the commit point runs.
   const controllingReads = new Set<number>();
   for (const f of flat)
@@ -257,7 +286,7 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
       if (controllingReads.has(id)) info.checkedReads.push(acc);
     } else info.inFlightWrites.push(acc);
   }
-  info.locksHeld = e.locks.filter((l) => lockHeldAt(e, l, flat));
+  info.locksHeld = e.locks.filter((l) => lockHeldAt(e, l, flat, reaching));
   return info;
 }
 
@@ -282,93 +311,79 @@ function locksTaken(e: EntryAnalysis): LockInfo[] {
 }
 
 /** A lock is held at a commit point when it was taken on a path before it and is released only in cleanup. */
-function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[]): boolean {
-  if (!e.reach.before(l.takenAt, cpFlat)) return false;
+function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[], reaching: Set<number>): boolean {
+  if (!l.takenAt.some((x) => reaching.has(x))) return false;
   if (l.how === 'guard') return true;
   // A flag released in `finally` is held across every commit point of its `try` body.
   return cpFlat.some((c) => e.cfg.nodes[c].tries.length > 0);
 }
 
-export function sameState(a: StatePath, b: StatePath): boolean {
-  return (
-    a.root === b.root &&
-    a.holder === b.holder &&
-    (a.field === undefined || b.field === undefined || a.field === b.field)
-  );
-}
-
-function findInterleavers(
-  _me: EntryAnalysis,
+/**
+ * Fills a commit point's interleavers from the canister's state index: the conflicting ones now, the harmless
+ * rest (every other entry point that can run here) only when someone asks for the whole list.
+ */
+function setInterleavers(
   cp: CommitPointInfo,
-  all: EntryAnalysis[],
-  ignored: (state: StatePath) => boolean = () => false,
-): Interleaver[] {
-  if (cp.index === undefined) return [];
-  const out: Interleaver[] = [];
+  index: StateIndex,
+  candidates: EntryAnalysis[],
+  ignored: (state: StatePath) => boolean,
+): void {
+  if (cp.index === undefined) return;
   const carriedReads = cp.carriedReads.filter((a) => !ignored(a.state));
   const inFlightWrites = cp.inFlightWrites.filter((a) => !ignored(a.state));
-  const roots = new Set([...carriedReads, ...inFlightWrites].map((a) => a.state.root));
-  for (const other of all) {
-    if (CANNOT_INTERLEAVE.has(other.ir.kind)) continue;
-    const conflicts: Conflict[] = [];
-    const segs = new Set<number>();
-    // A query's writes are discarded: they are never seen by the suspended method.
-    const isQuery = other.ir.kind === 'query' || other.ir.kind === 'composite-query';
-    const add = (how: ConflictHow, mine: Access, theirs: Access) => {
-      conflicts.push({ how, mine, theirs, sameCallerOnly: mine.keyIsCaller && theirs.keyIsCaller });
-      for (const s of theirs.segments) segs.add(s);
-    };
-    for (const root of roots) {
-      for (const acc of accessesByRoot(other).get(root) ?? []) {
-        if ((acc.kind === 'write' && isQuery) || ignored(acc.state)) continue;
-        if (acc.kind === 'write') {
-          for (const mine of carriedReads)
-            if (sameState(mine.state, acc.state)) add('writes-carried-read', mine, acc);
-        }
-        for (const mine of inFlightWrites) {
-          if (!sameState(mine.state, acc.state)) continue;
-          add(acc.kind === 'read' ? 'reads-in-flight-write' : 'writes-in-flight-write', mine, acc);
-        }
-      }
-    }
-    const excludedByLock =
-      conflicts.length > 0 &&
-      cp.locksHeld.some((l) => other.locks.some((o) => locksExclude(l, o, conflicts)));
-    out.push({
-      entry: other,
-      segments: conflicts.length ? [...segs].sort((a, b) => a - b) : other.segments.map((s) => s.index),
-      conflicts,
-      harmless: conflicts.length === 0,
-      excludedByLock,
-    });
-  }
-  return out;
+  const byEntry = conflictGroups(index, carriedReads, inFlightWrites);
+  const order = new Map(candidates.map((o, i) => [o, i] as const));
+  const touching = [...byEntry]
+    .sort((x, y) => order.get(x[0])! - order.get(y[0])!)
+    .map(([other, groups]) => conflicting(cp, other, groups));
+  cp.touching = touching;
+  let all: Interleaver[] | undefined;
+  Object.defineProperty(cp, 'interleavers', {
+    enumerable: true,
+    configurable: true,
+    get: () => (all ??= everyInterleaver(touching, candidates)),
+  });
 }
 
-const rootIndex = new WeakMap<EntryAnalysis, Map<string, Access[]>>();
+function conflicting(cp: CommitPointInfo, other: EntryAnalysis, groups: ConflictGroup[]): Interleaver {
+  const segs = new Set<number>();
+  for (const g of groups) for (const s of g.theirs.segments) segs.add(s);
+  let conflicts: Conflict[] | undefined;
+  return {
+    entry: other,
+    segments: [...segs].sort((a, b) => a - b),
+    groups,
+    get conflicts() {
+      return (conflicts ??= spellOut(groups));
+    },
+    harmless: false,
+    excludedByLock: cp.locksHeld.some((l) => other.locks.some((o) => locksExclude(l, o, groups))),
+  };
+}
 
-function accessesByRoot(e: EntryAnalysis): Map<string, Access[]> {
-  let index = rootIndex.get(e);
-  if (!index) {
-    index = new Map();
-    for (const a of e.accesses) {
-      const list = index.get(a.state.root);
-      if (list) list.push(a);
-      else index.set(a.state.root, [a]);
-    }
-    rootIndex.set(e, index);
-  }
-  return index;
+function everyInterleaver(touching: Interleaver[], candidates: EntryAnalysis[]): Interleaver[] {
+  const byEntry = new Map(touching.map((i) => [i.entry, i] as const));
+  return candidates.map(
+    (other) =>
+      byEntry.get(other) ?? {
+        entry: other,
+        segments: other.segments.map((s) => s.index),
+        groups: [],
+        conflicts: [],
+        harmless: true,
+        excludedByLock: false,
+      },
+  );
 }
 
 /** A lock key that names an enum variant (`TaskType::Sync`), not a variable. */
 const CONSTANT_KEY = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Z][A-Za-z0-9_]*)+$/;
 
 /** Two holders of the same lock exclude each other; a caller-keyed lock only for same-caller conflicts. */
-function locksExclude(mine: LockInfo, theirs: LockInfo, conflicts: Conflict[]): boolean {
+function locksExclude(mine: LockInfo, theirs: LockInfo, groups: ConflictGroup[]): boolean {
   if (!sameState(mine.state, theirs.state)) return false;
   if (mine.key === undefined || theirs.key === undefined) return true;
   // A key the code fixes to one enum variant (a task kind): the same variant is the same lock entry.
   if (mine.key === theirs.key && CONSTANT_KEY.test(mine.key)) return true;
-  return conflicts.every((c) => c.sameCallerOnly);
+  return groups.every((g) => sameCallerOnly(g));
 }
