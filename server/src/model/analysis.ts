@@ -53,7 +53,7 @@ export interface Conflict {
 export interface Interleaver {
   entry: EntryAnalysis;
   /** The interleaver's segments that conflict (all of its segments when harmless). */
-  segments: number[];
+  readonly segments: number[];
   /** Its groups of accesses that conflict, each with the method's accesses it conflicts with. */
   groups: ConflictGroup[];
   /** Every conflict, one per pair of accesses: built on first use (rules and hovers read `groups`). */
@@ -153,17 +153,17 @@ export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analy
     byCanister.set(e.canister, list);
   }
   const ignored = options.ignoredState ?? (() => false);
-  const canInterleave = new Map<string, EntryAnalysis[]>();
+  const canInterleave = new Map<string, Candidates>();
   const indexes = new Map<string, StateIndex>();
   for (const [canister, list] of byCanister) {
     const candidates = list.filter((o) => !CANNOT_INTERLEAVE.has(o.ir.kind));
-    canInterleave.set(canister, candidates);
+    canInterleave.set(canister, { list: candidates, position: new Map(candidates.map((o, i) => [o, i])) });
     indexes.set(canister, buildStateIndex(candidates, ignored));
   }
   const broken = new Set<EntryAnalysis>();
   for (const e of entryPoints) {
     try {
-      const candidates = canInterleave.get(e.canister) ?? [];
+      const candidates = canInterleave.get(e.canister) ?? { list: [], position: new Map() };
       const index: StateIndex = indexes.get(e.canister) ?? new Map<string, never[]>();
       for (const cp of e.commitPoints) setInterleavers(cp, index, candidates, ignored);
     } catch (err) {
@@ -325,40 +325,62 @@ function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[], reaching: S
 function setInterleavers(
   cp: CommitPointInfo,
   index: StateIndex,
-  candidates: EntryAnalysis[],
+  candidates: Candidates,
   ignored: (state: StatePath) => boolean,
 ): void {
   if (cp.index === undefined) return;
   const carriedReads = cp.carriedReads.filter((a) => !ignored(a.state));
   const inFlightWrites = cp.inFlightWrites.filter((a) => !ignored(a.state));
   const byEntry = conflictGroups(index, carriedReads, inFlightWrites);
-  const order = new Map(candidates.map((o, i) => [o, i] as const));
   const touching = [...byEntry]
-    .sort((x, y) => order.get(x[0])! - order.get(y[0])!)
-    .map(([other, groups]) => conflicting(cp, other, groups));
+    .sort((x, y) => candidates.position.get(x[0])! - candidates.position.get(y[0])!)
+    .map(
+      ([other, groups]) =>
+        new Touching(
+          other,
+          groups,
+          cp.locksHeld.some((l) => other.locks.some((o) => locksExclude(l, o, groups))),
+        ),
+    );
   cp.touching = touching;
   let all: Interleaver[] | undefined;
   Object.defineProperty(cp, 'interleavers', {
     enumerable: true,
     configurable: true,
-    get: () => (all ??= everyInterleaver(touching, candidates)),
+    get: () => (all ??= everyInterleaver(touching, candidates.list)),
   });
 }
 
-function conflicting(cp: CommitPointInfo, other: EntryAnalysis, groups: ConflictGroup[]): Interleaver {
-  const segs = new Set<number>();
-  for (const g of groups) for (const s of g.theirs.segments) segs.add(s);
-  let conflicts: Conflict[] | undefined;
-  return {
-    entry: other,
-    segments: [...segs].sort((a, b) => a - b),
-    groups,
-    get conflicts() {
-      return (conflicts ??= spellOut(groups));
-    },
-    harmless: false,
-    excludedByLock: cp.locksHeld.some((l) => other.locks.some((o) => locksExclude(l, o, groups))),
-  };
+/** The entry points of a canister that can run at a commit point, with their positions (the list's order). */
+interface Candidates {
+  list: EntryAnalysis[];
+  position: Map<EntryAnalysis, number>;
+}
+
+/** A conflicting interleaver: its segments and the spelled-out conflicts are worked out on first use. */
+class Touching implements Interleaver {
+  readonly harmless = false;
+  private segs?: number[];
+  private all?: Conflict[];
+
+  constructor(
+    readonly entry: EntryAnalysis,
+    readonly groups: ConflictGroup[],
+    readonly excludedByLock: boolean,
+  ) {}
+
+  get segments(): number[] {
+    if (!this.segs) {
+      const segs = new Set<number>();
+      for (const g of this.groups) for (const s of g.theirs.segments) segs.add(s);
+      this.segs = [...segs].sort((a, b) => a - b);
+    }
+    return this.segs;
+  }
+
+  get conflicts(): Conflict[] {
+    return (this.all ??= spellOut(this.groups));
+  }
 }
 
 function everyInterleaver(touching: Interleaver[], candidates: EntryAnalysis[]): Interleaver[] {

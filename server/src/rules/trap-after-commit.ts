@@ -103,8 +103,8 @@ function leftHalfDone(
   cp: CommitPointInfo,
   at: number,
   trap: TrapNode,
-  operation: Access[],
-): Access[] {
+  operation: readonly Access[],
+): readonly Access[] {
   const id = cp.await.id;
   const fromCall =
     e.flow.awaits(trap.cond).has(id) ||
