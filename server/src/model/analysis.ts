@@ -163,7 +163,10 @@ export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analy
   const broken = new Set<EntryAnalysis>();
   for (const e of entryPoints) {
     try {
-      const candidates = canInterleave.get(e.canister) ?? { list: [], position: new Map() };
+      const candidates = canInterleave.get(e.canister) ?? {
+        list: [],
+        position: new Map<EntryAnalysis, number>(),
+      };
       const index: StateIndex = indexes.get(e.canister) ?? new Map<string, never[]>();
       for (const cp of e.commitPoints) setInterleavers(cp, index, candidates, ignored);
     } catch (err) {
