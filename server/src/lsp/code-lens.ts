@@ -27,7 +27,7 @@ export function codeLensesFor(
     const commits = e.commitPoints.filter((c) => c.index !== undefined).length;
     const others = new Set<string>();
     for (const cp of e.commitPoints) {
-      for (const i of cp.interleavers) if (!i.harmless && !i.excludedByLock) others.add(i.entry.ir.name);
+      for (const i of cp.touching) if (!i.excludedByLock) others.add(i.entry.ir.name);
     }
     const parts = [
       commits === 0 ? 'no commit point' : `${commits} commit point${commits === 1 ? '' : 's'}`,

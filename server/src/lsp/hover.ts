@@ -1,6 +1,7 @@
 /** Hover at an `await`: its classification, why, and the exposure there (carried reads, in-flight writes, interleavers). */
 import type { Analysis, CommitPointInfo, EntryAnalysis } from '../model/analysis';
 import { stateName, type Pos } from '../model/ir';
+import { sameCallerOnly } from '../model/state-index';
 import { containsPos } from '../text/positions';
 
 const kindTitle = {
@@ -54,19 +55,18 @@ export function explainCommitPoint(e: EntryAnalysis, cp: CommitPointInfo): strin
     lines.push('', `**Visible to others while suspended:** ${names(cp.inFlightWrites)}`);
   if (cp.locksHeld.length)
     lines.push('', `**Lock held:** ${names(cp.locksHeld.map((l) => ({ state: l.state })))}`);
-  const touching = cp.interleavers.filter((i) => !i.harmless);
-  const harmless = cp.interleavers.filter((i) => i.harmless);
+  const touching = cp.touching;
   if (touching.length) {
     lines.push('', '**Can interleave here and touch that state:**');
     for (const i of touching.slice(0, MAX_LISTED)) {
       const what = capped([
         ...new Set(
-          i.conflicts.map(
-            (c) => `${c.theirs.kind === 'write' ? 'writes' : 'reads'} \`${stateName(c.theirs.state)}\``,
+          i.groups.map(
+            (g) => `${g.theirs.kind === 'write' ? 'writes' : 'reads'} \`${stateName(g.theirs.state)}\``,
           ),
         ),
       ]).join(', ');
-      const same = i.conflicts.every((c) => c.sameCallerOnly)
+      const same = i.groups.every((g) => sameCallerOnly(g))
         ? ' — only calls by the same caller conflict (keyed by the caller)'
         : '';
       const lock = i.excludedByLock ? ' — excluded by the lock held here' : '';
@@ -74,6 +74,8 @@ export function explainCommitPoint(e: EntryAnalysis, cp: CommitPointInfo): strin
     }
     if (touching.length > MAX_LISTED) lines.push(`- and ${touching.length - MAX_LISTED} more`);
   }
+  // Every other entry point that can run here: listed on demand, for this hover only.
+  const harmless = cp.interleavers.filter((i) => i.harmless);
   if (harmless.length)
     lines.push(
       '',

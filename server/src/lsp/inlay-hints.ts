@@ -18,7 +18,7 @@ export function inlayHintsFor(analysis: Analysis, file: FileModel, text?: string
       if (cp.file !== file.file) continue;
       const a = cp.await;
       if (seen.has(`${a.range.start.line}:${a.range.start.character}`)) continue;
-      const touching = cp.interleavers.filter((i) => !i.harmless && !i.excludedByLock).length;
+      const touching = cp.touching.filter((i) => !i.excludedByLock).length;
       const label =
         a.commit === 'none'
           ? 'not a commit point'

@@ -25,8 +25,7 @@ export function defaultScenario(
   if (!chosen) return [];
   const others = new Set<string>();
   for (const cp of chosen.commitPoints) {
-    for (const i of cp.interleavers)
-      if (!i.harmless && i.entry.ir.name !== chosen.ir.name) others.add(i.entry.ir.name);
+    for (const i of cp.touching) if (i.entry.ir.name !== chosen.ir.name) others.add(i.entry.ir.name);
   }
   return [
     { name: chosen.ir.name, count: Math.max(1, Math.min(MAX_COUNT, Math.floor(count))) },

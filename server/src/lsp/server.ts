@@ -366,7 +366,7 @@ export function startServer(connection: Connection): void {
             line: cp.await.range.start.line,
             kind: cp.await.commit,
             reason: cp.await.reason,
-            interleavers: cp.interleavers.filter((i) => !i.harmless).map((i) => i.entry.ir.name),
+            interleavers: cp.touching.map((i) => i.entry.ir.name),
           })),
         })),
         findings: hit.result.findings.filter((f) => f.file === hit.path).length,

@@ -6,6 +6,16 @@
 import { buildCfg, computeSegments, DataFlow, Reachability, valuesOf, type Cfg } from './cfg';
 import type { AwaitNode, EntryPointIR, FileModel, Notice, Range, ReadNode, StatePath, WriteNode } from './ir';
 import { failureNotice } from './limits';
+import {
+  buildStateIndex,
+  conflictGroups,
+  sameState,
+  spellOut,
+  type ConflictGroup,
+  type StateIndex,
+} from './state-index';
+
+export { sameState };
 
 export interface Access {
   kind: 'read' | 'write';
@@ -49,11 +59,16 @@ export interface Conflict {
 export interface Interleaver {
   entry: EntryAnalysis;
   /** The interleaver's segments that conflict (all of its segments when harmless). */
-  segments: number[];
-  conflicts: Conflict[];
+  readonly segments: number[];
+  /** Its groups of accesses that conflict, each with the method's accesses it conflicts with. */
+  groups: ConflictGroup[];
+  /** Every conflict, one per pair of accesses: built on first use (rules and hovers read `groups`). */
+  readonly conflicts: Conflict[];
   harmless: boolean;
   /** Both hold the same lock across the commit point, so they exclude each other (every conflict is ruled out). */
   excludedByLock: boolean;
+  /** Whether it writes the state of the method's access `mine` where no held lock rules that out. */
+  writesOpenly(mine: Access): boolean;
 }
 
 export interface CommitPointInfo {
@@ -68,7 +83,10 @@ export interface CommitPointInfo {
   /** The carried reads that are (part of) a condition deciding whether this commit point runs. */
   checkedReads: Access[];
   inFlightWrites: Access[];
-  interleavers: Interleaver[];
+  /** The entry points that can run here and touch its state (conflicting ones), in the canister's order. */
+  touching: Interleaver[];
+  /** Every entry point that can run here, harmless ones too: built on first use. */
+  readonly interleavers: Interleaver[];
   /** Locks (guards, flags released in `finally`) held across this commit point. */
   locksHeld: LockInfo[];
 }
@@ -146,11 +164,23 @@ export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analy
     list.push(e);
     byCanister.set(e.canister, list);
   }
+  const ignored = options.ignoredState ?? (() => false);
+  const canInterleave = new Map<string, Candidates>();
+  const indexes = new Map<string, StateIndex>();
+  for (const [canister, list] of byCanister) {
+    const candidates = list.filter((o) => !CANNOT_INTERLEAVE.has(o.ir.kind));
+    canInterleave.set(canister, { list: candidates, position: new Map(candidates.map((o, i) => [o, i])) });
+    indexes.set(canister, buildStateIndex(candidates, ignored));
+  }
   const broken = new Set<EntryAnalysis>();
   for (const e of entryPoints) {
     try {
-      for (const cp of e.commitPoints)
-        cp.interleavers = findInterleavers(e, cp, byCanister.get(e.canister) ?? [], options.ignoredState);
+      const candidates = canInterleave.get(e.canister) ?? {
+        list: [],
+        position: new Map<EntryAnalysis, number>(),
+      };
+      const index: StateIndex = indexes.get(e.canister) ?? new Map<string, never[]>();
+      for (const cp of e.commitPoints) setInterleavers(cp, index, candidates, ignored);
     } catch (err) {
       broken.add(e);
       fail(
@@ -258,13 +288,16 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
     carriedReads: [],
     checkedReads: [],
     inFlightWrites: [],
+    touching: [],
     interleavers: [],
     locksHeld: [],
   };
   if (index < 0) return info;
   info.index = index + 1;
   const after = e.reach.from(flat);
-  const before = (acc: Access) => e.reach.before(acc.flat, flat);
+  // One backward search from the commit point, not a forward one from every access.
+  const reaching = e.reach.reaching(flat);
+  const before = (acc: Access) => acc.flat.some((x) => reaching.has(x));
   // Conditions that decide whether the commit point runs.
   const controllingReads = new Set<number>();
   for (const f of flat)
@@ -281,7 +314,7 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
       if (controllingReads.has(id)) info.checkedReads.push(acc);
     } else if (!acc.noChange) info.inFlightWrites.push(acc);
   }
-  info.locksHeld = e.locks.filter((l) => lockHeldAt(e, l, flat));
+  info.locksHeld = e.locks.filter((l) => lockHeldAt(e, l, flat, reaching));
   return info;
 }
 
@@ -318,8 +351,8 @@ function locksTaken(e: EntryAnalysis): LockInfo[] {
 }
 
 /** A lock is held at a commit point when it was taken on a path before it and is released only in cleanup. */
-function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[]): boolean {
-  if (!e.reach.before(l.takenAt, cpFlat)) return false;
+function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[], reaching: Set<number>): boolean {
+  if (!l.takenAt.some((x) => reaching.has(x))) return false;
   // A callee's guard is held at the `.await` on the callee: what it covers goes on after that commit point.
   if (l.scope !== undefined)
     return e.accesses.some((a) => a.node.underGuard === l.scope && e.reach.beforeInOrder(cpFlat, a.flat));
@@ -328,77 +361,114 @@ function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[]): boolean {
   return cpFlat.some((c) => e.cfg.nodes[c].tries.length > 0);
 }
 
-export function sameState(a: StatePath, b: StatePath): boolean {
-  return (
-    a.root === b.root &&
-    a.holder === b.holder &&
-    (a.field === undefined || b.field === undefined || a.field === b.field)
+/**
+ * Fills a commit point's interleavers from the canister's state index: the conflicting ones now, the harmless
+ * rest (every other entry point that can run here) only when someone asks for the whole list.
+ */
+function setInterleavers(
+  cp: CommitPointInfo,
+  index: StateIndex,
+  candidates: Candidates,
+  ignored: (state: StatePath) => boolean,
+): void {
+  if (cp.index === undefined) return;
+  const carriedReads = cp.carriedReads.filter((a) => !ignored(a.state));
+  const inFlightWrites = cp.inFlightWrites.filter((a) => !ignored(a.state));
+  const byEntry = conflictGroups(index, carriedReads, inFlightWrites);
+  const touching = [...byEntry]
+    .sort((x, y) => candidates.position.get(x[0])! - candidates.position.get(y[0])!)
+    .map(([other, groups]) => new Touching(other, groups, cp.locksHeld));
+  cp.touching = touching;
+  let all: Interleaver[] | undefined;
+  Object.defineProperty(cp, 'interleavers', {
+    enumerable: true,
+    configurable: true,
+    get: () => (all ??= everyInterleaver(touching, candidates.list)),
+  });
+}
+
+/** The entry points of a canister that can run at a commit point, with their positions (the list's order). */
+interface Candidates {
+  list: EntryAnalysis[];
+  position: Map<EntryAnalysis, number>;
+}
+
+/** A conflicting interleaver: its segments and the spelled-out conflicts are worked out on first use. */
+class Touching implements Interleaver {
+  readonly harmless = false;
+  readonly excludedByLock: boolean;
+  private segs?: number[];
+  private all?: Conflict[];
+
+  constructor(
+    readonly entry: EntryAnalysis,
+    readonly groups: ConflictGroup[],
+    private readonly held: LockInfo[],
+  ) {
+    // Locks rule out conflicts one by one (a per-caller guard only the same caller's): excluded when all are.
+    this.excludedByLock =
+      this.locked() &&
+      groups.every((g) => g.mine.every((m) => g.theirs.accesses.every((t) => this.excludes(m, t))));
+  }
+
+  /** Whether a lock held at the commit point and one this interleaver takes rule out `mine` against `theirs`. */
+  excludes(mine: Access, theirs: Access): boolean {
+    const pair = { mine, theirs, sameCallerOnly: mine.keyIsCaller && theirs.keyIsCaller };
+    return this.held.some((l) => this.entry.locks.some((o) => lockExcludes(l, o, pair)));
+  }
+
+  /** Whether it writes `mine`'s state where no lock rules that out. */
+  writesOpenly(mine: Access): boolean {
+    const locked = this.locked();
+    return this.groups.some(
+      (g) =>
+        g.theirs.kind === 'write' &&
+        g.mine.includes(mine) &&
+        (!locked || g.theirs.accesses.some((t) => !this.excludes(mine, t))),
+    );
+  }
+
+  get segments(): number[] {
+    if (!this.segs) {
+      const segs = new Set<number>();
+      for (const g of this.groups) for (const s of g.theirs.segments) segs.add(s);
+      this.segs = [...segs].sort((a, b) => a - b);
+    }
+    return this.segs;
+  }
+
+  get conflicts(): Conflict[] {
+    if (!this.all) {
+      this.all = spellOut(this.groups);
+      if (this.locked())
+        for (const c of this.all) if (this.excludes(c.mine, c.theirs)) c.excludedByLock = true;
+    }
+    return this.all;
+  }
+
+  private locked(): boolean {
+    return this.held.length > 0 && this.entry.locks.length > 0;
+  }
+}
+
+function everyInterleaver(touching: Interleaver[], candidates: EntryAnalysis[]): Interleaver[] {
+  const byEntry = new Map(touching.map((i) => [i.entry, i] as const));
+  return candidates.map(
+    (other) =>
+      byEntry.get(other) ?? {
+        entry: other,
+        segments: other.segments.map((s) => s.index),
+        groups: [],
+        conflicts: [],
+        harmless: true,
+        excludedByLock: false,
+        writesOpenly: () => false,
+      },
   );
 }
 
-function findInterleavers(
-  _me: EntryAnalysis,
-  cp: CommitPointInfo,
-  all: EntryAnalysis[],
-  ignored: (state: StatePath) => boolean = () => false,
-): Interleaver[] {
-  if (cp.index === undefined) return [];
-  const out: Interleaver[] = [];
-  const carriedReads = cp.carriedReads.filter((a) => !ignored(a.state));
-  const inFlightWrites = cp.inFlightWrites.filter((a) => !ignored(a.state));
-  const roots = new Set([...carriedReads, ...inFlightWrites].map((a) => a.state.root));
-  for (const other of all) {
-    if (CANNOT_INTERLEAVE.has(other.ir.kind)) continue;
-    const conflicts: Conflict[] = [];
-    const segs = new Set<number>();
-    // A query's writes are discarded: they are never seen by the suspended method.
-    const isQuery = other.ir.kind === 'query' || other.ir.kind === 'composite-query';
-    const add = (how: ConflictHow, mine: Access, theirs: Access) => {
-      conflicts.push({ how, mine, theirs, sameCallerOnly: mine.keyIsCaller && theirs.keyIsCaller });
-      for (const s of theirs.segments) segs.add(s);
-    };
-    for (const root of roots) {
-      for (const acc of accessesByRoot(other).get(root) ?? []) {
-        if ((acc.kind === 'write' && (isQuery || acc.noChange)) || ignored(acc.state)) continue;
-        if (acc.kind === 'write') {
-          for (const mine of carriedReads)
-            if (sameState(mine.state, acc.state)) add('writes-carried-read', mine, acc);
-        }
-        for (const mine of inFlightWrites) {
-          if (!sameState(mine.state, acc.state)) continue;
-          add(acc.kind === 'read' ? 'reads-in-flight-write' : 'writes-in-flight-write', mine, acc);
-        }
-      }
-    }
-    for (const c of conflicts)
-      if (cp.locksHeld.some((l) => other.locks.some((o) => lockExcludes(l, o, c)))) c.excludedByLock = true;
-    const excludedByLock = conflicts.length > 0 && conflicts.every((c) => c.excludedByLock);
-    out.push({
-      entry: other,
-      segments: conflicts.length ? [...segs].sort((a, b) => a - b) : other.segments.map((s) => s.index),
-      conflicts,
-      harmless: conflicts.length === 0,
-      excludedByLock,
-    });
-  }
-  return out;
-}
-
-const rootIndex = new WeakMap<EntryAnalysis, Map<string, Access[]>>();
-
-function accessesByRoot(e: EntryAnalysis): Map<string, Access[]> {
-  let index = rootIndex.get(e);
-  if (!index) {
-    index = new Map();
-    for (const a of e.accesses) {
-      const list = index.get(a.state.root);
-      if (list) list.push(a);
-      else index.set(a.state.root, [a]);
-    }
-    rootIndex.set(e, index);
-  }
-  return index;
-}
+/** The pair of accesses a lock decision is about. */
+type LockedPair = Pick<Conflict, 'mine' | 'theirs' | 'sameCallerOnly'>;
 
 /** A lock key that names an enum variant (`TaskType::Sync`), not a variable. */
 const CONSTANT_KEY = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Z][A-Za-z0-9_]*)+$/;
@@ -409,7 +479,7 @@ const CONSTANT_KEY = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Z][A-Za-z0-9_]*)+$/;
  * only a conflict keyed by the caller on both sides (another caller touches another entry); a callee's guard
  * only what the interleaver does under it. Taking and releasing the lock itself is the lock's own business.
  */
-function lockExcludes(mine: LockInfo, theirs: LockInfo, c: Conflict): boolean {
+function lockExcludes(mine: LockInfo, theirs: LockInfo, c: LockedPair): boolean {
   if (!sameState(mine.state, theirs.state)) return false;
   if (isLockState(c.mine.state, mine) || isLockState(c.theirs.state, theirs)) return true;
   if (theirs.scope !== undefined && c.theirs.node.underGuard !== theirs.scope) return false;

@@ -272,6 +272,34 @@ export class Reachability {
     return out;
   }
 
+  /**
+   * Nodes that reach some node of `to` by one or more steps: one backward search answers "can this happen
+   * before `to`" for every node, where `before` would search forward from each of them.
+   */
+  reaching(to: number[]): Set<number> {
+    const preds = this.predecessors();
+    const seen = new Set<number>();
+    const stack = to.flatMap((n) => preds[n]);
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const p of preds[n]) stack.push(p);
+    }
+    return seen;
+  }
+
+  private preds?: number[][];
+
+  private predecessors(): number[][] {
+    if (!this.preds) {
+      const preds: number[][] = this.cfg.nodes.map(() => []);
+      for (const f of this.cfg.nodes) for (const s of f.succ) preds[s].push(f.idx);
+      this.preds = preds;
+    }
+    return this.preds;
+  }
+
   /** Some node of `a` reaches some node of `b` (so `a` can happen before `b`). */
   before(a: number[], b: number[]): boolean {
     return a.some((x) => {

@@ -130,10 +130,12 @@ export const checkThenAct: Rule = {
                 ...writers
                   .filter((w) => w.entry !== e)
                   .flatMap((w) =>
-                    w.conflicts
-                      .filter((c) => c.mine === check)
+                    w.groups
+                      .filter((g) => g.mine.includes(check))
                       .slice(0, 1)
-                      .map((c) => accessNote(c.theirs, `interleaver ${quote(w.entry.ir.name)} writes`)),
+                      .map((g) =>
+                        accessNote(g.theirs.accesses[0], `interleaver ${quote(w.entry.ir.name)} writes`),
+                      ),
                   ),
               ],
             },

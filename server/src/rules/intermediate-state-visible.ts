@@ -1,3 +1,4 @@
+import type { Interleaver } from '../model/analysis';
 import { stateName } from '../model/ir';
 import { accessNote, commitPoints, cpLine, describeInterleaver, finding, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
@@ -19,33 +20,33 @@ export const intermediateStateVisible: Rule = {
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
-      const readers = cp.interleavers.filter(
-        (i) =>
-          i.entry.ir.name !== e.ir.name &&
-          !i.excludedByLock &&
-          i.conflicts.some((c) => c.how === 'reads-in-flight-write'),
+      // A group of reads conflicts with in-flight writes only (reads-in-flight-write).
+      const readGroups = (i: Interleaver) => i.groups.filter((g) => g.theirs.kind === 'read');
+      const readers = cp.touching.filter(
+        (i) => i.entry.ir.name !== e.ir.name && !i.excludedByLock && readGroups(i).length > 0,
       );
       if (!readers.length) continue;
-      const conflicts = readers.flatMap((i) => i.conflicts.filter((c) => c.how === 'reads-in-flight-write'));
-      const names = [...new Set(conflicts.map((c) => stateName(c.mine.state)))];
+      const written = readers.flatMap((i) => readGroups(i).flatMap((g) => g.mine));
+      const names = [...new Set(written.map((w) => stateName(w.state)))];
       const first = readers[0];
-      const firstConflict = first.conflicts.find((c) => c.how === 'reads-in-flight-write')!;
+      const firstGroup = readGroups(first)[0];
       out.push(
         finding(
           meta,
           e,
           cp.await.range,
-          `While ${quote(e.ir.name)} is suspended at ${cpLine(cp)}, ${describeInterleaver(e, first, firstConflict.mine)}${readers.length > 1 ? ` and ${readers.length - 1} more` : ''} can read the intermediate ${names.map(quote).join(', ')} written before it.`,
+          `While ${quote(e.ir.name)} is suspended at ${cpLine(cp)}, ${describeInterleaver(e, first, firstGroup.mine[0])}${readers.length > 1 ? ` and ${readers.length - 1} more` : ''} can read the intermediate ${names.map(quote).join(', ')} written before it.`,
           {
             state: names,
             commitPoint: cp.await.range,
             related: [
-              ...[...new Set(conflicts.map((c) => c.mine))].map((w) => accessNote(w, 'writes')),
+              ...[...new Set(written)].map((w) => accessNote(w, 'writes')),
               // One read per interleaver, for the first few: enough to navigate, bounded for huge canisters.
-              ...readers.slice(0, MAX_RELATED_READERS).map((r) => {
-                const c = r.conflicts.find((x) => x.how === 'reads-in-flight-write')!;
-                return accessNote(c.theirs, `${quote(r.entry.ir.name)} reads`);
-              }),
+              ...readers
+                .slice(0, MAX_RELATED_READERS)
+                .map((r) =>
+                  accessNote(readGroups(r)[0].theirs.accesses[0], `${quote(r.entry.ir.name)} reads`),
+                ),
             ],
           },
         ),

@@ -124,8 +124,8 @@ function leftHalfDone(
   cp: CommitPointInfo,
   at: number,
   trap: TrapNode,
-  operation: Access[],
-): Access[] {
+  operation: readonly Access[],
+): readonly Access[] {
   if (reactsToCall(e, cp, at, trap)) return operation;
   const completions = e.accesses.filter((x) => {
     if (x.kind !== 'write') return false;

@@ -2,6 +2,7 @@
 import type { Access, Analysis, CommitPointInfo, EntryAnalysis, Interleaver } from '../../model/analysis';
 import { stateName, type Range } from '../../model/ir';
 import { reportSite } from '../../model/inline-frames';
+import { sameCallerOnly } from '../../model/state-index';
 import type { Finding, RelatedLocation, RuleMeta } from '../types';
 
 export function* commitPoints(analysis: Analysis): Generator<[EntryAnalysis, CommitPointInfo]> {
@@ -68,21 +69,15 @@ export function finding(
 
 /** Interleavers that write the given state (the method itself included), where no held lock rules it out. */
 export function writersOf(cp: CommitPointInfo, state: Access): Interleaver[] {
-  return cp.interleavers.filter(
-    (i) =>
-      !i.excludedByLock &&
-      i.conflicts.some((c) => c.mine === state && c.theirs.kind === 'write' && !c.excludedByLock),
-  );
+  return cp.touching.filter((i) => !i.excludedByLock && i.writesOpenly(state));
 }
 
 /** "another `withdraw`" or "`lockFunds`", plus the same-caller note when keyed by the caller. */
 export function describeInterleaver(me: EntryAnalysis, i: Interleaver, state?: Access): string {
   const name =
     i.entry.ir.name === me.ir.name ? `another call of ${quote(me.ir.name)}` : quote(i.entry.ir.name);
-  const sameCaller = state
-    ? i.conflicts.filter((c) => c.mine === state).every((c) => c.sameCallerOnly) &&
-      i.conflicts.some((c) => c.mine === state)
-    : false;
+  const about = state ? i.groups.filter((g) => g.mine.includes(state)) : [];
+  const sameCaller = state !== undefined && about.length > 0 && about.every((g) => sameCallerOnly(g, state));
   return sameCaller ? `${name} (by the same caller: the state is keyed by the caller)` : name;
 }
 

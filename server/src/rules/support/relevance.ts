@@ -13,7 +13,18 @@ import { awaitFlat } from './helpers';
  * or value shares a source with the call's arguments, or the same state is written again after the await
  * (the code after it completes the change).
  */
-export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap = false): Access[] {
+export function operationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap = false): readonly Access[] {
+  // Several rules ask for the same commit point: worked out once each way.
+  let known = operationCache.get(cp);
+  if (!known) operationCache.set(cp, (known = new Map<boolean, readonly Access[]>()));
+  let writes = known.get(forTrap);
+  if (!writes) known.set(forTrap, (writes = findOperationWrites(e, cp, forTrap)));
+  return writes;
+}
+
+const operationCache = new WeakMap<CommitPointInfo, Map<boolean, readonly Access[]>>();
+
+function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boolean): Access[] {
   if (cp.await.call && isRecordCall(cp.await.call.callee)) return [];
   const flat = awaitFlat(e, cp);
   const argReads = sentReads(e, cp);

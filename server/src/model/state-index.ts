@@ -1,0 +1,169 @@
+/**
+ * Who can touch a commit point's state while its method is suspended, without the cross product of accesses.
+ *
+ * Every access of an entry point falls in a group of accesses alike for conflicts (same state location, same
+ * kind, same caller keying). A canister's index maps each state root to those groups, across its entry points;
+ * a commit point meets each group of its roots once and keeps, per group, the accesses of its own that the
+ * group conflicts with. The conflicts of one (mine, theirs) pair are then a group's count times a list, not
+ * one object each: a 7,000-line actor had 30 million of those. The full list is built only when asked for.
+ */
+import type { Access, Conflict, ConflictHow, EntryAnalysis } from './analysis';
+import type { StatePath } from './ir';
+
+/** The accesses of one entry point alike for conflicts: one state location, one kind, one caller keying. */
+export interface AccessGroup {
+  entry: EntryAnalysis;
+  kind: 'read' | 'write';
+  state: StatePath;
+  keyIsCaller: boolean;
+  /** In the entry point's access order; `accesses.length` is the count, its head the first examples. */
+  accesses: Access[];
+  /** Position of the first access in the entry point's accesses (groups are ordered by it). */
+  first: number;
+  /** Segments the accesses run in, ascending. */
+  segments: number[];
+  /** Groups with the same key conflict with the same accesses of a commit point. */
+  conflictKey: string;
+}
+
+/** One group of an interleaver against the accesses of the suspended method it conflicts with. */
+export interface ConflictGroup {
+  theirs: AccessGroup;
+  /** The method's own accesses: carried reads (only against writes) first, then in-flight writes. */
+  mine: Access[];
+}
+
+/** State root → the groups of every entry point that may interleave, in entry then access order. */
+export type StateIndex = Map<string, AccessGroup[]>;
+
+/** The conflict of `mine` with an access of kind `theirs`. */
+export function conflictHow(mine: Access, theirs: 'read' | 'write'): ConflictHow {
+  if (theirs === 'read') return 'reads-in-flight-write';
+  return mine.kind === 'read' ? 'writes-carried-read' : 'writes-in-flight-write';
+}
+
+/** Both sides keyed by the caller for every access of the group: only calls by the same caller conflict. */
+export function sameCallerOnly(g: ConflictGroup, mine?: Access): boolean {
+  return g.theirs.keyIsCaller && (mine ? mine.keyIsCaller : g.mine.every((m) => m.keyIsCaller));
+}
+
+function stateKey(s: StatePath): string {
+  const part = (x: string | undefined) => (x === undefined ? '\u0001' : x);
+  return `${s.root}\u0000${part(s.holder)}\u0000${part(s.field)}`;
+}
+
+/** An entry point's accesses grouped, in the order of each group's first access. */
+export function accessGroups(e: EntryAnalysis): AccessGroup[] {
+  const byKey = new Map<string, AccessGroup>();
+  e.accesses.forEach((a, i) => {
+    // A copy's untouched rest stored back in the segment that read it changes nothing others can see.
+    if (a.kind === 'write' && a.noChange) return;
+    const conflictKey = `${a.kind}\u0000${stateKey(a.state)}`;
+    const key = `${conflictKey}\u0000${a.keyIsCaller ? 'caller' : ''}`;
+    const g = byKey.get(key);
+    if (g) g.accesses.push(a);
+    else
+      byKey.set(key, {
+        entry: e,
+        kind: a.kind,
+        state: a.state,
+        keyIsCaller: a.keyIsCaller,
+        accesses: [a],
+        first: i,
+        segments: [],
+        conflictKey,
+      });
+  });
+  for (const g of byKey.values()) {
+    const segs = new Set<number>();
+    for (const a of g.accesses) for (const s of a.segments) segs.add(s);
+    g.segments = [...segs].sort((x, y) => x - y);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * The index of a canister's entry points that may interleave: what a query writes is discarded and state the
+ * project declared irrelevant makes no conflicts, so neither is indexed.
+ */
+export function buildStateIndex(
+  interleaving: EntryAnalysis[],
+  ignored: (state: StatePath) => boolean,
+): StateIndex {
+  const index: StateIndex = new Map();
+  for (const e of interleaving) {
+    const isQuery = e.ir.kind === 'query' || e.ir.kind === 'composite-query';
+    for (const g of accessGroups(e)) {
+      if ((g.kind === 'write' && isQuery) || ignored(g.state)) continue;
+      const list = index.get(g.state.root);
+      if (list) list.push(g);
+      else index.set(g.state.root, [g]);
+    }
+  }
+  return index;
+}
+
+/**
+ * Per interleaving entry point, the groups that conflict with a commit point's carried reads and in-flight
+ * writes: by root (in the order the commit point's accesses name them), then by each group's first access.
+ */
+export function conflictGroups(
+  index: StateIndex,
+  carriedReads: Access[],
+  inFlightWrites: Access[],
+): Map<EntryAnalysis, ConflictGroup[]> {
+  const out = new Map<EntryAnalysis, ConflictGroup[]>();
+  const minesOf = new Map<string, Access[]>();
+  const roots = new Set([...carriedReads, ...inFlightWrites].map((a) => a.state.root));
+  for (const root of roots) {
+    for (const g of index.get(root) ?? []) {
+      let mine = minesOf.get(g.conflictKey);
+      if (!mine) {
+        const alike = (a: Access) => sameState(a.state, g.state);
+        mine = [...(g.kind === 'write' ? carriedReads.filter(alike) : []), ...inFlightWrites.filter(alike)];
+        minesOf.set(g.conflictKey, mine);
+      }
+      if (!mine.length) continue;
+      const list = out.get(g.entry);
+      if (list) list.push({ theirs: g, mine });
+      else out.set(g.entry, [{ theirs: g, mine }]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Every conflict of an interleaver, one per pair of accesses, in the order of the accesses (theirs, then mine).
+ * Only for whoever asks for the full list: rules and hovers read the groups.
+ */
+export function spellOut(groups: ConflictGroup[]): Conflict[] {
+  const out: Conflict[] = [];
+  if (!groups.length) return out;
+  const position = new Map(groups[0].theirs.entry.accesses.map((a, i) => [a, i] as const));
+  let i = 0;
+  while (i < groups.length) {
+    // The groups of one root are consecutive; within a root the accesses interleave across groups.
+    const root = groups[i].theirs.state.root;
+    const pairs: [Access, ConflictGroup][] = [];
+    for (; i < groups.length && groups[i].theirs.state.root === root; i++)
+      for (const a of groups[i].theirs.accesses) pairs.push([a, groups[i]]);
+    pairs.sort((x, y) => position.get(x[0])! - position.get(y[0])!);
+    for (const [theirs, g] of pairs)
+      for (const mine of g.mine)
+        out.push({
+          how: conflictHow(mine, theirs.kind),
+          mine,
+          theirs,
+          sameCallerOnly: mine.keyIsCaller && theirs.keyIsCaller,
+        });
+  }
+  return out;
+}
+
+export function sameState(a: StatePath, b: StatePath): boolean {
+  return (
+    a.root === b.root &&
+    a.holder === b.holder &&
+    (a.field === undefined || b.field === undefined || a.field === b.field)
+  );
+}
