@@ -22,7 +22,7 @@ import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
 import { isTestOnly } from './resolve-fn';
 import { isSchedulerTask, returnedAsyncBlock } from './scheduler-tasks';
-import { computeSummaries } from './summaries';
+import { computeSummaries } from './summary-schedule';
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
 import type { Tree } from 'web-tree-sitter';
 
@@ -277,20 +277,15 @@ export async function analyzeRustWorkspace(
     const guardsNow = guardLookup(indexes);
     const summaries = computeSummaries(
       indexes.flatMap((index) => index.fns),
-      (fn, current) => {
-        try {
-          return new BodyLowerer(
-            { ...baseOf.get(fn.file)!, summaries: current, guards: guardsNow(current) },
-            fn.file,
-            { nextId: 1, awaits: [], spawned: [] },
-            displayName(fn),
-            fn,
-          ).lowerFunction(fn);
-        } catch {
-          // Its callers see an empty summary; lowering it for its file fails again and says so there.
-          return { nodes: [] };
-        }
-      },
+      // A throw gives an empty summary (see `computeSummaries`).
+      (fn, current) =>
+        new BodyLowerer(
+          { ...baseOf.get(fn.file)!, summaries: current, guards: guardsNow(current) },
+          fn.file,
+          { nextId: 1, awaits: [], spawned: [] },
+          displayName(fn),
+          fn,
+        ).lowerFunction(fn),
       // Test code is only summarised when other code calls it; trait methods may be dispatched from anywhere.
       (fn) => !!fn.traitName || !isTestOnly(fn),
     );
@@ -299,6 +294,7 @@ export async function analyzeRustWorkspace(
       const index = indexes[i];
       const env: Env = { ...bases[i], summaries, guards, summaryMode: false };
       const models = new Map<string, FileModel>();
+      const fnsOf = groupBy(index.fns, (f) => f.file);
       for (const file of index.files) {
         if (crate.report && !crate.report.has(file.path)) continue;
         try {
@@ -308,7 +304,7 @@ export async function analyzeRustWorkspace(
               crate.dir,
               file,
               // Test code never runs in the canister: it gets no annotations.
-              index.fns.filter((f) => f.file === file && !isTestOnly(f)),
+              (fnsOf.get(file) ?? []).filter((f) => !isTestOnly(f)),
               env,
               options.entryAttributes,
             ),
@@ -376,6 +372,17 @@ function skippedRustFile(canister: string, path: string, why = 'not analysed'): 
     awaits: [],
     stateDecls: [],
   };
+}
+
+function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const same = out.get(key);
+    if (same) same.push(item);
+    else out.set(key, [item]);
+  }
+  return out;
 }
 
 /** Inside the crate that declares a facade (`my_utils::cdk`), code writes it `crate::cdk`. */

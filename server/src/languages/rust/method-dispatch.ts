@@ -31,8 +31,19 @@ function traitMethod(index: CrateIndex, trait: string, typeName: string, m: stri
   return methodOf(index, typeName, trait, m) ?? methodOf(index, trait, trait, m);
 }
 
+/** Per crate: the target of each (receiver type, method), asked once per call site and lowering. */
+const resolved = new WeakMap<CrateIndex, Map<string, MethodTarget | undefined>>();
+
 export function resolveMethod(cx: LowerContext, type: RecvType, m: string): MethodTarget | undefined {
   const index = cx.env.index;
+  let known = resolved.get(index);
+  if (!known) resolved.set(index, (known = new Map<string, MethodTarget | undefined>()));
+  const key = `${type.kind === 'named' ? `${type.name} ${type.path}` : `: ${type.traits.join(' + ')}`} .${m}`;
+  if (!known.has(key)) known.set(key, targetOf(index, type, m));
+  return known.get(key);
+}
+
+function targetOf(index: CrateIndex, type: RecvType, m: string): MethodTarget | undefined {
   // A bare trait name as a type (`&Signer`, pre-2021 trait objects) is a bound.
   if (type.kind === 'named' && index.types.traits.has(type.name))
     type = { kind: 'bound', traits: [type.name] };

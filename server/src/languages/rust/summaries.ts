@@ -1,7 +1,7 @@
 /**
  * Function summaries: what a workspace function does to shared state, whether it may trap and whether it
- * performs an inter-canister call, transitively. Computed by lowering every function with the current
- * summaries until nothing changes (a fixpoint over the call graph, cycles included), over all crates of the
+ * performs an inter-canister call, transitively, built from the lowering of its body (`summarise`). The order in
+ * which functions are lowered, callees first, is `summary-schedule.ts`'s; it runs over all crates of the
  * workspace at once: a call into another crate is an edge like any other.
  */
 import { afterCommitNodes, commitSummary, type CommitSummary } from '../../model/commit-paths';
@@ -707,115 +707,6 @@ function mutRefParamsAssigned(fn: FnInfo, nodes: Node[]): number[] {
 /** The same state, or one a field of the other (a read of the whole root covers its fields). */
 export function sameStateOf(a: StatePath | undefined, b: StatePath): boolean {
   return !!a && a.root === b.root && (a.field === undefined || b.field === undefined || a.field === b.field);
-}
-
-/** Callees before callers (DFS post-order), so one round settles an acyclic call graph. */
-function calleesFirst(fns: FnInfo[], edges: Map<FnInfo, FnInfo[]>): { order: FnInfo[]; cyclic: boolean } {
-  const order: FnInfo[] = [];
-  const seen = new Set<FnInfo>();
-  const onStack = new Set<FnInfo>();
-  let cyclic = false;
-  const visitFn = (root: FnInfo): void => {
-    // Iterative DFS: long call chains must not overflow the stack.
-    const stack: { fn: FnInfo; next: number }[] = [{ fn: root, next: 0 }];
-    seen.add(root);
-    onStack.add(root);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const callees = edges.get(top.fn) ?? [];
-      if (top.next < callees.length) {
-        const callee = callees[top.next++];
-        if (onStack.has(callee)) cyclic = true;
-        if (!seen.has(callee)) {
-          seen.add(callee);
-          onStack.add(callee);
-          stack.push({ fn: callee, next: 0 });
-        }
-      } else {
-        order.push(top.fn);
-        onStack.delete(top.fn);
-        stack.pop();
-      }
-    }
-  };
-  fns.forEach((f) => seen.has(f) || visitFn(f));
-  return { order, cyclic };
-}
-
-/** A summary map that notes which summaries a lowering reads: those functions must be settled first. */
-class ReadSummaries extends Map<FnInfo, FnSummary> {
-  reads: Set<FnInfo> | undefined;
-  override get(fn: FnInfo): FnSummary | undefined {
-    this.reads?.add(fn);
-    return super.get(fn);
-  }
-}
-
-/** What a function nobody settled answers, should it be read anyway: unknown, never "no call". */
-const UNSETTLED: FnSummary = { accesses: [], commits: 'unknown' };
-
-/**
- * Iterates `lowerFn` until the summaries are stable: one pass in file order over the functions `needed`
- * (and every function their lowering reads the summary of, found as it goes) finds the call graph, then
- * passes in callee-first order re-lower only the functions a changed summary can affect (callers that saw a
- * callee's summary before it changed), so an acyclic graph settles in one pass and a cycle costs only its own
- * functions. Bounded, for pathological cycles. A function that is not needed and that no needed function
- * calls (test code only test code calls) is never lowered: its summary says "unknown".
- */
-export function computeSummaries(
-  fns: FnInfo[],
-  lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts,
-  needed: (fn: FnInfo) => boolean = () => true,
-): SummaryMap {
-  const summaries = new ReadSummaries(fns.map((f) => [f, { accesses: [] }]));
-  const keys = new Map<FnInfo, string>();
-  const edges = new Map<FnInfo, FnInfo[]>();
-  const callers = new Map<FnInfo, Set<FnInfo>>();
-  /** Lowers `fn` with the current summaries; true when its summary changed. */
-  const settle = (fn: FnInfo): boolean => {
-    summaries.reads = new Set();
-    const facts = lowerFn(fn, summaries);
-    const read = summaries.reads;
-    summaries.reads = undefined;
-    // The callees it names, then any other function whose summary it read.
-    const callees = [...new Set([...(facts.callees ?? []), ...read])].filter((c) => summaries.has(c));
-    edges.set(fn, callees);
-    for (const c of callees) {
-      let set = callers.get(c);
-      if (!set) callers.set(c, (set = new Set()));
-      set.add(fn);
-    }
-    const next = summarise(fn, facts);
-    const key = JSON.stringify(next);
-    if (key === keys.get(fn)) return false;
-    keys.set(fn, key);
-    summaries.set(fn, next);
-    return true;
-  };
-  // A caller lowered before its callee saw the callee's empty summary: only it needs another look.
-  const step = new Map<FnInfo, number>();
-  const queue = fns.filter(needed);
-  for (let i = 0; i < queue.length; i++) {
-    const fn = queue[i];
-    if (step.has(fn)) continue;
-    step.set(fn, step.size);
-    settle(fn);
-    for (const c of edges.get(fn) ?? []) if (!step.has(c)) queue.push(c);
-  }
-  const settled = fns.filter((f) => step.has(f));
-  const { order } = calleesFirst(settled, edges);
-  const dirty = new Set<FnInfo>();
-  for (const [callee, set] of callers)
-    for (const c of set) if (step.get(c)! < step.get(callee)! || c === callee) dirty.add(c);
-  for (let pass = 0; pass < 11 && dirty.size; pass++) {
-    for (const fn of order) {
-      if (!dirty.delete(fn)) continue;
-      if (settle(fn)) for (const c of callers.get(fn) ?? []) dirty.add(c);
-    }
-  }
-  const out: SummaryMap = new Map(summaries);
-  for (const f of fns) if (!step.has(f)) out.set(f, UNSETTLED);
-  return out;
 }
 
 /** The parameters (through the locals they flow into) that any of `vals` depends on. */
