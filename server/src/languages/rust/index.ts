@@ -21,7 +21,8 @@ import { BodyLowerer } from './lower-body';
 import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
 import { isTestOnly } from './resolve-fn';
-import { computeSummaries } from './summaries';
+import { computeSummaries, summarise } from './summaries';
+import { ReadRecorder, recordingMaps, type FileReads, type RustModelStore } from './model-reuse';
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
 import type { Tree } from 'web-tree-sitter';
 
@@ -43,6 +44,8 @@ export interface RustOptions {
    * deleted here. Without it each file is parsed and its tree deleted at the end.
    */
   parseFile?: (crateDir: string, path: string, text: string) => Tree | null;
+  /** Keeps file models between analyses (the language server's): a file is lowered only when it must be. */
+  models?: RustModelStore;
 }
 
 const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
@@ -269,17 +272,25 @@ export async function analyzeRustWorkspace(
     indexes.forEach((index, i) =>
       [...index.files, ...index.expansions].forEach((f) => baseOf.set(f, bases[i])),
     );
+    const allFns = indexes.flatMap((index) => index.fns);
+    const store = options.models;
+    store?.begin(allFns);
     const summaries = computeSummaries(
-      indexes.flatMap((index) => index.fns),
+      allFns,
       (fn, current) => {
+        const kept = store?.reuseFacts(fn, current);
+        if (kept) return kept;
         try {
-          return new BodyLowerer(
-            { ...baseOf.get(fn.file)!, summaries: current },
+          const read = new Set<FnInfo>();
+          const facts = new BodyLowerer(
+            { ...baseOf.get(fn.file)!, summaries: store ? new ReadRecorder(current, read) : current },
             fn.file,
             { nextId: 1, awaits: [], spawned: [] },
             displayName(fn),
             fn,
           ).lowerFunction(fn);
+          store?.keepFacts(fn, facts, read, current);
+          return facts;
         } catch {
           // Its callers see an empty summary; lowering it for its file fails again and says so there.
           return { nodes: [] };
@@ -287,26 +298,33 @@ export async function analyzeRustWorkspace(
       },
       // Test code is only summarised when other code calls it; trait methods may be dispatched from anywhere.
       (fn) => !!fn.traitName || !isTestOnly(fn),
+      store ? (fn, facts) => store.summaryOf(fn, facts, summarise) : summarise,
     );
     const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
+    store?.settled(summaries, guards);
     return ordered.flatMap((crate, i) => {
       const index = indexes[i];
       const env: Env = { ...bases[i], summaries, guards, summaryMode: false };
       const models = new Map<string, FileModel>();
       for (const file of index.files) {
         if (crate.report && !crate.report.has(file.path)) continue;
+        const kept = store?.reuse(file.path, file.text);
+        if (kept) {
+          models.set(file.path, kept);
+          continue;
+        }
         try {
-          models.set(
-            file.path,
-            fileModel(
-              crate.dir,
-              file,
-              // Test code never runs in the canister: it gets no annotations.
-              index.fns.filter((f) => f.file === file && !isTestOnly(f)),
-              env,
-              options.entryAttributes,
-            ),
+          const reads: FileReads = { summaries: new Set(), guards: new Set() };
+          const model = fileModel(
+            crate.dir,
+            file,
+            // Test code never runs in the canister: it gets no annotations.
+            index.fns.filter((f) => f.file === file && !isTestOnly(f)),
+            store ? { ...env, ...recordingMaps(summaries, guards, reads) } : env,
+            options.entryAttributes,
           );
+          models.set(file.path, model);
+          store?.keep(file.path, file.text, model, reads);
         } catch (err) {
           failed.set(file.path, `internal error in the Rust analysis (${describeError(err)})`);
         }

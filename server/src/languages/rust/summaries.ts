@@ -632,6 +632,8 @@ export function computeSummaries(
   fns: FnInfo[],
   lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts,
   needed: (fn: FnInfo) => boolean = () => true,
+  /** `summarise`, or a caller's memo of it (the language server's, for facts it kept). */
+  summariseFacts: (fn: FnInfo, facts: FnFacts) => FnSummary = summarise,
 ): SummaryMap {
   const summaries = new ReadSummaries(fns.map((f) => [f, { accesses: [] }]));
   const keys = new Map<FnInfo, string>();
@@ -651,7 +653,7 @@ export function computeSummaries(
       if (!set) callers.set(c, (set = new Set()));
       set.add(fn);
     }
-    const next = summarise(fn, facts);
+    const next = summariseFacts(fn, facts);
     const key = JSON.stringify(next);
     if (key === keys.get(fn)) return false;
     keys.set(fn, key);

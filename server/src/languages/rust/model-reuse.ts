@@ -1,0 +1,68 @@
+/**
+ * What lets a caller keep file models between analyses (the language server, after a keystroke): the summaries
+ * and guards each file's lowering read, so that a model made earlier can be shown to be what lowering the file
+ * again would make. Deciding that is the caller's (workspace/rust-model-cache.ts); this only records.
+ */
+import type { FileModel } from '../../model/ir';
+import type { FnInfo } from './crate-index';
+import type { GuardInfo } from './guards';
+import type { FnFacts, FnSummary, SummaryMap } from './summaries';
+
+export interface FileReads {
+  summaries: Set<FnInfo>;
+  guards: Set<FnInfo>;
+}
+
+/**
+ * Keeps file models, and the facts each function's lowering gave the summaries, between analyses of one
+ * workspace unit.
+ */
+export interface RustModelStore {
+  /** This analysis's functions, all crates, in index order: called first. */
+  begin(fns: FnInfo[]): void;
+  /** Facts kept from an earlier analysis that lowering `fn` with `current` would give again, if there are. */
+  reuseFacts(fn: FnInfo, current: SummaryMap): FnFacts | undefined;
+  /** Keeps the facts of a summary lowering made now, with the summaries it read (their values in `current`). */
+  keepFacts(fn: FnInfo, facts: FnFacts, read: Set<FnInfo>, current: SummaryMap): void;
+  /** The summary of facts this store gave or kept: made once per kept facts. */
+  summaryOf(fn: FnInfo, facts: FnFacts, make: (fn: FnInfo, facts: FnFacts) => FnSummary): FnSummary;
+  /** The settled summaries and the guards, before any model is asked for. */
+  settled(summaries: SummaryMap, guards: Map<FnInfo, GuardInfo>): void;
+  /** A model kept from an earlier analysis that lowering the file now would make again, if there is one. */
+  reuse(path: string, text: string): FileModel | undefined;
+  /** Keeps a model made now, with what its lowering read. */
+  keep(path: string, text: string, model: FileModel, read: FileReads): void;
+}
+
+/** A read-only view of a map that notes every key asked for (lowering only calls `get`). */
+export class ReadRecorder<K, V> extends Map<K, V> {
+  constructor(
+    private readonly inner: Map<K, V>,
+    private readonly reads: Set<K>,
+  ) {
+    super();
+  }
+  override get(key: K): V | undefined {
+    this.reads.add(key);
+    return this.inner.get(key);
+  }
+  override has(key: K): boolean {
+    this.reads.add(key);
+    return this.inner.has(key);
+  }
+  override get size(): number {
+    return this.inner.size;
+  }
+}
+
+/** The environment parts a file's lowering reads, recording into `reads`. */
+export function recordingMaps(
+  summaries: SummaryMap,
+  guards: Map<FnInfo, GuardInfo>,
+  reads: FileReads,
+): { summaries: Map<FnInfo, FnSummary>; guards: Map<FnInfo, GuardInfo> } {
+  return {
+    summaries: new ReadRecorder(summaries, reads.summaries),
+    guards: new ReadRecorder(guards, reads.guards),
+  };
+}
