@@ -144,12 +144,13 @@ export function startServer(connection: Connection): void {
         const text = textsAnalysed.get(file.file);
         const findings =
           text === undefined ? result.findings : lastGood.record(file, text, result, groupHasErrors);
-        const lines = text?.split('\n');
+        // Split only when a baseline asks for a finding's line: most files of a crate have no findings.
+        let lines: string[] | undefined;
         const known = baseline.filter(
           findings.filter((f) => f.file === file.file),
           settings.baseline,
           workspaceRoot,
-          (f) => lines?.[f.range.start.line],
+          (f) => (lines ??= text?.split('\n'))?.[f.range.start.line],
         );
         const shown = settings.infoDiagnostics ? known : known.filter((f) => f.severity !== 'info');
         return [

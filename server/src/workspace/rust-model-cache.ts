@@ -10,7 +10,7 @@
 import type { FileModel } from '../model/ir';
 import type { FnInfo } from '../languages/rust/crate-index';
 import type { GuardInfo } from '../languages/rust/guards';
-import type { FileReads, RustModelStore } from '../languages/rust/model-reuse';
+import type { FileReads, FunctionOutput, RustModelStore } from '../languages/rust/model-reuse';
 import type { FnFacts, FnSummary, SummaryMap } from '../languages/rust/summaries';
 import type { Tree } from 'web-tree-sitter';
 import { rustOutline } from './rust-outline';
@@ -37,6 +37,16 @@ interface KeptFacts {
   summary?: FnSummary;
 }
 
+/** A function's output for its file's model (`FunctionOutput`), with what it read. */
+interface KeptOutput {
+  name: string;
+  text: string;
+  firstId: number;
+  output: FunctionOutput;
+  summaries: Reads;
+  guards: Reads;
+}
+
 /** A function is lowered for its summary a few times in one fixpoint, with different callee summaries. */
 const FACTS_PER_FN = 3;
 
@@ -46,6 +56,8 @@ export interface CacheStats {
   modelsMade: number;
   factsReused: number;
   factsMade: number;
+  functionsReused: number;
+  functionsMade: number;
 }
 
 /** The kept models of one workspace unit, valid while its fingerprint holds. */
@@ -53,6 +65,7 @@ class UnitModels implements RustModelStore {
   fingerprint: readonly string[] = [];
   private readonly kept = new Map<string, Kept>();
   private readonly facts = new Map<number, KeptFacts[]>();
+  private readonly outputs = new Map<number, KeptOutput>();
   private fns: FnInfo[] = [];
   private ordinal = new Map<FnInfo, number>();
   private summaries: SummaryMap = new Map();
@@ -117,6 +130,27 @@ class UnitModels implements RustModelStore {
     this.guards = guards;
   }
 
+  reuseFunction(fn: FnInfo, firstId: number): { output: FunctionOutput; reads: FileReads } | undefined {
+    const i = this.ordinal.get(fn);
+    const k = i === undefined ? undefined : this.outputs.get(i);
+    if (!k || k.name !== fn.name || k.firstId !== firstId || k.text !== ownText(fn)) return undefined;
+    if (!this.same(k.summaries, this.summaries) || !this.same(k.guards, this.guards)) return undefined;
+    this.stats.functionsReused++;
+    const fns = (reads: Reads) => new Set(reads.map(([c]) => this.fns[c]));
+    return { output: k.output, reads: { summaries: fns(k.summaries), guards: fns(k.guards) } };
+  }
+
+  keepFunction(fn: FnInfo, firstId: number, output: FunctionOutput, read: FileReads): void {
+    this.stats.functionsMade++;
+    const i = this.ordinal.get(fn);
+    if (i === undefined) return;
+    const summaries = this.reads(read.summaries, this.summaries);
+    const guards = this.reads(read.guards, this.guards);
+    if (summaries && guards)
+      this.outputs.set(i, { name: fn.name, text: ownText(fn), firstId, output, summaries, guards });
+    else this.outputs.delete(i);
+  }
+
   reuse(path: string, text: string): FileModel | undefined {
     const k = this.kept.get(path);
     if (!k || k.text !== text) return undefined;
@@ -165,7 +199,14 @@ export class RustModelCache {
   private readonly units = new Map<string, UnitModels>();
   private readonly outlines = new Map<string, { text: string; macros: string; outline: string }>();
   /** Models reused and files lowered, over all units since the start. */
-  readonly stats: CacheStats = { modelsReused: 0, modelsMade: 0, factsReused: 0, factsMade: 0 };
+  readonly stats: CacheStats = {
+    modelsReused: 0,
+    modelsMade: 0,
+    factsReused: 0,
+    factsMade: 0,
+    functionsReused: 0,
+    functionsMade: 0,
+  };
 
   /**
    * The store for an analysis of the unit `key` whose crates, options and outlines are `fingerprint`: its

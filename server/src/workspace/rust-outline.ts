@@ -6,23 +6,7 @@
  * bodies are the same too, as the outline keeps each body's end.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-
-/** The node kinds the crate index looks for (syntax.ts `INDEXED`); a body holding one is kept in the outline. */
-const INDEXED = [
-  'attribute_item',
-  'const_item',
-  'enum_item',
-  'function_item',
-  'impl_item',
-  'macro_definition',
-  'macro_invocation',
-  'mod_item',
-  'static_item',
-  'struct_item',
-  'trait_item',
-  'type_item',
-  'use_declaration',
-];
+import { descendantsOf, INDEXED } from '../languages/rust/syntax';
 
 /** Macros the index reads the invocations of (state roots, statics): a body invoking one is kept whole. */
 const INDEXED_MACROS = new Set(['thread_local', 'lazy_static']);
@@ -42,32 +26,46 @@ export function macroRulesNames(texts: Iterable<string>): Set<string> {
  * replaced too, its invocations' texts kept: the index collects the type names they mention.
  */
 export function rustOutline(tree: Tree, text: string, crateMacros: Set<string>): string {
+  // One walk of the tree for all indexed nodes (shared with the crate index, see `descendantsOf`), in document
+  // order; a body's are those that start inside it. (tree-sitter's own search from a body costs a walk each.)
+  const indexed = descendantsOf(tree.rootNode, INDEXED);
   const cuts: { start: number; end: number; shown: string }[] = [];
-  for (const fn of tree.rootNode.descendantsOfType('function_item')) {
-    const body = fn?.childForFieldName('body');
-    if (!body) continue;
-    const shown = hiddenBody(body, crateMacros);
+  for (const fn of descendantsOf(tree.rootNode, 'function_item')) {
+    const body = fn.childForFieldName('body');
+    if (!body || (cuts.length && body.startIndex < cuts[cuts.length - 1].end)) continue;
+    const shown = hiddenBody(body, inside(indexed, body.startIndex, body.endIndex), crateMacros);
     if (shown !== undefined) cuts.push({ start: body.startIndex, end: body.endIndex, shown });
   }
-  cuts.sort((a, b) => a.start - b.start);
   let out = '';
   let at = 0;
   for (const c of cuts) {
-    if (c.start < at) continue; // nested in a body already cut
     out += text.slice(at, c.start) + c.shown;
     at = c.end;
   }
   return out + text.slice(at);
 }
 
+/** The nodes of `sorted` (by start) that start in [start, end). */
+function inside(sorted: Node[], start: number, end: number): Node[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].startIndex < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Node[] = [];
+  for (let i = lo; i < sorted.length && sorted[i].startIndex < end; i++) out.push(sorted[i]);
+  return out;
+}
+
 /**
  * What stands for `body` in the outline, or undefined when it must stay (it declares something). A body with
  * syntax errors can be replaced too: the index finds items inside error nodes as anywhere else.
  */
-function hiddenBody(body: Node, crateMacros: Set<string>): string | undefined {
+function hiddenBody(body: Node, indexed: Node[], crateMacros: Set<string>): string | undefined {
   const macros: string[] = [];
-  for (const n of body.descendantsOfType(INDEXED)) {
-    if (!n) continue;
+  for (const n of indexed) {
     if (n.type !== 'macro_invocation') return undefined;
     const name = (n.childForFieldName('macro')?.text ?? '').replace(/\s+/g, '').replace(/^.*::/, '');
     if (INDEXED_MACROS.has(name) || crateMacros.has(name)) return undefined;

@@ -22,7 +22,14 @@ import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
 import { isTestOnly } from './resolve-fn';
 import { computeSummaries, summarise } from './summaries';
-import { ReadRecorder, recordingMaps, type FileReads, type RustModelStore } from './model-reuse';
+import {
+  addReads,
+  ReadRecorder,
+  recordingMaps,
+  type FileReads,
+  type FunctionOutputs,
+  type RustModelStore,
+} from './model-reuse';
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
 import type { Tree } from 'web-tree-sitter';
 
@@ -128,23 +135,40 @@ function errorSpot(n: SyntaxNode): { node: SyntaxNode; message: string } {
   return { node: first, message: `Syntax error: unexpected \`${shown}\`` };
 }
 
+/**
+ * `kept`: the language server's outputs of functions kept from earlier analyses (see `FunctionOutputs`); `reads`
+ * then collects the summaries and guards the file's lowering read, reused functions included.
+ */
 function fileModel(
   canister: string,
   file: ParsedFile,
   fns: FnInfo[],
   env: Env,
   entryAttributes: Record<string, EntryKind> | undefined,
+  kept?: { outputs: FunctionOutputs; reads: FileReads },
 ): FileModel {
   const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
   const entryPoints: EntryPointIR[] = [];
   for (const fn of fns) {
     const kind = entryKindOf(fn.node, entryAttributes);
-    const marks = { awaits: out.awaits.length, spawned: out.spawned.length };
+    const firstId = out.nextId;
+    const reused = kept?.outputs.reuseFunction(fn, firstId);
+    if (reused) {
+      out.nextId = reused.output.nextId;
+      out.awaits.push(...reused.output.awaits);
+      out.spawned.push(...reused.output.spawned);
+      out.notices!.push(...reused.output.notices);
+      if (reused.output.entry) entryPoints.push(reused.output.entry);
+      addReads(kept!.reads, reused.reads);
+      continue;
+    }
+    const marks = { awaits: out.awaits.length, spawned: out.spawned.length, notices: out.notices!.length };
+    const reads: FileReads = { summaries: new Set(), guards: new Set() };
     try {
-      const lowerer = new BodyLowerer(env, file, out, displayName(fn), fn);
+      const fnEnv = kept ? { ...env, ...recordingMaps(env.summaries, env.guards, reads) } : env;
+      const lowerer = new BodyLowerer(fnEnv, file, out, displayName(fn), fn);
       const facts = lowerer.lowerFunction(fn);
-      if (!kind) continue;
-      entryPoints.push({
+      const entry: EntryPointIR | undefined = kind && {
         name: fn.name,
         kind,
         nameRange: fn.nameRange,
@@ -152,7 +176,18 @@ function fileModel(
         params: fn.paramNames,
         ...(lowerer.callerNames.length ? { callerNames: lowerer.callerNames } : {}),
         body: facts.nodes,
-      });
+      };
+      if (entry) entryPoints.push(entry);
+      if (kept) {
+        const output = {
+          nextId: out.nextId,
+          awaits: out.awaits.slice(marks.awaits),
+          spawned: out.spawned.slice(marks.spawned),
+          notices: out.notices!.slice(marks.notices),
+          ...(entry ? { entry } : {}),
+        };
+        kept.outputs.keepFunction(fn, firstId, output, reads);
+      }
     } catch (err) {
       // Only this function is lost: drop what it had emitted and say so where it is declared.
       out.awaits.length = marks.awaits;
@@ -160,6 +195,7 @@ function fileModel(
       const what = kind ? `entry point \`${fn.name}\`` : `function \`${displayName(fn)}\``;
       out.notices!.push(failureNotice(fn.nameRange, what, err));
     }
+    if (kept) addReads(kept.reads, reads);
   }
   const stateDecls = [...env.index.roots.values()]
     .filter((r) => r.file === file.path)
@@ -320,8 +356,9 @@ export async function analyzeRustWorkspace(
             file,
             // Test code never runs in the canister: it gets no annotations.
             index.fns.filter((f) => f.file === file && !isTestOnly(f)),
-            store ? { ...env, ...recordingMaps(summaries, guards, reads) } : env,
+            env,
             options.entryAttributes,
+            store && { outputs: store, reads },
           );
           models.set(file.path, model);
           store?.keep(file.path, file.text, model, reads);

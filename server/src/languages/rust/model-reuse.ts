@@ -3,7 +3,7 @@
  * and guards each file's lowering read, so that a model made earlier can be shown to be what lowering the file
  * again would make. Deciding that is the caller's (workspace/rust-model-cache.ts); this only records.
  */
-import type { FileModel } from '../../model/ir';
+import type { AwaitAnnotation, EntryPointIR, FileModel, Notice } from '../../model/ir';
 import type { FnInfo } from './crate-index';
 import type { GuardInfo } from './guards';
 import type { FnFacts, FnSummary, SummaryMap } from './summaries';
@@ -13,11 +13,33 @@ export interface FileReads {
   guards: Set<FnInfo>;
 }
 
+/** What lowering one function for its file's model added to the file (`FileOut`), and its entry point. */
+export interface FunctionOutput {
+  /** The file's next await id after it (ids count on from function to function). */
+  nextId: number;
+  awaits: AwaitAnnotation[];
+  spawned: EntryPointIR[];
+  notices: Notice[];
+  entry?: EntryPointIR;
+}
+
+/** Keeps the outputs of functions lowered for their file's model, for the files that are lowered again. */
+export interface FunctionOutputs {
+  /** An output kept earlier that lowering `fn` now, its await ids starting at `firstId`, would give again. */
+  reuseFunction(fn: FnInfo, firstId: number): { output: FunctionOutput; reads: FileReads } | undefined;
+  keepFunction(fn: FnInfo, firstId: number, output: FunctionOutput, read: FileReads): void;
+}
+
+export function addReads(into: FileReads, from: FileReads): void {
+  for (const f of from.summaries) into.summaries.add(f);
+  for (const f of from.guards) into.guards.add(f);
+}
+
 /**
  * Keeps file models, and the facts each function's lowering gave the summaries, between analyses of one
  * workspace unit.
  */
-export interface RustModelStore {
+export interface RustModelStore extends FunctionOutputs {
   /** This analysis's functions, all crates, in index order: called first. */
   begin(fns: FnInfo[]): void;
   /** Facts kept from an earlier analysis that lowering `fn` with `current` would give again, if there are. */
