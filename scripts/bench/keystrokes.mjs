@@ -151,7 +151,9 @@ export async function keystrokeSection(figures) {
       languageId: 'motoko',
     },
   ];
-  for (const c of cases) {
+  // BENCH_KEYSTROKE_CASE=crate runs only the cases whose name contains it (to profile one).
+  const pick = process.env.BENCH_KEYSTROKE_CASE;
+  for (const c of cases.filter((k) => !pick || k.name.includes(pick))) {
     let r;
     try {
       r = await typeInto(c.files, c.rel, c.languageId, debounce);

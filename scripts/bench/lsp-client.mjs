@@ -23,7 +23,9 @@ export async function startServer(files) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
   }
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], {
+  // BENCH_SERVER_NODE_ARGS passes Node flags to the server (`--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'dist', 'server.js'), '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const conn = createProtocolConnection(
@@ -36,11 +38,14 @@ export async function startServer(files) {
     for (const f of listeners) f(p, at);
   });
   conn.onNotification('window/logMessage', () => {});
+  // Like VS Code, the client watches files for the server (it registers its watchers dynamically); nothing
+  // changes on disk during the benchmark, so there is never a change to report.
+  conn.onRequest('client/registerCapability', () => null);
   conn.listen();
   await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(dir).href,
-    capabilities: {},
+    capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
   });
   await conn.sendNotification('initialized', {});
   const uriOf = (rel) => pathToFileURL(join(dir, rel)).href;
@@ -92,8 +97,13 @@ export async function startServer(files) {
     },
     async close() {
       try {
+        // The server exits on `exit` (a CPU profile is written then); killed if it has not after 2 s.
+        const exited = new Promise((r) => child.once('exit', r));
         await Promise.race([
-          conn.sendRequest('shutdown').then(() => conn.sendNotification('exit')),
+          conn
+            .sendRequest('shutdown')
+            .then(() => conn.sendNotification('exit'))
+            .then(() => exited),
           new Promise((r) => setTimeout(r, 2000)),
         ]);
       } finally {

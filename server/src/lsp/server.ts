@@ -2,11 +2,11 @@
  * The language server: the only module that touches the LSP connection. It keeps the latest analysis per
  * canister (a Rust crate, a Motoko actor file) and answers diagnostics, hovers and inlay hints from it.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -15,11 +15,11 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SourceFile } from '../model/source';
-import { collectSources } from '../workspace/collect';
-import { rustCrateOf } from '../workspace/canisters';
 import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/analyze';
 import { MotokoParseCache } from '../workspace/motoko-parse-cache';
 import { RustTreeCache } from '../workspace/rust-tree-cache';
+import { RustModelCache } from '../workspace/rust-model-cache';
+import { SOURCE_WATCH_GLOBS, SourceIndex } from './source-index';
 import { diagnosticsFor, uriOf } from './diagnostics';
 import { suppressionActions } from './suppress-action';
 import {
@@ -63,6 +63,10 @@ export function startServer(connection: Connection): void {
   const debouncer = new Debouncer(200, 500);
   // Parse results of unchanged files are reused from one analysis to the next.
   const rustTrees = new RustTreeCache();
+  // Models of files whose lowering would come out the same, and summary facts, too (rust-model-cache.ts).
+  const rustModels = new RustModelCache();
+  // Crate folders, their files and the texts on disk, kept while the client reports changes to them.
+  const sources = new SourceIndex();
   const motokoParses = new MotokoParseCache();
   // While a file has syntax errors, its unchanged methods keep the results of its last good analysis.
   const lastGood = new LastGoodAnalyses();
@@ -87,18 +91,14 @@ export function startServer(connection: Connection): void {
   const textOf = (path: string): string | undefined => {
     const open = documents.get(uriOf(path));
     if (open) return open.getText();
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return sources.diskText(path);
   };
 
   /** The files analysed together with `path`, and the key of that group. */
   const groupFor = (path: string): { key: string; files: string[] } => {
     if (languageOf(path) === 'rust' && path.startsWith('/')) {
-      const crate = rustCrateOf(path);
-      const files = collectSources([crate]).files;
+      const crate = sources.crateOf(path);
+      const files = sources.filesOf(crate);
       return { key: `rust:${crate}`, files: files.includes(path) ? files : [...files, path] };
     }
     return { key: `file:${path}`, files: [path] };
@@ -127,6 +127,7 @@ export function startServer(connection: Connection): void {
       extraCallFunctions: settings.extraCallFunctions,
       readFile: textOf,
       rustTrees,
+      rustModels,
       motokoParses,
       onInternalError: (where, err) => connection.console.error(`internal error in ${where}: ${String(err)}`),
       config: projectConfigs.configFor(path),
@@ -143,12 +144,13 @@ export function startServer(connection: Connection): void {
         const text = textsAnalysed.get(file.file);
         const findings =
           text === undefined ? result.findings : lastGood.record(file, text, result, groupHasErrors);
-        const lines = text?.split('\n');
+        // Split only when a baseline asks for a finding's line: most files of a crate have no findings.
+        let lines: string[] | undefined;
         const known = baseline.filter(
           findings.filter((f) => f.file === file.file),
           settings.baseline,
           workspaceRoot,
-          (f) => lines?.[f.range.start.line],
+          (f) => (lines ??= text?.split('\n'))?.[f.range.start.line],
         );
         const shown = settings.infoDiagnostics ? known : known.filter((f) => f.severity !== 'info');
         return [
@@ -258,6 +260,7 @@ export function startServer(connection: Connection): void {
     clientOptions = readClientOptions(params.initializationOptions);
     const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     workspaceRoot = rootUri ? pathOf(rootUri) : (params.rootPath ?? undefined);
+    sources.root = workspaceRoot;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRefresh = {
       inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true,
@@ -280,13 +283,15 @@ export function startServer(connection: Connection): void {
     );
     // A client that never answers must not stop the analysis: after 2 s it starts with the defaults.
     settingsReady = Promise.race([loaded, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
-    // The client reports changes of the project file, which change the findings of every open file.
+    // The client reports changes of the project file, which change the findings of every open file, and of
+    // the sources, so that the crate's files and texts are kept between keystrokes.
     if (canWatchFiles)
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/commit-points.toml' }],
+          watchers: ['**/commit-points.toml', ...SOURCE_WATCH_GLOBS].map((globPattern) => ({ globPattern })),
         })
-        .catch((err: unknown) => connection.console.error(`watching commit-points.toml: ${String(err)}`));
+        .then(() => (sources.watched = true))
+        .catch((err: unknown) => connection.console.error(`watching files: ${String(err)}`));
   });
   connection.onDidChangeConfiguration(() => {
     loadSettings()
@@ -298,7 +303,20 @@ export function startServer(connection: Connection): void {
       .catch((err: unknown) => connection.console.error(`settings: ${String(err)}`));
   });
   // A changed `commit-points.toml` or baseline (watched by the client) changes every open file's findings.
-  connection.onDidChangeWatchedFiles(() => documents.all().forEach((d) => schedule(d.uri, 0)));
+  connection.onDidChangeWatchedFiles((params) => {
+    sources.changed(
+      params.changes.map((c) => ({
+        path: pathOf(c.uri),
+        kind:
+          c.type === FileChangeType.Created
+            ? 'created'
+            : c.type === FileChangeType.Deleted
+              ? 'deleted'
+              : 'changed',
+      })),
+    );
+    documents.all().forEach((d) => schedule(d.uri, 0));
+  });
 
   // Opening also fires a content change, which would push the immediate analysis back by the typing delay.
   const opening = new Set<string>();

@@ -15,6 +15,9 @@ import { skippedModel } from './file-models';
 import { loadSource } from './load';
 import { cdkFacades } from './rust-facades';
 import { namesCdk } from './canister-code';
+import type { RustTreeCache } from './rust-tree-cache';
+import type { RustModelCache } from './rust-model-cache';
+import { macroRulesNames } from './rust-outline';
 
 /** `asked`: the files asked for, by crate folder. Models are returned for those files only. */
 export async function analyzeRustSources(
@@ -72,13 +75,20 @@ export async function analyzeRustSources(
   if (trees && units.length) await trees.ready();
   for (const unit of units) {
     try {
+      const rustOptions = {
+        extraCallFunctions: [...(options.extraCallFunctions ?? []), ...(config?.callFunctions ?? [])],
+        ...(config ? { entryAttributes: config.entryAttributes } : {}),
+        cdkFacades: facades,
+      };
+      const kept = options.rustModels;
       models.push(
         ...(await analyzeRustWorkspace(unit.crates, {
-          extraCallFunctions: [...(options.extraCallFunctions ?? []), ...(config?.callFunctions ?? [])],
-          ...(config ? { entryAttributes: config.entryAttributes } : {}),
-          cdkFacades: facades,
+          ...rustOptions,
           ...(trees
             ? { parseFile: (dir: string, path: string, text: string) => trees.parse(dir, path, text) }
+            : {}),
+          ...(trees && kept
+            ? { models: kept.storeFor(unit.root, unitFingerprint(unit.crates, rustOptions, trees, kept)) }
             : {}),
         })),
       );
@@ -97,6 +107,33 @@ export async function analyzeRustSources(
     }
   }
   return models;
+}
+
+/**
+ * What the unit's crate index and options are made of, up to bodies that declare nothing: the crates, their
+ * files in order, each file's outline (rust-outline.ts), the options. Kept models are reused only while it holds.
+ */
+function unitFingerprint(
+  crates: (RustCrateInput & { report: Set<string> })[],
+  rustOptions: object,
+  trees: RustTreeCache,
+  kept: RustModelCache,
+): string[] {
+  const macros = macroRulesNames(crates.flatMap((c) => c.files.map((f) => f.text)));
+  const parts = [JSON.stringify(rustOptions)];
+  for (const c of crates) {
+    parts.push(JSON.stringify([c.dir, c.name, c.closed, [...(c.deps ?? [])], [...c.report]]));
+    for (const f of c.files) {
+      let tree = null;
+      try {
+        tree = trees.parse(c.dir, f.path, f.text);
+      } catch {
+        // The analysis says why the file is skipped; its outline is its whole text.
+      }
+      parts.push(f.path, kept.outlineOf(f.path, f.text, tree, macros));
+    }
+  }
+  return parts;
 }
 
 const TEST_TARGET =

@@ -16,6 +16,7 @@ import { analyzeRustSources } from './analyze-rust';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
 import type { MotokoParseCache } from './motoko-parse-cache';
 import type { RustTreeCache } from './rust-tree-cache';
+import type { RustModelCache } from './rust-model-cache';
 import { languageOf, skippedModel } from './file-models';
 
 export { languageOf, skippedModel };
@@ -31,6 +32,8 @@ export interface WorkspaceOptions {
   config?: ProjectConfig;
   /** Rust parse trees kept between analyses (the language server's), so unchanged files are not re-parsed. */
   rustTrees?: RustTreeCache;
+  /** Rust file models kept between analyses (the language server's), so unchanged files are not lowered again. */
+  rustModels?: RustModelCache;
   /** Motoko parse results kept between analyses (the language server's), so imports are not re-parsed. */
   motokoParses?: MotokoParseCache;
 }

@@ -10,12 +10,13 @@ import { parseMotoko, type ParseResult } from '../languages/motoko/parser';
 const MAX_FILES = 5000;
 
 export class MotokoParseCache {
-  private readonly entries = new Map<string, { hash: string; result: ParseResult }>();
+  private readonly entries = new Map<string, { text: string; hash: string; result: ParseResult }>();
   readonly stats = { parsed: 0, reused: 0 };
 
   parse(absPath: string, text: string): ParseResult {
-    const hash = createHash('sha1').update(text).digest('base64');
     const hit = this.entries.get(absPath);
+    // The same string needs no hash (every import is asked for again on every keystroke).
+    const hash = hit?.text === text ? hit.hash : createHash('sha1').update(text).digest('base64');
     if (hit?.hash === hash) {
       this.stats.reused++;
       return hit.result;
@@ -23,7 +24,7 @@ export class MotokoParseCache {
     const result = parseMotoko(text);
     this.stats.parsed++;
     if (this.entries.size >= MAX_FILES) this.entries.clear();
-    this.entries.set(absPath, { hash, result });
+    this.entries.set(absPath, { text, hash, result });
     return result;
   }
 }

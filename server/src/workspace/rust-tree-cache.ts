@@ -35,8 +35,9 @@ export class RustTreeCache {
   /** The tree of `text`, parsed only when the file's content changed since the last call. */
   parse(crate: string, path: string, text: string): Tree | null {
     if (!this.parser) throw new Error('RustTreeCache.parse before ready()');
-    const hash = createHash('sha1').update(text).digest('base64');
     const hit = this.entries.get(path);
+    // The same string (usually the very object) needs no hash: a crate's files are asked for on every keystroke.
+    const hash = hit?.text === text ? hit.hash : createHash('sha1').update(text).digest('base64');
     if (hit?.hash === hash) {
       hit.crate = crate;
       this.stats.reused++;

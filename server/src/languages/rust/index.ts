@@ -22,7 +22,16 @@ import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
 import { isTestOnly } from './resolve-fn';
 import { isSchedulerTask, returnedAsyncBlock } from './scheduler-tasks';
+import { summarise } from './summaries';
 import { computeSummaries } from './summary-schedule';
+import {
+  addReads,
+  ReadRecorder,
+  recordingMaps,
+  type FileReads,
+  type FunctionOutputs,
+  type RustModelStore,
+} from './model-reuse';
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
 import type { Tree } from 'web-tree-sitter';
 
@@ -44,6 +53,8 @@ export interface RustOptions {
    * deleted here. Without it each file is parsed and its tree deleted at the end.
    */
   parseFile?: (crateDir: string, path: string, text: string) => Tree | null;
+  /** Keeps file models between analyses (the language server's): a file is lowered only when it must be. */
+  models?: RustModelStore;
 }
 
 const ENTRY_ATTRIBUTES: Record<string, EntryKind> = {
@@ -126,25 +137,42 @@ function errorSpot(n: SyntaxNode): { node: SyntaxNode; message: string } {
   return { node: first, message: `Syntax error: unexpected \`${shown}\`` };
 }
 
+/**
+ * `kept`: the language server's outputs of functions kept from earlier analyses (see `FunctionOutputs`); `reads`
+ * then collects the summaries and guards the file's lowering read, reused functions included.
+ */
 function fileModel(
   canister: string,
   file: ParsedFile,
   fns: FnInfo[],
   env: Env,
   entryAttributes: Record<string, EntryKind> | undefined,
+  kept?: { outputs: FunctionOutputs; reads: FileReads },
 ): FileModel {
   const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
   const entryPoints: EntryPointIR[] = [];
   for (const fn of fns) {
     const task = isSchedulerTask(fn);
     const kind = entryKindOf(fn.node, entryAttributes) ?? (task ? 'timer' : undefined);
-    const marks = { awaits: out.awaits.length, spawned: out.spawned.length };
+    const firstId = out.nextId;
+    const reused = kept?.outputs.reuseFunction(fn, firstId);
+    if (reused) {
+      out.nextId = reused.output.nextId;
+      out.awaits.push(...reused.output.awaits);
+      out.spawned.push(...reused.output.spawned);
+      out.notices!.push(...reused.output.notices);
+      if (reused.output.entry) entryPoints.push(reused.output.entry);
+      addReads(kept!.reads, reused.reads);
+      continue;
+    }
+    const marks = { awaits: out.awaits.length, spawned: out.spawned.length, notices: out.notices!.length };
+    const reads: FileReads = { summaries: new Set(), guards: new Set() };
     try {
-      const lowerer = new BodyLowerer(env, file, out, displayName(fn), fn);
+      const fnEnv = kept ? { ...env, ...recordingMaps(env.summaries, env.guards, reads) } : env;
+      const lowerer = new BodyLowerer(fnEnv, file, out, displayName(fn), fn);
       if (task) lowerer.ownFutureBody = returnedAsyncBlock(fn);
       const facts = lowerer.lowerFunction(fn);
-      if (!kind) continue;
-      entryPoints.push({
+      const entry: EntryPointIR | undefined = kind && {
         // A scheduler's task method is named with its type: `execute` alone says nothing.
         name: kind === 'timer' ? displayName(fn) : fn.name,
         kind,
@@ -153,7 +181,18 @@ function fileModel(
         params: fn.paramNames,
         ...(lowerer.callerNames.length ? { callerNames: lowerer.callerNames } : {}),
         body: facts.nodes,
-      });
+      };
+      if (entry) entryPoints.push(entry);
+      if (kept) {
+        const output = {
+          nextId: out.nextId,
+          awaits: out.awaits.slice(marks.awaits),
+          spawned: out.spawned.slice(marks.spawned),
+          notices: out.notices!.slice(marks.notices),
+          ...(entry ? { entry } : {}),
+        };
+        kept.outputs.keepFunction(fn, firstId, output, reads);
+      }
     } catch (err) {
       // Only this function is lost: drop what it had emitted and say so where it is declared.
       out.awaits.length = marks.awaits;
@@ -161,6 +200,7 @@ function fileModel(
       const what = kind ? `entry point \`${fn.name}\`` : `function \`${displayName(fn)}\``;
       out.notices!.push(failureNotice(fn.nameRange, what, err));
     }
+    if (kept) addReads(kept.reads, reads);
   }
   const stateDecls = [...env.index.roots.values()]
     .filter((r) => r.file === file.path)
@@ -275,21 +315,34 @@ export async function analyzeRustWorkspace(
     );
     // A function that constructs a guard sees it while summaries are computed: its summary says what it holds.
     const guardsNow = guardLookup(indexes);
+    const allFns = indexes.flatMap((index) => index.fns);
+    const store = options.models;
+    store?.begin(allFns);
     const summaries = computeSummaries(
-      indexes.flatMap((index) => index.fns),
+      allFns,
       // A throw gives an empty summary (see `computeSummaries`).
-      (fn, current) =>
-        new BodyLowerer(
-          { ...baseOf.get(fn.file)!, summaries: current, guards: guardsNow(current) },
+      (fn, current) => {
+        const kept = store?.reuseFacts(fn, current);
+        if (kept) return kept;
+        const read = new Set<FnInfo>();
+        // The summaries the guards are looked up from count as read too.
+        const seen = store ? new ReadRecorder(current, read) : current;
+        const facts = new BodyLowerer(
+          { ...baseOf.get(fn.file)!, summaries: seen, guards: guardsNow(seen) },
           fn.file,
           { nextId: 1, awaits: [], spawned: [] },
           displayName(fn),
           fn,
-        ).lowerFunction(fn),
+        ).lowerFunction(fn);
+        store?.keepFacts(fn, facts, read, current);
+        return facts;
+      },
       // Test code is only summarised when other code calls it; trait methods may be dispatched from anywhere.
       (fn) => !!fn.traitName || !isTestOnly(fn),
+      store ? (fn, facts) => store.summaryOf(fn, facts, summarise) : summarise,
     );
     const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
+    store?.settled(summaries, guards);
     return ordered.flatMap((crate, i) => {
       const index = indexes[i];
       const env: Env = { ...bases[i], summaries, guards, summaryMode: false };
@@ -297,18 +350,24 @@ export async function analyzeRustWorkspace(
       const fnsOf = groupBy(index.fns, (f) => f.file);
       for (const file of index.files) {
         if (crate.report && !crate.report.has(file.path)) continue;
+        const kept = store?.reuse(file.path, file.text);
+        if (kept) {
+          models.set(file.path, kept);
+          continue;
+        }
         try {
-          models.set(
-            file.path,
-            fileModel(
-              crate.dir,
-              file,
-              // Test code never runs in the canister: it gets no annotations.
-              (fnsOf.get(file) ?? []).filter((f) => !isTestOnly(f)),
-              env,
-              options.entryAttributes,
-            ),
+          const reads: FileReads = { summaries: new Set(), guards: new Set() };
+          const model = fileModel(
+            crate.dir,
+            file,
+            // Test code never runs in the canister: it gets no annotations.
+            (fnsOf.get(file) ?? []).filter((f) => !isTestOnly(f)),
+            env,
+            options.entryAttributes,
+            store && { outputs: store, reads },
           );
+          models.set(file.path, model);
+          store?.keep(file.path, file.text, model, reads);
         } catch (err) {
           failed.set(file.path, `internal error in the Rust analysis (${describeError(err)})`);
         }

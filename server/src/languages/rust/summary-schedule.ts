@@ -35,8 +35,10 @@ export function computeSummaries(
   fns: FnInfo[],
   lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts,
   needed: (fn: FnInfo) => boolean = () => true,
+  /** `summarise`, or a caller's memo of it (the language server's, for facts it kept). */
+  summariseFacts: (fn: FnInfo, facts: FnFacts) => FnSummary = summarise,
 ): SummaryMap {
-  return new SummarySchedule(fns, lowerFn).run(fns.filter(needed));
+  return new SummarySchedule(fns, lowerFn, summariseFacts).run(fns.filter(needed));
 }
 
 /** The summaries map lowering reads: reading one settles it first when it is not yet (see the module comment). */
@@ -80,6 +82,7 @@ class SummarySchedule {
   constructor(
     private readonly fns: FnInfo[],
     private readonly lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts,
+    private readonly summariseFacts: (fn: FnInfo, facts: FnFacts) => FnSummary,
   ) {
     // Until settled (read in a cycle, or left for later): no access, no commit.
     for (const f of fns) this.summaries.set(f, { accesses: [] });
@@ -195,7 +198,7 @@ class SummarySchedule {
     }
     // Callees it names without reading their summaries are settled too (they are reported on).
     for (const c of facts.callees ?? []) if (!this.order.has(c) && this.summaries.has(c)) this.queue.push(c);
-    const next = summarise(fn, facts);
+    const next = this.summariseFacts(fn, facts);
     if (this.changed(fn, next)) {
       this.summaries.set(fn, next);
       this.version.set(fn, (this.version.get(fn) ?? 0) + 1);

@@ -135,8 +135,11 @@ export function isHostOnlyAttribute(attr: SyntaxNode): boolean {
   return t === '#[cfg(test)]' || /^#\[cfg\(not\(target_(arch="wasm32"|family="wasm")\)\)\]$/.test(t);
 }
 
-/** The item kinds the crate index looks for; one walk of a file finds them all. */
-const INDEXED = [
+/**
+ * The item kinds the crate index looks for; one walk of a file finds them all. Nothing else inside a function
+ * body may be read by the index: the language server's outline of a file relies on it (workspace/rust-outline.ts).
+ */
+export const INDEXED = [
   'attribute_item',
   'const_item',
   'enum_item',

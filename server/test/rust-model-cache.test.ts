@@ -1,0 +1,124 @@
+/**
+ * The language server's Rust caches between analyses: a file is lowered again only when its text or a summary
+ * it read changed, function facts only when the function did, and the results are those of a fresh analysis.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeSources, type WorkspaceResult } from '../src/workspace/analyze';
+import { RustTreeCache } from '../src/workspace/rust-tree-cache';
+import { RustModelCache } from '../src/workspace/rust-model-cache';
+import { rustOutline } from '../src/workspace/rust-outline';
+import { createRustParser } from '../src/languages/rust/parser-loader';
+
+const lib = `use std::cell::RefCell;
+mod ledger;
+mod orders;
+thread_local! {
+    static BALANCE: RefCell<u64> = RefCell::new(0);
+}
+
+#[ic_cdk::update]
+async fn withdraw(amount: u64) {
+    if BALANCE.with(|b| *b.borrow()) >= amount {
+        let outcome = ledger::transfer(amount).await;
+        ledger::debit(amount);
+        let _ = outcome;
+    }
+}
+`;
+const ledger = `use ic_cdk::call::Call;
+use crate::BALANCE;
+
+pub async fn transfer(amount: u64) -> Result<(), String> {
+    let reply = Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await;
+    reply.map(|_| ()).map_err(|e| format!("{e:?}"))
+}
+
+pub fn debit(amount: u64) {
+    BALANCE.with(|b| *b.borrow_mut() -= amount);
+}
+`;
+const orders = `use crate::ledger;
+
+#[ic_cdk::update]
+async fn place(amount: u64) {
+    let paid = ledger::transfer(amount).await;
+    let _ = paid;
+}
+`;
+
+function crateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-models-'));
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "shop"\n');
+  return dir;
+}
+
+const shown = (r: WorkspaceResult) => JSON.stringify({ files: r.files, findings: r.findings });
+
+test('an edit re-lowers the edited file and the files that read a summary it changed, as a fresh analysis', async () => {
+  const dir = crateDir();
+  const texts = new Map([
+    [join(dir, 'src', 'lib.rs'), lib],
+    [join(dir, 'src', 'ledger.rs'), ledger],
+    [join(dir, 'src', 'orders.rs'), orders],
+  ]);
+  const rustTrees = new RustTreeCache();
+  const rustModels = new RustModelCache();
+  const analyse = async (file: string, text: string) => {
+    texts.set(join(dir, 'src', file), text);
+    const sources = [...texts].map(([path, t]) => ({ path, text: t }));
+    const before = { ...rustModels.stats };
+    const kept = await analyzeSources(sources, { rustTrees, rustModels });
+    assert.equal(shown(kept), shown(await analyzeSources(sources)), `after editing ${file}`);
+    return {
+      models: rustModels.stats.modelsMade - before.modelsMade,
+      facts: rustModels.stats.factsMade - before.factsMade,
+    };
+  };
+  assert.deepEqual(await analyse('lib.rs', lib), { models: 3, facts: 4 });
+  // A renamed local in a body: only that file, that function and (with the callee-first schedule, which settles
+  // a callee where a caller first reads it) the one whose summary it reads.
+  assert.deepEqual(await analyse('orders.rs', orders.replace(/paid/g, 'settled')), { models: 1, facts: 2 });
+  // `debit` now writes more state: `withdraw`, which calls it, is lowered again; `place` is not.
+  const debitMore = ledger.replace('-= amount);', '-= amount); BALANCE.with(|b| *b.borrow_mut() += 1);');
+  assert.deepEqual(await analyse('ledger.rs', debitMore), { models: 2, facts: 3 });
+  // A new line moves what follows it (a callee's line is in its callers' reasons): everything is lowered again,
+  // as after a new function, which changes the crate index.
+  assert.deepEqual(await analyse('ledger.rs', debitMore.replace('\n    reply.map', '\n\n    reply.map')), {
+    models: 3,
+    facts: 4,
+  });
+  const credit = `${debitMore}\npub fn credit(amount: u64) {\n    BALANCE.with(|b| *b.borrow_mut() += amount);\n}\n`;
+  assert.deepEqual(await analyse('ledger.rs', credit), { models: 3, facts: 5 });
+});
+
+test('the outline hides the bodies that declare nothing, and only those', async () => {
+  const parser = await createRustParser();
+  const outline = (text: string) => rustOutline(parser.parse(text)!, text, new Set(['my_items']));
+  const base = 'fn a(x: u64) -> u64 {\n    let y = x + 1;\n    y\n}\n\nfn b() {}\n';
+  assert.equal(outline(base.replace('let y = x + 1', 'let y = x + 2')), outline(base));
+  assert.equal(outline(base.replace('let y', 'let {y')), outline(base), 'a syntax error inside the body');
+  // What the crate index reads inside a body: items, state roots, macros that make items, their names.
+  for (const inside of [
+    'fn inner() {}',
+    'use std::mem;',
+    'thread_local! { static S: u64 = 0; }',
+    'my_items!(Foo);',
+    'struct S;',
+  ])
+    assert.notEqual(
+      outline(base.replace('let y = x + 1;', `let y = x + 1;\n    ${inside}`)),
+      outline(base.replace('let y = x + 1;', `let y = x + 2;\n    ${inside}`)),
+      inside,
+    );
+  assert.notEqual(
+    outline(base.replace('format', '')),
+    outline(base.replace('y\n}', 'format!("{Foo}"); y\n}')),
+  );
+  // A body that ends elsewhere moves what follows it.
+  assert.notEqual(outline(base.replace('    y\n}', '    y }')), outline(base));
+});
