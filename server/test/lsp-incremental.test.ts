@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { openInServer, type LspSession } from './helpers/lsp-session';
+import { LEDGER_RS } from './helpers/ledger-module';
 
 const libRs = `use std::cell::RefCell;
 use ic_cdk::call::Call;
@@ -32,19 +33,6 @@ async fn withdraw(amount: u64) {
 #[ic_cdk::update]
 async fn ping() {
     let _ = Call::bounded_wait(candid::Principal::anonymous(), "ping").await;
-}
-`;
-
-const ledgerRs = `use ic_cdk::call::Call;
-use crate::BALANCE;
-
-pub async fn transfer(amount: u64) -> Result<(), String> {
-    let reply = Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await;
-    reply.map(|_| ()).map_err(|e| format!("{e:?}"))
-}
-
-pub fn debit(amount: u64) {
-    BALANCE.with(|b| *b.borrow_mut() -= amount);
 }
 `;
 
@@ -119,21 +107,21 @@ async function fresh(ledger: string): Promise<Map<string, string>> {
 // Each edit of the callee file: a body-only edit (positions on one line move), a summary that changes (a new
 // state write, an await removed), a new function (the crate index changes), and back.
 const edits = [
-  ledgerRs.replace('let reply', 'let replyx'),
-  ledgerRs.replace('-= amount', '-=  amount'),
-  ledgerRs.replace('-= amount);', '-= amount);\n    BALANCE.with(|b| *b.borrow_mut() += 1);'),
-  ledgerRs.replace('.with_arg(amount).await', '.with_arg(amount)'),
-  `${ledgerRs}\npub fn credit(amount: u64) {\n    BALANCE.with(|b| *b.borrow_mut() += amount);\n}\n`,
-  ledgerRs.replace('format!("{e:?}")', 'format!("failed: {e:?}")'),
-  ledgerRs,
+  LEDGER_RS.replace('let reply', 'let replyx'),
+  LEDGER_RS.replace('-= amount', '-=  amount'),
+  LEDGER_RS.replace('-= amount);', '-= amount);\n    BALANCE.with(|b| *b.borrow_mut() += 1);'),
+  LEDGER_RS.replace('.with_arg(amount).await', '.with_arg(amount)'),
+  `${LEDGER_RS}\npub fn credit(amount: u64) {\n    BALANCE.with(|b| *b.borrow_mut() += amount);\n}\n`,
+  LEDGER_RS.replace('format!("{e:?}")', 'format!("failed: {e:?}")'),
+  LEDGER_RS,
 ];
 
 test('after each edit, every file shows what a fresh server shows for the same texts', async () => {
-  const session = await open(ledgerRs);
+  const session = await open(LEDGER_RS);
   try {
     const shown = latest(session);
     await settled(session, 0);
-    assert.deepEqual(shown(), await fresh(ledgerRs));
+    assert.deepEqual(shown(), await fresh(LEDGER_RS));
     let version = 1;
     const distinct = new Set<string>();
     for (const text of edits) {

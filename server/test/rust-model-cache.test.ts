@@ -12,6 +12,7 @@ import { RustTreeCache } from '../src/workspace/rust-tree-cache';
 import { RustModelCache } from '../src/workspace/rust-model-cache';
 import { rustOutline } from '../src/workspace/rust-outline';
 import { createRustParser } from '../src/languages/rust/parser-loader';
+import { LEDGER_RS } from './helpers/ledger-module';
 
 const lib = `use std::cell::RefCell;
 mod ledger;
@@ -27,18 +28,6 @@ async fn withdraw(amount: u64) {
         ledger::debit(amount);
         let _ = outcome;
     }
-}
-`;
-const ledger = `use ic_cdk::call::Call;
-use crate::BALANCE;
-
-pub async fn transfer(amount: u64) -> Result<(), String> {
-    let reply = Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await;
-    reply.map(|_| ()).map_err(|e| format!("{e:?}"))
-}
-
-pub fn debit(amount: u64) {
-    BALANCE.with(|b| *b.borrow_mut() -= amount);
 }
 `;
 const orders = `use crate::ledger;
@@ -63,7 +52,7 @@ test('an edit re-lowers the edited file and the files that read a summary it cha
   const dir = crateDir();
   const texts = new Map([
     [join(dir, 'src', 'lib.rs'), lib],
-    [join(dir, 'src', 'ledger.rs'), ledger],
+    [join(dir, 'src', 'ledger.rs'), LEDGER_RS],
     [join(dir, 'src', 'orders.rs'), orders],
   ]);
   const rustTrees = new RustTreeCache();
@@ -84,7 +73,7 @@ test('an edit re-lowers the edited file and the files that read a summary it cha
   // a callee where a caller first reads it) the one whose summary it reads.
   assert.deepEqual(await analyse('orders.rs', orders.replace(/paid/g, 'settled')), { models: 1, facts: 2 });
   // `debit` now writes more state: `withdraw`, which calls it, is lowered again; `place` is not.
-  const debitMore = ledger.replace('-= amount);', '-= amount); BALANCE.with(|b| *b.borrow_mut() += 1);');
+  const debitMore = LEDGER_RS.replace('-= amount);', '-= amount); BALANCE.with(|b| *b.borrow_mut() += 1);');
   assert.deepEqual(await analyse('ledger.rs', debitMore), { models: 2, facts: 3 });
   // A new line moves what follows it (a callee's line is in its callers' reasons): everything is lowered again,
   // as after a new function, which changes the crate index.
