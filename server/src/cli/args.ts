@@ -10,6 +10,8 @@ export interface CheckArgs {
   format: Format;
   minSeverity: Severity;
   maxFileSize?: number;
+  /** Heap in MB past which exposure is skipped for the remaining entry points (default: automatic). */
+  memoryBudgetMB?: number;
   extraCallFunctions: string[];
   color: boolean;
   /** The project file to use instead of the nearest `commit-points.toml`; `false` for none (`--no-config`). */
@@ -35,7 +37,7 @@ export class UsageError extends Error {}
 
 export const usage = `Usage:
   commit-points check [PATH…] [--format text|json|sarif] [--min-severity info|warning|error]
-                      [--max-file-size BYTES] [--call PATH]… [--no-color]
+                      [--max-file-size BYTES] [--memory-budget MB] [--call PATH]… [--no-color]
                       [--config FILE | --no-config] [--baseline FILE | --write-baseline FILE]
                       [--sarif-root DIR]
 
@@ -46,6 +48,8 @@ node_modules/, .git/ and what .gitignore ignores); the default is the current fo
   --format          text (default, rustc-like), json (the documented contract), sarif (2.1.0)
   --min-severity    report findings at or above this severity (default: warning)
   --max-file-size   skip larger files (default: 2097152 bytes)
+  --memory-budget   heap in MB past which the exposure (interleavers) of the remaining entry points is not
+                    computed, with a notice, instead of running out of memory (default: 3/4 of the heap limit)
   --call            a Rust function path whose future performs an inter-canister call (repeatable)
   --config          the project file to use (default: the nearest commit-points.toml above PATH)
   --no-config       use no project file
@@ -106,6 +110,14 @@ export function parseArgs(argv: string[]): Args {
         if (!Number.isInteger(n) || n <= 0)
           throw new UsageError(`--max-file-size must be a positive number of bytes, not \`${v}\``);
         args.maxFileSize = n;
+        break;
+      }
+      case '--memory-budget': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n <= 0)
+          throw new UsageError(`--memory-budget must be a positive number of MB, not \`${v}\``);
+        args.memoryBudgetMB = n;
         break;
       }
       case '--call':

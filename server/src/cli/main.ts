@@ -61,6 +61,7 @@ async function check(args: CheckArgs): Promise<number> {
   const internal: string[] = [];
   const result = await analyzePaths(paths, {
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
+    ...(args.memoryBudgetMB !== undefined ? { memoryBudgetMB: args.memoryBudgetMB } : {}),
     extraCallFunctions: args.extraCallFunctions,
     onInternalError: (where, err) => internal.push(`internal error in ${where}: ${String(err)}`),
     config,

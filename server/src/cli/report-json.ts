@@ -22,6 +22,8 @@ export interface JsonReport {
     line: number;
     commitPoints: { line: number; column: number; kind: 'commit' | 'maybe' | 'none'; reason: string }[];
     segments: { index: number; reads: string[]; writes: string[] }[];
+    /** Why its exposure was not computed (the memory budget); absent when it was. */
+    exposureSkipped?: string;
   }[];
   findings: {
     rule: string;
@@ -71,6 +73,7 @@ export function jsonReport(files: FileModel[], analysis: Analysis, findings: Fin
         reads: uniqueSorted(s.reads.map((a) => stateName(a.state))),
         writes: uniqueSorted(s.writes.map((a) => stateName(a.state))),
       })),
+      ...(e.exposureSkipped !== undefined ? { exposureSkipped: e.exposureSkipped } : {}),
     })),
     findings: findings.map((f) => {
       const start = toOneBased(f.range.start);

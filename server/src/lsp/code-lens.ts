@@ -33,7 +33,8 @@ export function codeLensesFor(
       commits === 0 ? 'no commit point' : `${commits} commit point${commits === 1 ? '' : 's'}`,
       `${e.segments.length} segment${e.segments.length === 1 ? '' : 's'}`,
     ];
-    if (others.size) {
+    if (e.exposureSkipped !== undefined && commits) parts.push('exposure not computed (memory budget)');
+    else if (others.size) {
       const names = [...others].map((n) => (n === e.ir.name ? `${n} (itself)` : n));
       parts.push(
         `interleaved by ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` +${names.length - 3}` : ''}`,

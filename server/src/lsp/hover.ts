@@ -48,6 +48,11 @@ export function explainCommitPoint(e: EntryAnalysis, cp: CommitPointInfo): strin
       '',
       'This await is in a loop: its segment can reach it again, so it commits once per iteration.',
     );
+  if (e.exposureSkipped !== undefined)
+    lines.push(
+      '',
+      `**Exposure not computed** (${e.exposureSkipped}): which other messages can run here and what they touch is not known, and no finding that needs it is given. Raise \`commitPoints.memoryBudgetMB\` or analyse fewer files at once.`,
+    );
   const names = (xs: { state: { root: string; field?: string } }[]) =>
     capped([...new Set(xs.map((x) => `\`${stateName(x.state)}\``))]).join(', ');
   if (cp.carriedReads.length) lines.push('', `**Relies on across it:** ${names(cp.carriedReads)}`);

@@ -19,10 +19,17 @@ export function inlayHintsFor(analysis: Analysis, file: FileModel, text?: string
       const a = cp.await;
       if (seen.has(`${a.range.start.line}:${a.range.start.character}`)) continue;
       const touching = cp.touching.filter((i) => !i.excludedByLock).length;
+      // Past the memory budget the interleavers are not known: "0" would read as "none can interleave".
+      const exposure =
+        e.exposureSkipped !== undefined
+          ? ' · exposure not computed'
+          : touching
+            ? ` · ${touching} interleaver${touching === 1 ? '' : 's'}`
+            : '';
       const label =
         a.commit === 'none'
           ? 'not a commit point'
-          : `${a.commit === 'maybe' ? 'maybe ' : ''}commit point${touching ? ` · ${touching} interleaver${touching === 1 ? '' : 's'}` : ''}`;
+          : `${a.commit === 'maybe' ? 'maybe ' : ''}commit point${exposure}`;
       seen.add(`${a.range.start.line}:${a.range.start.character}`);
       hints.push({ position: at(a.range.end), label: ` ⟂ ${label}`, paddingLeft: true, tooltip: a.reason });
     }

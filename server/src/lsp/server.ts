@@ -124,6 +124,7 @@ export function startServer(connection: Connection): void {
     }
     const result = await analyzeSources(sources, {
       maxFileSize: settings.maxFileSize,
+      memoryBudgetMB: settings.memoryBudgetMB,
       extraCallFunctions: settings.extraCallFunctions,
       readFile: textOf,
       rustTrees,

@@ -3,6 +3,8 @@ import { DEFAULT_MAX_FILE_SIZE } from '../workspace/load';
 
 export interface Settings {
   maxFileSize: number;
+  /** Heap in MB past which exposure is skipped (0: automatic, see `workspace/memory-budget.ts`). */
+  memoryBudgetMB: number;
   extraCallFunctions: string[];
   inlayHints: boolean;
   codeLens: boolean;
@@ -14,6 +16,7 @@ export interface Settings {
 
 export const defaultSettings: Settings = {
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  memoryBudgetMB: 0,
   extraCallFunctions: [],
   inlayHints: true,
   codeLens: true,
@@ -23,6 +26,7 @@ export const defaultSettings: Settings = {
 
 interface RawSettings {
   maxFileSize?: unknown;
+  memoryBudgetMB?: unknown;
   rust?: { extraCallFunctions?: unknown };
   inlayHints?: { enabled?: unknown };
   codeLens?: { enabled?: unknown };
@@ -36,6 +40,8 @@ export function readSettings(raw: unknown): Settings {
   const calls = cfg.rust?.extraCallFunctions;
   return {
     maxFileSize: typeof cfg.maxFileSize === 'number' ? cfg.maxFileSize : DEFAULT_MAX_FILE_SIZE,
+    memoryBudgetMB:
+      typeof cfg.memoryBudgetMB === 'number' && cfg.memoryBudgetMB > 0 ? Math.floor(cfg.memoryBudgetMB) : 0,
     extraCallFunctions: Array.isArray(calls) ? calls.filter((c): c is string => typeof c === 'string') : [],
     inlayHints: flag(cfg.inlayHints?.enabled, true),
     codeLens: flag(cfg.codeLens?.enabled, true),

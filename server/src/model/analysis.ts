@@ -121,6 +121,11 @@ export interface EntryAnalysis {
   commitPoints: CommitPointInfo[];
   /** Locks this entry point takes and holds to its end (for mutual exclusion). */
   locks: LockInfo[];
+  /**
+   * Why the exposure (interleavers) of its commit points was not computed: the memory budget was reached. Its
+   * awaits are still classified; rules that need interleavers find nothing here, and hovers say so.
+   */
+  exposureSkipped?: string;
 }
 
 export interface Analysis {
@@ -135,6 +140,11 @@ const CALLER_KEYS = new Set(['caller', 'msg.caller', 'caller()', 'msg_caller()']
 export interface AnalyzeOptions {
   /** State the project declared irrelevant (loggers, metrics): its accesses make no interleaver conflicts. */
   ignoredState?: (state: StatePath) => boolean;
+  /**
+   * Asked before each entry point's exposure is computed: a reason once memory is past the budget. From then on
+   * exposure is skipped (SPEC: degrade, do not die), so a huge workspace still gets its commit points.
+   */
+  overBudget?: () => string | undefined;
 }
 
 /**
@@ -173,7 +183,13 @@ export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analy
     indexes.set(canister, buildStateIndex(candidates, ignored));
   }
   const broken = new Set<EntryAnalysis>();
+  let budgetReason: string | undefined;
   for (const e of entryPoints) {
+    budgetReason ??= options.overBudget?.();
+    if (budgetReason !== undefined) {
+      e.exposureSkipped = budgetReason;
+      continue;
+    }
     try {
       const candidates = canInterleave.get(e.canister) ?? {
         list: [],
@@ -191,6 +207,10 @@ export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analy
     }
   }
   if (broken.size) entryPoints = entryPoints.filter((e) => !broken.has(e));
+  for (const f of input) {
+    const skipped = entryPoints.filter((e) => e.file === f.file && e.exposureSkipped !== undefined);
+    if (skipped.length) failures.set(f, [...(failures.get(f) ?? []), skippedNotice(skipped)]);
+  }
   // Files keep their identity unless a failure adds a notice (then a copy carries it).
   const files = input.map((f) => {
     const more = failures.get(f);
@@ -202,6 +222,16 @@ export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analy
     };
   });
   return { files, entryPoints };
+}
+
+/** One notice per file for the entry points whose exposure was skipped, at the first of them. */
+function skippedNotice(skipped: EntryAnalysis[]): Notice {
+  const shown = skipped.slice(0, 3).map((e) => `\`${e.ir.name}\``);
+  const more = skipped.length > 3 ? ` and ${skipped.length - 3} more` : '';
+  return {
+    range: skipped[0].ir.nameRange,
+    message: `exposure not computed for ${shown.join(', ')}${more} (${skipped[0].exposureSkipped}): their awaits are classified, but interleavers and the findings that need them are not given`,
+  };
 }
 
 function analyzeEntry(file: FileModel, ir: EntryPointIR): EntryAnalysis {

@@ -4,7 +4,7 @@
  */
 import { analyzeMotokoFiles } from '../languages/motoko';
 import { analyze, type Analysis } from '../model/analysis';
-import type { FileModel } from '../model/ir';
+import type { FileModel, StatePath } from '../model/ir';
 import type { SourceFile } from '../model/source';
 import { runRules } from '../rules/registry';
 import { applyProjectConfig, stateMatcher } from '../config/apply-config';
@@ -18,6 +18,7 @@ import type { MotokoParseCache } from './motoko-parse-cache';
 import type { RustTreeCache } from './rust-tree-cache';
 import type { RustModelCache } from './rust-model-cache';
 import { languageOf, skippedModel } from './file-models';
+import { memoryBudget } from './memory-budget';
 
 export { languageOf, skippedModel };
 
@@ -36,6 +37,8 @@ export interface WorkspaceOptions {
   rustModels?: RustModelCache;
   /** Motoko parse results kept between analyses (the language server's), so imports are not re-parsed. */
   motokoParses?: MotokoParseCache;
+  /** Heap in MB past which exposure is skipped (see `memory-budget.ts`); 0 or absent: automatic. */
+  memoryBudgetMB?: number;
 }
 
 export interface WorkspaceResult {
@@ -113,7 +116,10 @@ export async function analyzeSources(
   const ignored = config?.ignoreState.length ? stateMatcher(config.ignoreState) : undefined;
   const analysis = analyze(
     models.sort((a, b) => a.file.localeCompare(b.file)),
-    ignored ? { ignoredState: (s) => ignored(stateName(s)) } : {},
+    {
+      ...(ignored ? { ignoredState: (s: StatePath) => ignored(stateName(s)) } : {}),
+      overBudget: memoryBudget(options.memoryBudgetMB),
+    },
   );
   const findings = inTestDoubles(
     runRules(analysis, (rule, err) => options.onInternalError?.(`rule ${rule}`, err)),
