@@ -16,6 +16,7 @@ import {
   quote,
   writersOf,
 } from './support/helpers';
+import { recheckProtects, rechecked } from './support/rechecks';
 import { isResync } from './support/relevance';
 import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
 
@@ -69,7 +70,10 @@ export const checkThenAct: Rule = {
         const name = stateName(check.state);
         if (reported.has(check.state.root)) continue;
         // A re-sync from a reply after the await is not an act the check guarded (SPEC §5, Precision), nor is
-        // the untouched rest of a copy stored back: it gets back the values the copy read.
+        // the untouched rest of a copy stored back: it gets back the values the copy read. A write under a
+        // fresh check of its state is safe, unless a call made after the stale check moves value or sends what
+        // that check compared (a re-check cannot take back a payment).
+        const recheckCounts = recheckProtects(e, cp, check);
         const writesAfter = e.accesses.filter(
           (w) =>
             w.kind === 'write' &&
@@ -77,7 +81,8 @@ export const checkThenAct: Rule = {
             sameState(w.state, check.state) &&
             !alternatives(check, w) &&
             happensBefore(e, flat, w.flat) &&
-            !isResync(e, w),
+            !isResync(e, w) &&
+            !(recheckCounts && rechecked(e, flat, w)),
         );
         if (!writesAfter.length) continue;
         // Another impl's write, where the call runs one of several, is not on the check's path.

@@ -15,6 +15,7 @@ import {
   quote,
   writersOf,
 } from './support/helpers';
+import { rechecked } from './support/rechecks';
 import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
 import type { Access, EntryAnalysis } from '../model/analysis';
 
@@ -114,20 +115,4 @@ function staleCopyNote(w: WriteNode): RelatedLocation[] {
         },
       ]
     : [];
-}
-
-/**
- * The write sits under a condition that reads the state it writes after the commit point (`if max < v { max = v
- * }`), or is replayed from a synchronous helper where it does (SPEC §5, Re-checks).
- */
-function rechecked(e: EntryAnalysis, cpFlat: number[], w: Access): boolean {
-  if ((w.node as WriteNode).rechecked) return true;
-  return w.flat.some((f) =>
-    e.cfg.nodes[f].controls.some((c) =>
-      [...e.flow.reads(c)].some((id) => {
-        const r = e.readById.get(id);
-        return r !== undefined && sameState(r.state, w.state) && happensBefore(e, cpFlat, r.flat);
-      }),
-    ),
-  );
 }
