@@ -99,7 +99,9 @@ export const checkThenAct: Rule = {
         const writers = writersOf(cp, check);
         if (!writers.length) continue;
         reported.add(check.state.root);
-        const first = writers.find((w) => w.entry !== e) ?? writers[0];
+        // The method itself, when it can pass the same check again, tells the whole story (a double spend); the
+        // other writers follow as related locations.
+        const first = writers.find((w) => w.entry === e) ?? writers[0];
         const write = writesAfter[0];
         // Other checks of the same root before this commit point, each made stale by its own await in a callee
         // (one story per root: they are related locations, not findings of their own).
