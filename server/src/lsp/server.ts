@@ -10,6 +10,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
+  type Diagnostic,
   type Disposable,
   type InitializeResult,
 } from 'vscode-languageserver';
@@ -47,6 +48,7 @@ import { readClientOptions } from './client-options';
 import { StatusReporter } from './status';
 import { ruleDocLink } from './rule-links';
 import { EditorBaseline, baselineWatchGlob } from './editor-baseline';
+import { endTimings, markPhase, startTimings } from '../workspace/timings';
 
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -108,6 +110,7 @@ export function startServer(connection: Connection): void {
 
   const analyzeGroup = async (path: string) => {
     await settingsReady;
+    startTimings(path);
     const { key, files } = groupFor(path);
     const mine = (generation.get(key) ?? 0) + 1;
     generation.set(key, mine);
@@ -122,6 +125,7 @@ export function startServer(connection: Connection): void {
       const text = textOf(f);
       if (text !== undefined) sources.push({ path: f, text });
     }
+    markPhase('texts');
     const result = await analyzeSources(sources, {
       maxFileSize: settings.maxFileSize,
       extraCallFunctions: settings.extraCallFunctions,
@@ -133,32 +137,33 @@ export function startServer(connection: Connection): void {
       config: projectConfigs.configFor(path),
     });
     // A later edit started a newer analysis of this group while this one ran: its result wins.
-    if (generation.get(key) !== mine) return;
+    if (generation.get(key) !== mine) return endTimings();
     results.set(key, result);
     for (const file of result.files) groupOfFile.set(file.file, key);
     const groupHasErrors = result.files.some((f) => f.parseErrors.length > 0);
     const textsAnalysed = new Map(sources.map((s) => [s.path, s.text]));
-    await publisher.publish(
-      key,
-      result.files.map((file) => {
-        const text = textsAnalysed.get(file.file);
-        const findings =
-          text === undefined ? result.findings : lastGood.record(file, text, result, groupHasErrors);
-        // Split only when a baseline asks for a finding's line: most files of a crate have no findings.
-        let lines: string[] | undefined;
-        const known = baseline.filter(
-          findings.filter((f) => f.file === file.file),
-          settings.baseline,
-          workspaceRoot,
-          (f) => (lines ??= text?.split('\n'))?.[f.range.start.line],
-        );
-        const shown = settings.infoDiagnostics ? known : known.filter((f) => f.severity !== 'info');
-        return [
-          uriOf(file.file),
-          diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
-        ];
-      }),
-    );
+    const shownDiagnostics = result.files.map((file) => {
+      const text = textsAnalysed.get(file.file);
+      const findings =
+        text === undefined ? result.findings : lastGood.record(file, text, result, groupHasErrors);
+      // Split only when a baseline asks for a finding's line: most files of a crate have no findings.
+      let lines: string[] | undefined;
+      const known = baseline.filter(
+        findings.filter((f) => f.file === file.file),
+        settings.baseline,
+        workspaceRoot,
+        (f) => (lines ??= text?.split('\n'))?.[f.range.start.line],
+      );
+      const shown = settings.infoDiagnostics ? known : known.filter((f) => f.severity !== 'info');
+      return [
+        uriOf(file.file),
+        diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
+      ] as [string, Diagnostic[]];
+    });
+    markPhase('diagnostics');
+    await publisher.publish(key, shownDiagnostics);
+    markPhase('publish');
+    endTimings();
     // The client asked for hints and lenses when the text changed, before this analysis was done, and got the
     // previous one's: ask it to pull them again.
     refreshPulled().catch((err: unknown) => connection.console.error(`refresh: ${String(err)}`));

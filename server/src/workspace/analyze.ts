@@ -18,6 +18,7 @@ import type { MotokoParseCache } from './motoko-parse-cache';
 import type { RustTreeCache } from './rust-tree-cache';
 import type { RustModelCache } from './rust-model-cache';
 import { languageOf, skippedModel } from './file-models';
+import { markPhase } from './timings';
 
 export { languageOf, skippedModel };
 
@@ -86,6 +87,7 @@ export async function analyzeSources(
       rust.set(crate, [...(rust.get(crate) ?? []), src]);
     } else if (lang === 'motoko') motoko.push(src);
   }
+  markPhase('group');
   models.push(...(await analyzeRustSources(rust, max, options)));
   // Motoko files are analysed per project (its `mo:` packages), each actor file being its own canister.
   const projects = new Map<string, SourceFile[]>();
@@ -110,15 +112,18 @@ export async function analyzeSources(
       );
     }
   }
+  markPhase('motoko');
   const ignored = config?.ignoreState.length ? stateMatcher(config.ignoreState) : undefined;
   const analysis = analyze(
     models.sort((a, b) => a.file.localeCompare(b.file)),
     ignored ? { ignoredState: (s) => ignored(stateName(s)) } : {},
   );
+  markPhase('analyze');
   const findings = inTestDoubles(
     runRules(analysis, (rule, err) => options.onInternalError?.(`rule ${rule}`, err)),
     models,
   );
+  markPhase('rules');
   const files = analysis.files;
   if (!config) return { files, analysis, findings };
   const texts = new Map(sources.map((s) => [s.path, s.text]));

@@ -86,9 +86,7 @@ class UnitModels implements RustModelStore {
     const text = ownText(fn);
     for (const k of (i === undefined ? undefined : this.facts.get(i)) ?? []) {
       if (k.name !== fn.name || k.text !== text) continue;
-      if (!this.same(k.reads, current)) continue;
-      // Read again through `current`, in the same order, as lowering would: the fixpoint follows those reads.
-      for (const [c] of k.reads) current.get(this.fns[c]);
+      if (!this.sameRead(k.reads, current)) continue;
       this.stats.factsReused++;
       const facts = k.callees ? { ...k.facts, callees: k.callees.map((c) => this.fns[c]) } : k.facts;
       this.entryOf.set(facts, k);
@@ -165,6 +163,20 @@ class UnitModels implements RustModelStore {
     const guards = this.reads(read.guards, this.guards);
     if (summaries && guards) this.kept.set(path, { text, model, summaries, guards });
     else this.kept.delete(path);
+  }
+
+  /**
+   * Whether reading `current` now gives what was read, read through `get` in the same order as lowering read
+   * it: the summary schedule settles a callee on its first read and notes who read which version (so a reuse
+   * is lowered again should a callee in its cycle change later). Looking without `get` would see callees not
+   * settled yet.
+   */
+  private sameRead(reads: Reads, current: SummaryMap): boolean {
+    for (const [i, name, json] of reads) {
+      const fn = this.fns[i];
+      if (!fn || fn.name !== name || this.asJson(current.get(fn)) !== json) return false;
+    }
+    return true;
   }
 
   /** The reads as kept, or undefined when one is of a function outside the list (not reusable then). */

@@ -34,6 +34,7 @@ import {
 } from './model-reuse';
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
 import type { Tree } from 'web-tree-sitter';
+import { markPhase } from '../../workspace/timings';
 
 export type { SourceFile };
 
@@ -300,6 +301,7 @@ export async function analyzeRustWorkspace(
         }
       }
     });
+    markPhase('rust-parse-index');
     const bases = indexes.map((index): Env => ({
       index,
       summaries: new Map(),
@@ -341,9 +343,11 @@ export async function analyzeRustWorkspace(
       (fn) => !!fn.traitName || !isTestOnly(fn),
       store ? (fn, facts) => store.summaryOf(fn, facts, summarise) : summarise,
     );
+    markPhase('rust-summaries');
     const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
     store?.settled(summaries, guards);
-    return ordered.flatMap((crate, i) => {
+    markPhase('rust-guards');
+    const models = ordered.flatMap((crate, i) => {
       const index = indexes[i];
       const env: Env = { ...bases[i], summaries, guards, summaryMode: false };
       const models = new Map<string, FileModel>();
@@ -376,6 +380,8 @@ export async function analyzeRustWorkspace(
         .filter((f) => !crate.report || crate.report.has(f.path))
         .map((f) => models.get(f.path) ?? skippedRustFile(crate.dir, f.path, failed.get(f.path)));
     });
+    markPhase('rust-models');
+    return models;
   } finally {
     if (!parseFile) trees.forEach((t) => t?.delete());
     snippets.forEach((t) => t?.delete());
