@@ -20,6 +20,7 @@ import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/a
 import { MotokoParseCache } from '../workspace/motoko-parse-cache';
 import { RustTreeCache } from '../workspace/rust-tree-cache';
 import { RustModelCache } from '../workspace/rust-model-cache';
+import { AnalysisReuse } from '../workspace/analysis-reuse';
 import { SOURCE_WATCH_GLOBS, SourceIndex } from './source-index';
 import { diagnosticsFor, uriOf } from './diagnostics';
 import { suppressionActions } from './suppress-action';
@@ -70,6 +71,8 @@ export function startServer(connection: Connection): void {
   // Crate folders, their files and the texts on disk, kept while the client reports changes to them.
   const sources = new SourceIndex();
   const motokoParses = new MotokoParseCache();
+  // Entry points an edit did not change keep their analysis and findings.
+  const analysisReuse = new AnalysisReuse();
   // While a file has syntax errors, its unchanged methods keep the results of its last good analysis.
   const lastGood = new LastGoodAnalyses();
   let settings: Settings = defaultSettings;
@@ -133,6 +136,7 @@ export function startServer(connection: Connection): void {
       rustTrees,
       rustModels,
       motokoParses,
+      analysisReuse,
       onInternalError: (where, err) => connection.console.error(`internal error in ${where}: ${String(err)}`),
       config: projectConfigs.configFor(path),
     });

@@ -6,6 +6,7 @@
 import { buildCfg, computeSegments, DataFlow, Reachability, valuesOf, type Cfg } from './cfg';
 import type { AwaitNode, EntryPointIR, FileModel, Notice, Range, ReadNode, StatePath, WriteNode } from './ir';
 import { failureNotice } from './limits';
+import type { EntryReuse } from './entry-reuse';
 import {
   buildStateIndex,
   conflictGroups,
@@ -135,6 +136,8 @@ const CALLER_KEYS = new Set(['caller', 'msg.caller', 'caller()', 'msg_caller()']
 export interface AnalyzeOptions {
   /** State the project declared irrelevant (loggers, metrics): its accesses make no interleaver conflicts. */
   ignoredState?: (state: StatePath) => boolean;
+  /** The language server's entry points kept from the previous analysis (entry-reuse.ts). */
+  entries?: EntryReuse;
 }
 
 /**
@@ -151,7 +154,8 @@ export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analy
   let entryPoints = input.flatMap((f) =>
     f.entryPoints.flatMap((ep) => {
       try {
-        return [analyzeEntry(f, ep)];
+        const entries = options.entries;
+        return [entries ? entries.entryFor(f, ep, () => analyzeEntry(f, ep)) : analyzeEntry(f, ep)];
       } catch (err) {
         fail(f, ep, err);
         return [];

@@ -19,6 +19,7 @@ import type { RustTreeCache } from './rust-tree-cache';
 import type { RustModelCache } from './rust-model-cache';
 import { languageOf, skippedModel } from './file-models';
 import { markPhase } from './timings';
+import type { AnalysisReuse } from './analysis-reuse';
 
 export { languageOf, skippedModel };
 
@@ -37,6 +38,8 @@ export interface WorkspaceOptions {
   rustModels?: RustModelCache;
   /** Motoko parse results kept between analyses (the language server's), so imports are not re-parsed. */
   motokoParses?: MotokoParseCache;
+  /** Entry points' analyses and findings kept between analyses (the language server's). */
+  analysisReuse?: AnalysisReuse;
 }
 
 export interface WorkspaceResult {
@@ -114,13 +117,21 @@ export async function analyzeSources(
   }
   markPhase('motoko');
   const ignored = config?.ignoreState.length ? stateMatcher(config.ignoreState) : undefined;
+  const reuse = options.analysisReuse;
   const analysis = analyze(
     models.sort((a, b) => a.file.localeCompare(b.file)),
-    ignored ? { ignoredState: (s) => ignored(stateName(s)) } : {},
+    {
+      ...(ignored ? { ignoredState: (s) => ignored(stateName(s)) } : {}),
+      ...(reuse ? { entries: reuse.entries } : {}),
+    },
   );
   markPhase('analyze');
   const findings = inTestDoubles(
-    runRules(analysis, (rule, err) => options.onInternalError?.(`rule ${rule}`, err)),
+    runRules(
+      analysis,
+      (rule, err) => options.onInternalError?.(`rule ${rule}`, err),
+      reuse?.findingsFor(config?.ignoreState ?? []),
+    ),
     models,
   );
   markPhase('rules');
