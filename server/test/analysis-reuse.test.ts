@@ -13,6 +13,8 @@ import { AnalysisReuse } from '../src/workspace/analysis-reuse';
 import { RustModelCache } from '../src/workspace/rust-model-cache';
 import { RustTreeCache } from '../src/workspace/rust-tree-cache';
 import { defaultConfig } from '../src/config/project-config';
+import { SameIr } from '../src/model/same-ir';
+import type { EntryPointIR, FileModel } from '../src/model/ir';
 
 const libRs = `use std::cell::RefCell;
 mod admin;
@@ -165,4 +167,92 @@ test('typing in one file of entry points over shared state keeps every result a 
   }
   assert.ok(distinct.size >= 4, `only ${distinct.size} different results`);
   assert.ok(e.analysisReuse.entries.stats.reused > 0);
+});
+
+const actorMo = `import Principal "mo:base/Principal";
+import HashMap "mo:base/HashMap";
+
+persistent actor Bank {
+  type Ledger = actor { transfer : shared (Principal, Nat) -> async { #ok : Nat; #err : Text } };
+  transient let ledger : Ledger = actor "ryjl3-tyaaa-aaaaa-aaaba-cai";
+  transient let balances = HashMap.HashMap<Principal, Nat>(16, Principal.equal, Principal.hash);
+  var fees : Nat = 0;
+
+  func balanceOf(who : Principal) : Nat {
+    switch (balances.get(who)) { case (?b) { b }; case null { 0 } };
+  };
+
+  public shared ({ caller }) func withdraw(amount : Nat) : async () {
+    let balance = balanceOf(caller);
+    if (balance >= amount) {
+      let reply = await ledger.transfer(caller, amount);
+      balances.put(caller, balance - amount);
+    };
+  };
+
+  public shared ({ caller }) func charge(amount : Nat) : async () {
+    fees += amount;
+    let r = await ledger.transfer(caller, amount);
+    fees -= 1;
+  };
+
+  public shared ({ caller }) func deposit(amount : Nat) : async () {
+    balances.put(caller, balanceOf(caller) + amount);
+  };
+};
+`;
+
+test('a Motoko actor lowered again whole keeps the analyses of the entry points that came out the same', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-reuse-mo-'));
+  const path = join(dir, 'Main.mo');
+  const analysisReuse = new AnalysisReuse();
+  const kept: WorkspaceOptions = { analysisReuse };
+  const analyse = async (text: string) => {
+    const sources = [{ path, text }];
+    const result = await analyzeSources(sources, kept);
+    assert.equal(shown(result), shown(await analyzeSources(sources)));
+    return result;
+  };
+  let text = actorMo;
+  await analyse(text);
+  const steps: ((t: string) => string)[] = [
+    (t) => t.replace('let r = await', 'let rx = await'), // inside `charge` only
+    (t) => t.replace('fees -= 1;', 'fees -= 2;'),
+    (t) => t.replace('balanceOf(caller) + amount', 'balanceOf(caller) + amount + 0'), // the interleaver of `withdraw`
+    (t) => t.replace('balances.put(caller, balanceOf(caller) + amount + 0);', 'ignore balanceOf(caller);'),
+    (t) => t.replace('case null { 0 }', 'case null { 1 }'), // a helper `withdraw` and `deposit` inline
+  ];
+  const distinct = new Set<string>();
+  for (const step of steps) {
+    text = step(text);
+    distinct.add(JSON.stringify((await analyse(text)).findings));
+  }
+  assert.ok(distinct.size >= 3, `only ${distinct.size} different results`);
+  assert.ok(analysisReuse.sameIr.stats.same > 0, 'some entry points came out the same');
+  assert.ok(analysisReuse.entries.stats.reused > 0);
+});
+
+test('IR with the same JSON but other shared objects is not the same IR', () => {
+  const sameIr = new SameIr();
+  const range = { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } };
+  const read = (r: typeof range) => ({ kind: 'read', id: 1, state: { root: 'S' }, range: r });
+  const entry = (body: unknown[]): EntryPointIR =>
+    ({ name: 'f', kind: 'update', nameRange: range, range, params: [], body }) as EntryPointIR;
+  const model = (ep: EntryPointIR): FileModel => ({
+    file: '/a.mo',
+    language: 'motoko',
+    canister: '/a.mo',
+    parseErrors: [],
+    entryPoints: [ep],
+    awaits: [],
+    stateDecls: [],
+  });
+  const shared = read({ ...range });
+  const first = entry([shared, shared]);
+  sameIr.canonical([model(first)]);
+  const again = entry([read({ ...range }), read({ ...range })]);
+  const twice = read({ ...range });
+  const sameShape = entry([twice, twice]);
+  assert.equal(sameIr.canonical([model(sameShape)])[0].entryPoints[0], first, 'equal, same sharing');
+  assert.notEqual(sameIr.canonical([model(again)])[0].entryPoints[0], first, 'two objects where one was');
 });

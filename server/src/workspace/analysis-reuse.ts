@@ -4,9 +4,12 @@
  * changing an entry point, so findings are kept only while that setting is the same.
  */
 import { EntryReuse } from '../model/entry-reuse';
+import { SameIr } from '../model/same-ir';
 import { FindingsReuse } from '../rules/findings-reuse';
 
 export class AnalysisReuse {
+  /** Gives an entry point lowered again the same its previous IR object (a Motoko actor is lowered whole). */
+  readonly sameIr = new SameIr();
   readonly entries = new EntryReuse();
   private findingsNow = new FindingsReuse(this.entries);
   private ignoredKey = '';

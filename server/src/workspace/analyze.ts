@@ -118,13 +118,11 @@ export async function analyzeSources(
   markPhase('motoko');
   const ignored = config?.ignoreState.length ? stateMatcher(config.ignoreState) : undefined;
   const reuse = options.analysisReuse;
-  const analysis = analyze(
-    models.sort((a, b) => a.file.localeCompare(b.file)),
-    {
-      ...(ignored ? { ignoredState: (s) => ignored(stateName(s)) } : {}),
-      ...(reuse ? { entries: reuse.entries } : {}),
-    },
-  );
+  models.sort((a, b) => a.file.localeCompare(b.file));
+  const analysis = analyze(reuse ? reuse.sameIr.canonical(models) : models, {
+    ...(ignored ? { ignoredState: (s) => ignored(stateName(s)) } : {}),
+    ...(reuse ? { entries: reuse.entries } : {}),
+  });
   markPhase('analyze');
   const findings = inTestDoubles(
     runRules(
