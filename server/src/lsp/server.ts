@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SourceFile } from '../model/source';
+import type { Finding } from '../rules/types';
 import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/analyze';
 import { MotokoParseCache } from '../workspace/motoko-parse-cache';
 import { RustTreeCache } from '../workspace/rust-tree-cache';
@@ -36,6 +37,7 @@ import { defaultSettings, readSettings, type Settings } from './settings';
 import { Debouncer } from './debounce';
 import { memoryIsTight } from './memory';
 import { DiagnosticsPublisher } from './publish';
+import { DiagnosticsMemo } from './diagnostics-memo';
 import { LastGoodAnalyses } from './last-good';
 import {
   codeLensesShown,
@@ -51,6 +53,17 @@ import { ruleDocLink } from './rule-links';
 import { EditorBaseline, baselineWatchGlob } from './editor-baseline';
 import { endTimings, markPhase, startTimings } from '../workspace/timings';
 
+/** Findings by their file, in their order. */
+function findingsByFile(findings: Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = out.get(f.file);
+    if (list) list.push(f);
+    else out.set(f.file, [f]);
+  }
+  return out;
+}
+
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
 }
@@ -62,6 +75,7 @@ export function startServer(connection: Connection): void {
   const publisher = new DiagnosticsPublisher((uri, diagnostics) =>
     connection.sendDiagnostics({ uri, diagnostics }),
   );
+  const diagnosticsMemo = new DiagnosticsMemo();
   // Diagnostics 200 ms after typing pauses, and at least every 500 ms while it goes on.
   const debouncer = new Debouncer(200, 500);
   // Parse results of unchanged files are reused from one analysis to the next.
@@ -146,10 +160,11 @@ export function startServer(connection: Connection): void {
     for (const file of result.files) groupOfFile.set(file.file, key);
     const groupHasErrors = result.files.some((f) => f.parseErrors.length > 0);
     const textsAnalysed = new Map(sources.map((s) => [s.path, s.text]));
+    const findingsOf = findingsByFile(result.findings);
     const shownDiagnostics = result.files.map((file) => {
       const text = textsAnalysed.get(file.file);
-      const findings =
-        text === undefined ? result.findings : lastGood.record(file, text, result, groupHasErrors);
+      const mine = findingsOf.get(file.file) ?? [];
+      const findings = text === undefined ? mine : lastGood.record(file, text, result, groupHasErrors, mine);
       // Split only when a baseline asks for a finding's line: most files of a crate have no findings.
       let lines: string[] | undefined;
       const known = baseline.filter(
@@ -159,9 +174,12 @@ export function startServer(connection: Connection): void {
         (f) => (lines ??= text?.split('\n'))?.[f.range.start.line],
       );
       const shown = settings.infoDiagnostics ? known : known.filter((f) => f.severity !== 'info');
+      const uri = uriOf(file.file);
       return [
-        uriOf(file.file),
-        diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
+        uri,
+        diagnosticsMemo.get(uri, file, shown, () =>
+          diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
+        ),
       ] as [string, Diagnostic[]];
     });
     markPhase('diagnostics');
