@@ -111,3 +111,55 @@ test('the outline hides the bodies that declare nothing, and only those', async 
   // A body that ends elsewhere moves what follows it.
   assert.notEqual(outline(base.replace('    y\n}', '    y }')), outline(base));
 });
+
+test('the crate index is kept while only bodies change, and what it says of edited files is theirs now', async () => {
+  const dir = crateDir();
+  // `withdraw` calls `settle` in its own file: an edit of `settle` lowers `withdraw` again with the kept index.
+  const libWithHelper = lib
+    .replace(
+      '#[ic_cdk::update]\nasync fn withdraw',
+      'fn settle(amount: u64) {\n    ledger::debit(amount);\n}\n\n#[ic_cdk::update]\nasync fn withdraw',
+    )
+    .replace(
+      '        ledger::debit(amount);\n        let _ = outcome;',
+      '        settle(amount);\n        let _ = outcome;',
+    );
+  const texts = new Map([
+    [join(dir, 'src', 'lib.rs'), libWithHelper],
+    [join(dir, 'src', 'ledger.rs'), LEDGER_RS],
+    [join(dir, 'src', 'orders.rs'), orders],
+  ]);
+  const rustTrees = new RustTreeCache();
+  const rustModels = new RustModelCache();
+  const analyse = async (file: string, edit: (t: string) => string) => {
+    const path = join(dir, 'src', file);
+    texts.set(path, edit(texts.get(path)!));
+    const sources = [...texts].map(([p, t]) => ({ path: p, text: t }));
+    const kept = await analyzeSources(sources, { rustTrees, rustModels });
+    assert.equal(shown(kept), shown(await analyzeSources(sources)), `after editing ${file}`);
+    return kept;
+  };
+  await analyse('lib.rs', (t) => t);
+  const distinct = new Set<string>();
+  // Edits in one file, then another, then the first again: each file's functions move to its newest tree.
+  for (const [file, edit] of [
+    [
+      'lib.rs',
+      (t: string) => t.replace('    ledger::debit(amount);\n}', '    ledger::debit(amount + 1);\n}'),
+    ],
+    ['ledger.rs', (t: string) => t.replace('let reply', 'let replied').replace('reply.map', 'replied.map')],
+    ['lib.rs', (t: string) => t.replace('ledger::debit(amount + 1);\n}', 'let _ = amount;\n}')], // no write any more
+    ['orders.rs', (t: string) => t.replace('let paid', 'let paidx')],
+    ['lib.rs', (t: string) => t.replace('let _ = amount;\n}', 'ledger::debit(amount);\n}')],
+  ] as const) {
+    const r = await analyse(file, edit);
+    distinct.add(JSON.stringify(r.findings));
+  }
+  assert.ok(distinct.size >= 2, `only ${distinct.size} different results`);
+  assert.equal(rustModels.stats.indexesReused, 5, 'every edit kept the index');
+  // A new function changes the outline: the index is built again, and kept from then on.
+  await analyse('ledger.rs', (t) => `${t}\npub fn credit(amount: u64) {\n    let _ = amount;\n}\n`);
+  assert.equal(rustModels.stats.indexesReused, 5);
+  await analyse('ledger.rs', (t) => t.replace('let _ = amount;\n}\n', 'let _ = amount + 1;\n}\n'));
+  assert.equal(rustModels.stats.indexesReused, 6);
+});

@@ -8,7 +8,7 @@
  * - every summary and guard its lowering read is the same (compared as JSON, as the summaries' fixpoint does).
  */
 import type { FileModel } from '../model/ir';
-import type { FnInfo } from '../languages/rust/crate-index';
+import type { CrateIndex, FnInfo } from '../languages/rust/crate-index';
 import type { GuardInfo } from '../languages/rust/guards';
 import type { FileReads, FunctionOutput, RustModelStore } from '../languages/rust/model-reuse';
 import type { FnFacts, FnSummary, SummaryMap } from '../languages/rust/summaries';
@@ -58,6 +58,8 @@ export interface CacheStats {
   factsMade: number;
   functionsReused: number;
   functionsMade: number;
+  /** Analyses that brought the previous analysis's crate indexes up to date instead of building them. */
+  indexesReused: number;
 }
 
 /** The kept models of one workspace unit, valid while its fingerprint holds. */
@@ -73,8 +75,22 @@ class UnitModels implements RustModelStore {
   private readonly json = new WeakMap<object, string>();
   /** The kept entry of the facts objects given out or kept in this analysis. */
   private readonly entryOf = new WeakMap<FnFacts, KeptFacts>();
+  /** The unit's crate indexes: valid while the fingerprint holds, as this store is. */
+  private indexes: CrateIndex[] | undefined;
 
   constructor(private readonly stats: CacheStats) {}
+
+  keptIndexes(): CrateIndex[] | undefined {
+    const kept = this.indexes;
+    // Given out once: brought to the new texts, or built again and kept anew, by the analysis that takes them.
+    this.indexes = undefined;
+    return kept;
+  }
+
+  keepIndexes(indexes: CrateIndex[] | undefined, reused: boolean): void {
+    this.indexes = indexes;
+    if (reused) this.stats.indexesReused++;
+  }
 
   begin(fns: FnInfo[]): void {
     this.fns = fns;
@@ -218,6 +234,7 @@ export class RustModelCache {
     factsMade: 0,
     functionsReused: 0,
     functionsMade: 0,
+    indexesReused: 0,
   };
 
   /**

@@ -35,6 +35,7 @@ import {
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
 import type { Tree } from 'web-tree-sitter';
 import { markPhase } from '../../workspace/timings';
+import { keepable, reuseIndexes } from './index-reuse';
 
 export type { SourceFile };
 
@@ -279,8 +280,18 @@ export async function analyzeRustWorkspace(
   };
   try {
     const ordered = calleeCratesFirst(crates);
+    const store = options.models;
+    // The previous analysis's indexes, while only function bodies that declare nothing changed (index-reuse.ts).
+    const kept = store?.keptIndexes();
+    const reused =
+      kept &&
+      reuseIndexes(
+        kept,
+        ordered.map((crate) => crate.files.map((f) => ({ ...f, root: parse(crate, f)?.rootNode }))),
+      );
     const byDir = new Map<string, CrateIndex>();
-    const indexes = ordered.map((crate) => {
+    const indexes = ordered.map((crate, i) => {
+      if (reused) return reused[i];
       const parsed = crate.files.flatMap((f) => {
         const tree = parse(crate, f);
         return tree
@@ -301,6 +312,7 @@ export async function analyzeRustWorkspace(
         }
       }
     });
+    store?.keepIndexes(reused || keepable(indexes, failed.size) ? indexes : undefined, !!reused);
     markPhase('rust-parse-index');
     const bases = indexes.map((index): Env => ({
       index,
@@ -318,7 +330,6 @@ export async function analyzeRustWorkspace(
     // A function that constructs a guard sees it while summaries are computed: its summary says what it holds.
     const guardsNow = guardLookup(indexes);
     const allFns = indexes.flatMap((index) => index.fns);
-    const store = options.models;
     store?.begin(allFns);
     const summaries = computeSummaries(
       allFns,
