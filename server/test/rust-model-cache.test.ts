@@ -163,3 +163,47 @@ test('the crate index is kept while only bodies change, and what it says of edit
   await analyse('ledger.rs', (t) => t.replace('let _ = amount;\n}\n', 'let _ = amount + 1;\n}\n'));
   assert.equal(rustModels.stats.indexesReused, 6);
 });
+
+test('the outline kept across a keystroke is the outline made afresh, wherever the keystroke is', async () => {
+  const parser = await createRustParser();
+  const macros = new Set(['my_items']);
+  const base = `use std::cell::RefCell;
+thread_local! { static S: RefCell<u64> = RefCell::new(0); }
+
+fn plain(x: u64) -> u64 {
+    let y = x + 1;
+    println!("{}", y);
+    y
+}
+
+fn nested() {
+    fn inner() {}
+    inner();
+}
+
+impl T {
+    pub async fn method(&self) -> u64 { S.with(|s| *s.borrow()) }
+}
+
+fn makes() { my_items!(Foo); }
+`;
+  let checked = 0;
+  for (const typed of ['x', ' ', '\n', '{', '}', ';', 'fn f() {}', 'thread_local!{}']) {
+    for (let at = 0; at <= base.length; at += 2) {
+      const cache = new RustModelCache();
+      const before = parser.parse(base)!;
+      cache.outlineOf('/a.rs', base, before, macros);
+      const text = base.slice(0, at) + typed + base.slice(at);
+      const tree = parser.parse(text)!;
+      assert.equal(
+        cache.outlineOf('/a.rs', text, tree, macros),
+        rustOutline(tree, text, macros),
+        `${typed} at ${at}`,
+      );
+      before.delete();
+      tree.delete();
+      checked++;
+    }
+  }
+  assert.ok(checked > 500);
+});

@@ -13,7 +13,7 @@ import type { GuardInfo } from '../languages/rust/guards';
 import type { FileReads, FunctionOutput, RustModelStore } from '../languages/rust/model-reuse';
 import type { FnFacts, FnSummary, SummaryMap } from '../languages/rust/summaries';
 import type { Tree } from 'web-tree-sitter';
-import { rustOutline } from './rust-outline';
+import { cutsAfterBodyEdit, outlineWithCuts, type Cut } from './rust-outline';
 
 /** What a kept model read: function (by its place in the unit's function list, and name) → value as JSON. */
 type Reads = [ordinal: number, name: string, json: string][];
@@ -225,7 +225,10 @@ class UnitModels implements RustModelStore {
 
 export class RustModelCache {
   private readonly units = new Map<string, UnitModels>();
-  private readonly outlines = new Map<string, { text: string; macros: string; outline: string }>();
+  private readonly outlines = new Map<
+    string,
+    { text: string; macros: string; outline: string; cuts: Cut[] }
+  >();
   /** Models reused and files lowered, over all units since the start. */
   readonly stats: CacheStats = {
     modelsReused: 0,
@@ -256,9 +259,18 @@ export class RustModelCache {
     const macrosKey = [...macros].sort().join(',');
     const hit = this.outlines.get(path);
     if (hit && hit.text === text && hit.macros === macrosKey) return hit.outline;
-    const outline = tree ? rustOutline(tree, text, macros) : `\u0000not parsed\u0000${text}`;
-    this.outlines.set(path, { text, macros: macrosKey, outline });
-    return outline;
+    // A keystroke inside a body that declares nothing leaves the outline as it was: only that body is looked at.
+    const cuts =
+      hit && tree && hit.macros === macrosKey && cutsAfterBodyEdit(hit.text, hit.cuts, tree, text, macros);
+    if (hit && cuts) {
+      this.outlines.set(path, { ...hit, text, cuts });
+      return hit.outline;
+    }
+    const made = tree
+      ? outlineWithCuts(tree, text, macros)
+      : { outline: `\u0000not parsed\u0000${text}`, cuts: [] };
+    this.outlines.set(path, { text, macros: macrosKey, ...made });
+    return made.outline;
   }
 }
 

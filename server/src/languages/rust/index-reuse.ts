@@ -9,9 +9,8 @@
  * where a file could not be parsed or indexed.
  */
 import { LineIndex } from '../../text/positions';
-import type { Range } from '../../model/ir';
 import type { CrateIndex, FnInfo, ParsedFile } from './crate-index';
-import { descendantsOf, field, rangeOf, type SyntaxNode } from './syntax';
+import { field, type SyntaxNode } from './syntax';
 
 /** A file of the unit as it is now: its text and the root of its current tree (undefined: not parsed). */
 export interface CurrentFile {
@@ -63,9 +62,10 @@ function functionsByFile(index: CrateIndex): Map<ParsedFile, FnInfo[]> {
 }
 
 /**
- * Moves a file and its functions to a new text and tree, once every function is found in the new tree in the
- * same order, with the same name at the same place (as the index made them: named `function_item`s in document
- * order). Undefined when one is not.
+ * Moves a file and its functions to a new text and tree, once every function is found in the new tree: a
+ * `function_item` named as it was, its name where it was. (The outlines being the same, the new tree has no
+ * other function.) Undefined when one is not. Each is looked up from its name's place, not by a walk of the
+ * whole tree.
  */
 function moveFile(
   parsed: ParsedFile,
@@ -73,12 +73,17 @@ function moveFile(
   text: string,
   root: SyntaxNode,
 ): (() => void) | undefined {
-  const nodes = descendantsOf(root, 'function_item').filter((n) => field(n, 'name'));
-  if (nodes.length !== fns.length) return undefined;
   const lines = new LineIndex(text);
-  for (let k = 0; k < fns.length; k++) {
-    const name = field(nodes[k], 'name')!;
-    if (name.text !== fns[k].name || !sameRange(rangeOf(lines, name), fns[k].nameRange)) return undefined;
+  const nodes: SyntaxNode[] = [];
+  for (const fn of fns) {
+    const start = lines.offsetAt(fn.nameRange.start);
+    const end = lines.offsetAt(fn.nameRange.end);
+    const name = root.descendantForIndex(start, end);
+    const node = name?.parent;
+    if (!name || !node || node.type !== 'function_item') return undefined;
+    if (name.startIndex !== start || name.endIndex !== end || name.text !== fn.name) return undefined;
+    if (field(node, 'name')?.startIndex !== start) return undefined;
+    nodes.push(node);
   }
   return () => {
     parsed.text = text;
@@ -86,13 +91,4 @@ function moveFile(
     parsed.root = root;
     fns.forEach((fn, k) => (fn.node = nodes[k]));
   };
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return (
-    a.start.line === b.start.line &&
-    a.start.character === b.start.character &&
-    a.end.line === b.end.line &&
-    a.end.character === b.end.character
-  );
 }
