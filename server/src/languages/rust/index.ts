@@ -280,9 +280,8 @@ export async function analyzeRustWorkspace(
   };
   try {
     const ordered = calleeCratesFirst(crates);
-    const store = options.models;
     // The previous analysis's indexes, while only function bodies that declare nothing changed (index-reuse.ts).
-    const kept = store?.keptIndexes();
+    const kept = options.models?.keptIndexes();
     const reused =
       kept &&
       reuseIndexes(
@@ -312,7 +311,7 @@ export async function analyzeRustWorkspace(
         }
       }
     });
-    store?.keepIndexes(reused || keepable(indexes, failed.size) ? indexes : undefined, !!reused);
+    options.models?.keepIndexes(reused || keepable(indexes, failed.size) ? indexes : undefined, !!reused);
     markPhase('rust-parse-index');
     const bases = indexes.map((index): Env => ({
       index,
@@ -330,6 +329,7 @@ export async function analyzeRustWorkspace(
     // A function that constructs a guard sees it while summaries are computed: its summary says what it holds.
     const guardsNow = guardLookup(indexes);
     const allFns = indexes.flatMap((index) => index.fns);
+    const store = options.models;
     store?.begin(allFns);
     const summaries = computeSummaries(
       allFns,
@@ -358,7 +358,7 @@ export async function analyzeRustWorkspace(
     const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
     store?.settled(summaries, guards);
     markPhase('rust-guards');
-    const models = ordered.flatMap((crate, i) => {
+    const reported = ordered.flatMap((crate, i) => {
       const index = indexes[i];
       const env: Env = { ...bases[i], summaries, guards, summaryMode: false };
       const models = new Map<string, FileModel>();
@@ -392,7 +392,7 @@ export async function analyzeRustWorkspace(
         .map((f) => models.get(f.path) ?? skippedRustFile(crate.dir, f.path, failed.get(f.path)));
     });
     markPhase('rust-models');
-    return models;
+    return reported;
   } finally {
     if (!parseFile) trees.forEach((t) => t?.delete());
     snippets.forEach((t) => t?.delete());
