@@ -69,12 +69,12 @@ test('an edit re-lowers the edited file and the files that read a summary it cha
     };
   };
   assert.deepEqual(await analyse('lib.rs', lib), { models: 3, facts: 4 });
-  // A renamed local in a body: only that file, that function and (with the callee-first schedule, which settles
-  // a callee where a caller first reads it) the one whose summary it reads.
-  assert.deepEqual(await analyse('orders.rs', orders.replace(/paid/g, 'settled')), { models: 1, facts: 2 });
+  // A renamed local in a body: only that file and that function (the callee whose summary it reads is settled
+  // where it is first read, and its kept facts are reused there).
+  assert.deepEqual(await analyse('orders.rs', orders.replace(/paid/g, 'settled')), { models: 1, facts: 1 });
   // `debit` now writes more state: `withdraw`, which calls it, is lowered again; `place` is not.
   const debitMore = LEDGER_RS.replace('-= amount);', '-= amount); BALANCE.with(|b| *b.borrow_mut() += 1);');
-  assert.deepEqual(await analyse('ledger.rs', debitMore), { models: 2, facts: 3 });
+  assert.deepEqual(await analyse('ledger.rs', debitMore), { models: 2, facts: 2 });
   // A new line moves what follows it (a callee's line is in its callers' reasons): everything is lowered again,
   // as after a new function, which changes the crate index.
   assert.deepEqual(await analyse('ledger.rs', debitMore.replace('\n    reply.map', '\n\n    reply.map')), {
@@ -110,4 +110,100 @@ test('the outline hides the bodies that declare nothing, and only those', async 
   );
   // A body that ends elsewhere moves what follows it.
   assert.notEqual(outline(base.replace('    y\n}', '    y }')), outline(base));
+});
+
+test('the crate index is kept while only bodies change, and what it says of edited files is theirs now', async () => {
+  const dir = crateDir();
+  // `withdraw` calls `settle` in its own file: an edit of `settle` lowers `withdraw` again with the kept index.
+  const libWithHelper = lib
+    .replace(
+      '#[ic_cdk::update]\nasync fn withdraw',
+      'fn settle(amount: u64) {\n    ledger::debit(amount);\n}\n\n#[ic_cdk::update]\nasync fn withdraw',
+    )
+    .replace(
+      '        ledger::debit(amount);\n        let _ = outcome;',
+      '        settle(amount);\n        let _ = outcome;',
+    );
+  const texts = new Map([
+    [join(dir, 'src', 'lib.rs'), libWithHelper],
+    [join(dir, 'src', 'ledger.rs'), LEDGER_RS],
+    [join(dir, 'src', 'orders.rs'), orders],
+  ]);
+  const rustTrees = new RustTreeCache();
+  const rustModels = new RustModelCache();
+  const analyse = async (file: string, edit: (t: string) => string) => {
+    const path = join(dir, 'src', file);
+    texts.set(path, edit(texts.get(path)!));
+    const sources = [...texts].map(([p, t]) => ({ path: p, text: t }));
+    const kept = await analyzeSources(sources, { rustTrees, rustModels });
+    assert.equal(shown(kept), shown(await analyzeSources(sources)), `after editing ${file}`);
+    return kept;
+  };
+  await analyse('lib.rs', (t) => t);
+  const distinct = new Set<string>();
+  // Edits in one file, then another, then the first again: each file's functions move to its newest tree.
+  for (const [file, edit] of [
+    [
+      'lib.rs',
+      (t: string) => t.replace('    ledger::debit(amount);\n}', '    ledger::debit(amount + 1);\n}'),
+    ],
+    ['ledger.rs', (t: string) => t.replace('let reply', 'let replied').replace('reply.map', 'replied.map')],
+    ['lib.rs', (t: string) => t.replace('ledger::debit(amount + 1);\n}', 'let _ = amount;\n}')], // no write any more
+    ['orders.rs', (t: string) => t.replace('let paid', 'let paidx')],
+    ['lib.rs', (t: string) => t.replace('let _ = amount;\n}', 'ledger::debit(amount);\n}')],
+  ] as const) {
+    const r = await analyse(file, edit);
+    distinct.add(JSON.stringify(r.findings));
+  }
+  assert.ok(distinct.size >= 2, `only ${distinct.size} different results`);
+  assert.equal(rustModels.stats.indexesReused, 5, 'every edit kept the index');
+  // A new function changes the outline: the index is built again, and kept from then on.
+  await analyse('ledger.rs', (t) => `${t}\npub fn credit(amount: u64) {\n    let _ = amount;\n}\n`);
+  assert.equal(rustModels.stats.indexesReused, 5);
+  await analyse('ledger.rs', (t) => t.replace('let _ = amount;\n}\n', 'let _ = amount + 1;\n}\n'));
+  assert.equal(rustModels.stats.indexesReused, 6);
+});
+
+test('the outline kept across a keystroke is the outline made afresh, wherever the keystroke is', async () => {
+  const parser = await createRustParser();
+  const macros = new Set(['my_items']);
+  const base = `use std::cell::RefCell;
+thread_local! { static S: RefCell<u64> = RefCell::new(0); }
+
+fn plain(x: u64) -> u64 {
+    let y = x + 1;
+    println!("{}", y);
+    y
+}
+
+fn nested() {
+    fn inner() {}
+    inner();
+}
+
+impl T {
+    pub async fn method(&self) -> u64 { S.with(|s| *s.borrow()) }
+}
+
+fn makes() { my_items!(Foo); }
+`;
+  let checked = 0;
+  for (const typed of ['x', ' ', '\n', '{', '}', ';', 'fn f() {}', 'thread_local!{}']) {
+    for (let at = 0; at <= base.length; at += 2) {
+      const cache = new RustModelCache();
+      const before = parser.parse(base)!;
+      cache.outlineOf('/a.rs', base, before, macros);
+      const text = base.slice(0, at) + typed + base.slice(at);
+      const tree = parser.parse(text)!;
+      assert.equal(
+        cache.outlineOf('/a.rs', text, tree, macros),
+        rustOutline(tree, text, macros),
+        `${typed} at ${at}`,
+      );
+      before.delete();
+      tree.delete();
+      checked++;
+    }
+  }
+  assert.ok(checked > 500);
 });

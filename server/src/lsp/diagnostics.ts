@@ -12,8 +12,17 @@ const severity: Record<Severity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
 };
 
+/** The URIs of paths met (a crate's files and the files their findings point at, every keystroke). */
+const uris = new Map<string, string>();
+const MAX_URIS = 20_000;
+
 export function uriOf(path: string): string {
-  return pathToFileURL(path).href;
+  let uri = uris.get(path);
+  if (uri === undefined) {
+    if (uris.size >= MAX_URIS) uris.clear();
+    uris.set(path, (uri = pathToFileURL(path).href));
+  }
+  return uri;
 }
 
 /** `docLink` gives the link of a rule's page (see rule-links.ts); by default the published page. */

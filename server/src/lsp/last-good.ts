@@ -92,10 +92,16 @@ export class LastGoodAnalyses {
 
   /**
    * Records the analysis of `file` (whose analysed text is `text`) and returns the findings to show for it. A
-   * file analysed while no file of its group has syntax errors becomes the new last good analysis.
+   * file analysed while no file of its group has syntax errors becomes the new last good analysis. `mine`: the
+   * file's findings in `result`, when the caller has them.
    */
-  record(file: FileModel, text: string, result: WorkspaceResult, groupHasErrors: boolean): Finding[] {
-    const mine = result.findings.filter((f) => f.file === file.file);
+  record(
+    file: FileModel,
+    text: string,
+    result: WorkspaceResult,
+    groupHasErrors: boolean,
+    mine = result.findings.filter((f) => f.file === file.file),
+  ): Finding[] {
     if (!groupHasErrors) {
       const parts = file.entryPoints.map((e): [number, number] => [e.range.start.line, e.range.end.line]);
       this.good.set(file.file, { text, file, result, findings: mine, parts });

@@ -9,6 +9,8 @@ export type SendDiagnostics = (uri: string, diagnostics: Diagnostic[]) => Promis
 export class DiagnosticsPublisher {
   /** URI → the diagnostics last sent, as JSON (what the editor shows now). */
   private readonly sent = new Map<string, string>();
+  /** URI → the list object last sent or found unchanged. */
+  private readonly lastList = new Map<string, Diagnostic[]>();
   /** Group → the URIs its last publication covered. */
   private readonly groups = new Map<string, Set<string>>();
 
@@ -32,6 +34,9 @@ export class DiagnosticsPublisher {
   }
 
   private async sendIfChanged(uri: string, diagnostics: Diagnostic[]): Promise<void> {
+    // The very list sent last (diagnostics-memo.ts keeps it while nothing changed) needs no comparing.
+    if (this.lastList.get(uri) === diagnostics) return;
+    this.lastList.set(uri, diagnostics);
     const json = JSON.stringify(diagnostics);
     if (this.sent.get(uri) === json) return;
     this.sent.set(uri, json);

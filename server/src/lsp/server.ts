@@ -10,15 +10,18 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
+  type Diagnostic,
   type Disposable,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SourceFile } from '../model/source';
+import type { Finding } from '../rules/types';
 import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/analyze';
 import { MotokoParseCache } from '../workspace/motoko-parse-cache';
 import { RustTreeCache } from '../workspace/rust-tree-cache';
 import { RustModelCache } from '../workspace/rust-model-cache';
+import { AnalysisReuse } from '../workspace/analysis-reuse';
 import { SOURCE_WATCH_GLOBS, SourceIndex } from './source-index';
 import { diagnosticsFor, uriOf } from './diagnostics';
 import { suppressionActions } from './suppress-action';
@@ -34,6 +37,7 @@ import { defaultSettings, readSettings, type Settings } from './settings';
 import { Debouncer } from './debounce';
 import { memoryIsTight } from './memory';
 import { DiagnosticsPublisher } from './publish';
+import { DiagnosticsMemo } from './diagnostics-memo';
 import { LastGoodAnalyses } from './last-good';
 import {
   codeLensesShown,
@@ -47,6 +51,18 @@ import { readClientOptions } from './client-options';
 import { StatusReporter } from './status';
 import { ruleDocLink } from './rule-links';
 import { EditorBaseline, baselineWatchGlob } from './editor-baseline';
+import { endTimings, markPhase, startTimings } from '../workspace/timings';
+
+/** Findings by their file, in their order. */
+function findingsByFile(findings: Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = out.get(f.file);
+    if (list) list.push(f);
+    else out.set(f.file, [f]);
+  }
+  return out;
+}
 
 export function pathOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -59,6 +75,7 @@ export function startServer(connection: Connection): void {
   const publisher = new DiagnosticsPublisher((uri, diagnostics) =>
     connection.sendDiagnostics({ uri, diagnostics }),
   );
+  const diagnosticsMemo = new DiagnosticsMemo();
   // Diagnostics 200 ms after typing pauses, and at least every 500 ms while it goes on.
   const debouncer = new Debouncer(200, 500);
   // Parse results of unchanged files are reused from one analysis to the next.
@@ -68,6 +85,8 @@ export function startServer(connection: Connection): void {
   // Crate folders, their files and the texts on disk, kept while the client reports changes to them.
   const sources = new SourceIndex();
   const motokoParses = new MotokoParseCache();
+  // Entry points an edit did not change keep their analysis and findings.
+  const analysisReuse = new AnalysisReuse();
   // While a file has syntax errors, its unchanged methods keep the results of its last good analysis.
   const lastGood = new LastGoodAnalyses();
   let settings: Settings = defaultSettings;
@@ -108,6 +127,7 @@ export function startServer(connection: Connection): void {
 
   const analyzeGroup = async (path: string) => {
     await settingsReady;
+    startTimings(path);
     const { key, files } = groupFor(path);
     const mine = (generation.get(key) ?? 0) + 1;
     generation.set(key, mine);
@@ -122,6 +142,7 @@ export function startServer(connection: Connection): void {
       const text = textOf(f);
       if (text !== undefined) sources.push({ path: f, text });
     }
+    markPhase('texts');
     const result = await analyzeSources(sources, {
       maxFileSize: settings.maxFileSize,
       memoryBudgetMB: settings.memoryBudgetMB,
@@ -130,36 +151,42 @@ export function startServer(connection: Connection): void {
       rustTrees,
       rustModels,
       motokoParses,
+      analysisReuse,
       onInternalError: (where, err) => connection.console.error(`internal error in ${where}: ${String(err)}`),
       config: projectConfigs.configFor(path),
     });
     // A later edit started a newer analysis of this group while this one ran: its result wins.
-    if (generation.get(key) !== mine) return;
+    if (generation.get(key) !== mine) return endTimings();
     results.set(key, result);
     for (const file of result.files) groupOfFile.set(file.file, key);
     const groupHasErrors = result.files.some((f) => f.parseErrors.length > 0);
     const textsAnalysed = new Map(sources.map((s) => [s.path, s.text]));
-    await publisher.publish(
-      key,
-      result.files.map((file) => {
-        const text = textsAnalysed.get(file.file);
-        const findings =
-          text === undefined ? result.findings : lastGood.record(file, text, result, groupHasErrors);
-        // Split only when a baseline asks for a finding's line: most files of a crate have no findings.
-        let lines: string[] | undefined;
-        const known = baseline.filter(
-          findings.filter((f) => f.file === file.file),
-          settings.baseline,
-          workspaceRoot,
-          (f) => (lines ??= text?.split('\n'))?.[f.range.start.line],
-        );
-        const shown = settings.infoDiagnostics ? known : known.filter((f) => f.severity !== 'info');
-        return [
-          uriOf(file.file),
+    const findingsOf = findingsByFile(result.findings);
+    const shownDiagnostics = result.files.map((file) => {
+      const text = textsAnalysed.get(file.file);
+      const mine = findingsOf.get(file.file) ?? [];
+      const findings = text === undefined ? mine : lastGood.record(file, text, result, groupHasErrors, mine);
+      // Split only when a baseline asks for a finding's line: most files of a crate have no findings.
+      let lines: string[] | undefined;
+      const known = baseline.filter(
+        findings.filter((f) => f.file === file.file),
+        settings.baseline,
+        workspaceRoot,
+        (f) => (lines ??= text?.split('\n'))?.[f.range.start.line],
+      );
+      const shown = settings.infoDiagnostics ? known : known.filter((f) => f.severity !== 'info');
+      const uri = uriOf(file.file);
+      return [
+        uri,
+        diagnosticsMemo.get(uri, file, shown, () =>
           diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
-        ];
-      }),
-    );
+        ),
+      ] as [string, Diagnostic[]];
+    });
+    markPhase('diagnostics');
+    await publisher.publish(key, shownDiagnostics);
+    markPhase('publish');
+    endTimings();
     // The client asked for hints and lenses when the text changed, before this analysis was done, and got the
     // previous one's: ask it to pull them again.
     refreshPulled().catch((err: unknown) => connection.console.error(`refresh: ${String(err)}`));

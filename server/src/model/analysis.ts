@@ -6,6 +6,7 @@
 import { buildCfg, computeSegments, DataFlow, Reachability, valuesOf, type Cfg } from './cfg';
 import type { AwaitNode, EntryPointIR, FileModel, Notice, Range, ReadNode, StatePath, WriteNode } from './ir';
 import { failureNotice } from './limits';
+import type { EntryReuse } from './entry-reuse';
 import {
   buildStateIndex,
   conflictGroups,
@@ -145,6 +146,8 @@ export interface AnalyzeOptions {
    * exposure is skipped (SPEC: degrade, do not die), so a huge workspace still gets its commit points.
    */
   overBudget?: () => string | undefined;
+  /** The language server's entry points kept from the previous analysis (entry-reuse.ts). */
+  entries?: EntryReuse;
 }
 
 /**
@@ -161,7 +164,8 @@ export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analy
   let entryPoints = input.flatMap((f) =>
     f.entryPoints.flatMap((ep) => {
       try {
-        return [analyzeEntry(f, ep)];
+        const entries = options.entries;
+        return [entries ? entries.entryFor(f, ep, () => analyzeEntry(f, ep)) : analyzeEntry(f, ep)];
       } catch (err) {
         fail(f, ep, err);
         return [];

@@ -60,6 +60,7 @@ function checkedBeforeNote(check: Access): RelatedLocation[] {
 
 export const checkThenAct: Rule = {
   meta,
+  perEntryPoint: true,
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {

@@ -17,6 +17,7 @@ const MAX_RELATED_READERS = 10;
 
 export const intermediateStateVisible: Rule = {
   meta,
+  perEntryPoint: true,
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {

@@ -58,6 +58,7 @@ function canLeak(e: EntryAnalysis, cp: CommitPointInfo, flat: number[], set: Acc
 
 export const lockReleasedOutsideCleanup: Rule = {
   meta,
+  perEntryPoint: true,
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {

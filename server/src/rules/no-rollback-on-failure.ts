@@ -16,6 +16,7 @@ const meta: RuleMeta = {
 
 export const noRollbackOnFailure: Rule = {
   meta,
+  perEntryPoint: true,
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {

@@ -13,6 +13,7 @@ const meta: RuleMeta = {
 
 export const queryStateWrite: Rule = {
   meta,
+  perEntryPoint: true,
   check(analysis) {
     const out: Finding[] = [];
     for (const e of analysis.entryPoints) {

@@ -13,6 +13,7 @@ import { staleWriteBack } from './stale-write-back';
 import { trapAfterCommit } from './trap-after-commit';
 import { trapInCleanup } from './trap-in-cleanup';
 import type { Finding, Rule, Severity } from './types';
+import type { FindingsReuse } from './findings-reuse';
 import { unawaitedAsyncStar } from './unawaited-async-star';
 import { unboundedWaitCall } from './unbounded-wait-call';
 import { unknownOutcomeCompensated } from './unknown-outcome-compensated';
@@ -42,12 +43,19 @@ export function ruleById(id: string): Rule | undefined {
   return rules.find((r) => r.meta.id === id);
 }
 
-/** Runs every rule; findings sorted by file and position. A failing rule never hides the others' findings. */
-export function runRules(analysis: Analysis, onError?: (rule: string, err: unknown) => void): Finding[] {
+/**
+ * Runs every rule; findings sorted by file and position. A failing rule never hides the others' findings.
+ * `reuse` (the language server's) keeps per-entry-point findings between analyses.
+ */
+export function runRules(
+  analysis: Analysis,
+  onError?: (rule: string, err: unknown) => void,
+  reuse?: FindingsReuse,
+): Finding[] {
   const out: Finding[] = [];
   for (const rule of rules) {
     try {
-      out.push(...rule.check(analysis));
+      out.push(...(reuse && rule.perEntryPoint ? reuse.findings(rule, analysis) : rule.check(analysis)));
     } catch (err) {
       onError?.(rule.meta.id, err);
     }

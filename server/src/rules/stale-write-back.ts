@@ -50,6 +50,7 @@ function touchedFieldOfStore(e: EntryAnalysis, w: Access): boolean {
 
 export const staleWriteBack: Rule = {
   meta,
+  perEntryPoint: true,
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {

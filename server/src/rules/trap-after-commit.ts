@@ -42,6 +42,7 @@ const causeText: Record<TrapNode['cause'], string> = {
 
 export const trapAfterCommit: Rule = {
   meta,
+  perEntryPoint: true,
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {

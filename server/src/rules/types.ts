@@ -38,6 +38,13 @@ export interface Finding {
 export interface Rule {
   meta: RuleMeta;
   check(analysis: Analysis): Finding[];
+  /**
+   * Each entry point's findings depend on that entry point and its commit points' interleavers (`touching`)
+   * only, never on what the rule found for another: the language server reuses them for an entry point whose
+   * analysis and interleavers did not change (findings-reuse.ts). A rule that dedupes across entry points
+   * must not say so.
+   */
+  perEntryPoint?: true;
 }
 
 /** The rule's documentation page, relative to the package root (shipped with the extension and the CLI). */

@@ -13,6 +13,7 @@ const meta: RuleMeta = {
 
 export const unboundedWaitCall: Rule = {
   meta,
+  perEntryPoint: true,
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {

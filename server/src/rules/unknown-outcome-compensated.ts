@@ -15,6 +15,7 @@ const meta: RuleMeta = {
 
 export const unknownOutcomeCompensated: Rule = {
   meta,
+  perEntryPoint: true,
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {

@@ -18,6 +18,7 @@ import { namesCdk } from './canister-code';
 import type { RustTreeCache } from './rust-tree-cache';
 import type { RustModelCache } from './rust-model-cache';
 import { macroRulesNames } from './rust-outline';
+import { markPhase } from './timings';
 
 /** `asked`: the files asked for, by crate folder. Models are returned for those files only. */
 export async function analyzeRustSources(
@@ -72,6 +73,7 @@ export async function analyzeRustSources(
   );
   const config = options.config;
   const trees = options.rustTrees;
+  markPhase('rust-units');
   if (trees && units.length) await trees.ready();
   for (const unit of units) {
     try {
@@ -81,15 +83,18 @@ export async function analyzeRustSources(
         cdkFacades: facades,
       };
       const kept = options.rustModels;
+      const store =
+        trees && kept
+          ? kept.storeFor(unit.root, unitFingerprint(unit.crates, rustOptions, trees, kept))
+          : undefined;
+      markPhase('rust-fingerprint');
       models.push(
         ...(await analyzeRustWorkspace(unit.crates, {
           ...rustOptions,
           ...(trees
             ? { parseFile: (dir: string, path: string, text: string) => trees.parse(dir, path, text) }
             : {}),
-          ...(trees && kept
-            ? { models: kept.storeFor(unit.root, unitFingerprint(unit.crates, rustOptions, trees, kept)) }
-            : {}),
+          ...(store ? { models: store } : {}),
         })),
       );
       markTestDoubles(models, unit.crates);

@@ -19,6 +19,8 @@ import type { RustTreeCache } from './rust-tree-cache';
 import type { RustModelCache } from './rust-model-cache';
 import { languageOf, skippedModel } from './file-models';
 import { memoryBudget } from './memory-budget';
+import { markPhase } from './timings';
+import type { AnalysisReuse } from './analysis-reuse';
 
 export { languageOf, skippedModel };
 
@@ -39,6 +41,8 @@ export interface WorkspaceOptions {
   motokoParses?: MotokoParseCache;
   /** Heap in MB past which exposure is skipped (see `memory-budget.ts`); 0 or absent: automatic. */
   memoryBudgetMB?: number;
+  /** Entry points' analyses and findings kept between analyses (the language server's). */
+  analysisReuse?: AnalysisReuse;
 }
 
 export interface WorkspaceResult {
@@ -89,6 +93,7 @@ export async function analyzeSources(
       rust.set(crate, [...(rust.get(crate) ?? []), src]);
     } else if (lang === 'motoko') motoko.push(src);
   }
+  markPhase('group');
   models.push(...(await analyzeRustSources(rust, max, options)));
   // Motoko files are analysed per project (its `mo:` packages), each actor file being its own canister.
   const projects = new Map<string, SourceFile[]>();
@@ -113,18 +118,25 @@ export async function analyzeSources(
       );
     }
   }
+  markPhase('motoko');
   const ignored = config?.ignoreState.length ? stateMatcher(config.ignoreState) : undefined;
-  const analysis = analyze(
-    models.sort((a, b) => a.file.localeCompare(b.file)),
-    {
-      ...(ignored ? { ignoredState: (s: StatePath) => ignored(stateName(s)) } : {}),
-      overBudget: memoryBudget(options.memoryBudgetMB),
-    },
-  );
+  const reuse = options.analysisReuse;
+  models.sort((a, b) => a.file.localeCompare(b.file));
+  const analysis = analyze(reuse ? reuse.sameIr.canonical(models) : models, {
+    ...(ignored ? { ignoredState: (s: StatePath) => ignored(stateName(s)) } : {}),
+    ...(reuse ? { entries: reuse.entries } : {}),
+    overBudget: memoryBudget(options.memoryBudgetMB),
+  });
+  markPhase('analyze');
   const findings = inTestDoubles(
-    runRules(analysis, (rule, err) => options.onInternalError?.(`rule ${rule}`, err)),
+    runRules(
+      analysis,
+      (rule, err) => options.onInternalError?.(`rule ${rule}`, err),
+      reuse?.findingsFor(config?.ignoreState ?? []),
+    ),
     models,
   );
+  markPhase('rules');
   const files = analysis.files;
   if (!config) return { files, analysis, findings };
   const texts = new Map(sources.map((s) => [s.path, s.text]));

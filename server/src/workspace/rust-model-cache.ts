@@ -8,12 +8,12 @@
  * - every summary and guard its lowering read is the same (compared as JSON, as the summaries' fixpoint does).
  */
 import type { FileModel } from '../model/ir';
-import type { FnInfo } from '../languages/rust/crate-index';
+import type { CrateIndex, FnInfo } from '../languages/rust/crate-index';
 import type { GuardInfo } from '../languages/rust/guards';
 import type { FileReads, FunctionOutput, RustModelStore } from '../languages/rust/model-reuse';
 import type { FnFacts, FnSummary, SummaryMap } from '../languages/rust/summaries';
 import type { Tree } from 'web-tree-sitter';
-import { rustOutline } from './rust-outline';
+import { cutsAfterBodyEdit, outlineWithCuts, type Cut } from './rust-outline';
 
 /** What a kept model read: function (by its place in the unit's function list, and name) → value as JSON. */
 type Reads = [ordinal: number, name: string, json: string][];
@@ -58,6 +58,8 @@ export interface CacheStats {
   factsMade: number;
   functionsReused: number;
   functionsMade: number;
+  /** Analyses that brought the previous analysis's crate indexes up to date instead of building them. */
+  indexesReused: number;
 }
 
 /** The kept models of one workspace unit, valid while its fingerprint holds. */
@@ -73,8 +75,22 @@ class UnitModels implements RustModelStore {
   private readonly json = new WeakMap<object, string>();
   /** The kept entry of the facts objects given out or kept in this analysis. */
   private readonly entryOf = new WeakMap<FnFacts, KeptFacts>();
+  /** The unit's crate indexes: valid while the fingerprint holds, as this store is. */
+  private indexes: CrateIndex[] | undefined;
 
   constructor(private readonly stats: CacheStats) {}
+
+  keptIndexes(): CrateIndex[] | undefined {
+    const kept = this.indexes;
+    // Given out once: brought to the new texts, or built again and kept anew, by the analysis that takes them.
+    this.indexes = undefined;
+    return kept;
+  }
+
+  keepIndexes(indexes: CrateIndex[] | undefined, reused: boolean): void {
+    this.indexes = indexes;
+    if (reused) this.stats.indexesReused++;
+  }
 
   begin(fns: FnInfo[]): void {
     this.fns = fns;
@@ -86,9 +102,7 @@ class UnitModels implements RustModelStore {
     const text = ownText(fn);
     for (const k of (i === undefined ? undefined : this.facts.get(i)) ?? []) {
       if (k.name !== fn.name || k.text !== text) continue;
-      if (!this.same(k.reads, current)) continue;
-      // Read again through `current`, in the same order, as lowering would: the fixpoint follows those reads.
-      for (const [c] of k.reads) current.get(this.fns[c]);
+      if (!this.sameRead(k.reads, current)) continue;
       this.stats.factsReused++;
       const facts = k.callees ? { ...k.facts, callees: k.callees.map((c) => this.fns[c]) } : k.facts;
       this.entryOf.set(facts, k);
@@ -167,6 +181,20 @@ class UnitModels implements RustModelStore {
     else this.kept.delete(path);
   }
 
+  /**
+   * Whether reading `current` now gives what was read, read through `get` in the same order as lowering read
+   * it: the summary schedule settles a callee on its first read and notes who read which version (so a reuse
+   * is lowered again should a callee in its cycle change later). Looking without `get` would see callees not
+   * settled yet.
+   */
+  private sameRead(reads: Reads, current: SummaryMap): boolean {
+    for (const [i, name, json] of reads) {
+      const fn = this.fns[i];
+      if (!fn || fn.name !== name || this.asJson(current.get(fn)) !== json) return false;
+    }
+    return true;
+  }
+
   /** The reads as kept, or undefined when one is of a function outside the list (not reusable then). */
   private reads(fns: Set<FnInfo>, values: Map<FnInfo, object>): Reads | undefined {
     const out: Reads = [];
@@ -197,7 +225,10 @@ class UnitModels implements RustModelStore {
 
 export class RustModelCache {
   private readonly units = new Map<string, UnitModels>();
-  private readonly outlines = new Map<string, { text: string; macros: string; outline: string }>();
+  private readonly outlines = new Map<
+    string,
+    { text: string; macros: string; outline: string; cuts: Cut[] }
+  >();
   /** Models reused and files lowered, over all units since the start. */
   readonly stats: CacheStats = {
     modelsReused: 0,
@@ -206,6 +237,7 @@ export class RustModelCache {
     factsMade: 0,
     functionsReused: 0,
     functionsMade: 0,
+    indexesReused: 0,
   };
 
   /**
@@ -227,9 +259,18 @@ export class RustModelCache {
     const macrosKey = [...macros].sort().join(',');
     const hit = this.outlines.get(path);
     if (hit && hit.text === text && hit.macros === macrosKey) return hit.outline;
-    const outline = tree ? rustOutline(tree, text, macros) : `\u0000not parsed\u0000${text}`;
-    this.outlines.set(path, { text, macros: macrosKey, outline });
-    return outline;
+    // A keystroke inside a body that declares nothing leaves the outline as it was: only that body is looked at.
+    const cuts =
+      hit && tree && hit.macros === macrosKey && cutsAfterBodyEdit(hit.text, hit.cuts, tree, text, macros);
+    if (hit && cuts) {
+      this.outlines.set(path, { ...hit, text, cuts });
+      return hit.outline;
+    }
+    const made = tree
+      ? outlineWithCuts(tree, text, macros)
+      : { outline: `\u0000not parsed\u0000${text}`, cuts: [] };
+    this.outlines.set(path, { text, macros: macrosKey, ...made });
+    return made.outline;
   }
 }
 

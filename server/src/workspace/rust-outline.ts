@@ -26,10 +26,26 @@ export function macroRulesNames(texts: Iterable<string>): Set<string> {
  * replaced too, its invocations' texts kept: the index collects the type names they mention.
  */
 export function rustOutline(tree: Tree, text: string, crateMacros: Set<string>): string {
+  return outlineWithCuts(tree, text, crateMacros).outline;
+}
+
+/** A body the outline replaces: where it is in the text, and what stands for it. */
+export interface Cut {
+  start: number;
+  end: number;
+  shown: string;
+}
+
+/** The outline, with the bodies it replaces (in text order). */
+export function outlineWithCuts(
+  tree: Tree,
+  text: string,
+  crateMacros: Set<string>,
+): { outline: string; cuts: Cut[] } {
   // One walk of the tree for all indexed nodes (shared with the crate index, see `descendantsOf`), in document
   // order; a body's are those that start inside it. (tree-sitter's own search from a body costs a walk each.)
   const indexed = descendantsOf(tree.rootNode, INDEXED);
-  const cuts: { start: number; end: number; shown: string }[] = [];
+  const cuts: Cut[] = [];
   for (const fn of descendantsOf(tree.rootNode, 'function_item')) {
     const body = fn.childForFieldName('body');
     if (!body || (cuts.length && body.startIndex < cuts[cuts.length - 1].end)) continue;
@@ -42,7 +58,53 @@ export function rustOutline(tree: Tree, text: string, crateMacros: Set<string>):
     out += text.slice(at, c.start) + c.shown;
     at = c.end;
   }
-  return out + text.slice(at);
+  return { outline: out + text.slice(at), cuts };
+}
+
+/**
+ * The cuts of the outline of `text` when it is the outline of `before` (whose cuts are `cuts`): `before` and
+ * `text` differ inside one replaced body only, which in `tree` (of `text`) is still a function's body, free of
+ * syntax errors, replaced by the same thing. Undefined when that is not so (the outline is made again then).
+ * Only that body is walked, where the whole outline walks the whole tree.
+ */
+export function cutsAfterBodyEdit(
+  before: string,
+  cuts: Cut[],
+  tree: Tree,
+  text: string,
+  crateMacros: Set<string>,
+): Cut[] | undefined {
+  const max = Math.min(before.length, text.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === text.charCodeAt(start)) start++;
+  let tail = 0;
+  while (
+    tail < max - start &&
+    before.charCodeAt(before.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)
+  )
+    tail++;
+  const oldEnd = before.length - tail;
+  const delta = text.length - before.length;
+  // Strictly between the braces of one replaced body.
+  const i = cuts.findIndex((c) => c.start < start && oldEnd < c.end);
+  if (i < 0) return undefined;
+  const cut = cuts[i];
+  const body = tree.rootNode.descendantForIndex(cut.start)?.parent;
+  const fn = body?.parent;
+  if (!body || !fn || body.type !== 'block' || body.hasError || fn.type !== 'function_item') return undefined;
+  if (body.startIndex !== cut.start || body.endIndex !== cut.end + delta) return undefined;
+  if (fn.childForFieldName('body')?.startIndex !== body.startIndex) return undefined;
+  if (
+    hiddenBody(
+      body,
+      body.descendantsOfType(INDEXED).filter((n) => n !== null),
+      crateMacros,
+    ) !== cut.shown
+  )
+    return undefined;
+  return cuts.map((c, k) =>
+    k < i ? c : k === i ? { ...c, end: c.end + delta } : { ...c, start: c.start + delta, end: c.end + delta },
+  );
 }
 
 /** The nodes of `sorted` (by start) that start in [start, end). */

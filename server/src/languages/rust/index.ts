@@ -34,6 +34,8 @@ import {
 } from './model-reuse';
 import { allKids, field, rangeOf, type SyntaxNode } from './syntax';
 import type { Tree } from 'web-tree-sitter';
+import { markPhase } from '../../workspace/timings';
+import { keepable, reuseIndexes } from './index-reuse';
 
 export type { SourceFile };
 
@@ -278,8 +280,17 @@ export async function analyzeRustWorkspace(
   };
   try {
     const ordered = calleeCratesFirst(crates);
+    // The previous analysis's indexes, while only function bodies that declare nothing changed (index-reuse.ts).
+    const kept = options.models?.keptIndexes();
+    const reused =
+      kept &&
+      reuseIndexes(
+        kept,
+        ordered.map((crate) => crate.files.map((f) => ({ ...f, root: parse(crate, f)?.rootNode }))),
+      );
     const byDir = new Map<string, CrateIndex>();
-    const indexes = ordered.map((crate) => {
+    const indexes = ordered.map((crate, i) => {
+      if (reused) return reused[i];
       const parsed = crate.files.flatMap((f) => {
         const tree = parse(crate, f);
         return tree
@@ -300,6 +311,8 @@ export async function analyzeRustWorkspace(
         }
       }
     });
+    options.models?.keepIndexes(reused || keepable(indexes, failed.size) ? indexes : undefined, !!reused);
+    markPhase('rust-parse-index');
     const bases = indexes.map((index): Env => ({
       index,
       summaries: new Map(),
@@ -341,9 +354,11 @@ export async function analyzeRustWorkspace(
       (fn) => !!fn.traitName || !isTestOnly(fn),
       store ? (fn, facts) => store.summaryOf(fn, facts, summarise) : summarise,
     );
+    markPhase('rust-summaries');
     const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
     store?.settled(summaries, guards);
-    return ordered.flatMap((crate, i) => {
+    markPhase('rust-guards');
+    const reported = ordered.flatMap((crate, i) => {
       const index = indexes[i];
       const env: Env = { ...bases[i], summaries, guards, summaryMode: false };
       const models = new Map<string, FileModel>();
@@ -376,6 +391,8 @@ export async function analyzeRustWorkspace(
         .filter((f) => !crate.report || crate.report.has(f.path))
         .map((f) => models.get(f.path) ?? skippedRustFile(crate.dir, f.path, failed.get(f.path)));
     });
+    markPhase('rust-models');
+    return reported;
   } finally {
     if (!parseFile) trees.forEach((t) => t?.delete());
     snippets.forEach((t) => t?.delete());

@@ -4,7 +4,7 @@
  * again would make. Deciding that is the caller's (workspace/rust-model-cache.ts); this only records.
  */
 import type { AwaitAnnotation, EntryPointIR, FileModel, Notice } from '../../model/ir';
-import type { FnInfo } from './crate-index';
+import type { CrateIndex, FnInfo } from './crate-index';
 import type { GuardInfo, GuardLookup } from './guards';
 import type { FnFacts, FnSummary, SummaryMap } from './summaries';
 
@@ -40,6 +40,10 @@ export function addReads(into: FileReads, from: FileReads): void {
  * workspace unit.
  */
 export interface RustModelStore extends FunctionOutputs {
+  /** The crate indexes kept from the previous analysis of the unit, if any (see index-reuse.ts). */
+  keptIndexes(): CrateIndex[] | undefined;
+  /** Keeps this analysis's indexes (`reused`: the kept ones, brought up to date) for the next (undefined: none). */
+  keepIndexes(indexes: CrateIndex[] | undefined, reused: boolean): void;
   /** This analysis's functions, all crates, in index order: called first. */
   begin(fns: FnInfo[]): void;
   /** Facts kept from an earlier analysis that lowering `fn` with `current` would give again, if there are. */
