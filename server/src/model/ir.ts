@@ -156,6 +156,16 @@ export interface WriteNode extends NodeBase {
    * depends on; `value` also has the key's dependencies.
    */
   stored?: Val;
+  /**
+   * Rust: what the key of a keyed write depends on (`insert(k, v)`: `k`, also when it is no simple name), or, for
+   * a write replayed from a callee keyed by a parameter, the argument given for it.
+   */
+  keyVal?: Val;
+  /**
+   * Replayed from a callee where the entry it writes is picked by what a call the callee awaited returned (a
+   * block index, a new canister's id): an entry chosen after the await on the callee, not one read before it.
+   */
+  freshKey?: true;
   via?: string;
   /** A method or function whose effect is not known was called on the state: it may write, or only read. */
   unknown?: true;

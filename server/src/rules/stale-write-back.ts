@@ -17,7 +17,7 @@ import {
 } from './support/helpers';
 import { rechecked } from './support/rechecks';
 import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
-import type { Access, EntryAnalysis } from '../model/analysis';
+import type { Access, CommitPointInfo, EntryAnalysis } from '../model/analysis';
 
 const meta: RuleMeta = {
   id: 'stale-write-back',
@@ -32,6 +32,25 @@ const meta: RuleMeta = {
 /** Both accesses name the same key, or one of them has no simple key. */
 function sameKey(a: Access, b: Access): boolean {
   return a.key === undefined || b.key === undefined || a.key === b.key;
+}
+
+/**
+ * The write's entry is picked by what the awaited call (or one after it) returned, and by nothing read before
+ * the await: a new record of the call (a payment keyed by its block index), not the entry read before the
+ * await, whatever value it stores. (`store(request.id, request)` after `request.neuron = reply` is keyed by the
+ * old request: not fresh.)
+ */
+function keyPickedAfter(e: EntryAnalysis, cp: CommitPointInfo, cpFlat: number[], w: WriteNode): boolean {
+  if (w.freshKey) return true;
+  if (!w.keyVal) return false;
+  const afterCall = [...e.flow.awaits(w.keyVal)].some(
+    (id) => id === cp.await.id || happensBefore(e, cpFlat, e.cfg.awaitNode.get(id) ?? []),
+  );
+  const readEarlier = [...e.flow.reads(w.keyVal)].some((id) => {
+    const r = e.readById.get(id);
+    return r !== undefined && !happensBefore(e, cpFlat, r.flat);
+  });
+  return afterCall && !readEarlier;
 }
 
 /** A touched field of a copy stored back whole (`set_state(state)`), beside the `restore` write of the rest. */
@@ -61,6 +80,7 @@ export const staleWriteBack: Rule = {
         // Compared with the state's current value where it is written: a re-check, not a blind write-back.
         if (rechecked(e, flat, w)) continue;
         const node = w.node as WriteNode;
+        if (keyPickedAfter(e, cp, flat, node)) continue;
         // A field of a copy stored back: the store is one story, told by the write of the copy's other fields.
         if (touchedFieldOfStore(e, w)) continue;
         // What is stored, not where: a key or position read before the await is not a value written back.

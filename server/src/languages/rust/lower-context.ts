@@ -145,7 +145,16 @@ export abstract class LowerContext {
     anchor?: SyntaxNode,
     replayed?: Pick<
       WriteNode,
-      'fromCall' | 'handled' | 'step' | 'resync' | 'rechecked' | 'staleCopy' | 'restore' | 'recordOf'
+      | 'fromCall'
+      | 'handled'
+      | 'step'
+      | 'resync'
+      | 'rechecked'
+      | 'staleCopy'
+      | 'restore'
+      | 'recordOf'
+      | 'keyVal'
+      | 'freshKey'
     >,
   ): void {
     const key = written && this.scopes.resolveKey(written);

@@ -176,8 +176,13 @@ export function lowerStateMethod(
   // The key picks the entry (it is the access's `key`); only the other arguments are the value written.
   // `entry(k)`, `remove(k)`, `insert(k)` on a set write no value but the entry itself (SPEC §5, data flow).
   const written = key !== undefined ? union(empty(), ...argVals.slice(1)) : argVal;
+  // What picks the entry, simple name or not: an entry picked by a call's result is not one read before it.
+  const keyVal = KEYED_METHODS.has(name) && argVals[0] ? { keyVal: argVals[0] } : {};
   const write = (state: StatePath, restore: boolean) =>
-    cx.write(state, node, out, written, key, mark, ref.anchor, restore ? { restore } : undefined);
+    cx.write(state, node, out, written, key, mark, ref.anchor, {
+      ...keyVal,
+      ...(restore ? { restore } : {}),
+    });
   // `insert((), copy)` / `set(copy)`: a whole value stored at a constant entry, perhaps a copy read from it.
   const stored = storedWhole(name, m.args);
   const back = stored && copyStoredBack(cx, stored.value, ref.state, stored.entry);

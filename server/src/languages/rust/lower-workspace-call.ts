@@ -149,8 +149,11 @@ export function callWorkspaceFn(
           ? early.filter((r) => sameStateOf(r.state, access.state)).map((r) => r.val)
           : [];
         const value = union(valueOf(access.valueParams), ...stale);
+        const keyArg = of || access.keyParam === undefined ? undefined : argVals[access.keyParam - offset];
         const write = (state: StatePath, restore: boolean) => {
           cx.write(state, node, target, value, key, access.mark, undefined, {
+            ...(keyArg ? { keyVal: keyArg } : {}),
+            ...(access.freshKey ? { freshKey: true } : {}),
             // Made after a call the callee awaited returned: a record of that finished call, for the harm test.
             ...(access.fromCall || after ? { fromCall: true } : {}),
             ...(access.handled ? { handled: true } : {}),

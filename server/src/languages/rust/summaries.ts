@@ -73,6 +73,12 @@ export interface AccessSummary {
    * it (a copy written back), so at a call site it carries the caller's replay of that read.
    */
   staleRead?: true;
+  /**
+   * For a write after the function's commit point: the entry it writes is picked by what a call the function
+   * awaited returned (`payments.insert(block_index, …)`), so at a call site it is not the entry the caller read
+   * before its `.await` on the function, whatever value it stores.
+   */
+  freshKey?: true;
   /** For a `staleRead` write: the await the copy is held across, in the function that made the copy. */
   staleAcross?: CommitSite;
   /** For a `guard` read: the first await that may commit after it, in the function that checks and commits. */
@@ -324,26 +330,35 @@ function paramAwaitOf(facts: FnFacts): FnSummary['paramAwait'] {
   };
 }
 
-/** Per local of a body: the locals it depends on (transitively) and whether it holds an awaited result. */
-function localSources(nodes: Node[]): Map<string, { locals: Set<string>; fromCall: boolean }> {
+/** What a local of a body depends on (transitively): locals, whether it holds an awaited result, and which. */
+interface LocalSource {
+  locals: Set<string>;
+  fromCall: boolean;
+  awaits: Set<number>;
+}
+
+/** Per local of a body: what it depends on. */
+function localSources(nodes: Node[]): Map<string, LocalSource> {
   const direct = new Map<string, Val[]>();
   forEachNode(nodes, (n) => {
     if (n.kind === 'local') direct.set(n.name, [...(direct.get(n.name) ?? []), n.value]);
   });
-  const done = new Map<string, { locals: Set<string>; fromCall: boolean }>();
+  const done = new Map<string, LocalSource>();
   const resolving = new Set<string>();
-  const resolve = (name: string): { locals: Set<string>; fromCall: boolean } => {
+  const resolve = (name: string): LocalSource => {
     const known = done.get(name);
     if (known) return known;
-    const out = { locals: new Set<string>(), fromCall: false };
+    const out: LocalSource = { locals: new Set<string>(), fromCall: false, awaits: new Set<number>() };
     if (resolving.has(name)) return out;
     resolving.add(name);
     for (const v of direct.get(name) ?? []) {
       if (v.awaits.length) out.fromCall = true;
+      v.awaits.forEach((a) => out.awaits.add(a));
       for (const l of v.locals) {
         out.locals.add(l);
         const sub = resolve(l);
         sub.locals.forEach((x) => out.locals.add(x));
+        sub.awaits.forEach((a) => out.awaits.add(a));
         out.fromCall ||= sub.fromCall;
       }
     }
@@ -356,10 +371,7 @@ function localSources(nodes: Node[]): Map<string, { locals: Set<string>; fromCal
 }
 
 /** The states a body writes on the failure path of a call it awaits: `Err` arms of a branch on the result. */
-function failurePathWrites(
-  nodes: Node[],
-  sources: Map<string, { locals: Set<string>; fromCall: boolean }>,
-): StatePath[] {
+function failurePathWrites(nodes: Node[], sources: Map<string, LocalSource>): StatePath[] {
   const out: StatePath[] = [];
   const onResult = (v: Val): boolean => v.awaits.length > 0 || v.locals.some((l) => sources.get(l)?.fromCall);
   const walk = (ns: Node[], failing: boolean): void => {
@@ -433,6 +445,22 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const records = recordsOfCalls(fn, facts, sources);
   const variants = variantArms(facts.nodes, fn.params);
   const rechecked = recheckedWrites(facts.nodes, readStates);
+  const committing = new Set<number>();
+  forEachNode(facts.nodes, (n) => void (n.kind === 'await' && n.commit !== 'none' && committing.add(n.id)));
+  // A key made from what an await that may commit returned (directly or through locals), and from nothing the
+  // caller gave or the function read before its commit point: those may name the entry read before.
+  const keyedByCommit = (key: Val | undefined): boolean => {
+    if (!key) return false;
+    const locals = new Set(key.locals);
+    key.locals.forEach((l) => sources.get(l)?.locals.forEach((x) => locals.add(x)));
+    const awaits = [...key.awaits, ...[...locals].flatMap((l) => [...(sources.get(l)?.awaits ?? [])])];
+    const reads = [...key.reads, ...[...locals].flatMap((l) => [...(readSrc.get(l)?.reads ?? [])])];
+    return (
+      awaits.some((id) => committing.has(id)) &&
+      !fn.params.some((p) => locals.has(p)) &&
+      !reads.some((id) => earlyReads.has(id))
+    );
+  };
   const callerKey = (key: string) =>
     !fn.params.includes(key) && (key === CALLER_KEY || !!facts.callerNames?.includes(key));
   // A trap limited to some variants is kept only until one that any call may reach is found.
@@ -442,6 +470,8 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   // caller's await. A path that left before the await (an early `return`) does not lead to what follows it.
   const lateNodes = afterCommitNodes(facts.nodes, (n) => n.commit !== 'none');
   const held = heldGuards(fn, facts.nodes, lateNodes, callerKey);
+  const earlyReads = new Set<number>();
+  forEachNode(facts.nodes, (n) => void (n.kind === 'read' && !lateNodes.has(n) && earlyReads.add(n.id)));
   let firstCommit: Range | undefined;
   let commitAhead: Range | undefined;
   forEachNode(facts.nodes, (n) => {
@@ -485,8 +515,10 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     }
     if (n.kind === 'read' && guards.reads.has(n.id) && !marksItself(n)) access.guard = true;
     if (n.kind === 'read' && !afterCommit) readsBefore.set(n.id, n.state);
+    // An entry picked by a call's result after the commit point is none the function read before it.
+    if (n.kind === 'write' && afterCommit && (n.freshKey || keyedByCommit(n.keyVal))) access.freshKey = true;
     // A plain store (not an insert/remove of a marker) of exactly the state read before: a copy written back.
-    if (n.kind === 'write' && afterCommit && !n.mark) {
+    if (n.kind === 'write' && afterCommit && !n.mark && !access.freshKey) {
       const ids = [...n.value.reads, ...n.value.locals.flatMap((l) => [...(readSrc.get(l)?.reads ?? [])])];
       const copied = (id: number) => {
         const r = readsBefore.get(id);
@@ -710,11 +742,7 @@ export function sameStateOf(a: StatePath | undefined, b: StatePath): boolean {
 }
 
 /** The parameters (through the locals they flow into) that any of `vals` depends on. */
-function paramsOf(
-  fn: FnInfo,
-  sources: Map<string, { locals: Set<string>; fromCall: boolean }>,
-  vals: (Val | undefined)[],
-): number[] {
+function paramsOf(fn: FnInfo, sources: Map<string, LocalSource>, vals: (Val | undefined)[]): number[] {
   const locals = new Set<string>();
   for (const v of vals)
     for (const l of v?.locals ?? []) {
@@ -734,7 +762,7 @@ function paramsOf(
 function recordsOfCalls(
   fn: FnInfo,
   facts: FnFacts,
-  sources: Map<string, { locals: Set<string>; fromCall: boolean }>,
+  sources: Map<string, LocalSource>,
 ): Map<Node, { at: CommitSite; errorAfter?: true }> {
   const nodes = facts.nodes;
   // Each node in source order, with the lists that hold it (its own, then the enclosing ones).
