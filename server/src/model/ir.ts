@@ -180,6 +180,11 @@ export interface WriteNode extends NodeBase {
   /** Replayed from a callee where it steps the state by a constant (`count += 1`): a counter, not a value. */
   step?: true;
   /**
+   * Evicts what has expired (`usage.evict_expired(now)`, `sessions.retain(|_, s| s.expires > now)`), here or in a
+   * callee: upkeep of a cache or statistic, true whatever any call does.
+   */
+  pruning?: true;
+  /**
    * Replayed from a callee where it replaces the whole value (no key, no marker) with what a call it awaited
    * returned, reading no state: a re-sync or a lazily filled cache.
    */

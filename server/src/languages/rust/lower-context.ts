@@ -145,7 +145,15 @@ export abstract class LowerContext {
     anchor?: SyntaxNode,
     replayed?: Pick<
       WriteNode,
-      'fromCall' | 'handled' | 'step' | 'resync' | 'rechecked' | 'staleCopy' | 'restore' | 'recordOf'
+      | 'fromCall'
+      | 'handled'
+      | 'step'
+      | 'resync'
+      | 'rechecked'
+      | 'staleCopy'
+      | 'restore'
+      | 'recordOf'
+      | 'pruning'
     >,
   ): void {
     const key = written && this.scopes.resolveKey(written);
