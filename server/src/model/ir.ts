@@ -64,6 +64,7 @@ export type ResultHandling =
   | 'ignored' // `let _ = …`, `….await;`, Motoko `ignore await …`
   | 'bound' // bound to a local (the branches that test it are its handlers)
   | 'matched' // scrutinee of a match/switch/if-let directly
+  | 'returned' // Rust: the function's value (tail expression or `return`, also through arms): the caller gets it
   // The callee returns nothing that can fail: Motoko `async ()` (a reject is still a throw); Rust an `async fn`
   // of the workspace returning `()` that checks its own calls' results (their failures are handled inside it).
   | 'unit';
