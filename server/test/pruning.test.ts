@@ -23,6 +23,7 @@ test('a removal of something named, or a mark that something expired, is not an 
     'is_access_key_expired',
     'delete_controllers',
     'old_balance',
+    'remove_old_controller',
     'expiredTokens',
   ])
     assert.ok(!isPruningName(name), name);

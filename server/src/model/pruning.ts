@@ -18,7 +18,10 @@ const EVICT_WORDS = new Set([
   'pruning',
 ]);
 
-/** Verbs that remove, and the words that make what they remove old (`remove_expired`, `purge_old`). */
+/**
+ * Verbs that remove, and the words that say what they remove has expired (`remove_expired`, `clear_stale`).
+ * A plain "old" is one only after `purge` (`purge_old`): `remove_old_controller` replaces something named.
+ */
 const REMOVE_WORDS = new Set([
   'remove',
   'clear',
@@ -32,7 +35,7 @@ const REMOVE_WORDS = new Set([
   'sweep',
   'gc',
 ]);
-const OLD_WORDS = new Set(['expired', 'stale', 'outdated', 'obsolete', 'old']);
+const OLD_WORDS = new Set(['expired', 'stale', 'outdated', 'obsolete']);
 
 /**
  * `rank_ascending_evict`, `Usage::evict_expired`, `pruneExpired`, `removeStaleSessions`: the last segment of a
@@ -49,6 +52,7 @@ export function isPruningName(name: string): boolean {
     .map((w) => w.toLowerCase())
     .filter(Boolean);
   if (words.some((w) => EVICT_WORDS.has(w))) return true;
+  if (words.includes('purge') && words.includes('old')) return true;
   return words.some((w) => REMOVE_WORDS.has(w)) && words.some((w) => OLD_WORDS.has(w));
 }
 
