@@ -64,6 +64,7 @@ export type ResultHandling =
   | 'ignored' // `let _ = …`, `….await;`, Motoko `ignore await …`
   | 'bound' // bound to a local (the branches that test it are its handlers)
   | 'matched' // scrutinee of a match/switch/if-let directly
+  | 'returned' // Rust: the function's value (tail expression or `return`, also through arms): the caller gets it
   // The callee returns nothing that can fail: Motoko `async ()` (a reject is still a throw); Rust an `async fn`
   // of the workspace returning `()` that checks its own calls' results (their failures are handled inside it).
   | 'unit';
@@ -189,6 +190,11 @@ export interface WriteNode extends NodeBase {
   ownMessage?: true;
   /** Replayed from a callee where it steps the state by a constant (`count += 1`): a counter, not a value. */
   step?: true;
+  /**
+   * Evicts what has expired (`usage.evict_expired(now)`, `sessions.retain(|_, s| s.expires > now)`), here or in a
+   * callee: upkeep of a cache or statistic, true whatever any call does.
+   */
+  pruning?: true;
   /**
    * Replayed from a callee where it replaces the whole value (no key, no marker) with what a call it awaited
    * returned, reading no state: a re-sync or a lazily filled cache.

@@ -48,6 +48,7 @@ export const noRollbackOnFailure: Rule = {
       else if (motoko) why = 'the error result is not handled by restoring it';
       else if (a.handling === 'ignored') why = 'the call result is ignored';
       else if (a.handling === 'propagated') why = '`?` returns the error without restoring it';
+      else if (a.handling === 'returned') why = 'its result goes back to the caller and nothing restores it';
       else if (!h.resultBranches.length) why = 'the call result is never checked';
       else why = 'the failure branch does not restore it';
       const names = [...new Set(missing.map((w) => stateName(w.state)))];

@@ -9,7 +9,7 @@ import type { FnInfo } from './crate-index';
 import type { ParamAwait, SummaryMap } from './summaries';
 import type { CommitSummary } from '../../model/commit-paths';
 import type { TowerVal } from './tower-services';
-import { field, type SyntaxNode } from './syntax';
+import { field, namedKids, type SyntaxNode } from './syntax';
 
 export type Future =
   | { kind: 'api'; api: ApiMatch; callee: string }
@@ -142,13 +142,42 @@ function handlingOf(awaitNode: SyntaxNode): ResultHandling {
       }
       return 'bound';
     }
-    if (p.type === 'expression_statement') return 'ignored';
+    if (p.type === 'expression_statement') {
+      // A `match`/`if` without `;` at the end of a block is still the block's value.
+      const tail = p.parent?.type === 'block' && p.lastChild?.type !== ';' && isTail(p.parent, p);
+      if (!tail) return 'ignored';
+      n = p;
+      continue;
+    }
     if (p.type === 'let_declaration') {
       const pattern = field(p, 'pattern');
       return !pattern || pattern.text === '_' ? 'ignored' : 'bound';
     }
     if (p.type === 'match_expression' || p.type === 'let_condition') return 'matched';
+    if (p.type === 'return_expression') return 'returned';
+    // The value of an arm or a branch is the value of the `match`/`if` it is in.
+    if ((p.type === 'match_arm' && field(p, 'value')?.id === n.id) || p.type === 'else_clause') {
+      n = p.type === 'match_arm' ? (p.parent?.parent ?? p) : p;
+      continue;
+    }
+    if (p.type === 'if_expression' && n.type !== 'let_condition' && field(p, 'condition')?.id !== n.id) {
+      n = p;
+      continue;
+    }
+    if (p.type === 'block' && isTail(p, n)) {
+      if (p.parent?.type === 'function_item') return 'returned';
+      if (p.parent && /^(if_expression|else_clause|match_arm)$/.test(p.parent.type)) {
+        n = p;
+        continue;
+      }
+    }
     return 'bound';
   }
   return 'bound';
+}
+
+/** `n` is the last statement or expression of `block` (a statement is checked for its `;` by the caller). */
+function isTail(block: SyntaxNode, n: SyntaxNode): boolean {
+  const kids = namedKids(block).filter((k) => k.type !== 'line_comment' && k.type !== 'block_comment');
+  return kids[kids.length - 1]?.id === n.id;
 }

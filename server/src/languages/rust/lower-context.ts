@@ -155,6 +155,7 @@ export abstract class LowerContext {
       | 'recordOf'
       | 'keyVal'
       | 'freshKey'
+      | 'pruning'
     >,
   ): void {
     const key = written && this.scopes.resolveKey(written);

@@ -4,6 +4,7 @@
  * methods). Each becomes a read or a write of the root, with the field and key when they are known.
  */
 import type { Node, StatePath } from '../../model/ir';
+import { isPruningName, keepsUnexpired } from '../../model/pruning';
 import { inlineClosure } from './lower-closures';
 import { rootNamed } from './root-names';
 import type { Ex, LowerContext } from './lower-context';
@@ -178,10 +179,14 @@ export function lowerStateMethod(
   const written = key !== undefined ? union(empty(), ...argVals.slice(1)) : argVal;
   // What picks the entry, simple name or not: an entry picked by a call's result is not one read before it.
   const keyVal = KEYED_METHODS.has(name) && argVals[0] ? { keyVal: argVals[0] } : {};
+  // `usage.evict_expired(now)`, `sessions.retain(|_, s| s.expires_at > now)`: upkeep, not a change of an operation.
+  const pruning =
+    isPruningName(name) || (/^retain(_mut)?$/.test(name) && !!m.args[0] && keepsUnexpired(m.args[0].text));
   const write = (state: StatePath, restore: boolean) =>
     cx.write(state, node, out, written, key, mark, ref.anchor, {
       ...keyVal,
       ...(restore ? { restore } : {}),
+      ...(pruning ? { pruning } : {}),
     });
   // `insert((), copy)` / `set(copy)`: a whole value stored at a constant entry, perhaps a copy read from it.
   const stored = storedWhole(name, m.args);

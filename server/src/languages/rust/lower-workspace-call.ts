@@ -158,6 +158,7 @@ export function callWorkspaceFn(
             ...(access.fromCall || after ? { fromCall: true } : {}),
             ...(access.handled ? { handled: true } : {}),
             ...(access.step ? { step: true } : {}),
+            ...(access.pruning ? { pruning: true } : {}),
             ...(access.resync ? { resync: true } : {}),
             ...(access.rechecked ? { rechecked: true } : {}),
             ...(access.staleAcross ? { staleCopy: access.staleAcross } : {}),

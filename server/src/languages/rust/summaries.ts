@@ -46,6 +46,8 @@ export interface AccessSummary {
   handled?: true;
   /** For a write: the state stepped by a constant (`count += 1`), its value reading only that state. */
   step?: true;
+  /** For a write: an eviction of what has expired (see `WriteNode.pruning`). */
+  pruning?: true;
   /**
    * For a write after a commit point with none after it: it records the result of the call awaited at `at`
    * (the function's own await, or a callee's); `errorAfter` when the function may then return an error with no
@@ -546,6 +548,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
       const record = records.get(n);
       if (record) access.recordOf = record;
       if (n.step || isConstantStep(n.value, n.state, readStates)) access.step = true;
+      if (n.pruning) access.pruning = true;
       // Restored on the failure path here, or already by a callee it replays.
       if (n.handled || (!afterCommit && restored.some((r) => sameRoot(r, n.state)))) access.handled = true;
     }

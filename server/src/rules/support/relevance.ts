@@ -5,6 +5,7 @@
  */
 import { sameState, type Access, type CommitPointInfo, type EntryAnalysis } from '../../model/analysis';
 import type { WriteNode } from '../../model/ir';
+import { isPruningName } from '../../model/pruning';
 import { awaitFlat } from './helpers';
 
 /**
@@ -40,6 +41,8 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
     if (node.ownMessage) return false;
     // A log line or a metric, written directly or through a `log(…)` helper, records what happened.
     if (isRecordWrite(w)) return false;
+    // Evicting what has expired is upkeep of a cache or statistic: no failure brings expired entries back.
+    if (isPruningWrite(w)) return false;
     // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
     // consistent whatever comes after; a failure of this call may still have to undo it.
     if (forTrap && (node.fromCall || e.flow.awaits(node.value).size > 0)) return false;
@@ -220,6 +223,16 @@ export function isRecordWrite(w: Access): boolean {
   return [w.state.root, w.state.field, via].some(
     (name) => name !== undefined && nameWords(name).some((x) => RECORD_STATE_WORDS.has(x)),
   );
+}
+
+/**
+ * An eviction of what has expired: made by a method so named or with a `retain` on the time (`pruning`), or
+ * in a function so named (`rank_ascending_evict`, `pruneExpired`), the one that makes it or the helper called.
+ */
+function isPruningWrite(w: Access): boolean {
+  const node = w.node as WriteNode;
+  if (node.pruning) return true;
+  return [node.inCallee?.fn, node.via].some((name) => name !== undefined && isPruningName(name));
 }
 
 /** `_event_log` → event, log; `logMessage` → log, message; `history.add` → history, add. */
