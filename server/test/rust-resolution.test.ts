@@ -650,3 +650,123 @@ async fn fee(token: Principal) -> u8 {
   assert.deepEqual(kinds(m, 'mint'), ['commit']);
   assert.deepEqual(kinds(m, 'fee'), ['commit', 'commit', 'maybe', 'maybe']);
 });
+
+/** Two modules that declare `set_config`: the one in `auth` calls another canister, the one in `automation` does not. */
+const twoSetConfigs = {
+  'src/auth/mod.rs': `pub mod store;`,
+  'src/auth/store.rs': `
+pub async fn set_config(c: &Config) -> Result<(), String> {
+    ic_cdk::call::Call::bounded_wait(P, "raw_rand").await.map_err(|_| String::new())?;
+    Ok(())
+}
+`,
+  'src/automation/mod.rs': `
+pub mod store;
+pub async fn through_child(c: &Config) { store::set_config(c).await.unwrap(); }
+`,
+  'src/automation/store.rs': `
+pub async fn set_config(c: &Config) -> Result<(), String> { Ok(()) }
+`,
+};
+
+test('a call is resolved through the module tree and the `use` in scope, not by its last name', async () => {
+  const m = await crate({
+    ...twoSetConfigs,
+    'src/lib.rs': `
+mod api;
+mod auth;
+mod automation;
+`,
+    'src/api/mod.rs': `pub mod config;`,
+    'src/api/config.rs': `
+use crate::auth::store::{get_config as get_auth, set_config as set_auth_store};
+use crate::automation::store::{set_config as set_automation_store};
+#[ic_cdk::update]
+async fn set_automation_config(c: Config) { set_automation_store(&c).await.unwrap(); }
+#[ic_cdk::update]
+async fn set_auth_config(c: Config) { set_auth_store(&c).await.unwrap(); }
+#[ic_cdk::update]
+async fn by_path(c: Config) {
+    crate::automation::store::set_config(&c).await.unwrap();
+    super::super::auth::store::set_config(&c).await.unwrap();
+}
+#[ic_cdk::update]
+async fn scoped(c: Config) {
+    use crate::automation::store::*;
+    set_config(&c).await.unwrap();
+}
+#[cfg(test)]
+mod tests {
+    use crate::auth::store::set_config as set_automation_store;
+}
+`,
+  });
+  assert.deepEqual(kinds(m, 'set_automation_config'), ['none']);
+  assert.deepEqual(kinds(m, 'set_auth_config'), ['commit']);
+  assert.deepEqual(kinds(m, 'by_path'), ['none', 'commit']);
+  assert.deepEqual(kinds(m, 'scoped'), ['none']);
+  assert.deepEqual(kinds(m, 'through_child'), ['none']);
+});
+
+test('a name the module tree cannot place is not guessed among same-named functions: `maybe`', async () => {
+  const m = await crate({
+    ...twoSetConfigs,
+    'src/lib.rs': `
+mod auth;
+mod automation;
+use other_crate::*;
+#[ic_cdk::update]
+async fn from_glob(c: Config) { set_config(&c).await.unwrap(); }
+`,
+  });
+  // `set_config` comes from `other_crate`: neither of this crate's functions of that name is it.
+  assert.deepEqual(kinds(m, 'from_glob'), ['maybe']);
+});
+
+test('private imports of the crate root, `#[cfg(test)]` twins and `main.rs` importing its own library', async () => {
+  const files = {
+    'src/lib.rs': `
+pub mod management;
+pub mod proposal;
+pub mod exchange;
+use crate::management::register_vote;
+`,
+    'src/main.rs': `
+use voting::management::register_vote;
+#[ic_cdk::update]
+async fn vote() { register_vote(1).await; }
+`,
+    'src/management.rs': `
+pub async fn register_vote(id: u64) { ic_cdk::call::Call::unbounded_wait(G, "manage_neuron").await.unwrap(); }
+`,
+    'src/proposal.rs': `
+use crate::{register_vote, exchange};
+#[ic_cdk::update]
+async fn vote_on_proposal() { register_vote(2).await; }
+#[ic_cdk::update]
+async fn rate() { exchange::get_rate().await; }
+`,
+    'src/exchange.rs': `
+#[cfg(not(test))]
+pub use prod::get_rate;
+#[cfg(test)]
+pub use testing::get_rate;
+#[cfg(not(test))]
+mod prod {
+    pub async fn get_rate() -> u64 { ic_cdk::call::Call::unbounded_wait(XRC, "get_exchange_rate").await.unwrap(); 1 }
+}
+#[cfg(test)]
+pub mod testing {
+    pub async fn get_rate() -> u64 { 1 }
+}
+`,
+  };
+  const m = await analyzeRustCrate(
+    'voting',
+    Object.entries(files).map(([path, text]) => ({ path, text })),
+    { extraCallFunctions: [], closed: true, crateName: 'voting' },
+  );
+  assert.deepEqual(kinds(m, 'vote'), ['commit']);
+  assert.deepEqual(kinds(m, 'vote_on_proposal'), ['commit']);
+  assert.deepEqual(kinds(m, 'rate'), ['commit']);
+});

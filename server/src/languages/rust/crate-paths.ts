@@ -68,11 +68,20 @@ function reexported(crate: CrateIndex, mod: ModuleScope, segs: string[], depth: 
   return undefined;
 }
 
+/**
+ * A path as written inside module `mod` of `crate` (`crate::a::f`, `super::f`, `b::f` for a child `b`), or
+ * undefined when it does not lead to exactly one function of the workspace.
+ */
+export function resolveFrom(crate: CrateIndex, mod: ModuleScope, segs: string[]): FnInfo | undefined {
+  return written(crate, mod, segs, 0);
+}
+
 /** A path as written inside module `mod` of `crate` (the target of a `use`). */
 function written(crate: CrateIndex, mod: ModuleScope, segs: string[], depth: number): FnInfo | undefined {
   if (segs[0] === '') segs = segs.slice(1); // `::dep::f`
   const [head, ...rest] = segs;
-  if (head === 'crate') return lookup(crate, crate.tree, rest, depth);
+  // A binary's `main.rs` imports its own library by the crate's name (`use my_canister::a::f`).
+  if (head === 'crate' || head === crate.crateName) return lookup(crate, crate.tree, rest, depth);
   if (head === 'self') return lookup(crate, mod, rest, depth);
   if (head === 'super') {
     let m: ModuleScope | undefined = mod;

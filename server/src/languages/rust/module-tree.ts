@@ -1,19 +1,22 @@
 /**
- * The module tree of one crate, as another crate sees it: which free functions each module declares and what
- * it re-exports (`pub use`). Modules come from the file layout under `src/` (`lib.rs`/`main.rs` is the root,
+ * The module tree of one crate, as other crates and its own modules see it: which free functions each module
+ * declares and which names it imports or re-exports (`use`, `pub use`). Modules come from the file layout under `src/` (`lib.rs`/`main.rs` is the root,
  * `a/mod.rs` and `a.rs` are `a`, `a/b.rs` is `a::b`) and from inline `mod a { … }` blocks.
  */
 import type { FnInfo, ParsedFile } from './crate-index';
 import { inTestCode } from './type-index';
 import { addUse, type UseMap } from './use-resolution';
-import { descendantsOf, allKids, field, type SyntaxNode } from './syntax';
+import { descendantsOf, field, type SyntaxNode } from './syntax';
 
 export interface ModuleScope {
   parent?: ModuleScope;
   children: Map<string, ModuleScope>;
   /** Free functions declared directly in the module, outside test code. */
   fns: Map<string, FnInfo[]>;
-  /** Its `pub use` declarations: the names it re-exports. */
+  /**
+   * Its `use` declarations: the names it re-exports. Private ones too: the crate's own modules can reach them
+   * (`use crate::f` for an `f` the root imports), and a path from another crate through one would not compile.
+   */
   exports: UseMap;
 }
 
@@ -58,8 +61,6 @@ function at(root: ModuleScope, path: string[]): ModuleScope {
   return s;
 }
 
-const isPub = (decl: SyntaxNode): boolean => allKids(decl).some((k) => k.type === 'visibility_modifier');
-
 export function buildModuleTree(files: ParsedFile[], fns: FnInfo[]): ModuleScope {
   const root = scope();
   const fileMods = new Map<ParsedFile, string[] | undefined>();
@@ -69,7 +70,8 @@ export function buildModuleTree(files: ParsedFile[], fns: FnInfo[]): ModuleScope
     if (!mods) continue;
     at(root, mods);
     for (const decl of descendantsOf(file.root, 'use_declaration')) {
-      if (!decl || !isPub(decl)) continue;
+      // `#[cfg(test)] pub use testing::f;` beside `#[cfg(not(test))] pub use prod::f;`: the canister gets prod's.
+      if (!decl || inTestCode(decl, file.shownPath ?? file.path)) continue;
       const inner = enclosingMods(decl);
       if (inner[0] !== '<fn>') addUse(decl, at(root, [...mods, ...inner]).exports);
     }

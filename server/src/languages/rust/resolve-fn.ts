@@ -1,12 +1,15 @@
 /**
- * Which workspace function a written call path names: free functions (preferring the module the path names,
- * then the calling file), `Type::method` and `Self::method`. Paths of other types' methods resolve to nothing,
- * so a std or dependency call is never mistaken for a workspace function of the same name.
+ * Which workspace function a written call path names: free functions through the crate's module tree from the
+ * caller's module and the `use` declarations in scope there, `Type::method` and `Self::method`. Paths of other
+ * types' methods resolve to nothing, so a std or dependency call is never mistaken for a workspace function of
+ * the same name; a path the tree cannot follow is taken by name only when one function has that name.
  */
 import type { CrateIndex, FnInfo, ParsedFile } from './crate-index';
 import { resolveInCrate } from './crate-paths';
 import { inTestCode } from './type-index';
-import { expandPath } from './use-resolution';
+import type { SyntaxNode } from './syntax';
+import { expandPath, type UseMap } from './use-resolution';
+import { callerModule, resolveLocalPath, visibleUses } from './local-paths';
 
 /**
  * `caller`: the function the call is written in, for `Self::`. `arity`: the number of arguments, when known;
@@ -19,7 +22,9 @@ export function resolveWorkspaceFn(
   written: string,
   arity?: number,
 ): FnInfo | undefined {
-  const full = expandPath(written, file.uses);
+  const inTest = !!caller && isTestFn(caller);
+  const uses = visibleUses(file, caller, inTest);
+  const full = expandPath(written, uses);
   let segs = full.split('::');
   // A path into another crate of the workspace follows that crate's module tree and re-exports.
   const dep = segs.length >= 2 ? index.deps.get(segs[0]) : undefined;
@@ -30,7 +35,7 @@ export function resolveWorkspaceFn(
       ? sameFile(index, file, segs[0])
       : index.modules.has(segs[0]) || index.methods.has(segs.slice(-2).join('::'));
   if (!local) {
-    const globbed = throughDepGlobs(index, file, segs);
+    const globbed = throughDepGlobs(index, uses, segs);
     if (globbed) return globbed;
   }
   if (segs.length >= 2 && segs[0] === index.crateName) segs = ['crate', ...segs.slice(1)];
@@ -45,26 +50,61 @@ export function resolveWorkspaceFn(
     if (m) return m;
     if (/^[A-Z]/.test(type)) return undefined;
   }
+  // The module tree, from the caller's module: the path says which of two same-named functions it calls.
+  const here = callerModule(index, file, caller);
+  if (here) {
+    const found = resolveLocalPath(index, here, segs, uses, arity);
+    if (found && found !== 'unknown') return found;
+    // Test code may call test helpers, which the tree leaves out: those keep the guess by name below.
+    if (found === 'unknown' && !inTest) return undefined;
+  }
+  // A file outside the tree (`tests/`, `build.rs`) still reaches the crate's functions by `crate::` paths.
+  if (!here && segs[0] === 'crate') {
+    const rooted = resolveInCrate(index, segs.slice(1));
+    if (rooted) return rooted;
+  }
   // A function of test code (`#[cfg(test)]` mocks) is not what the canister's own code calls.
-  const all = index.freeByName.get(last)?.filter((c) => !isTestFn(c) || (!!caller && isTestFn(caller)));
-  // None declared under that name outside tests: a `crate::…` path may still reach one re-exported from a dependency.
-  if (!all?.length) return segs[0] === 'crate' ? resolveInCrate(index, segs.slice(1)) : undefined;
+  const all = index.freeByName.get(last)?.filter((c) => !isTestFn(c) || inTest);
+  if (!all?.length) return undefined;
   const matching = arity === undefined ? all : all.filter((c) => c.params.length === arity);
   const candidates = matching.length ? matching : all;
+  // Past the tree, a name is taken only when it names one function: a guess between two could be the
+  // wrong one, and a wrong callee can make an unsound `none`.
+  const sameFileOnes = candidates.filter((c) => c.file === file);
+  if (segs.length === 1 && sameFileOnes.length) {
+    // A function declared in the caller's body is the one its name means there.
+    const nested = caller ? sameFileOnes.filter((c) => within(c.node, caller.node)) : [];
+    return only(nested.length ? nested : sameFileOnes);
+  }
+  // A bare name the caller's module neither declares nor imports comes from outside the crate (or a block).
+  if (here && !inTest) return undefined;
   if (segs.length >= 2) {
     const mod = segs[segs.length - 2];
-    const byModule = candidates.find((c) => c.file.path.replace(/\\/g, '/').endsWith(`/${mod}.rs`));
-    if (byModule) return byModule;
+    const byModule = candidates.filter((c) => {
+      const path = c.file.path.replace(/\\/g, '/');
+      return path.endsWith(`/${mod}.rs`) || path.endsWith(`/${mod}/mod.rs`);
+    });
+    if (byModule.length) return only(byModule);
   }
-  return candidates.find((c) => c.file === file) ?? candidates[0];
+  return only(candidates);
+}
+
+function within(inner: SyntaxNode, outer: SyntaxNode): boolean {
+  return (
+    inner.tree === outer.tree && inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex
+  );
+}
+
+function only(fns: FnInfo[]): FnInfo | undefined {
+  return fns.length === 1 ? fns[0] : undefined;
 }
 
 function sameFile(index: CrateIndex, file: ParsedFile, name: string): boolean {
   return !!index.freeByName.get(name)?.some((f) => f.file === file);
 }
 
-function throughDepGlobs(index: CrateIndex, file: ParsedFile, path: string[]): FnInfo | undefined {
-  for (const glob of file.uses.globs) {
+function throughDepGlobs(index: CrateIndex, uses: UseMap, path: string[]): FnInfo | undefined {
+  for (const glob of uses.globs) {
     const segs = glob.replace(/^::/, '').split('::');
     const dep = index.deps.get(segs[0]);
     const found = dep ? resolveInCrate(dep, [...segs.slice(1), ...path]) : undefined;
