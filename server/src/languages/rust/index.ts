@@ -17,6 +17,7 @@ import {
 } from './crate-index';
 import type { KnownMacro } from './macro-items';
 import { findGuards, guardLookup } from './guards';
+import { mayAddToFileModel } from './file-lowering';
 import { BodyLowerer } from './lower-body';
 import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
@@ -138,6 +139,7 @@ function errorSpot(n: SyntaxNode): { node: SyntaxNode; message: string } {
 }
 
 /**
+ * `settled`: functions whose lowering here would add nothing to the model (see `file-lowering.ts`).
  * `kept`: the language server's outputs of functions kept from earlier analyses (see `FunctionOutputs`); `reads`
  * then collects the summaries and guards the file's lowering read, reused functions included.
  */
@@ -148,12 +150,15 @@ function fileModel(
   env: Env,
   entryAttributes: Record<string, EntryKind> | undefined,
   kept?: { outputs: FunctionOutputs; reads: FileReads },
+  settled?: ReadonlySet<FnInfo>,
 ): FileModel {
   const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
   const entryPoints: EntryPointIR[] = [];
   for (const fn of fns) {
     const task = isSchedulerTask(fn);
     const kind = entryKindOf(fn.node, entryAttributes) ?? (task ? 'timer' : undefined);
+    // Its summary lowering made all its file lowering would, but for await ids (see `file-lowering.ts`).
+    if (!kind && settled?.has(fn)) continue;
     const firstId = out.nextId;
     const reused = kept?.outputs.reuseFunction(fn, firstId);
     if (reused) {
@@ -318,6 +323,9 @@ export async function analyzeRustWorkspace(
     const allFns = indexes.flatMap((index) => index.fns);
     const store = options.models;
     store?.begin(allFns);
+    // Functions whose file lowering would add nothing (see `file-lowering.ts`); the language server, which keeps
+    // functions' outputs by their first await id, lowers them all.
+    const settledInSummary = new Set<FnInfo>();
     const summaries = computeSummaries(
       allFns,
       // A throw gives an empty summary (see `computeSummaries`).
@@ -327,13 +335,16 @@ export async function analyzeRustWorkspace(
         const read = new Set<FnInfo>();
         // The summaries the guards are looked up from count as read too.
         const seen = store ? new ReadRecorder(current, read) : current;
+        const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
+        settledInSummary.delete(fn); // until this lowering is known not to fail
         const facts = new BodyLowerer(
           { ...baseOf.get(fn.file)!, summaries: seen, guards: guardsNow(seen) },
           fn.file,
-          { nextId: 1, awaits: [], spawned: [] },
+          out,
           displayName(fn),
           fn,
         ).lowerFunction(fn);
+        if (!store && !out.notices!.length && !mayAddToFileModel(fn)) settledInSummary.add(fn);
         store?.keepFacts(fn, facts, read, current);
         return facts;
       },
@@ -365,6 +376,7 @@ export async function analyzeRustWorkspace(
             env,
             options.entryAttributes,
             store && { outputs: store, reads },
+            settledInSummary,
           );
           models.set(file.path, model);
           store?.keep(file.path, file.text, model, reads);
