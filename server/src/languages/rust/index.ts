@@ -139,7 +139,7 @@ function errorSpot(n: SyntaxNode): { node: SyntaxNode; message: string } {
 }
 
 /**
- * `settled`: functions whose lowering here would add nothing to the model (see `file-lowering.ts`).
+ * `madeBySummary`: functions whose lowering here would add nothing to the model (see `file-lowering.ts`).
  * `kept`: the language server's outputs of functions kept from earlier analyses (see `FunctionOutputs`); `reads`
  * then collects the summaries and guards the file's lowering read, reused functions included.
  */
@@ -150,7 +150,7 @@ function fileModel(
   env: Env,
   entryAttributes: Record<string, EntryKind> | undefined,
   kept?: { outputs: FunctionOutputs; reads: FileReads },
-  settled?: ReadonlySet<FnInfo>,
+  madeBySummary?: ReadonlySet<FnInfo>,
 ): FileModel {
   const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
   const entryPoints: EntryPointIR[] = [];
@@ -158,7 +158,7 @@ function fileModel(
     const task = isSchedulerTask(fn);
     const kind = entryKindOf(fn.node, entryAttributes) ?? (task ? 'timer' : undefined);
     // Its summary lowering made all its file lowering would, but for await ids (see `file-lowering.ts`).
-    if (!kind && settled?.has(fn)) continue;
+    if (!kind && madeBySummary?.has(fn)) continue;
     const firstId = out.nextId;
     const reused = kept?.outputs.reuseFunction(fn, firstId);
     if (reused) {
@@ -325,7 +325,7 @@ export async function analyzeRustWorkspace(
     store?.begin(allFns);
     // Functions whose file lowering would add nothing (see `file-lowering.ts`); the language server, which keeps
     // functions' outputs by their first await id, lowers them all.
-    const settledInSummary = new Set<FnInfo>();
+    const madeBySummary = new Set<FnInfo>();
     const summaries = computeSummaries(
       allFns,
       // A throw gives an empty summary (see `computeSummaries`).
@@ -336,7 +336,7 @@ export async function analyzeRustWorkspace(
         // The summaries the guards are looked up from count as read too.
         const seen = store ? new ReadRecorder(current, read) : current;
         const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
-        settledInSummary.delete(fn); // until this lowering is known not to fail
+        madeBySummary.delete(fn); // until this lowering is known not to fail
         const facts = new BodyLowerer(
           { ...baseOf.get(fn.file)!, summaries: seen, guards: guardsNow(seen) },
           fn.file,
@@ -344,7 +344,7 @@ export async function analyzeRustWorkspace(
           displayName(fn),
           fn,
         ).lowerFunction(fn);
-        if (!store && !out.notices!.length && !mayAddToFileModel(fn)) settledInSummary.add(fn);
+        if (!store && !out.notices!.length && !mayAddToFileModel(fn)) madeBySummary.add(fn);
         store?.keepFacts(fn, facts, read, current);
         return facts;
       },
@@ -376,7 +376,7 @@ export async function analyzeRustWorkspace(
             env,
             options.entryAttributes,
             store && { outputs: store, reads },
-            settledInSummary,
+            madeBySummary,
           );
           models.set(file.path, model);
           store?.keep(file.path, file.text, model, reads);
