@@ -88,6 +88,16 @@ test('a long call chain is settled without deep nesting and each function sees i
   assert.equal(g.writes(`f${n - 10}`).length, 10);
 });
 
+test('a call chain as deep as real ones (20 calls) is lowered once per function, with no deferred callee', () => {
+  // orbit nests 15 deep: a callee deferred at the bound had every caller above it lowered again (89 lowerings).
+  const n = 20;
+  const calls: Record<string, string[]> = {};
+  for (let i = 0; i < n; i++) calls[`f${i}`] = i + 1 < n ? [`f${i + 1}`] : [];
+  const g = graph(calls);
+  assert.deepEqual([...new Set(g.lowered.values())], [1]);
+  assert.equal(g.writes('f0').length, n);
+});
+
 test('a nested lowering that runs out of stack is undone and settled later, not left empty', () => {
   const a = fn('a');
   const b = fn('b');

@@ -17,6 +17,7 @@ import {
 } from './crate-index';
 import type { KnownMacro } from './macro-items';
 import { findGuards, guardLookup } from './guards';
+import { mayAddToFileModel } from './file-lowering';
 import { BodyLowerer } from './lower-body';
 import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
@@ -140,6 +141,7 @@ function errorSpot(n: SyntaxNode): { node: SyntaxNode; message: string } {
 }
 
 /**
+ * `madeBySummary`: functions whose lowering here would add nothing to the model (see `file-lowering.ts`).
  * `kept`: the language server's outputs of functions kept from earlier analyses (see `FunctionOutputs`); `reads`
  * then collects the summaries and guards the file's lowering read, reused functions included.
  */
@@ -150,12 +152,15 @@ function fileModel(
   env: Env,
   entryAttributes: Record<string, EntryKind> | undefined,
   kept?: { outputs: FunctionOutputs; reads: FileReads },
+  madeBySummary?: ReadonlySet<FnInfo>,
 ): FileModel {
   const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
   const entryPoints: EntryPointIR[] = [];
   for (const fn of fns) {
     const task = isSchedulerTask(fn);
     const kind = entryKindOf(fn.node, entryAttributes) ?? (task ? 'timer' : undefined);
+    // Its summary lowering made all its file lowering would, but for await ids (see `file-lowering.ts`).
+    if (!kind && madeBySummary?.has(fn)) continue;
     const firstId = out.nextId;
     const reused = kept?.outputs.reuseFunction(fn, firstId);
     if (reused) {
@@ -331,6 +336,9 @@ export async function analyzeRustWorkspace(
     const allFns = indexes.flatMap((index) => index.fns);
     const store = options.models;
     store?.begin(allFns);
+    // Functions whose file lowering would add nothing (see `file-lowering.ts`); the language server, which keeps
+    // functions' outputs by their first await id, lowers them all.
+    const madeBySummary = new Set<FnInfo>();
     const summaries = computeSummaries(
       allFns,
       // A throw gives an empty summary (see `computeSummaries`).
@@ -340,13 +348,16 @@ export async function analyzeRustWorkspace(
         const read = new Set<FnInfo>();
         // The summaries the guards are looked up from count as read too.
         const seen = store ? new ReadRecorder(current, read) : current;
+        const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
+        madeBySummary.delete(fn); // until this lowering is known not to fail
         const facts = new BodyLowerer(
           { ...baseOf.get(fn.file)!, summaries: seen, guards: guardsNow(seen) },
           fn.file,
-          { nextId: 1, awaits: [], spawned: [] },
+          out,
           displayName(fn),
           fn,
         ).lowerFunction(fn);
+        if (!store && !out.notices!.length && !mayAddToFileModel(fn)) madeBySummary.add(fn);
         store?.keepFacts(fn, facts, read, current);
         return facts;
       },
@@ -380,6 +391,7 @@ export async function analyzeRustWorkspace(
             env,
             options.entryAttributes,
             store && { outputs: store, reads },
+            madeBySummary,
           );
           models.set(file.path, model);
           store?.keep(file.path, file.text, model, reads);

@@ -42,7 +42,7 @@ export interface FileOut {
   nextId: number;
   awaits: AwaitAnnotation[];
   spawned: EntryPointIR[];
-  /** What the lowering left out (expressions nested too deeply); absent in summary rounds. */
+  /** What the lowering left out (expressions nested too deeply). */
   notices?: Notice[];
 }
 

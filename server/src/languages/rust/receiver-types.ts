@@ -190,9 +190,11 @@ export function patternTypes(
   scrutineeType?: string,
 ): Map<string, string> {
   const out = new Map<string, string>();
-  const visit = (n: SyntaxNode, depth: number): void => {
+  const matchPattern = pattern.type === 'match_pattern';
+  // `parentId`: the node `n` is a named child of (tree-sitter finds `n.parent` by a walk from the root).
+  const visit = (n: SyntaxNode, depth: number, parentId?: number): void => {
     if (depth > MAX_NESTING) return; // no type for names bound deeper: the method calls on them stay unresolved
-    const top = n.id === pattern.id || (pattern.type === 'match_pattern' && n.parent?.id === pattern.id);
+    const top = n.id === pattern.id || (matchPattern && parentId === pattern.id);
     const inner = top && n.type === 'tuple_struct_pattern' ? successBinding(n, scrutineeType) : undefined;
     if (inner) out.set(inner.name, inner.type);
     else if (n.type === 'tuple_struct_pattern') {
@@ -208,7 +210,7 @@ export function patternTypes(
           if (k.type === 'identifier' && fields?.[i]) out.set(k.text, fields[i]);
         });
     }
-    for (const k of namedKids(n)) visit(k, depth + 1);
+    for (const k of namedKids(n)) visit(k, depth + 1, n.id);
   };
   visit(pattern, 0);
   return out;

@@ -193,13 +193,13 @@ export interface CommitSite {
 function variantArms(nodes: Node[], params: string[]): Map<Node, VariantOf> {
   const out = new Map<Node, VariantOf>();
   // Pre-order visits an outer `match` first, and a node keeps the first constraint it gets.
-  forEachNode(nodes, (n) => {
+  eachNode(nodes, (n) => {
     if (n.kind !== 'branch' || !n.armVariants || n.cond.reads.length || n.cond.locals.length !== 1) return;
     const param = params.indexOf(n.cond.locals[0]);
     if (param < 0) return;
     n.arms.forEach((arm, i) => {
       const names = n.armVariants?.[i];
-      if (names) forEachNode(arm, (x) => void (out.has(x) || out.set(x, { param, names })));
+      if (names) eachNode(arm, (x) => void (out.has(x) || out.set(x, { param, names })));
     });
   });
   return out;
@@ -213,7 +213,7 @@ function variantArms(nodes: Node[], params: string[]): Map<Node, VariantOf> {
 function recheckedWrites(nodes: Node[], readStates: Map<number, StatePath>): Set<Node> {
   const out = new Set<Node>();
   let commits = false;
-  forEachNode(nodes, (n) => void (n.kind === 'await' && n.commit !== 'none' && (commits = true)));
+  eachNode(nodes, (n) => void (n.kind === 'await' && n.commit !== 'none' && (commits = true)));
   if (commits) return out;
   const walk = (ns: Node[], conds: Val[]): void => {
     for (const n of ns) {
@@ -310,7 +310,7 @@ function paramAwaitOf(facts: FnFacts): FnSummary['paramAwait'] {
   const paramIds = new Set(awaits.map((a) => a.id));
   const after = afterCommitNodes(facts.nodes, (n) => paramIds.has(n.id) || n.commit !== 'none');
   const early = new Set<number>();
-  forEachNode(facts.nodes, (n) => {
+  eachNode(facts.nodes, (n) => {
     if (n.kind !== 'await' || after.has(n)) return;
     for (const a of awaits) if (a.id === n.id && !a.late) early.add(a.index);
   });
@@ -342,7 +342,7 @@ interface LocalSource {
 /** Per local of a body: what it depends on. */
 function localSources(nodes: Node[]): Map<string, LocalSource> {
   const direct = new Map<string, Val[]>();
-  forEachNode(nodes, (n) => {
+  eachNode(nodes, (n) => {
     if (n.kind === 'local') direct.set(n.name, [...(direct.get(n.name) ?? []), n.value]);
   });
   const done = new Map<string, LocalSource>();
@@ -394,7 +394,31 @@ function failurePathWrites(nodes: Node[], sources: Map<string, LocalSource>): St
   return out;
 }
 
+/**
+ * The pre-order of the body being summarised (`forEachNode`'s order): the summary walks it a dozen times, and
+ * a body with callees replayed into it is large.
+ */
+let walking: { nodes: Node[]; order: Node[] } | undefined;
+
+/** `forEachNode`, from the pre-order above when `nodes` is the body being summarised. */
+function eachNode(nodes: Node[], f: (n: Node) => void): void {
+  if (walking?.nodes !== nodes) return forEachNode(nodes, f);
+  for (const n of walking.order) f(n);
+}
+
 export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
+  const outer = walking;
+  const order: Node[] = [];
+  forEachNode(facts.nodes, (n) => void order.push(n));
+  walking = { nodes: facts.nodes, order };
+  try {
+    return summariseBody(fn, facts);
+  } finally {
+    walking = outer;
+  }
+}
+
+function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
   const seen = new Map<string, AccessSummary>();
   const sources = localSources(facts.nodes);
   const restored = failurePathWrites(facts.nodes, sources);
@@ -408,7 +432,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const marked: { node: WriteNode; at: number; call?: Range }[] = [];
   const position = new Map<Node, number>();
   let committed = false;
-  forEachNode(facts.nodes, (n) => {
+  eachNode(facts.nodes, (n) => {
     position.set(n, position.size);
     if (n.kind === 'await' && n.commit !== 'none') committed = true;
     if (n.kind === 'write' && !committed)
@@ -436,7 +460,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
     );
   const sameRoot = (a: StatePath, b: StatePath) => a.root === b.root;
   const readStates = new Map<number, StatePath>();
-  forEachNode(facts.nodes, (n) => {
+  eachNode(facts.nodes, (n) => {
     if (n.kind === 'read') readStates.set(n.id, n.state);
   });
   let afterCommit = false;
@@ -476,10 +500,10 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   forEachNode(facts.nodes, (n) => void (n.kind === 'read' && !lateNodes.has(n) && earlyReads.add(n.id)));
   let firstCommit: Range | undefined;
   let commitAhead: Range | undefined;
-  forEachNode(facts.nodes, (n) => {
+  eachNode(facts.nodes, (n) => {
     if (!commitAhead && n.kind === 'await' && n.commit !== 'none') commitAhead = n.range;
   });
-  forEachNode(facts.nodes, (n) => {
+  eachNode(facts.nodes, (n) => {
     afterCommit = lateNodes.has(n);
     if (n.kind === 'await' && n.commit !== 'none') firstCommit ??= n.range;
     if (n.kind === 'caller') readsCaller = true;
@@ -582,14 +606,14 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
   const paramAwait = paramAwaitOf(facts);
   const paramWrites = mutRefParamsAssigned(fn, facts.nodes);
   let commitAt: CommitSite[] | undefined;
-  forEachNode(facts.nodes, (n) => {
+  eachNode(facts.nodes, (n) => {
     if (commitAt || n.kind !== 'await' || n.commit === 'none') return;
     commitAt = [{ file: fn.file.path, range: n.range }, ...(n.within ?? [])].slice(0, MAX_COMMIT_CHAIN);
   });
   // In the order they first happen: replayed at a call site, a write before a check stays before it.
   const accesses = [...seen.values()];
   let ignoresCallFailure = false;
-  forEachNode(facts.nodes, (n) => {
+  eachNode(facts.nodes, (n) => {
     if (n.kind === 'await' && n.commit !== 'none' && n.handling === 'ignored') ignoresCallFailure = true;
   });
   return {
@@ -643,9 +667,9 @@ function heldGuards(
   const own: { at: number; index: number }[] = [];
   const scoped = new Map<number, number>();
   const position = new Map<Node, number>();
-  forEachNode(nodes, (n) => void position.set(n, position.size));
+  eachNode(nodes, (n) => void position.set(n, position.size));
   const top = new Set(nodes);
-  forEachNode(nodes, (n) => {
+  eachNode(nodes, (n) => {
     if (n.kind !== 'guard' || n.droppedImmediately || late.has(n)) return;
     if (n.scope === undefined && (!top.has(n) || droppedEarly(fn, n.binding))) return;
     const key = heldKey(fn, n.key, callerKey);
@@ -688,7 +712,7 @@ function heldKey(
 function commitsAfter(fn: FnInfo, nodes: Node[]): (read: Node) => CommitSite[] | undefined {
   const order = new Map<Node, number>();
   const commits: { at: number; chain: CommitSite[] }[] = [];
-  forEachNode(nodes, (n) => {
+  eachNode(nodes, (n) => {
     order.set(n, order.size);
     if (n.kind === 'await' && n.commit !== 'none')
       commits.push({
@@ -730,7 +754,7 @@ function exclusive(arms: Map<Node, [Node, number][]>, a: Node, b: Node): boolean
 function mutRefParamsAssigned(fn: FnInfo, nodes: Node[]): number[] {
   const assigned = new Set<string>();
   let committed = false;
-  forEachNode(nodes, (n) => {
+  eachNode(nodes, (n) => {
     if (n.kind === 'await' && n.commit !== 'none') committed = true;
     if (n.kind === 'local' && !committed) assigned.add(n.name);
   });

@@ -12,8 +12,12 @@
 import type { FnInfo } from './crate-index';
 import { summarise, type FnFacts, type FnSummary, type SummaryMap } from './summaries';
 
-/** Nested lowerings at most: each holds a whole lowering on the stack. Deeper callees are settled later. */
-const MAX_NESTED = 12;
+/**
+ * Nested lowerings at most: each holds a whole lowering on the stack. Deeper callees are settled later, and every
+ * caller above them lowered again: real call chains nest up to 15 deep (orbit). A lowering that runs out of stack
+ * before the bound is undone and settled later too (`visitNested`).
+ */
+const MAX_NESTED = 24;
 /** Rounds over a cycle (or over what is left stale at the end) before giving up: pathological recursion. */
 const MAX_ROUNDS = 11;
 

@@ -29,12 +29,14 @@ export function rangeOf(lines: LineIndex, node: SyntaxNode): Range {
 export function stripWrappers(node: SyntaxNode): SyntaxNode {
   let n = node;
   for (;;) {
+    // Read once: each `type` asks tree-sitter, and most expressions are none of these.
+    const type = n.type;
     if (
-      n.type === 'parenthesized_expression' ||
-      n.type === 'reference_expression' ||
-      n.type === 'unary_expression'
+      type === 'parenthesized_expression' ||
+      type === 'reference_expression' ||
+      type === 'unary_expression'
     ) {
-      const inner = n.type === 'reference_expression' ? field(n, 'value') : namedKids(n)[0];
+      const inner = type === 'reference_expression' ? field(n, 'value') : namedKids(n)[0];
       if (!inner) return n;
       n = inner;
     } else return n;
@@ -51,17 +53,21 @@ export function pathText(node: SyntaxNode): string {
 export function simpleKey(node: SyntaxNode | null | undefined): string | undefined {
   if (!node) return undefined;
   let n = stripWrappers(node);
-  if (n.type === 'call_expression') {
+  let type = n.type;
+  if (type === 'call_expression') {
     const fn = field(n, 'function');
     const args = field(n, 'arguments');
     if (fn?.type === 'field_expression' && args && namedKids(args).length === 0) {
       const m = field(fn, 'field')?.text;
       const recv = field(fn, 'value');
-      if ((m === 'clone' || m === 'to_owned' || m === 'to_string') && recv) n = stripWrappers(recv);
+      if ((m === 'clone' || m === 'to_owned' || m === 'to_string') && recv) {
+        n = stripWrappers(recv);
+        type = n.type;
+      }
     }
   }
-  if (n.type === 'identifier' || n.type === 'self') return n.text;
-  if (n.type === 'field_expression') {
+  if (type === 'identifier' || type === 'self') return n.text;
+  if (type === 'field_expression') {
     const inner = field(n, 'value');
     const f = field(n, 'field');
     const base = simpleKey(inner);
@@ -108,11 +114,10 @@ export function patternNames(pattern: SyntaxNode | null): string[] {
   const stack: [SyntaxNode, boolean][] = [[pattern, false]];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const [n, isTypeField] = top;
+    const type = n.type;
     // `Foo { amount }` binds `amount` through a shorthand field.
-    if ((n.type === 'identifier' && !isTypeField) || n.type === 'shorthand_field_identifier')
-      out.push(n.text);
-    if (n.type === 'scoped_identifier' || n.type === 'field_identifier' || n.type === 'type_identifier')
-      continue;
+    if ((type === 'identifier' && !isTypeField) || type === 'shorthand_field_identifier') out.push(n.text);
+    if (type === 'scoped_identifier' || type === 'field_identifier' || type === 'type_identifier') continue;
     for (let i = n.childCount - 1; i >= 0; i--) {
       const c = n.child(i);
       if (c && c.isNamed) stack.push([c, n.fieldNameForChild(i) === 'type']);

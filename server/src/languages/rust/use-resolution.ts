@@ -72,9 +72,10 @@ export function addUse(decl: SyntaxNode, out: UseMap): void {
 
 /** Expands the first segment of a path through the file's aliases (`Call::bounded_wait` → `ic_cdk::call::Call::bounded_wait`). */
 export function expandPath(path: string, uses: UseMap): string {
-  const segs = path.split('::');
-  const head = segs[0];
+  // Called for every path lowering meets: no split and join.
+  const end = path.indexOf('::');
+  const head = end < 0 ? path : path.slice(0, end);
   const full = uses.aliases.get(head);
-  if (full && full !== head) return [full, ...segs.slice(1)].join('::');
-  return path.replace(/^::/, '');
+  if (full && full !== head) return end < 0 ? full : full + path.slice(end);
+  return path.startsWith('::') ? path.slice(2) : path;
 }
