@@ -95,7 +95,11 @@ export function commitSummary(nodes: Node[]): CommitSummary {
  * fall through (an arm that returns does not lead to what follows the branch), without loop back edges.
  * Conservative: a path goes on past a trap.
  */
-export function afterCommitNodes(nodes: Node[], commits: (n: AwaitNode) => boolean): Set<Node> {
+export function afterCommitNodes(
+  nodes: Node[],
+  commits: (n: AwaitNode) => boolean,
+  onEveryPath = false,
+): Set<Node> {
   const out = new Set<Node>();
   const walk = (ns: Node[], committedIn: boolean): boolean | undefined => {
     let committed = committedIn;
@@ -109,7 +113,7 @@ export function afterCommitNodes(nodes: Node[], commits: (n: AwaitNode) => boole
         if (!n.exhaustive) outs.push(committed);
         const falling = outs.filter((o): o is boolean => o !== undefined);
         if (!falling.length) return undefined;
-        committed = falling.some((o) => o);
+        committed = onEveryPath ? falling.every((o) => o) : falling.some((o) => o);
       } else if (n.kind === 'loop' || n.kind === 'block') committed = walk(n.body, committed) ?? committed;
       else if (n.kind === 'try') {
         const body = walk(n.body, committed);

@@ -47,6 +47,10 @@ export function lowerCall(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
     const exs = args.map((a) => cx.expr(a, out));
     const handle = exs.find((e) => e.ref)?.ref;
     if (handle) cx.facts.closureHelper ??= { paramIndex, state: handle.state, mutable: handle.mutable };
+    // Where the closure runs, for the summary (`paramsCalledLate`): an empty block does nothing else.
+    const at: Node = { kind: 'block', range: cx.range(node), body: [] };
+    out.push(at);
+    (cx.facts.paramCalls ??= []).push({ index: paramIndex, at });
     // `f().await` in a higher-order function awaits what the caller's closure returns.
     const future = { kind: 'param' as const, index: paramIndex, name: written };
     return { val: union(empty(), ...exs.map((e) => e.val)), future };

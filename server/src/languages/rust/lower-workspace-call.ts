@@ -25,7 +25,7 @@ import { rootNamed } from './root-names';
 import { argVariant } from './enum-variants';
 import { CALLER_KEY, sameStateOf, type FnSummary, type ParamAwait, type VariantOf } from './summaries';
 import { copyStoredBack, noteWholeWrite, writeCopyBack } from './state-copies';
-import { field, pathText, patternNames, simpleKey, type SyntaxNode } from './syntax';
+import { field, pathText, patternNames, simpleKey, stripWrappers, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
 
 /** `receiverIsSelf`: a method call, whose receiver is the callee's parameter 0 and not among `args`. */
@@ -80,11 +80,16 @@ export function callWorkspaceFn(
           via: displayName(fn),
         }).val,
       );
-    } else if (returnsFuture && (a.type === 'closure_expression' || a.type === 'async_block')) {
-      // A closure that reaches a commit point can only run when the async callee awaits it.
+    } else if (
+      returnsFuture &&
+      (stripWrappers(a).type === 'closure_expression' || a.type === 'async_block')
+    ) {
+      // A closure that reaches a commit point can only run when the async callee awaits it; one the callee
+      // calls only after a commit point of its own (`&move |id| record(id)`) runs after the `.await` on it.
       const body: Node[] = [];
       vals.push(cx.value(a, body));
-      (commitsWithin(body) ? deferred : out).push(...body);
+      const late = commitsWithin(body) || !!summary?.paramsCalledLate?.includes(i + offset);
+      (late ? deferred : out).push(...body);
     } else if (summary?.paramWrites?.includes(i + offset)) {
       // A state handle given for a `&mut` parameter the callee assigns through: that state is written here.
       const ex = cx.expr(a, out);

@@ -144,6 +144,11 @@ export interface FnSummary {
   /** `mutate_state(f)`-style helper: the closure parameter at `paramIndex` is applied to `state`. */
   closureHelper?: { paramIndex: number; state: StatePath; mutable: boolean };
   /**
+   * Closure parameters it calls only after a commit point of its own, on every path (`record(&owner, &id)`
+   * after `create(…).await?`): what the caller's closure does runs after the `.await` on this function.
+   */
+  paramsCalledLate?: number[];
+  /**
    * A higher-order function that awaits the futures of parameters `params`: its commits when those futures
    * all commit, and when none of them does (SPEC §2: the argument at each call site decides).
    */
@@ -261,6 +266,8 @@ export interface FnFacts {
    * (`ifCommit`/`ifNever`, default commit/none); `late` when that function awaits it after a commit of its own.
    */
   paramAwaits?: ParamAwait[];
+  /** Where it calls a closure parameter (`record(&id)`): an empty marker block in its nodes, per parameter. */
+  paramCalls?: { index: number; at: Node }[];
   /** Its result is a whole copy of the state this read gave (`fn get_state() -> State`). */
   returnsCopy?: { read: ReadNode; entry?: string };
   /** Writes that store a parameter whole at a constant entry (`fn set_state(s: State)`). */
@@ -299,6 +306,15 @@ function withAwaitKinds(nodes: Node[], kinds: Map<number, CommitKind>): Node[] {
       return n;
     });
   return map(nodes);
+}
+
+/** The closure parameters every call of which comes after a commit point on every path to it. */
+function paramsCalledLateOf(facts: FnFacts): number[] {
+  const calls = facts.paramCalls;
+  if (!calls?.length) return [];
+  const late = afterCommitNodes(facts.nodes, (n) => n.commit !== 'none', true);
+  const params = new Set(calls.map((c) => c.index));
+  return [...params].filter((p) => calls.every((c) => c.index !== p || late.has(c.at))).sort((a, b) => a - b);
 }
 
 function paramAwaitOf(facts: FnFacts): FnSummary['paramAwait'] {
@@ -604,6 +620,7 @@ function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
     }
   });
   const paramAwait = paramAwaitOf(facts);
+  const paramsCalledLate = paramsCalledLateOf(facts);
   const paramWrites = mutRefParamsAssigned(fn, facts.nodes);
   let commitAt: CommitSite[] | undefined;
   eachNode(facts.nodes, (n) => {
@@ -624,6 +641,7 @@ function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(facts.call ? { call: facts.call } : {}),
     ...(facts.closureHelper ? { closureHelper: facts.closureHelper } : {}),
     ...(paramAwait ? { paramAwait } : {}),
+    ...(paramsCalledLate.length ? { paramsCalledLate } : {}),
     ...(readsCaller ? { readsCaller: true as const } : {}),
     ...(readsCaller && facts.returnsCaller ? { returnsCaller: true as const } : {}),
     ...(guards.params.length ? { guardParams: guards.params } : {}),
