@@ -101,12 +101,20 @@ export class FileSet {
 
   /** A file of a `mo:` package (a library, not the workspace's own code). */
   inPackage(file: FileInfo): boolean {
-    const roots = Object.values(this.options.packages ?? {});
-    return roots.some((r) => {
-      const rel = path.relative(path.resolve(r), file.abs);
-      return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-    });
+    let known = this.packaged.get(file);
+    if (known === undefined) {
+      const roots = Object.values(this.options.packages ?? {});
+      known = roots.some((r) => {
+        const rel = path.relative(path.resolve(r), file.abs);
+        return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+      });
+      this.packaged.set(file, known);
+    }
+    return known;
   }
+
+  /** `inPackage`'s answers: asked at every call of a function of the workspace. */
+  private readonly packaged = new WeakMap<FileInfo, boolean>();
 
   private firstOf(candidates: string[]): FileInfo | undefined {
     for (const c of candidates) {
