@@ -1,4 +1,4 @@
-import type { Interleaver } from '../model/analysis';
+import type { Access, Interleaver } from '../model/analysis';
 import type { ConflictGroup } from '../model/state-index';
 import { stateName } from '../model/ir';
 import { accessNote, commitPoints, cpLine, describeInterleaver, finding, quote } from './support/helpers';
@@ -32,8 +32,10 @@ export const intermediateStateVisible: Rule = {
       if (!groupsOf.size) continue;
       const readers = [...groupsOf.keys()];
       const readGroups = (i: Interleaver) => groupsOf.get(i) ?? [];
-      const written = readers.flatMap((i) => readGroups(i).flatMap((g) => g.mine));
-      const names = [...new Set(written.map((w) => stateName(w.state)))];
+      // The writes the readers see, each once in first-seen order (every interleaver repeats most of them).
+      const written = new Set<Access>();
+      for (const i of readers) for (const g of readGroups(i)) for (const w of g.mine) written.add(w);
+      const names = [...new Set([...written].map((w) => stateName(w.state)))];
       const first = readers[0];
       const firstGroup = readGroups(first)[0];
       out.push(
@@ -46,7 +48,7 @@ export const intermediateStateVisible: Rule = {
             state: names,
             commitPoint: cp.await.range,
             related: [
-              ...[...new Set(written)].map((w) => accessNote(w, 'writes')),
+              ...[...written].map((w) => accessNote(w, 'writes')),
               // One read per interleaver, for the first few: enough to navigate, bounded for huge canisters.
               ...readers
                 .slice(0, MAX_RELATED_READERS)
