@@ -519,6 +519,23 @@ test('ranges nest and children come in source order (library and generated files
   assert.ok(checked > 100000);
 });
 
+test('every node of a kind has the same keys in the same order (forEachChild learns them from the first)', () => {
+  const shapes = new Map<string, string>();
+  let checked = 0;
+  for (const f of [...libraryFiles(repoRoot), ...GENERATED, ...SNIPPETS]) {
+    const { program } = parseMotoko(f.text);
+    walk(program, (n) => {
+      const keys = Object.keys(n).join(',');
+      const first = shapes.get(n.kind);
+      if (first === undefined) shapes.set(n.kind, keys);
+      else
+        assert.equal(keys, first, `${f.name}: a ${n.kind} at ${n.start} has other keys than the first one`);
+      checked++;
+    });
+  }
+  assert.ok(checked > 100000 && shapes.size > 60);
+});
+
 test('a file cut off while typing keeps everything before the cut', () => {
   const text = GENERATED[0].text;
   const cut = text.slice(0, text.indexOf('await* helper(x - 1)') + 'await* hel'.length);

@@ -247,13 +247,17 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  */
 export function reachableFrom(cfg: Cfg, from: number[], inOrder = false): Set<number> {
   const seen = new Set<number>();
-  const next = (n: number) => (inOrder ? cfg.nodes[n].succ.filter((s) => s > n) : cfg.nodes[n].succ);
-  const stack = from.flatMap(next);
+  const stack: number[] = [];
+  // Successors pushed in place (no array per node): asked for many nodes of large bodies.
+  const pushNext = (n: number) => {
+    for (const s of cfg.nodes[n].succ) if (!inOrder || s > n) stack.push(s);
+  };
+  for (const f of from) pushNext(f);
   while (stack.length) {
     const n = stack.pop()!;
     if (seen.has(n)) continue;
     seen.add(n);
-    stack.push(...next(n));
+    pushNext(n);
   }
   return seen;
 }
@@ -404,16 +408,32 @@ export class DataFlow {
     for (const name of direct.keys()) resolve(name);
   }
 
-  reads(v: Val | undefined): Set<number> {
-    const out = new Set<number>(v?.reads ?? []);
-    for (const l of v?.locals ?? []) this.localDeps.get(l)?.reads.forEach((r) => out.add(r));
+  // The rules ask about the same values again and again (per commit point, per write): each answer is worked out
+  // once per value, and shared, so it must not be changed by the caller.
+  private readonly readsOf = new WeakMap<Val, ReadonlySet<number>>();
+  private readonly localsOf = new WeakMap<Val, ReadonlySet<string>>();
+  private readonly awaitsOf = new WeakMap<Val, ReadonlySet<number>>();
+
+  reads(v: Val | undefined): ReadonlySet<number> {
+    if (!v) return NO_IDS;
+    let out = this.readsOf.get(v);
+    if (!out) {
+      const all = new Set<number>(v.reads);
+      for (const l of v.locals) this.localDeps.get(l)?.reads.forEach((r) => all.add(r));
+      this.readsOf.set(v, (out = all));
+    }
     return out;
   }
 
   /** The locals (and parameters) a value depends on, through the locals it names. */
-  locals(v: Val | undefined): Set<string> {
-    const out = new Set<string>(v?.locals ?? []);
-    for (const l of v?.locals ?? []) this.localDeps.get(l)?.locals.forEach((x) => out.add(x));
+  locals(v: Val | undefined): ReadonlySet<string> {
+    if (!v) return NO_NAMES;
+    let out = this.localsOf.get(v);
+    if (!out) {
+      const all = new Set<string>(v.locals);
+      for (const l of v.locals) this.localDeps.get(l)?.locals.forEach((x) => all.add(x));
+      this.localsOf.set(v, (out = all));
+    }
     return out;
   }
 
@@ -422,12 +442,20 @@ export class DataFlow {
     return new Set([...this.locals(v)].filter((l) => !this.bound.has(l)));
   }
 
-  awaits(v: Val | undefined): Set<number> {
-    const out = new Set<number>(v?.awaits ?? []);
-    for (const l of v?.locals ?? []) this.localDeps.get(l)?.awaits.forEach((a) => out.add(a));
+  awaits(v: Val | undefined): ReadonlySet<number> {
+    if (!v) return NO_IDS;
+    let out = this.awaitsOf.get(v);
+    if (!out) {
+      const all = new Set<number>(v.awaits);
+      for (const l of v.locals) this.localDeps.get(l)?.awaits.forEach((a) => all.add(a));
+      this.awaitsOf.set(v, (out = all));
+    }
     return out;
   }
 }
+
+const NO_IDS: ReadonlySet<number> = new Set();
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** Every value an event consumes (for "is this read used after the commit point"). */
 export function valuesOf(node: Node): Val[] {

@@ -1,4 +1,5 @@
-import type { Interleaver } from '../model/analysis';
+import type { Access, Interleaver } from '../model/analysis';
+import type { ConflictGroup } from '../model/state-index';
 import { stateName } from '../model/ir';
 import { accessNote, commitPoints, cpLine, describeInterleaver, finding, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
@@ -21,14 +22,21 @@ export const intermediateStateVisible: Rule = {
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
-      // A group of reads conflicts with in-flight writes only (reads-in-flight-write).
-      const readGroups = (i: Interleaver) => i.groups.filter((g) => g.theirs.kind === 'read');
-      const readers = cp.touching.filter(
-        (i) => i.entry.ir.name !== e.ir.name && !i.excludedByLock && readGroups(i).length > 0,
-      );
-      if (!readers.length) continue;
-      const written = readers.flatMap((i) => readGroups(i).flatMap((g) => g.mine));
-      const names = [...new Set(written.map((w) => stateName(w.state)))];
+      // A group of reads conflicts with in-flight writes only (reads-in-flight-write). Worked out once per
+      // interleaver: a large canister has many commit points, each with many interleavers.
+      const groupsOf = new Map<Interleaver, ConflictGroup[]>();
+      for (const i of cp.touching) {
+        if (i.entry.ir.name === e.ir.name || i.excludedByLock) continue;
+        const groups = i.groups.filter((g) => g.theirs.kind === 'read');
+        if (groups.length > 0) groupsOf.set(i, groups);
+      }
+      if (!groupsOf.size) continue;
+      const readers = [...groupsOf.keys()];
+      const readGroups = (i: Interleaver) => groupsOf.get(i) ?? [];
+      // The writes the readers see, each once in first-seen order (every interleaver repeats most of them).
+      const written = new Set<Access>();
+      for (const i of readers) for (const g of readGroups(i)) for (const w of g.mine) written.add(w);
+      const names = [...new Set([...written].map((w) => stateName(w.state)))];
       const first = readers[0];
       const firstGroup = readGroups(first)[0];
       out.push(
@@ -41,7 +49,7 @@ export const intermediateStateVisible: Rule = {
             state: names,
             commitPoint: cp.await.range,
             related: [
-              ...[...new Set(written)].map((w) => accessNote(w, 'writes')),
+              ...[...written].map((w) => accessNote(w, 'writes')),
               // One read per interleaver, for the first few: enough to navigate, bounded for huge canisters.
               ...readers
                 .slice(0, MAX_RELATED_READERS)

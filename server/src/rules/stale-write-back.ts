@@ -72,29 +72,41 @@ export const staleWriteBack: Rule = {
   perEntryPoint: true,
   check(analysis) {
     const out: Finding[] = [];
+    // What does not depend on the commit point, worked out once per write (asked again at each commit point).
+    const storedReads = new Map<Access, Access[] | undefined>();
+    const ofStateOf = (e: EntryAnalysis, w: Access): Access[] | undefined => {
+      if (storedReads.has(w)) return storedReads.get(w);
+      const node = w.node as WriteNode;
+      // A field of a copy stored back: the store is one story, told by the write of the copy's other fields.
+      // What is stored, not where: a key or position read before the await is not a value written back.
+      const reads = touchedFieldOfStore(e, w)
+        ? undefined
+        : [...e.flow.reads(node.stored ?? node.value)]
+            .map((id) => e.readById.get(id))
+            .filter((r) => r !== undefined)
+            .filter((r) => sameState(r.state, w.state) && !exclusiveAlternatives(r.node.alts, node.alts));
+      storedReads.set(w, reads);
+      return reads;
+    };
     for (const [e, cp] of commitPoints(analysis)) {
       const flat = awaitFlat(e, cp);
       const reported = new Set<string>();
       for (const w of e.accesses) {
         if (w.kind !== 'write' || !happensBefore(e, flat, w.flat)) continue;
+        const node = w.node as WriteNode;
+        // A helper that reads the state again where it writes it: a relative update (SPEC §5, Re-checks).
+        if (node.relative) continue;
+        const ofState = ofStateOf(e, w);
+        if (!ofState?.length) continue;
         // Compared with the state's current value where it is written: a re-check, not a blind write-back.
         if (rechecked(e, flat, w)) continue;
-        const node = w.node as WriteNode;
+        // An entry picked by what this call (or a later one) returned is a new record, not the one read before.
         if (keyPickedAfter(e, cp, flat, node)) continue;
-        // A field of a copy stored back: the store is one story, told by the write of the copy's other fields.
-        if (touchedFieldOfStore(e, w)) continue;
-        // What is stored, not where: a key or position read before the await is not a value written back.
-        const ofState = [...e.flow.reads(node.stored ?? node.value)]
-          .map((id) => e.readById.get(id))
-          .filter((r) => r !== undefined)
-          .filter((r) => sameState(r.state, w.state) && !exclusiveAlternatives(r.node.alts, node.alts));
         const read = ofState.find((r) => happensBefore(e, r.flat, flat) && !happensBefore(e, flat, r.flat));
         if (!read) continue;
         // Built on a fresh read of the state after the await (`{ current with … }`): a relative update of the
         // current value, not a saved copy written back (SPEC §5, Re-checks).
         if (ofState.some((r) => happensBefore(e, flat, r.flat) && sameKey(r, w))) continue;
-        // Likewise in a helper that reads the state again where it writes it (SPEC §5, Re-checks).
-        if (node.relative) continue;
         // Another instance of this method, running the same write, is an interleaver too.
         const writers = writersOf(cp, read);
         const name = stateName(w.state);

@@ -899,6 +899,29 @@ function isNode(v: unknown): v is Node {
  * `Func.params`, `ClassDec.params`).
  */
 export function forEachChild(node: Node, f: (child: Node) => void): void {
+  const fields = node as unknown as Record<string, unknown>;
+  for (const key of childKeys(node)) {
+    const v = fields[key];
+    if (Array.isArray(v)) {
+      for (const item of v) if (isNode(item)) f(item);
+    } else if (isNode(v)) {
+      f(v);
+    }
+  }
+}
+
+/**
+ * Per node kind, the keys that can hold children (not a string, number or boolean), in the order of the node's
+ * keys: every node of one kind is built with the same keys in the same order (no field of the tree is optional),
+ * so the first node of a kind tells them for all. Looking at every key of every node was a large part of the
+ * analysis of a file with many imports.
+ */
+const childKeysByKind = new Map<string, string[]>();
+
+function childKeys(node: Node): string[] {
+  const known = childKeysByKind.get(node.kind);
+  if (known) return known;
+  const keys: string[] = [];
   for (const key in node) {
     if (
       key === 'comments' ||
@@ -909,22 +932,41 @@ export function forEachChild(node: Node, f: (child: Node) => void): void {
       continue;
     }
     const v = (node as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(v)) {
-      for (const item of v) if (isNode(item)) f(item);
-    } else if (isNode(v)) {
-      f(v);
-    }
+    if (v === null || typeof v === 'object') keys.push(key);
   }
+  childKeysByKind.set(node.kind, keys);
+  return keys;
+}
+
+/** A type or a pattern (or a part of one): no expression is inside, so a search for expressions may skip it. */
+export function isTypeOrPattern(n: Node): boolean {
+  const k = n.kind;
+  return (
+    k.endsWith('Type') ||
+    k.endsWith('Pat') ||
+    k === 'TypeBind' ||
+    k === 'TypeField' ||
+    k === 'TypeTag' ||
+    k === 'PatField'
+  );
 }
 
 /** Visits `node` and all its descendants depth-first (pre-order); return `false` from `f` to skip children. */
 export function walk(node: Node, f: (n: Node) => boolean | void): void {
   // An explicit stack: a 10,000-deep expression (a long `a + b + …` chain) must not overflow the JavaScript one.
   const stack: Node[] = [node];
+  const push = (c: Node) => {
+    stack.push(c);
+  };
   for (let n = stack.pop(); n; n = stack.pop()) {
     if (f(n) === false) continue;
-    const kids: Node[] = [];
-    forEachChild(n, (c) => kids.push(c));
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    // The children go straight onto the stack (no array per node), then are reversed there: first child on top.
+    const from = stack.length;
+    forEachChild(n, push);
+    for (let i = from, j = stack.length - 1; i < j; i++, j--) {
+      const t = stack[i];
+      stack[i] = stack[j];
+      stack[j] = t;
+    }
   }
 }

@@ -86,7 +86,7 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
  * `anvil`) is where the call goes, not what it sends: a read of it at the start of the call is left out.
  */
 function sentReads(e: EntryAnalysis, cp: CommitPointInfo): Set<number> {
-  const reads = e.flow.reads(cp.await.args);
+  const reads = new Set(e.flow.reads(cp.await.args));
   const receiver = cp.await.call?.callee.split(/[.(]/)[0];
   const start = cp.await.exprRange.start;
   for (const id of reads) {
@@ -237,11 +237,20 @@ function isPruningWrite(w: Access): boolean {
 
 /** `_event_log` → event, log; `logMessage` → log, message; `history.add` → history, add. */
 function nameWords(name: string): string[] {
-  return name
-    .replace(/\([^()]*\)/g, '')
-    .split(/[.:_\s]+|(?<=[a-z0-9])(?=[A-Z])/)
-    .map((w) => w.toLowerCase());
+  let words = wordsOfName.get(name);
+  if (!words) {
+    // Asked for every write at every commit point: the same few names, split once (the cache is kept small).
+    if (wordsOfName.size > 10_000) wordsOfName.clear();
+    words = name
+      .replace(/\([^()]*\)/g, '')
+      .split(/[.:_\s]+|(?<=[a-z0-9])(?=[A-Z])/)
+      .map((w) => w.toLowerCase());
+    wordsOfName.set(name, words);
+  }
+  return words;
 }
+
+const wordsOfName = new Map<string, string[]>();
 
 /**
  * A call that records or announces an operation already done (`history.add(…)`, `publishChangesForUser(…)`,

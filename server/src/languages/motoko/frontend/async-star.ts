@@ -36,6 +36,9 @@ const THROWS: Eff = { ...DIVERGES, failMust: false };
 
 function seq(a: Eff, b: Eff): Eff {
   if (!a.completes) return a;
+  // Code with no effect leaves the other's effect as it is (most sub-expressions have none).
+  if (b === NONE) return a;
+  if (a === NONE) return b;
   return {
     may: a.may || b.may,
     normalMust: a.normalMust || b.normalMust,
@@ -67,9 +70,18 @@ function kindOf(e: Eff): CommitKind {
 }
 
 const NON_EXP = /Pat$|Type$|^Ident$|^TypeBind$|^TypeField$|^TypeTag$|^PatField$|^Comment$/;
+/** Per node kind, whether it is an expression or declaration (asked for every node of every body summarised). */
+const decKinds = new Map<string, boolean>();
 
 function isDec(n: A.Node): n is A.Dec {
-  return !NON_EXP.test(n.kind) && !['Case', 'Catch', 'Program', 'ExpField', 'DecField'].includes(n.kind);
+  let known = decKinds.get(n.kind);
+  if (known === undefined)
+    decKinds.set(
+      n.kind,
+      (known =
+        !NON_EXP.test(n.kind) && !['Case', 'Catch', 'Program', 'ExpField', 'DecField'].includes(n.kind)),
+    );
+  return known;
 }
 
 /** What an `await*` runs, and what it does to commits. */
@@ -393,7 +405,6 @@ export class AsyncStarSummaries {
   private children(e: A.Dec, scope: Scope): Eff {
     let out = NONE;
     A.forEachChild(e, (c) => {
-      if (NON_EXP.test(c.kind)) return;
       if (c.kind === 'ExpField') {
         if (c.value) out = seq(out, this.exp(c.value, scope));
         return;

@@ -29,8 +29,7 @@ export class FileContext {
   readonly timerTargets = new Map<string, FuncRef>();
   /** What the lowering left out (too deep, or an entry point that failed), by source offset. */
   readonly notices = new Map<number, Notice>();
-  /** `type T = …` declarations of the file, by name (no scoping: enough to read actor types). */
-  readonly typeDecs = new Map<string, A.Type>();
+  private typeDecsOfFile: Map<string, A.Type> | undefined;
 
   constructor(
     readonly file: FileInfo,
@@ -40,9 +39,20 @@ export class FileContext {
     readonly root?: FileContext,
   ) {
     this.ids = root ? root.ids : { next: 0 };
-    walk(file.program, (n) => {
-      if (n.kind === 'TypeDec' && !this.typeDecs.has(n.name.name)) this.typeDecs.set(n.name.name, n.type);
+  }
+
+  /**
+   * `type T = …` declarations of the file, by name (no scoping: enough to read actor types). Collected on first
+   * use: most files whose code is inlined never need them, and a walk of every such file is a large part of the
+   * analysis of a file with many imports.
+   */
+  get typeDecs(): Map<string, A.Type> {
+    if (this.typeDecsOfFile) return this.typeDecsOfFile;
+    const decs = new Map<string, A.Type>();
+    walk(this.file.program, (n) => {
+      if (n.kind === 'TypeDec' && !decs.has(n.name.name)) decs.set(n.name.name, n.type);
     });
+    return (this.typeDecsOfFile = decs);
   }
 
   id(): number {

@@ -32,6 +32,8 @@ export function isStandardLibrary(importPath: string): boolean {
 
 export class FileSet {
   private readonly byAbs = new Map<string, FileInfo | null>();
+  /** Imports already resolved, per importing file: the same import is looked up at every use of its module. */
+  private readonly resolved = new WeakMap<FileInfo, Map<string, ImportTarget>>();
 
   constructor(
     files: SourceFile[],
@@ -69,6 +71,14 @@ export class FileSet {
 
   /** Resolves `import M "<importPath>"` written in `from`. */
   resolveImport(from: FileInfo, importPath: string): ImportTarget {
+    let known = this.resolved.get(from);
+    if (!known) this.resolved.set(from, (known = new Map<string, ImportTarget>()));
+    let target = known.get(importPath);
+    if (!target) known.set(importPath, (target = this.resolveAnew(from, importPath)));
+    return target;
+  }
+
+  private resolveAnew(from: FileInfo, importPath: string): ImportTarget {
     if (importPath.startsWith('mo:')) {
       const rest = importPath.slice(3);
       const slash = rest.indexOf('/');
@@ -91,12 +101,20 @@ export class FileSet {
 
   /** A file of a `mo:` package (a library, not the workspace's own code). */
   inPackage(file: FileInfo): boolean {
-    const roots = Object.values(this.options.packages ?? {});
-    return roots.some((r) => {
-      const rel = path.relative(path.resolve(r), file.abs);
-      return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-    });
+    let known = this.packaged.get(file);
+    if (known === undefined) {
+      const roots = Object.values(this.options.packages ?? {});
+      known = roots.some((r) => {
+        const rel = path.relative(path.resolve(r), file.abs);
+        return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+      });
+      this.packaged.set(file, known);
+    }
+    return known;
   }
+
+  /** `inPackage`'s answers: asked at every call of a function of the workspace. */
+  private readonly packaged = new WeakMap<FileInfo, boolean>();
 
   private firstOf(candidates: string[]): FileInfo | undefined {
     for (const c of candidates) {

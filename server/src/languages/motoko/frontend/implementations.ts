@@ -48,8 +48,13 @@ function loadImportClosure(files: FileSet): void {
   }
 }
 
+const publicNamesOf = new WeakMap<A.ClassDec, Set<string>>();
+
 function publicNames(c: A.ClassDec): Set<string> {
+  const known = publicNamesOf.get(c);
+  if (known) return known;
   const names = new Set<string>();
+  publicNamesOf.set(c, names);
   for (const f of c.fields) {
     if (f.visibility !== 'public') continue;
     const d = f.dec;
@@ -60,10 +65,20 @@ function publicNames(c: A.ClassDec): Set<string> {
   return names;
 }
 
+const implementationsByMethod = new WeakMap<ClassRef[], Map<string, FuncRef[]>>();
+
 /** The method of every workspace class whose public fields include all of the interface's. */
 export function implementationsOf(m: InterfaceMethod): FuncRef[] {
+  const classes = workspaceClasses(m.home.ctx);
+  // Asked again at every `await*` through the same interface: answered once per set of classes.
+  let byMethod = implementationsByMethod.get(classes);
+  if (!byMethod) implementationsByMethod.set(classes, (byMethod = new Map<string, FuncRef[]>()));
+  const key = `${m.member}(${m.fields.join(',')})`;
+  const known = byMethod.get(key);
+  if (known) return known;
   const out: FuncRef[] = [];
-  for (const c of workspaceClasses(m.home.ctx)) {
+  byMethod.set(key, out);
+  for (const c of classes) {
     const names = publicNames(c.dec);
     if (!m.fields.every((f) => names.has(f))) continue;
     const found = classMembers(c).names.get(m.member);

@@ -215,10 +215,11 @@ function copyBody(nodes: Node[], from: string, to: string, ctx?: FileContext): N
   const fresh = new Map<number, number>();
   if (ctx) for (const id of [...ids].sort((a, b) => a - b)) fresh.set(id, ctx.id());
   const rename = (l: string) => (l.startsWith(from) ? to + l.slice(from.length) : l);
+  const freshId = (id: number) => fresh.get(id) ?? id;
   const seen = new Map<object, unknown>();
-  const copy = (x: unknown, key?: string): unknown => {
+  // Bodies are copied at every `await*` of a function: no intermediate arrays or entry lists.
+  const copy = (x: unknown): unknown => {
     if (x === null || typeof x !== 'object') return x;
-    if (key === 'inCallee') return x;
     const known = seen.get(x);
     if (known) return known;
     if (Array.isArray(x)) {
@@ -227,14 +228,19 @@ function copyBody(nodes: Node[], from: string, to: string, ctx?: FileContext): N
       for (const item of x) arr.push(copy(item));
       return arr;
     }
+    const src = x as Record<string, unknown>;
     const obj: Record<string, unknown> = {};
     seen.set(x, obj);
-    for (const [k, v] of Object.entries(x)) obj[k] = copy(v, k);
-    if (isVal(obj)) {
-      obj.reads = (obj.reads as number[]).map((r) => fresh.get(r) ?? r);
-      obj.awaits = (obj.awaits as number[]).map((a) => fresh.get(a) ?? a);
-      obj.locals = (obj.locals as string[]).map(rename);
-    } else if (obj.kind === 'read' || obj.kind === 'await') obj.id = fresh.get(obj.id as number) ?? obj.id;
+    const val = isVal(src);
+    for (const k in src) {
+      const v = src[k];
+      if (k === 'inCallee') obj[k] = v;
+      else if (val && (k === 'reads' || k === 'awaits')) obj[k] = (v as number[]).map(freshId);
+      else if (val && k === 'locals') obj[k] = (v as string[]).map(rename);
+      else obj[k] = copy(v);
+    }
+    if (val) return obj;
+    if (obj.kind === 'read' || obj.kind === 'await') obj.id = freshId(obj.id as number);
     else if (obj.kind === 'local') obj.name = rename(obj.name as string);
     return obj;
   };

@@ -83,10 +83,11 @@ export function inlineHelper(
   };
   const via = fn.name;
   const result: number[] = [];
+  // Every access stands at the call: one range for all of them.
+  const range = lw.ctx.range(e);
   for (const acc of summary.accesses) {
     const pi = acc.key !== undefined ? summary.params.indexOf(acc.key) : -1;
     const key = pi >= 0 ? keyOf(lw, e.args[summary.paramArg[pi] ?? -1], scope) : undefined;
-    const range = lw.ctx.range(e);
     // Where the access really is: in the helper (or deeper, in a helper it calls), for findings to point at.
     const inCallee = acc.inCallee ?? { fn: fn.name, file: fn.file.path, range: acc.range };
     const state = callerState(acc.state, summary.stateParams, stateArgs);
@@ -197,21 +198,21 @@ function helperSummary(
     });
     // Lowered in the context of its own file (the summary's ranges are replaced by the call's).
     const nodes = lw.forFunction(fn.name, true, lw.ctx.forFile(fn.file)).lowerFunction(fn.func, scope);
-    const accesses = stateAccesses(nodes);
-    const returned = returnedDependencies(nodes, isBoolType(fn.func.returnType), params);
-    const limited = limitedWrites(nodes, accesses);
+    const body = lowered(nodes);
+    const returned = returnedDependencies(body, isBoolType(fn.func.returnType), params);
+    const limited = limitedWrites(body);
     const summary = {
       params,
       paramArg,
-      accesses,
-      valueParams: writeValueParams(nodes, accesses, params),
+      accesses: body.accesses,
+      valueParams: writeValueParams(body, params),
       returned: returned.reads,
       returnedParams: returned.params,
       stateParams,
-      steps: new Set([...constantSteps(nodes, accesses, params)].filter((w) => !limited.has(w))),
+      steps: new Set([...constantSteps(body, params)].filter((w) => !limited.has(w))),
       limited,
-      captured: capturedWrites(nodes, accesses, params),
-      relative: relativeWrites(nodes, accesses),
+      captured: capturedWrites(body, params),
+      relative: relativeWrites(body),
     };
     byArgs.set(signature, summary);
     return summary;
@@ -220,13 +221,35 @@ function helperSummary(
   }
 }
 
-/** The values bound to each local of a lowered body. */
-function localValues(nodes: Node[]): Map<string, Val[]> {
+/** A helper's lowered body with what every analysis of it below needs, gathered in one pass. */
+interface LoweredBody {
+  nodes: Node[];
+  /** The reads and writes anywhere in it, in order. */
+  accesses: (ReadNode | WriteNode)[];
+  /** Its reads, by id. */
+  readState: Map<number, ReadNode>;
+  /** The values bound to each local. */
+  localVals: Map<string, Val[]>;
+  /** It awaits somewhere. */
+  suspends: boolean;
+}
+
+function lowered(nodes: Node[]): LoweredBody {
+  const accesses: (ReadNode | WriteNode)[] = [];
+  const readState = new Map<number, ReadNode>();
   const localVals = new Map<string, Val[]>();
+  let suspends = false;
   forEachNode(nodes, (n) => {
-    if (n.kind === 'local') localVals.set(n.name, [...(localVals.get(n.name) ?? []), n.value]);
+    if (n.kind === 'read' || n.kind === 'write') accesses.push(n);
+    if (n.kind === 'read') readState.set(n.id, n);
+    else if (n.kind === 'await') suspends = true;
+    else if (n.kind === 'local') {
+      const vals = localVals.get(n.name);
+      if (vals) vals.push(n.value);
+      else localVals.set(n.name, [n.value]);
+    }
   });
-  return localVals;
+  return { nodes, accesses, readState, localVals, suspends };
 }
 
 /** Calls `reads` and `locals` with what `v` depends on, following the locals' bindings transitively. */
@@ -251,11 +274,11 @@ function dependencies(
 
 /** The reads and parameters (by index in `params`) a body's returned values depend on, directly or through its locals. */
 function returnedDependencies(
-  nodes: Node[],
+  body: LoweredBody,
   predicate: boolean,
   params: string[],
 ): { reads: Set<number>; params: number[] } {
-  const localVals = localValues(nodes);
+  const localVals = body.localVals;
   const out = new Set<number>();
   const used = new Set<number>();
   const add = (v: Val) =>
@@ -286,7 +309,7 @@ function returnedDependencies(
       }
     }
   };
-  walk(nodes, []);
+  walk(body.nodes, []);
   return { reads: out, params: [...used].sort((a, b) => a - b) };
 }
 
@@ -294,10 +317,8 @@ function returnedDependencies(
  * The writes whose value reads only the state they write, through no parameter and no call's result
  * (`_index.set(_index.get() + 1)`): at a call site the step is all that is left of them.
  */
-function constantSteps(nodes: Node[], accesses: (ReadNode | WriteNode)[], params: string[]): Set<WriteNode> {
-  const localVals = localValues(nodes);
-  const readState = new Map<number, ReadNode>();
-  for (const a of accesses) if (a.kind === 'read') readState.set(a.id, a);
+function constantSteps(body: LoweredBody, params: string[]): Set<WriteNode> {
+  const { accesses, localVals, readState } = body;
   const at = (r: ReadNode) => `${r.range.start.line}:${r.range.start.character}`;
   const out = new Set<WriteNode>();
   for (const w of accesses) {
@@ -332,10 +353,8 @@ function constantSteps(nodes: Node[], accesses: (ReadNode | WriteNode)[], params
  * it that leaves in one arm (`if (count >= max) return #err; count += 1`). A `switch` that only picks the value
  * to start from (`switch (ids.get(k)) { case (?n) count := n; case null {} }`) decides nothing.
  */
-function limitedWrites(nodes: Node[], accesses: (ReadNode | WriteNode)[]): Set<WriteNode> {
-  const localVals = localValues(nodes);
-  const readState = new Map<number, ReadNode>();
-  for (const a of accesses) if (a.kind === 'read') readState.set(a.id, a);
+function limitedWrites(body: LoweredBody): Set<WriteNode> {
+  const { localVals, readState } = body;
   const condReads = (c: Val): ReadNode[] => {
     const reads: ReadNode[] = [];
     dependencies(
@@ -368,7 +387,7 @@ function limitedWrites(nodes: Node[], accesses: (ReadNode | WriteNode)[]): Set<W
       }
     }
   };
-  walk(nodes, []);
+  walk(body.nodes, []);
   return out;
 }
 
@@ -378,16 +397,10 @@ function limitedWrites(nodes: Node[], accesses: (ReadNode | WriteNode)[]): Set<W
  * the write updates the value current where it happens. Only for a helper that does not suspend, so that the
  * read and the write are in one message.
  */
-function relativeWrites(nodes: Node[], accesses: (ReadNode | WriteNode)[]): Set<WriteNode> {
+function relativeWrites(body: LoweredBody): Set<WriteNode> {
   const out = new Set<WriteNode>();
-  let suspends = false;
-  forEachNode(nodes, (n) => {
-    if (n.kind === 'await') suspends = true;
-  });
-  if (suspends) return out;
-  const localVals = localValues(nodes);
-  const readState = new Map<number, ReadNode>();
-  for (const a of accesses) if (a.kind === 'read') readState.set(a.id, a);
+  if (body.suspends) return out;
+  const { accesses, localVals, readState } = body;
   for (const w of accesses) {
     if (w.kind !== 'write' || w.unknown || w.mark) continue;
     let own = false;
@@ -419,12 +432,8 @@ function samePath(a: StatePath, b: StatePath): boolean {
 }
 
 /** For each write: the parameters (by index) its value depends on. */
-function writeValueParams(
-  nodes: Node[],
-  accesses: (ReadNode | WriteNode)[],
-  params: string[],
-): Map<WriteNode, number[]> {
-  const localVals = localValues(nodes);
+function writeValueParams(body: LoweredBody, params: string[]): Map<WriteNode, number[]> {
+  const { accesses, localVals } = body;
   const out = new Map<WriteNode, number[]>();
   for (const w of accesses) {
     if (w.kind !== 'write') continue;
@@ -448,12 +457,8 @@ function writeValueParams(
 }
 
 /** The writes whose value depends on a local bound neither in the body nor as a parameter: one it closes over. */
-function capturedWrites(
-  nodes: Node[],
-  accesses: (ReadNode | WriteNode)[],
-  params: string[],
-): Map<WriteNode, string[]> {
-  const localVals = localValues(nodes);
+function capturedWrites(body: LoweredBody, params: string[]): Map<WriteNode, string[]> {
+  const { accesses, localVals } = body;
   const out = new Map<WriteNode, string[]>();
   for (const w of accesses) {
     if (w.kind !== 'write') continue;
@@ -469,13 +474,4 @@ function capturedWrites(
     if (names.length) out.set(w, names);
   }
   return out;
-}
-
-/** The reads and writes anywhere in a lowered body, in order. */
-function stateAccesses(nodes: Node[]): (ReadNode | WriteNode)[] {
-  const accesses: (ReadNode | WriteNode)[] = [];
-  forEachNode(nodes, (n) => {
-    if (n.kind === 'read' || n.kind === 'write') accesses.push(n);
-  });
-  return accesses;
 }

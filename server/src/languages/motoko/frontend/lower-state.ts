@@ -3,7 +3,7 @@
  * lowering of expressions, assignments and calls, so that all of them name the same state locations and keys.
  */
 import type * as A from '../ast';
-import { walk } from '../ast';
+import { isTypeOrPattern, walk } from '../ast';
 import type { Node, StatePath } from '../../../model/ir';
 import type { BodyLowerer } from './lower-body';
 import { returnedState } from './returned-state';
@@ -169,9 +169,13 @@ export function assignedFields(program: A.Program): Set<string> {
   if (known) return known;
   const out = new Set<string>();
   walk(program, (n) => {
-    if (n.kind !== 'Assign' && n.kind !== 'UnaryAssign') return;
-    const t = unwrap(n.target);
-    if (t.kind === 'Dot') out.add(t.name.name);
+    // Types and patterns hold no expressions: not entered.
+    if (isTypeOrPattern(n)) return false;
+    if (n.kind === 'Assign' || n.kind === 'UnaryAssign') {
+      const t = unwrap(n.target);
+      if (t.kind === 'Dot') out.add(t.name.name);
+    }
+    return true;
   });
   assignedFieldsByProgram.set(program, out);
   return out;

@@ -19,6 +19,17 @@ export function fromLocal(name: string): Val {
 
 /** Everything the given values depend on, each dependency once, in first-seen order. */
 export function union(...vals: Val[]): Val {
+  // Most unions join one value that depends on something with empty ones: a copy of it, without sets.
+  let only: Val | undefined;
+  let nonEmpty = 0;
+  for (const v of vals)
+    if (v.reads.length || v.locals.length || v.awaits.length) {
+      only = v;
+      nonEmpty++;
+    }
+  if (!only) return { reads: [], locals: [], awaits: [] };
+  if (nonEmpty === 1 && only.reads.length <= 1 && only.locals.length <= 1 && only.awaits.length <= 1)
+    return { reads: [...only.reads], locals: [...only.locals], awaits: [...only.awaits] };
   const reads = new Set<number>();
   const locals = new Set<string>();
   const awaits = new Set<number>();

@@ -92,10 +92,12 @@ export interface TypeRef {
 
 export type Binding = FuncRef | ModuleRef | ClassRef | StateRef | LocalRef;
 
+const NO_TYPES: ReadonlyMap<string, TypeRef | ClassRef> = new Map();
+
 export class Scope {
   readonly names = new Map<string, Binding>();
-  /** Type names: `type T = …` and the types classes declare. */
-  readonly types = new Map<string, TypeRef | ClassRef>();
+  /** Made on the first type declared: most scopes (blocks, calls) declare none. */
+  private ownTypes: Map<string, TypeRef | ClassRef> | undefined;
   /** The file whose code this scope belongs to (declarations made in it resolve their imports there). */
   readonly home?: Home;
   constructor(
@@ -117,11 +119,20 @@ export class Scope {
     return undefined;
   }
 
+  /** Type names: `type T = …` and the types classes declare. */
+  get types(): ReadonlyMap<string, TypeRef | ClassRef> {
+    return this.ownTypes ?? NO_TYPES;
+  }
+
+  defineType(name: string, t: TypeRef | ClassRef): void {
+    (this.ownTypes ??= new Map<string, TypeRef | ClassRef>()).set(name, t);
+  }
+
   lookupType(name: string): TypeRef | ClassRef | undefined {
-    const own = this.types.get(name);
+    const own = this.ownTypes?.get(name);
     if (own) return own;
     for (let s = this.parent; s; s = s.parent) {
-      const t = s.types.get(name);
+      const t = s.ownTypes?.get(name);
       if (t) return t;
     }
     return undefined;
@@ -178,11 +189,11 @@ export function declareDec(
       if (d.name) {
         const ref: ClassRef = { kind: 'class', name: d.name.name, dec: d, file, scope };
         scope.define(d.name.name, ref);
-        scope.types.set(d.name.name, ref);
+        scope.defineType(d.name.name, ref);
       }
       break;
     case 'TypeDec':
-      scope.types.set(d.name.name, { kind: 'type', type: d.type, scope });
+      scope.defineType(d.name.name, { kind: 'type', type: d.type, scope });
       break;
     case 'ObjectDec':
       if (d.name && d.sort === 'module')
@@ -312,6 +323,31 @@ function declareImport(d: A.ImportDec, scope: Scope, file: FileInfo, ctx: Module
   }
 }
 
+/**
+ * The members of the module a file declares, once per analysis: every file that imports it (and the search for
+ * classes implementing an interface) sees the same scope, instead of declaring the module again per import.
+ */
+const membersByFile = new WeakMap<ModuleContext, Map<FileInfo, Scope | undefined>>();
+
+function moduleMembers(file: FileInfo, ctx: ModuleContext): Scope | undefined {
+  let byFile = membersByFile.get(ctx);
+  if (!byFile) membersByFile.set(ctx, (byFile = new Map<FileInfo, Scope | undefined>()));
+  if (byFile.has(file)) return byFile.get(file);
+  // While declared (an import cycle, which Motoko rejects, comes back here), the module is not known.
+  byFile.set(file, undefined);
+  const fileScope = new Scope(undefined, { file, ctx });
+  const decs = file.program.decs;
+  declareDecs(decs, fileScope, file, ctx);
+  const mod = [...decs]
+    .reverse()
+    .find((x): x is A.ObjectDec => x.kind === 'ObjectDec' && x.sort === 'module');
+  if (!mod) return undefined;
+  const members = fileScope.child();
+  byFile.set(file, members);
+  for (const f of mod.fields) declareDec(f.dec, members, file, ctx);
+  return members;
+}
+
 /** A module imported by path; parsed on first use. */
 export function importedModule(importPath: string, from: FileInfo, ctx: ModuleContext): ModuleRef {
   let resolved = false;
@@ -329,19 +365,8 @@ export function importedModule(importPath: string, from: FileInfo, ctx: ModuleCo
       reason = `\`${importPath}\` is a library whose source is not available`;
       return;
     }
-    const file = target.file;
-    const fileScope = new Scope(undefined, { file, ctx });
-    const decs = file.program.decs;
-    declareDecs(decs, fileScope, file, ctx);
-    const mod = [...decs]
-      .reverse()
-      .find((x): x is A.ObjectDec => x.kind === 'ObjectDec' && x.sort === 'module');
-    if (!mod) {
-      reason = `\`${importPath}\` is not a module`;
-      return;
-    }
-    members = fileScope.child();
-    for (const f of mod.fields) declareDec(f.dec, members, file, ctx);
+    members = moduleMembers(target.file, ctx);
+    if (!members) reason = `\`${importPath}\` is not a module`;
   };
   return {
     kind: 'module',
