@@ -12,22 +12,10 @@ import { analyze } from '../src/model/analysis';
 import { analyzeSources } from '../src/workspace/analyze';
 import { runCli } from './helpers/cli';
 import { openInServer } from './helpers/lsp-session';
+import { withdrawLibRs } from './helpers/rust-sources';
 
 /** Two entry points on one balance: `withdraw` checks it before its await and debits it after. */
-const crate = `use std::cell::RefCell;
-use ic_cdk::call::Call;
-thread_local! {
-    static BALANCE: RefCell<u64> = RefCell::new(0);
-}
-
-#[ic_cdk::update]
-async fn withdraw(amount: u64) {
-    if BALANCE.with(|b| *b.borrow()) >= amount {
-        let _ = Call::bounded_wait(candid::Principal::anonymous(), "transfer").with_arg(amount).await;
-        BALANCE.with(|b| *b.borrow_mut() -= amount);
-    }
-}
-
+const crate = `${withdrawLibRs()}
 #[ic_cdk::update]
 async fn deposit(amount: u64) {
     let _ = Call::bounded_wait(candid::Principal::anonymous(), "pull").with_arg(amount).await;
@@ -35,7 +23,7 @@ async fn deposit(amount: u64) {
 }
 `;
 const sources = [{ path: '/virtual/budget/src/lib.rs', text: crate }];
-const AWAIT_LINE = 9;
+const AWAIT_LINE = 10;
 
 test('within the budget (the automatic one included) exposure is computed as usual', async () => {
   const r = await analyzeSources(sources);
