@@ -13,7 +13,7 @@ import { staleWriteBack } from './stale-write-back';
 import { trapAfterCommit } from './trap-after-commit';
 import { trapInCleanup } from './trap-in-cleanup';
 import type { Finding, Rule, Severity } from './types';
-import type { FindingsReuse } from './findings-reuse';
+import type { FindingsReuse } from './support/findings-reuse';
 import { unawaitedAsyncStar } from './unawaited-async-star';
 import { unboundedWaitCall } from './unbounded-wait-call';
 import { unknownOutcomeCompensated } from './unknown-outcome-compensated';

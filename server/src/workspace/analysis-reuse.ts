@@ -1,11 +1,11 @@
 /**
  * The language server's analysis kept between keystrokes: entry points' own analyses (model/entry-reuse.ts) and
- * their findings (rules/findings-reuse.ts). State the project declares irrelevant changes interleavers without
+ * their findings (rules/support/findings-reuse.ts). State the project declares irrelevant changes interleavers without
  * changing an entry point, so findings are kept only while that setting is the same.
  */
 import { EntryReuse } from '../model/entry-reuse';
 import { SameIr } from '../model/same-ir';
-import { FindingsReuse } from '../rules/findings-reuse';
+import { FindingsReuse } from '../rules/support/findings-reuse';
 
 export class AnalysisReuse {
   /** Gives an entry point lowered again the same its previous IR object (a Motoko actor is lowered whole). */

@@ -4,9 +4,9 @@
  * (model/entry-reuse.ts), and so are their findings unless their interleavers changed: an interleaver that is
  * another entry point's new analysis, or another list of them, has them found again.
  */
-import type { Analysis, EntryAnalysis } from '../model/analysis';
-import type { EntryReuse } from '../model/entry-reuse';
-import type { Finding, Rule } from './types';
+import type { Analysis, EntryAnalysis } from '../../model/analysis';
+import type { EntryReuse } from '../../model/entry-reuse';
+import type { Finding, Rule } from '../types';
 
 /** An entry point's findings by rule, valid for the interleavers they were found with. */
 interface Slot {
