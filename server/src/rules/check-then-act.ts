@@ -74,7 +74,9 @@ export const checkThenAct: Rule = {
         // the untouched rest of a copy stored back: it gets back the values the copy read. A write under a
         // fresh check of its state is safe, unless a call made after the stale check moves value or sends what
         // that check compared (a re-check cannot take back a payment).
-        const recheckCounts = recheckProtects(e, cp, check);
+        // Asked only for a re-checked write, and once per check.
+        let protects: boolean | undefined;
+        const recheckCounts = () => (protects ??= recheckProtects(e, cp, check));
         const writesAfter = e.accesses.filter(
           (w) =>
             w.kind === 'write' &&
@@ -83,7 +85,7 @@ export const checkThenAct: Rule = {
             !alternatives(check, w) &&
             happensBefore(e, flat, w.flat) &&
             !isResync(e, w) &&
-            !(recheckCounts && rechecked(e, flat, w)),
+            !(rechecked(e, flat, w) && recheckCounts()),
         );
         if (!writesAfter.length) continue;
         // Another impl's write, where the call runs one of several, is not on the check's path.

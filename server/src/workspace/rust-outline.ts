@@ -7,6 +7,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { descendantsOf, INDEXED } from '../languages/rust/syntax';
+import { changedSpan } from './rust-tree-cache';
 
 /** Macros the index reads the invocations of (state roots, statics): a body invoking one is kept whole. */
 const INDEXED_MACROS = new Set(['thread_local', 'lazy_static']);
@@ -74,16 +75,7 @@ export function cutsAfterBodyEdit(
   text: string,
   crateMacros: Set<string>,
 ): Cut[] | undefined {
-  const max = Math.min(before.length, text.length);
-  let start = 0;
-  while (start < max && before.charCodeAt(start) === text.charCodeAt(start)) start++;
-  let tail = 0;
-  while (
-    tail < max - start &&
-    before.charCodeAt(before.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)
-  )
-    tail++;
-  const oldEnd = before.length - tail;
+  const { start, oldEnd } = changedSpan(before, text);
   const delta = text.length - before.length;
   // Strictly between the braces of one replaced body.
   const i = cuts.findIndex((c) => c.start < start && oldEnd < c.end);

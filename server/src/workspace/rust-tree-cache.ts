@@ -70,8 +70,11 @@ export class RustTreeCache {
   }
 }
 
-/** The edit that turns `before` into `after`: the span between their common prefix and common suffix. */
-export function editBetween(before: string, after: string): Edit {
+/** What changed between two texts: the span between their common prefix and common suffix, in each. */
+export function changedSpan(
+  before: string,
+  after: string,
+): { start: number; oldEnd: number; newEnd: number } {
   const max = Math.min(before.length, after.length);
   let start = 0;
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
@@ -81,8 +84,12 @@ export function editBetween(before: string, after: string): Edit {
     before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)
   )
     tail++;
-  const oldEnd = before.length - tail;
-  const newEnd = after.length - tail;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+/** The edit that turns `before` into `after` (see `changedSpan`), for tree-sitter's incremental re-parse. */
+export function editBetween(before: string, after: string): Edit {
+  const { start, oldEnd, newEnd } = changedSpan(before, after);
   return {
     startIndex: start,
     oldEndIndex: oldEnd,

@@ -4,7 +4,7 @@
  * when it does, so a change made meanwhile cannot make it wrong.
  */
 import { sameState, type Access, type CommitPointInfo, type EntryAnalysis } from '../../model/analysis';
-import type { WriteNode } from '../../model/ir';
+import type { ReadNode, WriteNode } from '../../model/ir';
 import { happensBefore } from './helpers';
 
 /**
@@ -62,8 +62,8 @@ function callSendsChecked(e: EntryAnalysis, cp: CommitPointInfo, check: Access):
     const r = e.readById.get(id);
     if (r && sameState(r.state, check.state)) return true;
   }
-  const id = (check.node as { id?: number }).id;
-  return id !== undefined && [...conditionLocals(e, id)].some((l) => sent.has(l));
+  const { id } = check.node as ReadNode;
+  return [...conditionLocals(e, id)].some((l) => sent.has(l));
 }
 
 /** Per entry point: for each read, the locals of the conditions that use it. */
