@@ -89,3 +89,24 @@ async fn prune(id: u64) {
     [['STATE']],
   );
 });
+
+test('a `return` inside an async block of the getter does not stop it returning a copy', async () => {
+  const header = HEADER.replace(
+    'fn get_state() -> State {\n',
+    'fn get_state() -> State {\n    let _later = async { return 1u8; };\n',
+  );
+  assert.notEqual(header, HEADER);
+  const r = await analyzeSources([
+    {
+      path: '/virtual/copies/lib.rs',
+      text: `${header}#[ic_cdk::query]\nfn owner() -> u64 { get_state().owner }\n`,
+    },
+  ]);
+  const entry = r.files[0]?.entryPoints.find((e) => e.name === 'owner');
+  assert.ok(entry);
+  const reads: string[] = [];
+  forEachNode(entry.body, (n: Node) => {
+    if (n.kind === 'read') reads.push(stateName(n.state));
+  });
+  assert.deepEqual(reads, ['STATE.owner']);
+});

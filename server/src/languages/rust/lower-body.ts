@@ -209,10 +209,14 @@ export class BodyLowerer extends LowerContext {
   }
 }
 
-/** A `return` of the function itself (not of a closure in it): its result may be something else. */
+/**
+ * A `return` of the function itself (not of a closure or async block in it): its result may be something else.
+ * Nodes are compared by id: the binding hands out a new object for each `.parent`.
+ */
 function returnsEarly(body: SyntaxNode): boolean {
   return body.descendantsOfType('return_expression').some((r) => {
-    for (let n = r?.parent; n && n !== body; n = n.parent) if (n.type === 'closure_expression') return false;
+    for (let n = r?.parent; n && n.id !== body.id; n = n.parent)
+      if (n.type === 'closure_expression' || n.type === 'async_block') return false;
     return true;
   });
 }
