@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../src/model/analysis';
 import { runRules } from '../src/rules/registry';
 import { b } from './helpers/ir-builder';
+import { analyzeSources } from '../src/workspace/analyze';
 
 test('S1 shape: two commit points make three segments; the self-call writer interleaves both', () => {
   b.reset();
@@ -183,4 +184,33 @@ test('interleavers keyed by the caller conflict only for the same caller; a shar
   assert.equal(self.conflicts[0].sameCallerOnly, true);
   assert.equal(self.excludedByLock, true);
   assert.equal(runRules(analysis).filter((f) => f.rule === 'check-then-act').length, 0);
+});
+
+test('state keyed by a parameter named `caller` is keyed by what the client passed, not by the message caller', async () => {
+  const text = `use std::cell::RefCell;
+use std::collections::HashMap;
+use candid::Principal;
+thread_local! { static BALANCES: RefCell<HashMap<Principal, u64>> = RefCell::new(HashMap::new()); }
+async fn notify() { ic_cdk::call::Call::unbounded_wait(Principal::anonymous(), "n").await.unwrap(); }
+#[ic_cdk::update]
+async fn credit_for(caller: Principal, amount: u64) {
+    let bal = BALANCES.with(|b| b.borrow().get(&caller).copied().unwrap_or(0));
+    notify().await;
+    BALANCES.with(|b| b.borrow_mut().insert(caller, bal + amount));
+}
+#[ic_cdk::update]
+async fn credit_me(amount: u64) {
+    let caller = ic_cdk::api::msg_caller();
+    let bal = BALANCES.with(|b| b.borrow().get(&caller).copied().unwrap_or(0));
+    notify().await;
+    BALANCES.with(|b| b.borrow_mut().insert(caller, bal + amount));
+}
+`;
+  const r = await analyzeSources([{ path: '/virtual/caller-param/src/lib.rs', text }]);
+  const keyed = (name: string) =>
+    r.analysis.entryPoints
+      .find((e) => e.ir.name === name)
+      ?.accesses.map((a) => `${a.kind}:${a.key ?? '-'}:${a.keyIsCaller}`);
+  assert.deepEqual(keyed('credit_for'), ['read:caller:false', 'write:caller:false']);
+  assert.deepEqual(keyed('credit_me'), ['read:caller:true', 'write:caller:true']);
 });

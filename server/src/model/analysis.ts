@@ -136,7 +136,7 @@ export interface Analysis {
 
 /** Entry kinds that cannot run while another message is suspended at a commit point. */
 const CANNOT_INTERLEAVE = new Set(['init', 'pre-upgrade', 'post-upgrade', 'inspect']);
-const CALLER_KEYS = new Set(['caller', 'msg.caller', 'caller()', 'msg_caller()']);
+const CALLER_KEYS = new Set(['msg.caller', 'caller()', 'msg_caller()']);
 
 export interface AnalyzeOptions {
   /** State the project declared irrelevant (loggers, metrics): its accesses make no interleaver conflicts. */

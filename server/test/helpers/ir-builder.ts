@@ -74,7 +74,8 @@ export const b = {
   },
   entry(name: string, body: Node[], kind: EntryPointIR['kind'] = 'update'): EntryPointIR {
     const range = r();
-    return { name, kind, nameRange: range, range, params: [], body };
+    // `caller` in these bodies stands for a local the frontend saw bound from the message's caller.
+    return { name, kind, nameRange: range, range, params: [], body, callerNames: ['caller'] };
   },
   file(entryPoints: EntryPointIR[], language: FileModel['language'] = 'rust'): FileModel {
     return {

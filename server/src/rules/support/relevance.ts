@@ -30,7 +30,7 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
   const flat = awaitFlat(e, cp);
   const argReads = sentReads(e, cp);
   const argLocals = e.flow.locals(cp.await.args);
-  const callerLocals = new Set(['caller', 'msg.caller', ...(e.ir.callerNames ?? [])]);
+  const callerLocals = new Set(['msg.caller', ...(e.ir.callerNames ?? [])]);
   return cp.inFlightWrites.filter((w) => {
     const node = w.node as WriteNode;
     // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
