@@ -11,6 +11,7 @@ import {
   buildStateIndex,
   conflictGroups,
   sameState,
+  sameSub,
   spellOut,
   type ConflictGroup,
   type StateIndex,
@@ -525,6 +526,9 @@ function lockExcludes(mine: LockInfo, theirs: LockInfo, c: LockedPair): boolean 
 /** Exactly the lock's state (not its whole root, which holds more than the lock). */
 function isLockState(state: StatePath, lock: LockInfo): boolean {
   return (
-    state.root === lock.state.root && state.holder === lock.state.holder && state.field === lock.state.field
+    state.root === lock.state.root &&
+    state.holder === lock.state.holder &&
+    state.field === lock.state.field &&
+    sameSub(state, lock.state)
   );
 }

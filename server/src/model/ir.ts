@@ -21,10 +21,15 @@ export interface Range {
   end: Pos;
 }
 
-/** A state location below a canister's root state: `root` or `root.field`. */
+/** A state location below a canister's root state: `root`, `root.field` or `root.field.sub`. */
 export interface StatePath {
   root: string;
   field?: string;
+  /**
+   * The field of `field` reached (`STATE.heap.controllers`; Rust): two parts of one struct checked and written
+   * apart are two places. Absent when the whole `field` is reached. Names and labels keep `root.field`.
+   */
+  sub?: string;
   /**
    * The class whose instance owns the variable, when it is a `var` of an object the canister holds (Motoko): it
    * is another variable than the canister's own field of the same name.

@@ -49,7 +49,7 @@ export function sameCallerOnly(g: ConflictGroup, mine?: Access): boolean {
 
 function stateKey(s: StatePath): string {
   const part = (x: string | undefined) => (x === undefined ? '\u0001' : x);
-  return `${s.root}\u0000${part(s.holder)}\u0000${part(s.field)}`;
+  return `${s.root}\u0000${part(s.holder)}\u0000${part(s.field)}\u0000${part(s.sub)}`;
 }
 
 /** An entry point's accesses grouped, in the order of each group's first access. */
@@ -164,6 +164,11 @@ export function sameState(a: StatePath, b: StatePath): boolean {
   return (
     a.root === b.root &&
     a.holder === b.holder &&
-    (a.field === undefined || b.field === undefined || a.field === b.field)
+    (a.field === undefined || b.field === undefined || (a.field === b.field && sameSub(a, b)))
   );
+}
+
+/** Within one field: the same part of it, or one of them the whole field (which covers its parts). */
+export function sameSub(a: StatePath, b: StatePath): boolean {
+  return a.sub === undefined || b.sub === undefined || a.sub === b.sub;
 }

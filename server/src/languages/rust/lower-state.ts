@@ -37,19 +37,22 @@ export function lowerScopedRoot(cx: LowerContext, node: SyntaxNode): Ex {
   return root ? { val: empty(), ref: { state: { root }, mutable: true } } : { val: empty() };
 }
 
-/** `s.balances`: a handle on the root narrows to its (first-level) field. */
+/** `s.balances`: a handle on the root narrows to its field, and `s.heap.controllers` to a part of that field. */
 export function lowerField(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex {
   const base = field(node, 'value');
   const name = field(node, 'field')?.text;
   if (!base) return { val: empty() };
   const ex = cx.expr(base, out);
-  if (ex.ref) {
-    const state = ex.ref.state.field || !name ? ex.ref.state : { root: ex.ref.state.root, field: name };
-    return { val: ex.val, ref: { ...ex.ref, state } };
-  }
+  if (ex.ref) return { val: ex.val, ref: { ...ex.ref, state: narrowed(ex.ref.state, name) } };
   // `get_state().owner`: of the copy, only that field is read.
   if (ex.copy && name) narrowToField(ex.copy, name);
   return { val: ex.val };
+}
+
+/** One field deeper: the root's field, then a part of that field; deeper fields stay in that part. */
+function narrowed(state: StatePath, name: string | undefined): StatePath {
+  if (!name || state.sub !== undefined) return state;
+  return state.field === undefined ? { root: state.root, field: name } : { ...state, sub: name };
 }
 
 /** `v[i]` reads the state it indexes, and traps when out of bounds. */

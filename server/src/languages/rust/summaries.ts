@@ -5,6 +5,7 @@
  * workspace at once: a call into another crate is an edge like any other.
  */
 import { afterCommitNodes, commitSummary, type CommitSummary } from '../../model/commit-paths';
+import { sameSub } from '../../model/state-index';
 import {
   exclusiveAlternatives,
   forEachNode,
@@ -225,7 +226,9 @@ function recheckedWrites(nodes: Node[], readStates: Map<number, StatePath>): Set
       if (n.kind === 'write' && !n.mark) {
         const same = (id: number) => {
           const r = readStates.get(id);
-          return r !== undefined && r.root === n.state.root && r.field === n.state.field;
+          return (
+            r !== undefined && r.root === n.state.root && r.field === n.state.field && sameSub(r, n.state)
+          );
         };
         if (conds.some((c) => c.reads.some(same))) out.add(n);
       } else if (n.kind === 'branch') n.arms.forEach((arm) => walk(arm, [...conds, n.cond]));
@@ -243,7 +246,7 @@ function isConstantStep(value: Val, state: StatePath, readStates: Map<number, St
   if (value.reads.length === 0 || value.locals.length || value.awaits.length) return false;
   return value.reads.every((id) => {
     const r = readStates.get(id);
-    return r !== undefined && r.root === state.root && r.field === state.field;
+    return r !== undefined && r.root === state.root && r.field === state.field && sameSub(r, state);
   });
 }
 
@@ -564,7 +567,7 @@ function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
       const ids = [...n.value.reads, ...n.value.locals.flatMap((l) => [...(readSrc.get(l)?.reads ?? [])])];
       const copied = (id: number) => {
         const r = readsBefore.get(id);
-        return r !== undefined && r.root === n.state.root && r.field === n.state.field;
+        return r !== undefined && r.root === n.state.root && r.field === n.state.field && sameSub(r, n.state);
       };
       if (ids.some(copied)) access.staleRead = true;
     }
@@ -783,7 +786,11 @@ function mutRefParamsAssigned(fn: FnInfo, nodes: Node[]): number[] {
 
 /** The same state, or one a field of the other (a read of the whole root covers its fields). */
 export function sameStateOf(a: StatePath | undefined, b: StatePath): boolean {
-  return !!a && a.root === b.root && (a.field === undefined || b.field === undefined || a.field === b.field);
+  return (
+    !!a &&
+    a.root === b.root &&
+    (a.field === undefined || b.field === undefined || (a.field === b.field && sameSub(a, b)))
+  );
 }
 
 /** The parameters (through the locals they flow into) that any of `vals` depends on. */
