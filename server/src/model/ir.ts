@@ -172,6 +172,11 @@ export interface WriteNode extends NodeBase {
    * block index, a new canister's id): an entry chosen after the await on the callee, not one read before it.
    */
   freshKey?: true;
+  /**
+   * Rust: the key is a value this message generated (a random draw, a counter it stepped when it took the value,
+   * here or in a callee): the write inserts an entry no other message writes.
+   */
+  generatedKey?: true;
   via?: string;
   /** A method or function whose effect is not known was called on the state: it may write, or only read. */
   unknown?: true;
@@ -408,6 +413,12 @@ export interface EntryPointIR {
   params: string[];
   /** Local names bound to the caller at entry (Motoko `msg.caller` via `shared(msg)`, Rust `let caller = caller()`). */
   callerNames?: string[];
+  /**
+   * A timer or spawned task: keys of its accesses that are locals it captured from the code that starts it,
+   * holding a value that code generated (`generatedKey`): each run is handed its own key, so two runs never
+   * touch the same entry through it.
+   */
+  instanceKeys?: string[];
   body: Node[];
 }
 

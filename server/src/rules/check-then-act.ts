@@ -16,6 +16,7 @@ import {
   quote,
   writersOf,
 } from './support/helpers';
+import { touchesOtherEntriesOnly } from './support/instance-keys';
 import { recheckProtects, rechecked } from './support/rechecks';
 import { isResync } from './support/relevance';
 import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
@@ -99,7 +100,8 @@ export const checkThenAct: Rule = {
             happensBefore(e, w.flat, flat),
         );
         if (writtenBetween) continue;
-        const writers = writersOf(cp, check);
+        // A task's check of the entry under its own key: other runs and inserters write other entries.
+        const writers = writersOf(cp, check).filter((i) => !touchesOtherEntriesOnly(e, check, i));
         if (!writers.length) continue;
         reported.add(check.state.root);
         // The method itself, when it can pass the same check again, tells the whole story (a double spend); the

@@ -24,6 +24,7 @@ import { createRustParser } from './parser-loader';
 import { isTestOnly } from './resolve-fn';
 import { isSchedulerTask, returnedAsyncBlock } from './scheduler-tasks';
 import { summarise } from './summaries';
+import { markGeneratedKeys, setInstanceKeys } from './generated-keys';
 import { computeSummaries } from './summary-schedule';
 import {
   addReads,
@@ -179,6 +180,8 @@ function fileModel(
       const lowerer = new BodyLowerer(fnEnv, file, out, displayName(fn), fn);
       if (task) lowerer.ownFutureBody = returnedAsyncBlock(fn);
       const facts = lowerer.lowerFunction(fn);
+      markGeneratedKeys(facts.nodes);
+      setInstanceKeys(out.spawned.slice(marks.spawned), facts.nodes);
       const entry: EntryPointIR | undefined = kind && {
         // A scheduler's task method is named with its type: `execute` alone says nothing.
         name: kind === 'timer' ? displayName(fn) : fn.name,

@@ -3,7 +3,8 @@
  * inline; a closure or body given to a timer or `spawn` runs in a later message, so it becomes an entry point
  * of its own.
  */
-import type { EntryKind, Node, Val } from '../../model/ir';
+import type { EntryKind, EntryPointIR, Node, Val } from '../../model/ir';
+import { markGeneratedKeys, noteCapturedKeys } from './generated-keys';
 import type { StateRef } from './binding-scopes';
 import type { Ex, LowerContext } from './lower-context';
 import { resolveWorkspaceFn } from './resolve-fn';
@@ -67,7 +68,7 @@ export function detach(
   const inner = cx.nested(name, sameFile ?? cx.fn, !sameFile && cx.annotate);
   const nodes = sameFile ? inner.lowerFunction(sameFile).nodes : inner.lowerDetached(body);
   const entryKind: EntryKind = kind;
-  cx.out.spawned.push({
+  const entry: EntryPointIR = {
     name,
     kind: entryKind,
     nameRange: cx.range(fnNode),
@@ -75,5 +76,22 @@ export function detach(
     params: [],
     ...(inner.callerNames.length ? { callerNames: inner.callerNames } : {}),
     body: nodes,
-  });
+  };
+  markGeneratedKeys(nodes);
+  // Keys it takes from the starting function's locals: whether it generated them is known once it is lowered.
+  // Left out: a task started inside another task, and one that may run more than once with the same captures
+  // (an interval timer, a start in a loop).
+  if (!sameFile && !cx.name.includes('@') && !/interval/.test(pathText(fnNode)) && !inLoop(call))
+    noteCapturedKeys(entry, (k) => {
+      const b = cx.scopes.lookup(k);
+      return b.local ? b.irName : undefined;
+    });
+  cx.out.spawned.push(entry);
+}
+
+/** The call sits in a loop of its function (`for`, `while`, `loop`), closures included. */
+function inLoop(node: SyntaxNode): boolean {
+  for (let n = node.parent; n && n.type !== 'function_item'; n = n.parent)
+    if (['for_expression', 'while_expression', 'loop_expression'].includes(n.type)) return true;
+  return false;
 }

@@ -155,6 +155,7 @@ export abstract class LowerContext {
       | 'recordOf'
       | 'keyVal'
       | 'freshKey'
+      | 'generatedKey'
       | 'pruning'
     >,
   ): void {

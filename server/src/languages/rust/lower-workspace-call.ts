@@ -96,7 +96,12 @@ export function callWorkspaceFn(
       const val = cx.valOf(ex, a, out);
       vals.push(val);
       if (ex.ref) handed.push({ ref: ex.ref, val });
-    } else vals.push(cx.value(a, out));
+    } else {
+      const ex = cx.expr(a, out);
+      // A state handle (`&s.notifications`) given to a callee that reaches that state through it: the callee's
+      // replayed accesses (keyed where it reads one entry) are what happens to it, not a read of the whole.
+      vals.push(ex.ref && reachedThrough(summary, ex.ref.state) ? ex.val : cx.valOf(ex, a, out));
+    }
   });
   // What the callee writes through the handle depends on what else it is given (`delete(ids, &mut keys)`).
   for (const h of handed)
@@ -159,6 +164,7 @@ export function callWorkspaceFn(
           cx.write(state, node, target, value, key, access.mark, undefined, {
             ...(keyArg ? { keyVal: keyArg } : {}),
             ...(access.freshKey ? { freshKey: true } : {}),
+            ...(access.generatedKey ? { generatedKey: true } : {}),
             // Made after a call the callee awaited returned: a record of that finished call, for the harm test.
             ...(access.fromCall || after ? { fromCall: true } : {}),
             ...(access.handled ? { handled: true } : {}),
@@ -460,4 +466,9 @@ function rootsHandedAsLocalValue(
   });
   for (const root of handle) local.delete(root);
   return local;
+}
+
+/** The callee's summary accesses `state`: given a handle on it, the callee's own accesses stand for its use. */
+function reachedThrough(summary: FnSummary | undefined, state: StatePath): boolean {
+  return !!summary?.accesses.some((a) => sameStateOf(a.state, state));
 }

@@ -21,6 +21,7 @@ import {
   type WriteNode,
 } from '../../model/ir';
 import { displayName, type FnInfo } from './crate-index';
+import { markGeneratedKeys } from './generated-keys';
 import { guardsOf, readSources } from './summary-guards';
 import type { TowerVal } from './tower-services';
 
@@ -82,6 +83,8 @@ export interface AccessSummary {
    * before its `.await` on the function, whatever value it stores.
    */
   freshKey?: true;
+  /** For a write: its key is a value the function generated (see `WriteNode.generatedKey`): a new entry. */
+  generatedKey?: true;
   /** For a `staleRead` write: the await the copy is held across, in the function that made the copy. */
   staleAcross?: CommitSite;
   /** For a `guard` read: the first await that may commit after it, in the function that checks and commits. */
@@ -440,6 +443,7 @@ export function summarise(fn: FnInfo, facts: FnFacts): FnSummary {
 function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
   const seen = new Map<string, AccessSummary>();
   const sources = localSources(facts.nodes);
+  markGeneratedKeys(facts.nodes);
   const restored = failurePathWrites(facts.nodes, sources);
   const guards = guardsOf(facts.nodes, fn.params);
   const readSrc = readSources(facts.nodes);
@@ -562,6 +566,7 @@ function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
     if (n.kind === 'read' && !afterCommit) readsBefore.set(n.id, n.state);
     // An entry picked by a call's result after the commit point is none the function read before it.
     if (n.kind === 'write' && afterCommit && (n.freshKey || keyedByCommit(n.keyVal))) access.freshKey = true;
+    if (n.kind === 'write' && n.generatedKey) access.generatedKey = true;
     // A plain store (not an insert/remove of a marker) of exactly the state read before: a copy written back.
     if (n.kind === 'write' && afterCommit && !n.mark && !access.freshKey) {
       const ids = [...n.value.reads, ...n.value.locals.flatMap((l) => [...(readSrc.get(l)?.reads ?? [])])];
