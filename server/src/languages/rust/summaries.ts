@@ -20,7 +20,7 @@ import {
   type WriteNode,
 } from '../../model/ir';
 import { displayName, type FnInfo } from './crate-index';
-import { cursorPicks } from './summary-cursors';
+import { cursorPicks, resultReads } from './summary-cursors';
 import { guardsOf, readSources } from './summary-guards';
 import type { TowerVal } from './tower-services';
 
@@ -518,7 +518,8 @@ function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
   // caller's await. A path that left before the await (an early `return`) does not lead to what follows it.
   const lateNodes = afterCommitNodes(facts.nodes, (n) => n.commit !== 'none');
   const held = heldGuards(fn, facts.nodes, lateNodes, callerKey);
-  const picks = cursorPicks(facts.nodes, readSrc, lateNodes, fn.params);
+  const decides = new Set([...guards.reads, ...resultReads(facts.nodes, readSrc, facts.tail?.val)]);
+  const picks = cursorPicks(facts.nodes, readSrc, lateNodes, fn.params, decides);
   const earlyReads = new Set<number>();
   forEachNode(facts.nodes, (n) => void (n.kind === 'read' && !lateNodes.has(n) && earlyReads.add(n.id)));
   let firstCommit: Range | undefined;
