@@ -140,6 +140,11 @@ export interface ReadNode extends NodeBase {
    * the time of check and the time of use part.
    */
   checkedBefore?: { file: string; range: Range };
+  /**
+   * Replayed from a callee that picks an entry with this read and moves a cursor (this state) onto the pick
+   * before its commit point (`last = next`): a concurrent call starts after it, so the read picks, not guards.
+   */
+  cursorPick?: StatePath;
   /** Which alternative it belongs to where a call runs one of several impls (see `exclusiveAlternatives`). */
   alts?: string[];
 }

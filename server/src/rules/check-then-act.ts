@@ -17,6 +17,7 @@ import {
   writersOf,
 } from './support/helpers';
 import { touchesOtherEntriesOnly } from './support/instance-keys';
+import { isCursorPick } from './support/cursor-picks';
 import { recheckProtects, rechecked } from './support/rechecks';
 import { isResync } from './support/relevance';
 import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
@@ -71,6 +72,8 @@ export const checkThenAct: Rule = {
       for (const check of cp.checkedReads) {
         const name = stateName(check.state);
         if (reported.has(check.state.root)) continue;
+        // A pick from a cursor moved onto it before the await: a concurrent call picks another entry.
+        if (isCursorPick(e, cp, check)) continue;
         // A re-sync from a reply after the await is not an act the check guarded (SPEC §5, Precision), nor is
         // the untouched rest of a copy stored back: it gets back the values the copy read. A write under a
         // fresh check of its state is safe, unless a call made after the stale check moves value or sends what

@@ -195,6 +195,7 @@ export function callWorkspaceFn(
         const last = target[target.length - 1];
         if (access.commitNext && last?.kind === 'read') last.commitNext = access.commitNext;
         if (access.checkedBefore && last?.kind === 'read') last.checkedBefore = access.checkedBefore;
+        if (access.cursorPick && last?.kind === 'read') last.cursorPick = access.cursorPick;
         if (access.alts && last?.kind === 'read') last.alts = access.alts;
         reads.push(read);
         if (!after) early.push({ state: access.state, val: read });

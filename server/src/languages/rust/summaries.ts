@@ -22,6 +22,7 @@ import {
 } from '../../model/ir';
 import { displayName, type FnInfo } from './crate-index';
 import { markGeneratedKeys } from './generated-keys';
+import { cursorPicks, resultReads } from './summary-cursors';
 import { guardsOf, readSources } from './summary-guards';
 import type { TowerVal } from './tower-services';
 
@@ -67,6 +68,11 @@ export interface AccessSummary {
   variant?: VariantOf;
   /** For a read before the function's commit point: it decides whether the function goes on (a check). */
   guard?: true;
+  /**
+   * For a read before the function's commit point: it picks an entry, and the function moves a cursor (this
+   * state) onto the pick before it commits (see `cursorPicks`), so a concurrent call does not pass the same pick.
+   */
+  cursorPick?: StatePath;
   /**
    * For a check: the first commit point after it (its await, then where that await's callee suspends), so a
    * finding about the check at a call site can point at the await that makes it stale.
@@ -519,6 +525,8 @@ function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
   // caller's await. A path that left before the await (an early `return`) does not lead to what follows it.
   const lateNodes = afterCommitNodes(facts.nodes, (n) => n.commit !== 'none');
   const held = heldGuards(fn, facts.nodes, lateNodes, callerKey);
+  const decides = new Set([...guards.reads, ...resultReads(facts.nodes, readSrc, facts.tail?.val)]);
+  const picks = cursorPicks(facts.nodes, readSrc, lateNodes, fn.params, decides);
   const earlyReads = new Set<number>();
   forEachNode(facts.nodes, (n) => void (n.kind === 'read' && !lateNodes.has(n) && earlyReads.add(n.id)));
   let firstCommit: Range | undefined;
@@ -563,6 +571,8 @@ function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
       if (n.restore) access.restore = true;
     }
     if (n.kind === 'read' && guards.reads.has(n.id) && !marksItself(n)) access.guard = true;
+    const cursor = n.kind === 'read' ? picks.get(n.id) : undefined;
+    if (cursor) access.cursorPick = cursor;
     if (n.kind === 'read' && !afterCommit) readsBefore.set(n.id, n.state);
     // An entry picked by a call's result after the commit point is none the function read before it.
     if (n.kind === 'write' && afterCommit && (n.freshKey || keyedByCommit(n.keyVal))) access.freshKey = true;
