@@ -57,7 +57,7 @@ export function callWorkspaceFn(
   const entryOf = (param: number) => summary?.paramEntries?.find((p) => p.param === param);
   const entryKey = (entry: ParamEntryOp | undefined) =>
     entry ? simpleKey(args[entry.keyParam - offset]) : undefined;
-  const argVals0 = (param: number): Val | undefined => vals[param - offset];
+  const argValOf = (param: number): Val | undefined => vals[param - offset];
   const keyedRead = (ex: Ex, a: SyntaxNode, entry: ParamEntryOp | undefined): Val =>
     union(ex.val, cx.read(ex.ref!.state, a, out, entryKey(entry), ex.ref!.anchor));
   // Functions passed by name that the callee awaits, and this function's own parameters handed on to it.
@@ -114,11 +114,12 @@ export function callWorkspaceFn(
   // What the callee writes through the handle depends on what else it is given (`delete(ids, &mut keys)`),
   // unless it only inserts or removes one entry keyed by an argument (`param-entries.ts`).
   for (const h of handed) {
-    const keyArg = h.entry && argVals0(h.entry.keyParam);
-    if (h.entry && h.entry.op !== 'get' && keyArg) {
-      const value = union(empty(), ...(h.entry.valueParams ?? []).flatMap((p) => argVals0(p) ?? []));
+    const keyArg = h.entry && argValOf(h.entry.keyParam);
+    const key = entryKey(h.entry);
+    if (h.entry && h.entry.op !== 'get' && keyArg && key !== undefined) {
+      const value = union(empty(), ...(h.entry.valueParams ?? []).flatMap((p) => argValOf(p) ?? []));
       const mark = h.entry.op === 'remove' ? 'clear' : undefined;
-      cx.write(h.ref.state, node, out, value, entryKey(h.entry), mark, h.ref.anchor, { keyVal: keyArg });
+      cx.write(h.ref.state, node, out, value, key, mark, h.ref.anchor, { keyVal: keyArg });
     } else cx.write(h.ref.state, node, out, union(h.val, ...vals), undefined, undefined, h.ref.anchor);
   }
   const keyOfArg = (param: number | undefined, path?: string): string | undefined => {

@@ -39,8 +39,9 @@ export function reachedCalls(
     callee: text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text,
     ...(toSelf ? { toSelf: true as const } : {}),
     ...(wrapper ? { wrapper: true as const } : {}),
-    // A closure's future, an async block, a future this analysis cannot trace: its calls are not known here.
-    ...(!wrapper && future?.kind !== 'api' ? { opaque: true as const } : {}),
+    // A closure's future, an async block, a future this analysis cannot trace, a workspace function whose
+    // summary lists no call (not summarised yet, in a cycle of calls): its calls are not known here.
+    ...((!wrapper && future?.kind !== 'api') || (wrapper && !nested.length) ? { opaque: true as const } : {}),
   };
   return mergeCalls([own], nested);
 }
