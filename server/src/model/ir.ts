@@ -182,6 +182,8 @@ export interface WriteNode extends NodeBase {
    * here or in a callee): the write inserts an entry no other message writes.
    */
   generatedKey?: true;
+  /** Replayed from a callee where the value stored reads state (`insert(k, map.len())`): not in `value` here. */
+  valueReadsState?: true;
   via?: string;
   /** A method or function whose effect is not known was called on the state: it may write, or only read. */
   unknown?: true;
@@ -272,6 +274,25 @@ export interface AwaitNode extends NodeBase {
    * the callees it awaits (outermost first), so a finding here can point the reader into the callee.
    */
   within?: { file: string; range: Range }[];
+  /**
+   * Rust: the inter-canister calls this await reaches, its own first, then (for a workspace function) those the
+   * function makes, transitively, as written (capped).
+   */
+  reaches?: ReachedCall[];
+}
+
+/** A call an await reaches (see `AwaitNode.reaches`). */
+export interface ReachedCall {
+  callee: string;
+  /**
+   * Its arguments name this canister as where the value goes (`destination_id: id()`): value comes here. For a
+   * workspace function: every call it makes does.
+   */
+  toSelf?: true;
+  /** A function of the workspace (its calls follow it), not an inter-canister call itself. */
+  wrapper?: true;
+  /** A future whose calls are not known (a closure's, an untraced one), or the list was cut here. */
+  opaque?: true;
 }
 
 /**

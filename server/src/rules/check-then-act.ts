@@ -18,6 +18,7 @@ import {
 } from './support/helpers';
 import { touchesOtherEntriesOnly } from './support/instance-keys';
 import { isCursorPick } from './support/cursor-picks';
+import { idempotentActs } from './support/idempotent-act';
 import { recheckProtects, rechecked } from './support/rechecks';
 import { isResync } from './support/relevance';
 import type { Finding, RelatedLocation, Rule, RuleMeta } from './types';
@@ -92,6 +93,8 @@ export const checkThenAct: Rule = {
             !(rechecked(e, flat, w) && recheckCounts()),
         );
         if (!writesAfter.length) continue;
+        // Putting the same record back under the checked key, or removing it, twice is doing it once.
+        if (idempotentActs(e, check, writesAfter)) continue;
         // Another impl's write, where the call runs one of several, is not on the check's path.
         const writtenBetween = e.accesses.some(
           (w) =>

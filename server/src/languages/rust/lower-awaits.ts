@@ -7,6 +7,7 @@ import { commitSummary } from '../../model/commit-paths';
 import type { AwaitNode, Node, Range, ResultHandling } from '../../model/ir';
 import { classifyAwait, handlingOf, type Future } from './awaits';
 import type { Ex, LowerContext } from './lower-context';
+import { mergeCalls, reachedCalls } from './reached-calls';
 import { allKids, namedKids, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
 
@@ -104,6 +105,8 @@ export function awaitOf(
     cx.apiOfAwait.set(id, api);
   }
   const within = ex.future?.kind === 'local' ? cx.env.summaries.get(ex.future.fn)?.commitAt : undefined;
+  const reaches = commit !== 'none' ? reachedCalls(inner, ex.future, cx.env.summaries) : undefined;
+  if (reaches) cx.facts.calls = mergeCalls(cx.facts.calls ?? [], reaches);
   if (handling === 'ignored' && commit !== 'none' && failsInside(cx, ex.future)) handling = 'unit';
   out.push({
     kind: 'await',
@@ -117,6 +120,7 @@ export function awaitOf(
     handling,
     args,
     ...(within ? { within } : {}),
+    ...(reaches ? { reaches } : {}),
   });
   const afterVal =
     ex.future?.kind === 'local' || ex.future?.kind === 'block' ? ex.future.after?.(out) : undefined;

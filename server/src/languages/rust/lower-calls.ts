@@ -19,6 +19,7 @@ import { callWorkspaceFn } from './lower-workspace-call';
 import { resolveWorkspaceFn } from './resolve-fn';
 import { displayName } from './crate-index';
 import { COLLECTION_MUTATORS, isStdMethod } from './state-methods';
+import { noteParamEntryOp } from './param-entries';
 import {
   callArgs,
   field,
@@ -164,6 +165,7 @@ function lowerMethodCall(cx: LowerContext, node: SyntaxNode, m: MethodCall, out:
     stripWrappers(m.recv).type === 'identifier' ? cx.scopes.lookup(stripWrappers(m.recv).text) : undefined;
   if (local?.local && !local.handle && COLLECTION_MUTATORS.has(m.name))
     out.push({ kind: 'local', range: cx.range(node), name: local.irName, value: val });
+  if (local?.local && !local.handle) noteParamEntryOp(cx.facts, cx.fn, m, local.irName, argVals);
   if (recv.future && /^(boxed|into_future|fuse)$/.test(m.name)) return { val, future: recv.future };
   return { val, future: { kind: 'unknown', name: `${m.recv.text.replace(/\s+/g, '')}.${m.name}` } };
 }

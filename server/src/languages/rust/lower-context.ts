@@ -156,6 +156,7 @@ export abstract class LowerContext {
       | 'keyVal'
       | 'freshKey'
       | 'generatedKey'
+      | 'valueReadsState'
       | 'pruning'
     >,
   ): void {

@@ -25,6 +25,7 @@ import { rootNamed } from './root-names';
 import { argVariant } from './enum-variants';
 import { CALLER_KEY, sameStateOf, type FnSummary, type ParamAwait, type VariantOf } from './summaries';
 import { copyStoredBack, noteWholeWrite, writeCopyBack } from './state-copies';
+import type { ParamEntryOp } from './param-entries';
 import { field, pathText, patternNames, simpleKey, stripWrappers, type SyntaxNode } from './syntax';
 import { empty, union } from './val';
 
@@ -51,7 +52,14 @@ export function callWorkspaceFn(
   // What a future or closure the callee awaits does runs when the callee gets to it: after the callee's own
   // checks, at the `.await` on its future, not where the argument is written.
   const deferred: Node[] = [];
-  const handed: { ref: NonNullable<Ex['ref']>; val: Val }[] = [];
+  const handed: { ref: NonNullable<Ex['ref']>; val: Val; entry?: ParamEntryOp }[] = [];
+  // A map parameter the callee touches at one entry, keyed by another parameter: the key is that argument.
+  const entryOf = (param: number) => summary?.paramEntries?.find((p) => p.param === param);
+  const entryKey = (entry: ParamEntryOp | undefined) =>
+    entry ? simpleKey(args[entry.keyParam - offset]) : undefined;
+  const argValOf = (param: number): Val | undefined => vals[param - offset];
+  const keyedRead = (ex: Ex, a: SyntaxNode, entry: ParamEntryOp | undefined): Val =>
+    union(ex.val, cx.read(ex.ref!.state, a, out, entryKey(entry), ex.ref!.anchor));
   // Functions passed by name that the callee awaits, and this function's own parameters handed on to it.
   const passed: { fn: FnInfo; early: boolean }[] = [];
   const forwards: ParamAwait[] = [];
@@ -93,9 +101,14 @@ export function callWorkspaceFn(
     } else if (summary?.paramWrites?.includes(i + offset)) {
       // A state handle given for a `&mut` parameter the callee assigns through: that state is written here.
       const ex = cx.expr(a, out);
-      const val = cx.valOf(ex, a, out);
+      const entry = entryOf(i + offset);
+      const val = ex.ref ? keyedRead(ex, a, entry) : cx.valOf(ex, a, out);
       vals.push(val);
-      if (ex.ref) handed.push({ ref: ex.ref, val });
+      if (ex.ref) handed.push({ ref: ex.ref, val, entry });
+    } else if (entryOf(i + offset)) {
+      // A state handle given for a map the callee reads one entry of: a read of that entry.
+      const ex = cx.expr(a, out);
+      vals.push(ex.ref ? keyedRead(ex, a, entryOf(i + offset)) : cx.valOf(ex, a, out));
     } else {
       const ex = cx.expr(a, out);
       // A state handle (`&s.notifications`) given to a callee that reaches that state through it: the callee's
@@ -103,9 +116,17 @@ export function callWorkspaceFn(
       vals.push(ex.ref && reachedThrough(summary, ex.ref.state) ? ex.val : cx.valOf(ex, a, out));
     }
   });
-  // What the callee writes through the handle depends on what else it is given (`delete(ids, &mut keys)`).
-  for (const h of handed)
-    cx.write(h.ref.state, node, out, union(h.val, ...vals), undefined, undefined, h.ref.anchor);
+  // What the callee writes through the handle depends on what else it is given (`delete(ids, &mut keys)`),
+  // unless it only inserts or removes one entry keyed by an argument (`param-entries.ts`).
+  for (const h of handed) {
+    const keyArg = h.entry && argValOf(h.entry.keyParam);
+    const key = entryKey(h.entry);
+    if (h.entry && h.entry.op !== 'get' && keyArg && key !== undefined) {
+      const value = union(empty(), ...(h.entry.valueParams ?? []).flatMap((p) => argValOf(p) ?? []));
+      const mark = h.entry.op === 'remove' ? 'clear' : undefined;
+      cx.write(h.ref.state, node, out, value, key, mark, h.ref.anchor, { keyVal: keyArg });
+    } else cx.write(h.ref.state, node, out, union(h.val, ...vals), undefined, undefined, h.ref.anchor);
+  }
   const keyOfArg = (param: number | undefined, path?: string): string | undefined => {
     if (param === undefined) return undefined;
     const arg = args[param - offset];
@@ -165,6 +186,7 @@ export function callWorkspaceFn(
             ...(keyArg ? { keyVal: keyArg } : {}),
             ...(access.freshKey ? { freshKey: true } : {}),
             ...(access.generatedKey ? { generatedKey: true } : {}),
+            ...(access.readsState ? { valueReadsState: true } : {}),
             // Made after a call the callee awaited returned: a record of that finished call, for the harm test.
             ...(access.fromCall || after ? { fromCall: true } : {}),
             ...(access.handled ? { handled: true } : {}),

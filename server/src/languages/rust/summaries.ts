@@ -14,6 +14,7 @@ import {
   type CommitKind,
   type Node,
   type Range,
+  type ReachedCall,
   type ReadNode,
   type StatePath,
   type TrapCause,
@@ -24,6 +25,7 @@ import { displayName, type FnInfo } from './crate-index';
 import { markGeneratedKeys } from './generated-keys';
 import { cursorPicks, resultReads } from './summary-cursors';
 import { guardsOf, readSources } from './summary-guards';
+import { paramEntryOps, type ParamEntryCall, type ParamEntryOp } from './param-entries';
 import type { TowerVal } from './tower-services';
 
 export interface AccessSummary {
@@ -42,6 +44,8 @@ export interface AccessSummary {
   valueParams?: number[];
   /** For a write: its value comes from the result of a call the function awaits (a re-sync, a record). */
   fromCall?: true;
+  /** For a write: its value reads state, here or in a callee (at a call site that read is not in its value). */
+  readsState?: true;
   /**
    * For a write before the function's commit point: the function itself restores that state when its call
    * fails (a refund in the `Err` arm), so a caller that ignores the result leaves nothing un-rolled-back.
@@ -194,6 +198,10 @@ export interface FnSummary {
   ignoresCallFailure?: true;
   /** Guards it holds across its commit points; its accesses made under one say which (`underGuard`). */
   heldGuards?: HeldGuard[];
+  /** Map parameters it touches at one entry keyed by another parameter (see `param-entries.ts`). */
+  paramEntries?: ParamEntryOp[];
+  /** The inter-canister calls its commit points reach, transitively (see `reached-calls.ts`). */
+  calls?: ReachedCall[];
 }
 
 export interface CommitSite {
@@ -284,6 +292,10 @@ export interface FnFacts {
   returnsCopy?: { read: ReadNode; entry?: string };
   /** Writes that store a parameter whole at a constant entry (`fn set_state(s: State)`). */
   wholeParamWrites?: Map<WriteNode, { param: number; entry: string }>;
+  /** Methods called on its parameters (`map.insert(*id, v)`), for `paramEntries`. */
+  paramEntryCalls?: ParamEntryCall[];
+  /** The calls its commit points reach (see `reached-calls.ts`). */
+  calls?: ReachedCall[];
 }
 
 export interface ParamAwait {
@@ -599,6 +611,7 @@ function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
       if (fromCall) access.fromCall = true;
       const readsState =
         n.value.reads.length > 0 || n.value.locals.some((l) => (readSrc.get(l)?.reads.size ?? 0) > 0);
+      if (readsState || n.valueReadsState) access.readsState = true;
       if (fromCall && !readsState && n.key === undefined && !n.mark && !n.unknown && !n.resync && !n.inCallee)
         access.resync = true;
       else if (n.resync) access.resync = true;
@@ -640,6 +653,9 @@ function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
   const paramAwait = paramAwaitOf(facts);
   const paramsCalledLate = paramsCalledLateOf(facts);
   const paramWrites = mutRefParamsAssigned(fn, facts.nodes);
+  const paramEntries = paramEntryOps(fn, facts.paramEntryCalls, committing.size > 0, (v) =>
+    paramsOfPlainValue(fn, sources, readSrc, v),
+  );
   let commitAt: CommitSite[] | undefined;
   eachNode(facts.nodes, (n) => {
     if (commitAt || n.kind !== 'await' || n.commit === 'none') return;
@@ -668,7 +684,24 @@ function summariseBody(fn: FnInfo, facts: FnFacts): FnSummary {
     ...(facts.tower ? { tower: facts.tower } : {}),
     ...(ignoresCallFailure ? { ignoresCallFailure: true as const } : {}),
     ...(held.guards.length ? { heldGuards: held.guards } : {}),
+    ...(paramEntries.length ? { paramEntries } : {}),
+    ...(facts.calls?.length ? { calls: facts.calls } : {}),
   };
+}
+
+/** The parameters a value is built from, when it reads no state and no call's result; else undefined. */
+function paramsOfPlainValue(
+  fn: FnInfo,
+  sources: Map<string, LocalSource>,
+  readSrc: ReturnType<typeof readSources>,
+  v: Val,
+): number[] | undefined {
+  const locals = new Set(v.locals);
+  v.locals.forEach((l) => sources.get(l)?.locals.forEach((x) => locals.add(x)));
+  const fromCall = v.awaits.length > 0 || v.locals.some((l) => sources.get(l)?.fromCall);
+  const reads = v.reads.length > 0 || [...locals].some((l) => (readSrc.get(l)?.reads.size ?? 0) > 0);
+  if (fromCall || reads) return undefined;
+  return fn.params.flatMap((p, i) => (locals.has(p) ? [i] : []));
 }
 
 /** A key naming a parameter or a field path under one (`receiver.owner`), not under `self`. */

@@ -46,7 +46,7 @@ export function recheckProtects(e: EntryAnalysis, cp: CommitPointInfo, check: Ac
 const MOVES_VALUE =
   /(?:^|[^A-Za-z])(?:icrc\d+_)?(?:transfer|send|pay|payout|withdraw|refund|mint|burn|approve|top_?up|deposit_cycles|airdrop)/i;
 
-function movesValue(callee: string): boolean {
+export function movesValue(callee: string): boolean {
   return MOVES_VALUE.test(callee);
 }
 
