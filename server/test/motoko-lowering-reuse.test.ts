@@ -80,6 +80,23 @@ persistent actor Bank {
 
 const PATH = '/project/Bank.mo';
 
+/** ACTOR with an object whose method a timer runs (lowered as a timer entry point of its own). */
+const WITH_JOBS = ACTOR.replace(
+  '  public query func total()',
+  `  transient let jobs = object {
+    public func sweep() : async () {
+      ignore await ledger.transfer(Principal.fromText("aaaaa-aa"), 1);
+      pending.delete(Principal.fromText("aaaaa-aa"));
+    };
+  };
+
+  public shared func later() : async () {
+    ignore Timer.setTimer<system>(#seconds 9, jobs.sweep);
+  };
+
+  public query func total()`,
+);
+
 /** A fresh analysis, with nothing kept. */
 const fresh = (text: string) => analyzeSources([{ path: PATH, text }], { readFile: () => undefined });
 
@@ -199,6 +216,13 @@ test('edits that change positions, declarations, syntax or recursion stay those 
         .replace('balance - amount', 'balancex - amount'),
     ],
     ['the timer callback edited', ACTOR.replace('#seconds 5', '#seconds 6')],
+    ['a method of an object given to a timer', WITH_JOBS],
+    [
+      'a keystroke elsewhere',
+      WITH_JOBS.replace('let owed = switch (pending.get(caller))', 'let owedx = switch (pending.get(caller))')
+        .replace('(caller, owed)', '(caller, owedx)')
+        .replace('owed + amount', 'owedx + amount'),
+    ],
     [
       'a field assigned through a record',
       ACTOR.replace('    nextId += 1;', '    nextId += 1;\n    let r = { var n = 0 };\n    r.n := 1;'),

@@ -125,6 +125,9 @@ export function analyzeFile(file: FileInfo, modules: ModuleContext, units?: Unit
   }
   drainPending(ctx);
   model.entryPoints.push(...ctx.timerEntries);
+  // A function given to a timer is lowered as its own entry point here, on behalf of no field: a field whose
+  // code it is must not be taken over from an earlier lowering (the marks of owner -1 tell it).
+  ctx.owner = ctx.spans ? -1 : undefined;
   for (const [name, ref] of ctx.timerTargets) {
     const existing = model.entryPoints.findIndex((e) => e.name === name);
     // A copy: an entry point's IR may be kept for a later analysis (lowering-reuse.ts), and is never changed.
@@ -142,6 +145,7 @@ export function analyzeFile(file: FileInfo, modules: ModuleContext, units?: Unit
       });
     }
   }
+  ctx.owner = undefined;
   const keptAnnotations = collectMissedAwaits(file, fileScope, ctx, units?.kept);
   if (units) {
     const annotations = new Map<number, Map<string, AwaitAnnotation>>();
