@@ -19,6 +19,7 @@ import type { SourceFile } from '../model/source';
 import type { Finding } from '../rules/types';
 import { analyzeSources, languageOf, type WorkspaceResult } from '../workspace/analyze';
 import { MotokoParseCache } from '../workspace/motoko-parse-cache';
+import { MotokoLoweringReuse } from '../languages/motoko/frontend/lowering-reuse';
 import { RustTreeCache } from '../workspace/rust-tree-cache';
 import { RustModelCache } from '../workspace/rust-model-cache';
 import { AnalysisReuse } from '../workspace/analysis-reuse';
@@ -85,6 +86,7 @@ export function startServer(connection: Connection): void {
   // Crate folders, their files and the texts on disk, kept while the client reports changes to them.
   const sources = new SourceIndex();
   const motokoParses = new MotokoParseCache();
+  const motokoLowerings = new MotokoLoweringReuse();
   // Entry points an edit did not change keep their analysis and findings.
   const analysisReuse = new AnalysisReuse();
   // While a file has syntax errors, its unchanged methods keep the results of its last good analysis.
@@ -151,6 +153,7 @@ export function startServer(connection: Connection): void {
       rustTrees,
       rustModels,
       motokoParses,
+      motokoLowerings,
       analysisReuse,
       onInternalError: (where, err) => connection.console.error(`internal error in ${where}: ${String(err)}`),
       config: projectConfigs.configFor(path),

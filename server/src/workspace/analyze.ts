@@ -15,6 +15,7 @@ import { motokoPackagesFor, motokoProjectOf, rustCrateOf } from './canisters';
 import { analyzeRustSources } from './analyze-rust';
 import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
 import type { MotokoParseCache } from './motoko-parse-cache';
+import type { MotokoLoweringReuse } from '../languages/motoko/frontend/lowering-reuse';
 import type { RustTreeCache } from './rust-tree-cache';
 import type { RustModelCache } from './rust-model-cache';
 import { languageOf, skippedModel } from './file-models';
@@ -39,6 +40,8 @@ export interface WorkspaceOptions {
   rustModels?: RustModelCache;
   /** Motoko parse results kept between analyses (the language server's), so imports are not re-parsed. */
   motokoParses?: MotokoParseCache;
+  /** Motoko lowerings kept between analyses (the language server's), so unchanged actor fields are not lowered again. */
+  motokoLowerings?: MotokoLoweringReuse;
   /** Heap in MB past which exposure is skipped (see `memory-budget.ts`); 0 or absent: automatic. */
   memoryBudgetMB?: number;
   /** Entry points' analyses and findings kept between analyses (the language server's). */
@@ -109,6 +112,7 @@ export async function analyzeSources(
           packages,
           ...(options.readFile ? { readFile: options.readFile } : {}),
           ...(options.motokoParses ? { parse: options.motokoParses.parse.bind(options.motokoParses) } : {}),
+          ...(options.motokoLowerings ? { lowerings: options.motokoLowerings } : {}),
         }),
       );
     } catch (err) {

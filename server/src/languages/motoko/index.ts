@@ -6,6 +6,7 @@ import type { FileModel } from '../../model/ir';
 import type { SourceFile } from '../../model/source';
 import { analyzeFile } from './frontend/analyze-file';
 import { FileSet } from './frontend/files';
+import type { MotokoLoweringReuse } from './frontend/lowering-reuse';
 import type { ParseResult } from './parser';
 
 export interface MotokoOptions {
@@ -15,6 +16,8 @@ export interface MotokoOptions {
   packages?: Record<string, string>;
   /** Parses a file, from a cache that outlives the analysis (the language server's); default: parse it. */
   parse?: (absPath: string, text: string) => ParseResult;
+  /** The lowering kept from the previous analysis (the language server's): unchanged fields are not lowered again. */
+  lowerings?: MotokoLoweringReuse;
 }
 
 /** One `FileModel` per given file, in the given order. Never throws. */
@@ -24,7 +27,10 @@ export function analyzeMotokoFiles(files: SourceFile[], options: MotokoOptions =
     try {
       const info = set.get(f.path);
       if (!info) return failed(f, 'the file could not be read');
-      return analyzeFile(info, { files: set });
+      const modules = { files: set };
+      return options.lowerings
+        ? options.lowerings.analyze(info, modules, JSON.stringify(options.packages ?? {}))
+        : analyzeFile(info, modules);
     } catch (e) {
       return failed(f, `internal error while analysing: ${e instanceof Error ? e.message : String(e)}`);
     }

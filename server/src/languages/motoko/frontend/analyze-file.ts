@@ -1,11 +1,11 @@
 /** One Motoko file → its `FileModel`: the actor's entry points and state, and every await's classification. */
 import type * as A from '../ast';
 import { walk } from '../ast';
-import type { EntryKind, EntryPointIR, FileModel } from '../../../model/ir';
+import type { AwaitAnnotation, EntryKind, EntryPointIR, FileModel, Range } from '../../../model/ir';
 import { failureNotice, noticesField } from '../../../model/limits';
 import { AsyncStarSummaries } from './async-star';
 import { classifyAwait } from './classify-await';
-import { FileContext } from './context';
+import { FileContext, type UnitEffects } from './context';
 import type { FileInfo } from './files';
 import { BodyLowerer } from './lower-body';
 import { type ModuleContext, Scope, declareDec, declareDecs } from './scope';
@@ -23,7 +23,7 @@ const SYSTEM_KINDS: Record<string, EntryKind> = {
 
 type ActorDec = A.ObjectDec | A.ClassDec;
 
-function findActor(program: A.Program): ActorDec | undefined {
+export function findActor(program: A.Program): ActorDec | undefined {
   for (const d of program.decs) {
     const u = d.kind === 'ImportDec' ? d : unwrap(d);
     if ((u.kind === 'ObjectDec' || u.kind === 'ClassDec') && u.sort === 'actor') return u;
@@ -66,9 +66,38 @@ function callerBindings(p: A.Pat | null): { names: string[]; records: string[] }
   return { names: [], records: [] };
 }
 
-export function analyzeFile(file: FileInfo, modules: ModuleContext): FileModel {
+/** What one actor field's previous lowering gave, used instead of lowering it again (lowering-reuse.ts). */
+export interface KeptUnit {
+  /** The entry point it is (absent for a helper or a field's initialiser). */
+  entry?: EntryPointIR;
+  /** The annotations of the awaits in it, by `rangeKey` of their range. */
+  annotations: Map<string, AwaitAnnotation>;
+}
+
+/** The actor's fields as units of lowering: which to take from a previous lowering, and what each one gave. */
+export interface UnitLowering {
+  /** The actor's fields' extents, in order. */
+  spans: { start: number; end: number }[];
+  kept: Map<number, KeptUnit>;
+  /** Filled by `analyzeFile`. */
+  result?: {
+    effects: Map<number, UnitEffects>;
+    entries: Map<number, EntryPointIR>;
+    annotations: Map<number, Map<string, AwaitAnnotation>>;
+    /** A kept field's text was reached by another field's lowering after all (its result may differ). */
+    keptReached: boolean;
+  };
+}
+
+/** Where an await's annotation starts, as a key. */
+export function rangeKey(range: Range): string {
+  return `${range.start.line}:${range.start.character}`;
+}
+
+export function analyzeFile(file: FileInfo, modules: ModuleContext, units?: UnitLowering): FileModel {
   const summaries = new AsyncStarSummaries(modules);
   const ctx = new FileContext(file, modules, summaries);
+  const unitEntries = new Map<number, EntryPointIR>();
   const model: FileModel = {
     file: file.path,
     language: 'motoko',
@@ -83,7 +112,8 @@ export function analyzeFile(file: FileInfo, modules: ModuleContext): FileModel {
 
   const actor = findActor(file.program);
   if (actor) {
-    model.entryPoints = lowerActor(actor, fileScope, ctx, model);
+    if (units) ctx.spans = units.spans;
+    model.entryPoints = lowerActor(actor, fileScope, ctx, model, units?.kept, unitEntries);
   } else {
     // A module (or script) file: no entry points; its functions are lowered for their awaits.
     for (const d of file.program.decs) {
@@ -95,9 +125,13 @@ export function analyzeFile(file: FileInfo, modules: ModuleContext): FileModel {
   }
   drainPending(ctx);
   model.entryPoints.push(...ctx.timerEntries);
+  // A function given to a timer is lowered as its own entry point here, on behalf of no field: a field whose
+  // code it is must not be taken over from an earlier lowering (the marks of owner -1 tell it).
+  ctx.owner = ctx.spans ? -1 : undefined;
   for (const [name, ref] of ctx.timerTargets) {
-    const existing = model.entryPoints.find((e) => e.name === name);
-    if (existing) existing.kind = 'timer';
+    const existing = model.entryPoints.findIndex((e) => e.name === name);
+    // A copy: an entry point's IR may be kept for a later analysis (lowering-reuse.ts), and is never changed.
+    if (existing >= 0) model.entryPoints[existing] = { ...model.entryPoints[existing], kind: 'timer' };
     else if (ref.file === file) {
       const scope = ref.scope.child();
       definePatterns(ref.func.params, scope);
@@ -111,8 +145,21 @@ export function analyzeFile(file: FileInfo, modules: ModuleContext): FileModel {
       });
     }
   }
-  collectMissedAwaits(file, fileScope, ctx);
-  model.awaits = [...ctx.annotations.values()].sort(
+  ctx.owner = undefined;
+  const keptAnnotations = collectMissedAwaits(file, fileScope, ctx, units?.kept);
+  if (units) {
+    const annotations = new Map<number, Map<string, AwaitAnnotation>>();
+    for (const [node, a] of ctx.annotations) {
+      const at = ctx.unitAt(node.start);
+      if (at === undefined) continue;
+      let m = annotations.get(at);
+      if (!m) annotations.set(at, (m = new Map<string, AwaitAnnotation>()));
+      m.set(rangeKey(a.range), a);
+    }
+    const touched = [...units.kept.keys()].some((i) => ctx.effects.get(i)?.touched);
+    units.result = { effects: ctx.effects, entries: unitEntries, annotations, keptReached: touched };
+  }
+  model.awaits = [...ctx.annotations.values(), ...keptAnnotations].sort(
     (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
   );
   const notices = [...ctx.notices].sort(([a], [b]) => a - b).map(([, n]) => n);
@@ -134,7 +181,14 @@ function paramNames(f: A.Func): string[] {
   return f.params.flatMap((p) => boundNames(p).map((b) => b.name));
 }
 
-function lowerActor(actor: ActorDec, fileScope: Scope, ctx: FileContext, model: FileModel): EntryPointIR[] {
+function lowerActor(
+  actor: ActorDec,
+  fileScope: Scope,
+  ctx: FileContext,
+  model: FileModel,
+  kept: Map<number, KeptUnit> | undefined,
+  unitEntries: Map<number, EntryPointIR>,
+): EntryPointIR[] {
   const scope = fileScope.child();
   if (actor.kind === 'ClassDec') definePatterns(actor.params, scope);
   for (const f of actor.fields) declareDec(f.dec, scope, ctx.file, ctx.modules, f);
@@ -161,8 +215,19 @@ function lowerActor(actor: ActorDec, fileScope: Scope, ctx: FileContext, model: 
   }
 
   const entries: EntryPointIR[] = [];
-  for (const field of actor.fields) {
+  for (const [i, field] of actor.fields.entries()) {
     const d = unwrapField(field.dec);
+    ctx.owner = ctx.spans ? i : undefined;
+    const keptUnit = kept?.get(i);
+    if (keptUnit) {
+      // Lowered by an earlier analysis from the same text, and nothing it depends on changed.
+      if (d.kind === 'Func') ctx.lowered.add(d);
+      if (keptUnit.entry) {
+        entries.push(keptUnit.entry);
+        unitEntries.set(i, keptUnit.entry);
+      }
+      continue;
+    }
     if (d.kind === 'Func') {
       const kind = entryKind(field, d);
       const name = d.name?.name ?? '<anonymous>';
@@ -181,7 +246,7 @@ function lowerActor(actor: ActorDec, fileScope: Scope, ctx: FileContext, model: 
       } catch (err) {
         // Only this entry point is lost; the others are still analysed.
         const at = d.name ?? d;
-        ctx.notices.set(at.start, failureNotice(ctx.range(at), `entry point \`${name}\``, err));
+        ctx.notice(at.start, failureNotice(ctx.range(at), `entry point \`${name}\``, err));
         continue;
       }
       const ep: EntryPointIR = {
@@ -194,6 +259,7 @@ function lowerActor(actor: ActorDec, fileScope: Scope, ctx: FileContext, model: 
       };
       if (caller.names.length) ep.callerNames = caller.names;
       entries.push(ep);
+      unitEntries.set(i, ep);
     } else if (d.kind !== 'TypeDec' && d.kind !== 'ImportDec') {
       // Field initialisers run at installation: lowered for timers, lambdas and annotations.
       // (Only the initialiser: the field's name is already bound in the actor scope.)
@@ -201,6 +267,7 @@ function lowerActor(actor: ActorDec, fileScope: Scope, ctx: FileContext, model: 
       if (init) new BodyLowerer(ctx, '<actor>').stmt(init, [], scope);
     }
   }
+  ctx.owner = undefined;
   return entries;
 }
 
@@ -220,7 +287,8 @@ function drainPending(ctx: FileContext): void {
   for (let i = 0; i < ctx.pending.length && i < 10000; i++) {
     const p = ctx.pending[i];
     if (ctx.lowered.has(p.node)) continue;
-    ctx.lowered.add(p.node);
+    ctx.owner = p.owner;
+    ctx.markLowered(p.node);
     const scope = p.scope.child();
     const lowerer = new BodyLowerer(ctx, p.name);
     try {
@@ -232,18 +300,34 @@ function drainPending(ctx: FileContext): void {
         lowerer.stmt(p.node.body, [], scope);
       }
     } catch (err) {
-      ctx.notices.set(p.node.start, failureNotice(ctx.range(p.node), `\`${p.name}\``, err));
+      ctx.notice(p.node.start, failureNotice(ctx.range(p.node), `\`${p.name}\``, err));
     }
   }
+  ctx.owner = undefined;
 }
 
-/** Any await the lowering did not reach (e.g. inside an unusual construct) is still classified. */
-function collectMissedAwaits(file: FileInfo, fileScope: Scope, ctx: FileContext): void {
+/**
+ * Any await the lowering did not reach (e.g. inside an unusual construct) is still classified. The awaits of a
+ * kept field have their kept annotations, which are returned (the field is not walked).
+ */
+function collectMissedAwaits(
+  file: FileInfo,
+  fileScope: Scope,
+  ctx: FileContext,
+  kept: Map<number, KeptUnit> | undefined,
+): AwaitAnnotation[] {
+  const keptAnnotations: AwaitAnnotation[] = [];
   // Pre-order over the whole file; the enclosing functions are those whose extent still contains the node.
   const funcs: { name: string; end: number }[] = [];
   walk(file.program, (n) => {
-    if (n === file.program) return;
+    if (n === file.program) return true;
     while (funcs.length && n.start >= funcs[funcs.length - 1].end) funcs.pop();
+    const unit = n.kind === 'DecField' && kept?.size ? ctx.unitAt(n.start) : undefined;
+    const keptUnit = unit === undefined ? undefined : kept?.get(unit);
+    if (keptUnit && unit !== undefined && ctx.spans?.[unit].start === n.start) {
+      keptAnnotations.push(...keptUnit.annotations.values());
+      return false;
+    }
     if (n.kind === 'Await' && !ctx.annotations.has(n)) {
       const cls = classifyAwait(n, fileScope, file.text, ctx.summaries);
       ctx.annotations.set(n, {
@@ -256,5 +340,7 @@ function collectMissedAwaits(file: FileInfo, fileScope: Scope, ctx: FileContext)
     }
     if (n.kind === 'Func')
       funcs.push({ name: n.name?.name ?? funcs[funcs.length - 1]?.name ?? '<anonymous>', end: n.end });
+    return true;
   });
+  return keptAnnotations;
 }

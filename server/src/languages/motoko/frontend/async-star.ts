@@ -9,6 +9,7 @@ import { type FuncRef, type ModuleContext, type Scope, declareDecs, letOrigin, r
 import { implementationsOf } from './implementations';
 import { isTrapModule } from './state-calls';
 import { boundNames, dottedPath, functionBody, unwrap } from './syntax';
+import { orderBoundHit } from './bounds';
 
 /** Effect of evaluating code on commits. */
 interface Eff {
@@ -161,10 +162,12 @@ export class AsyncStarSummaries {
     if (done) return done;
     const at = this.active.findIndex((a) => a.func === ref.func);
     if (at >= 0) {
+      orderBoundHit();
       for (let i = at + 1; i < this.active.length; i++)
         this.active[i].lowest = Math.min(this.active[i].lowest, at);
       return this.active[at].assumed;
     }
+    if (this.active.length >= MAX_ACTIVE / 2) orderBoundHit();
     if (this.active.length >= MAX_ACTIVE) {
       this.boundHit = `more than ${MAX_ACTIVE} nested \`async*\` bodies`;
       return MAYBE;
@@ -182,6 +185,7 @@ export class AsyncStarSummaries {
           break;
         }
         frame.assumed = next;
+        if (round === MAX_ROUNDS - 1) orderBoundHit();
         if (round === MAX_ROUNDS - 1) this.boundHit = `a recursion not settled in ${MAX_ROUNDS} rounds`;
       }
     } finally {

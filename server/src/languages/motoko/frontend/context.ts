@@ -12,6 +12,18 @@ export interface PendingBody {
   name: string;
   node: A.Func | A.AsyncExp;
   scope: Scope;
+  /** The actor field whose lowering queued it (see `FileContext.owner`). */
+  owner?: number;
+}
+
+/** What the lowering of one actor field did beyond its own IR (see `FileContext.owner`). */
+export interface UnitEffects {
+  /** It left a mark outside its own field (queued, lowered or annotated code of another), or made a timer. */
+  foreign: boolean;
+  /** Another field's lowering left a mark in it. */
+  touched: boolean;
+  /** It left a notice (something cut or failed). */
+  notices: boolean;
 }
 
 export class FileContext {
@@ -30,6 +42,14 @@ export class FileContext {
   /** What the lowering left out (too deep, or an entry point that failed), by source offset. */
   readonly notices = new Map<number, Notice>();
   private typeDecsOfFile: Map<string, A.Type> | undefined;
+  /**
+   * The actor field (by index in `spans`) being lowered now, with everything the lowering of each field did
+   * beyond its IR: a field whose lowering stays within its own text can be left out of the next analysis and
+   * its previous results used (lowering-reuse.ts). Only kept when `spans` is set.
+   */
+  owner: number | undefined;
+  spans: { start: number; end: number }[] | undefined;
+  readonly effects = new Map<number, UnitEffects>();
 
   constructor(
     readonly file: FileInfo,
@@ -92,6 +112,67 @@ export class FileContext {
   }
 
   queue(name: string, node: A.Func | A.AsyncExp, scope: Scope): void {
-    if (!this.lowered.has(node)) this.pending.push({ name, node, scope });
+    if (this.lowered.has(node)) return;
+    this.pending.push({ name, node, scope, ...(this.owner !== undefined ? { owner: this.owner } : {}) });
+    this.mark(node.start);
+  }
+
+  /** Records an await's annotation (the first one stays). */
+  annotate(node: A.AwaitExp, annotation: AwaitAnnotation): void {
+    if (this.annotations.has(node)) return;
+    this.annotations.set(node, annotation);
+    this.mark(node.start);
+  }
+
+  /** Records that a body was lowered (it is not queued again). */
+  markLowered(node: A.NodeBase): void {
+    this.lowered.add(node);
+    this.mark(node.start);
+  }
+
+  notice(at: number, notice: Notice): void {
+    this.notices.set(at, notice);
+    if (this.owner !== undefined) this.effectsOf(this.owner).notices = true;
+    this.mark(at);
+  }
+
+  addTimerEntry(entry: EntryPointIR): void {
+    this.timerEntries.push(entry);
+    if (this.owner !== undefined) this.effectsOf(this.owner).foreign = true;
+  }
+
+  addTimerTarget(name: string, ref: FuncRef): void {
+    this.timerTargets.set(name, ref);
+    if (this.owner !== undefined) this.effectsOf(this.owner).foreign = true;
+  }
+
+  /** The actor field whose text holds `offset`, or undefined. */
+  unitAt(offset: number): number | undefined {
+    const spans = this.spans;
+    if (!spans) return undefined;
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (offset < spans[mid].start) hi = mid - 1;
+      else if (offset >= spans[mid].end) lo = mid + 1;
+      else return mid;
+    }
+    return undefined;
+  }
+
+  effectsOf(unit: number): UnitEffects {
+    let e = this.effects.get(unit);
+    if (!e) this.effects.set(unit, (e = { foreign: false, touched: false, notices: false }));
+    return e;
+  }
+
+  /** A mark at `offset` by the current owner's lowering: outside its own field, both fields are told. */
+  private mark(offset: number): void {
+    if (this.owner === undefined || !this.spans) return;
+    const at = this.unitAt(offset);
+    if (at === this.owner) return;
+    this.effectsOf(this.owner).foreign = true;
+    if (at !== undefined) this.effectsOf(at).touched = true;
   }
 }

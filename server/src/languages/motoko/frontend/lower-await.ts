@@ -43,7 +43,7 @@ export function lowerAwait(
   const cls = classifyAwait(e, scope, ctx.text, ctx.summaries);
   const keywordRange = ctx.rangeOf(e.start, e.start + e.op.length);
   if (!lw.quiet && !ctx.annotations.has(e)) {
-    ctx.annotations.set(e, {
+    ctx.annotate(e, {
       range: keywordRange,
       keyword: e.op,
       commit: cls.commit,

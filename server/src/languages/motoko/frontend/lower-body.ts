@@ -112,7 +112,7 @@ export class BodyLowerer {
    */
   private nest(at: A.NodeBase, lower: () => Val): Val {
     if (this.depth >= MAX_NESTING) {
-      if (!this.quiet) this.ctx.notices.set(at.start, nestingNotice(this.ctx.range(at)));
+      if (!this.quiet) this.ctx.notice(at.start, nestingNotice(this.ctx.range(at)));
       return EMPTY;
     }
     this.depth++;

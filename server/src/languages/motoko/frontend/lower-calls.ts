@@ -100,7 +100,7 @@ export function lowerCall(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Sco
       const body: Node[] = [];
       lw.stmt(functionBody(u), body, inner);
       if (body.length) out.push({ kind: 'block', body, range: lw.ctx.range(u) });
-      if (!lw.quiet) lw.ctx.lowered.add(u);
+      if (!lw.quiet) lw.ctx.markLowered(u);
       argVals.push(EMPTY);
     } else {
       argVals.push(lw.value(a, out, scope));
@@ -243,9 +243,9 @@ function lowerTimer(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Scope): v
     const name = `${lw.fnName}::timer@${line}`;
     const inner = scope.child();
     const lowerer = lw.forFunction(name);
-    lw.ctx.lowered.add(cb);
+    lw.ctx.markLowered(cb);
     const body = lowerer.lowerFunction(cb, inner);
-    lw.ctx.timerEntries.push({
+    lw.ctx.addTimerEntry({
       name,
       kind: 'timer',
       nameRange: lw.ctx.rangeOf(cb.funcKeyword, cb.funcKeyword + 4),
@@ -256,5 +256,5 @@ function lowerTimer(lw: BodyLowerer, e: A.CallExp, out: Node[], scope: Scope): v
     return;
   }
   const r = resolveCallee(cb, scope);
-  if (r?.found?.kind === 'func') lw.ctx.timerTargets.set(r.found.name, r.found);
+  if (r?.found?.kind === 'func') lw.ctx.addTimerTarget(r.found.name, r.found);
 }

@@ -15,6 +15,7 @@ import { EMPTY, union } from './lower-val';
 import type { StateRef } from './lower-state';
 import type { FuncRef, Scope } from './scope';
 import { boundNames, isNatType } from './syntax';
+import { orderBoundHit } from './bounds';
 
 /** How many `async*` bodies may be inlined one inside the other. */
 export const MAX_INLINE_NESTING = 4;
@@ -100,6 +101,7 @@ export function inlineAsyncStar(
 
 /** Not inlined here: every body being inlined now depends on where it is inlined. */
 function cut(why: string): InlineOutcome {
+  orderBoundHit();
   for (const f of frames) f.cut = true;
   return { notInlined: why };
 }

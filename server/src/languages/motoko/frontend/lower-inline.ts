@@ -19,6 +19,7 @@ import { givenPath, simpleKey, type StateRef } from './lower-state';
 import { EMPTY, union } from './lower-val';
 import type { FuncRef, Scope } from './scope';
 import { boundNames, isBoolType, isNatType } from './syntax';
+import { orderBoundHit } from './bounds';
 
 /** A function's state accesses as seen from a call site (for calls of the actor's synchronous helpers). */
 interface HelperSummary {
@@ -172,7 +173,12 @@ function helperSummary(
   const signature = stateful.flatMap((on, i) => (on ? [i] : [])).join(',');
   const known = byArgs.get(signature);
   if (known) return known;
-  if (summarizing.has(fn.func) || summarizing.size > 8) return undefined;
+  if (summarizing.has(fn.func) || summarizing.size > 8) {
+    orderBoundHit();
+    return undefined;
+  }
+  // Deep enough that another order of lowering could reach the bound above.
+  if (summarizing.size >= 5) orderBoundHit();
   summarizing.add(fn.func);
   try {
     const scope = fn.scope.child();

@@ -167,8 +167,26 @@ const assignedFieldsByProgram = new WeakMap<A.Program, Set<string>>();
 export function assignedFields(program: A.Program): Set<string> {
   const known = assignedFieldsByProgram.get(program);
   if (known) return known;
-  const out = new Set<string>();
-  walk(program, (n) => {
+  const out = assignedFieldsIn(program);
+  assignedFieldsByProgram.set(program, out);
+  return out;
+}
+
+/**
+ * The record fields assigned in `root`; `known` gives them for a part whose answer is known already (a field
+ * of an actor whose text did not change), which is then not walked.
+ */
+export function assignedFieldsIn(
+  root: A.Node,
+  known?: (n: A.Node) => Iterable<string> | undefined,
+  out = new Set<string>(),
+): Set<string> {
+  walk(root, (n) => {
+    const given = n !== root ? known?.(n) : undefined;
+    if (given) {
+      for (const f of given) out.add(f);
+      return false;
+    }
     // Types and patterns hold no expressions: not entered.
     if (isTypeOrPattern(n)) return false;
     if (n.kind === 'Assign' || n.kind === 'UnaryAssign') {
@@ -177,6 +195,10 @@ export function assignedFields(program: A.Program): Set<string> {
     }
     return true;
   });
-  assignedFieldsByProgram.set(program, out);
   return out;
+}
+
+/** Gives `assignedFields(program)` its answer, worked out by the caller with `assignedFieldsIn`. */
+export function setAssignedFields(program: A.Program, fields: Set<string>): void {
+  assignedFieldsByProgram.set(program, fields);
 }

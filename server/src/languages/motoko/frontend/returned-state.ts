@@ -7,6 +7,7 @@ import * as A from '../ast';
 import { aliasedState, type StateRef } from './lower-state';
 import { type FuncRef, Scope } from './scope';
 import { boundNames, unwrap } from './syntax';
+import { orderBoundHit } from './bounds';
 
 /** Memo per function; `null` while its body is being read (a recursive helper returns nothing known). */
 const memo = new WeakMap<A.Func, StateRef | null | 'pending'>();
@@ -15,6 +16,7 @@ const memo = new WeakMap<A.Func, StateRef | null | 'pending'>();
 export function returnedState(f: FuncRef): StateRef | undefined {
   if (f.func.asyncKind !== null) return undefined;
   const known = memo.get(f.func);
+  if (known === 'pending') orderBoundHit();
   if (known !== undefined) return known === 'pending' || known === null ? undefined : known;
   memo.set(f.func, 'pending');
   const found = readBody(f);
