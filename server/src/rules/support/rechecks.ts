@@ -4,7 +4,7 @@
  * when it does, so a change made meanwhile cannot make it wrong.
  */
 import { sameState, type Access, type CommitPointInfo, type EntryAnalysis } from '../../model/analysis';
-import type { ReadNode, WriteNode } from '../../model/ir';
+import type { AwaitNode, ReadNode, WriteNode } from '../../model/ir';
 import { happensBefore } from './helpers';
 
 /**
@@ -34,8 +34,17 @@ export function recheckProtects(e: EntryAnalysis, cp: CommitPointInfo, check: Ac
   return !e.commitPoints.some(
     (other) =>
       (other === cp || happensBefore(e, check.flat, e.cfg.awaitNode.get(other.await.id) ?? [])) &&
-      movesValue(other.await.call?.callee ?? ''),
+      awaitMovesValue(other.await),
   );
+}
+
+/**
+ * The awaited call, or one a workspace function it awaits makes (`settle().await` paying through the ledger),
+ * is named for a value move, other than one asking for the value to come here (`destination_id: id()`).
+ */
+function awaitMovesValue(a: AwaitNode): boolean {
+  if (movesValue(a.call?.callee ?? '') && !a.reaches?.[0]?.toSelf) return true;
+  return !!a.reaches?.some((c) => !c.toSelf && movesValue(c.callee));
 }
 
 /**
