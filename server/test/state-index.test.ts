@@ -10,7 +10,8 @@ import {
 } from '../src/model/analysis';
 import { buildCfg, Reachability } from '../src/model/cfg';
 import type { Node } from '../src/model/ir';
-import { accessGroups, buildStateIndex, sameState } from '../src/model/state-index';
+import { accessGroups, buildStateIndex, sameState, type ConflictGroup } from '../src/model/state-index';
+import { writesSeen } from '../src/rules/intermediate-state-visible';
 import { b } from './helpers/ir-builder';
 
 /** The conflicts as they were built before the index: every pair of accesses, theirs in access order. */
@@ -151,4 +152,61 @@ test('one backward search answers "before the commit point" as a forward search 
     for (const n of cfg.nodes)
       assert.equal(reaching.has(n.idx), reach.before([n.idx], [target.idx]), `${n.idx} before ${target.idx}`);
   }
+});
+
+test('one backward search within an iteration answers as `beforeInOrder` does from every node', () => {
+  b.reset();
+  const body: Node[] = [
+    b.read('a'),
+    b.loop([
+      b.read('b'),
+      b.branch({}, [[b.await('commit'), b.write('c')], [b.ret()]]),
+      b.write('d'),
+      b.loop([b.read('e'), b.await('commit')]),
+    ]),
+    b.await('maybe'),
+    b.write('f'),
+  ];
+  const cfg = buildCfg(b.entry('f', body));
+  const reach = new Reachability(cfg);
+  const targets = cfg.nodes.map((n) => [n.idx]);
+  // Several nodes at once, as an await lowered twice (in a `finally`) has.
+  targets.push([1, cfg.nodes.length - 1], [2, 4]);
+  for (const target of targets) {
+    const reaching = reach.reachingInOrder(target);
+    for (const n of cfg.nodes)
+      assert.equal(
+        reaching.has(n.idx),
+        reach.beforeInOrder([n.idx], target),
+        `${n.idx} before ${target.join(',')}`,
+      );
+  }
+  // The loop's back edge is not followed: what comes after the first await in the loop is not before it.
+  const firstAwait = cfg.nodes.find((n) => n.node.kind === 'await')!.idx;
+  const writeC = cfg.nodes.find((n) => n.node.kind === 'write' && n.node.state.root === 'c')!.idx;
+  assert.ok(!reach.reachingInOrder([firstAwait]).has(writeC));
+  assert.ok(reach.reaching([firstAwait]).has(writeC));
+});
+
+test('the writes readers see: each shared list of mine walked once, in the order every group gives them', () => {
+  const analysis = analyze([b.file(canister())]);
+  const accesses = analysis.entryPoints.flatMap((e) => e.accesses);
+  const [w1, w2, w3, w4] = accesses;
+  const theirs = accessGroups(analysis.entryPoints[1])[0];
+  const shared = [w2, w1];
+  const groupsPerReader: ConflictGroup[][] = [
+    [{ theirs, mine: shared }],
+    [
+      { theirs, mine: [w3, w2] },
+      { theirs, mine: shared },
+    ],
+    [
+      { theirs, mine: shared },
+      { theirs, mine: [w4, w1] },
+    ],
+  ];
+  const naive = new Set<Access>();
+  for (const groups of groupsPerReader) for (const g of groups) for (const w of g.mine) naive.add(w);
+  assert.deepEqual([...writesSeen(groupsPerReader)], [...naive]);
+  assert.deepEqual([...writesSeen(groupsPerReader)], [w2, w1, w3, w4]);
 });

@@ -293,6 +293,36 @@ export class Reachability {
     return seen;
   }
 
+  /**
+   * Nodes that reach some node of `to` within one iteration (no loop back edge), by one or more steps: the
+   * backward counterpart of `beforeInOrder`, so "which accesses happen before this commit point" is one search
+   * per commit point, not a forward one from every access. Memoised for a single node.
+   */
+  reachingInOrder(to: number[]): ReadonlySet<number> {
+    if (to.length === 1) {
+      let r = this.backwardMemo.get(to[0]);
+      if (!r) this.backwardMemo.set(to[0], (r = this.searchBackInOrder(to)));
+      return r;
+    }
+    return this.searchBackInOrder(to);
+  }
+
+  private readonly backwardMemo = new Map<number, Set<number>>();
+
+  private searchBackInOrder(to: number[]): Set<number> {
+    const preds = this.predecessors();
+    const seen = new Set<number>();
+    // A forward edge goes to a higher number (see `reachableFrom`), so its source is a lower one.
+    const stack = to.flatMap((n) => preds[n].filter((p) => p < n));
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const p of preds[n]) if (p < n) stack.push(p);
+    }
+    return seen;
+  }
+
   private preds?: number[][];
 
   private predecessors(): number[][] {

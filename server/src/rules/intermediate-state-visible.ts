@@ -33,9 +33,7 @@ export const intermediateStateVisible: Rule = {
       if (!groupsOf.size) continue;
       const readers = [...groupsOf.keys()];
       const readGroups = (i: Interleaver) => groupsOf.get(i) ?? [];
-      // The writes the readers see, each once in first-seen order (every interleaver repeats most of them).
-      const written = new Set<Access>();
-      for (const i of readers) for (const g of readGroups(i)) for (const w of g.mine) written.add(w);
+      const written = writesSeen(readers.map(readGroups));
       const names = [...new Set([...written].map((w) => stateName(w.state)))];
       const first = readers[0];
       const firstGroup = readGroups(first)[0];
@@ -64,3 +62,19 @@ export const intermediateStateVisible: Rule = {
     return out;
   },
 };
+
+/**
+ * The writes the readers see, each once in first-seen order. Every interleaver repeats most of them: the groups
+ * of one state location share one list of the method's writes (state-index.ts), so each list is walked once.
+ */
+export function writesSeen(groupsPerReader: readonly ConflictGroup[][]): Set<Access> {
+  const written = new Set<Access>();
+  const walked = new Set<readonly Access[]>();
+  for (const groups of groupsPerReader)
+    for (const g of groups) {
+      if (walked.has(g.mine)) continue;
+      walked.add(g.mine);
+      for (const w of g.mine) written.add(w);
+    }
+  return written;
+}

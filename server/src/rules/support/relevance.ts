@@ -31,10 +31,13 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
   const argReads = sentReads(e, cp);
   const argLocals = e.flow.locals(cp.await.args);
   const callerLocals = new Set(['caller', 'msg.caller', ...(e.ir.callerNames ?? [])]);
+  // One backward search from the call answers "made before it, in the same iteration" for every write.
+  const beforeCall = e.reach.reachingInOrder(flat);
+  let completions: Access[] | undefined;
   return cp.inFlightWrites.filter((w) => {
     const node = w.node as WriteNode;
     // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
-    if (node.mark !== undefined || node.unknown || !e.reach.beforeInOrder(w.flat, flat)) return false;
+    if (node.mark !== undefined || node.unknown || !w.flat.some((x) => beforeCall.has(x))) return false;
     // A callee that compensates its own call's failure owns this change (SPEC §5, issue #9 item 1).
     if (node.handled) return false;
     // Made by an earlier awaited `async` function in its own message: that call's effect, already complete.
@@ -68,17 +71,24 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
     if ([...argReads].some((r) => sameReadState(e, r, w) && !(constant && readAfter(e, r, w)))) return true;
     if ([...e.flow.reads(node.value)].some((r) => argReads.has(r) && !sameReadState(e, r, w))) return true;
     // Completed after the await; filling a cache again from a reply (a re-sync) completes nothing.
-    return e.accesses.some(
-      (x) =>
-        x.kind === 'write' &&
-        x !== w &&
-        !(x.node as WriteNode).unknown &&
-        !(x.node as WriteNode).ownMessage &&
-        sameState(x.state, w.state) &&
-        e.reach.beforeInOrder(flat, x.flat) &&
-        !isResync(e, x),
-    );
+    completions ??= completingWrites(e, flat);
+    return completions.some((x) => x !== w && sameState(x.state, w.state));
   });
+}
+
+/**
+ * The writes after the call (in the same iteration) that can complete a change made before it: of known effect,
+ * not an earlier awaited call's own, not a re-sync. Found once per commit point, then matched by state.
+ */
+function completingWrites(e: EntryAnalysis, flat: number[]): Access[] {
+  return e.accesses.filter(
+    (x) =>
+      x.kind === 'write' &&
+      !(x.node as WriteNode).unknown &&
+      !(x.node as WriteNode).ownMessage &&
+      e.reach.beforeInOrder(flat, x.flat) &&
+      !isResync(e, x),
+  );
 }
 
 /**
