@@ -223,6 +223,7 @@ function drainPending(ctx: FileContext): void {
     ctx.lowered.add(p.node);
     const scope = p.scope.child();
     const lowerer = new BodyLowerer(ctx, p.name);
+    lowerer.discardsIr = true;
     try {
       if (p.node.kind === 'Func') {
         if (p.node.callerPattern) definePatterns([p.node.callerPattern], scope);
