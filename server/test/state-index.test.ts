@@ -7,11 +7,12 @@ import {
   type CommitPointInfo,
   type Conflict,
   type EntryAnalysis,
+  type Interleaver,
 } from '../src/model/analysis';
 import { buildCfg, Reachability } from '../src/model/cfg';
 import type { Node } from '../src/model/ir';
 import { accessGroups, buildStateIndex, sameState, type ConflictGroup } from '../src/model/state-index';
-import { writesSeen } from '../src/rules/intermediate-state-visible';
+import { readersOf } from '../src/rules/intermediate-state-visible';
 import { b } from './helpers/ir-builder';
 
 /** The conflicts as they were built before the index: every pair of accesses, theirs in access order. */
@@ -188,25 +189,36 @@ test('one backward search within an iteration answers as `beforeInOrder` does fr
   assert.ok(reach.reaching([firstAwait]).has(writeC));
 });
 
-test('the writes readers see: each shared list of mine walked once, in the order every group gives them', () => {
+test('the readers of in-flight writes and the writes they see, each shared list walked once, in first-seen order', () => {
   const analysis = analyze([b.file(canister())]);
-  const accesses = analysis.entryPoints.flatMap((e) => e.accesses);
-  const [w1, w2, w3, w4] = accesses;
-  const theirs = accessGroups(analysis.entryPoints[1])[0];
+  const [pay, settle, peek] = analysis.entryPoints;
+  const [w1, w2, w3, w4] = pay.accesses;
+  const [reads, writes] = ['read', 'write'].map((kind) => accessGroups(settle).find((g) => g.kind === kind)!);
   const shared = [w2, w1];
-  const groupsPerReader: ConflictGroup[][] = [
-    [{ theirs, mine: shared }],
-    [
-      { theirs, mine: [w3, w2] },
-      { theirs, mine: shared },
-    ],
-    [
-      { theirs, mine: shared },
-      { theirs, mine: [w4, w1] },
-    ],
+  const reader = (entry: EntryAnalysis, groups: ConflictGroup[], excludedByLock = false) =>
+    ({ entry, groups, excludedByLock }) as unknown as Interleaver;
+  const touching = [
+    reader(pay, [{ theirs: reads, mine: [w4] }]),
+    reader(settle, [
+      { theirs: writes, mine: [w3] },
+      { theirs: reads, mine: shared },
+    ]),
+    reader(peek, [{ theirs: writes, mine: [w4] }]),
+    reader(settle, [{ theirs: reads, mine: [w4] }], true),
+    reader(peek, [
+      { theirs: reads, mine: [w3, w2] },
+      { theirs: reads, mine: shared },
+      { theirs: reads, mine: [w4, w1] },
+    ]),
   ];
-  const naive = new Set<Access>();
-  for (const groups of groupsPerReader) for (const g of groups) for (const w of g.mine) naive.add(w);
-  assert.deepEqual([...writesSeen(groupsPerReader)], [...naive]);
-  assert.deepEqual([...writesSeen(groupsPerReader)], [w2, w1, w3, w4]);
+  const { readers, written } = readersOf(touching, 'pay');
+  // Not the method itself, not one a lock holds off, not one that only writes.
+  assert.deepEqual(
+    readers.map((r) => [r.interleaver, r.firstRead]),
+    [
+      [touching[1], touching[1].groups[1]],
+      [touching[4], touching[4].groups[0]],
+    ],
+  );
+  assert.deepEqual([...written], [w2, w1, w3, w4]);
 });

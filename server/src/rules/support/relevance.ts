@@ -29,11 +29,12 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
   if (cp.await.call && isRecordCall(cp.await.call.callee)) return [];
   const flat = awaitFlat(e, cp);
   const argReads = sentReads(e, cp);
+  const sentByRoot = byRoot([...argReads].flatMap((id) => e.readById.get(id) ?? []));
   const argLocals = e.flow.locals(cp.await.args);
   const callerLocals = new Set(['caller', 'msg.caller', ...(e.ir.callerNames ?? [])]);
   // One backward search from the call answers "made before it, in the same iteration" for every write.
   const beforeCall = e.reach.reachingInOrder(flat);
-  let completions: Access[] | undefined;
+  let completions: Map<string, Access[]> | undefined;
   return cp.inFlightWrites.filter((w) => {
     const node = w.node as WriteNode;
     // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
@@ -68,11 +69,17 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
     // Read after the change, the state holds what was written: a constant (`cache := null`) sends nothing of it.
     const constant =
       valueLocals.length === 0 && e.flow.reads(node.value).size === 0 && e.flow.awaits(node.value).size === 0;
-    if ([...argReads].some((r) => sameReadState(e, r, w) && !(constant && readAfter(e, r, w)))) return true;
+    const sentOfRoot = sentByRoot.get(w.state.root) ?? [];
+    if (
+      sentOfRoot.some(
+        (r) => sameState(r.state, w.state) && !(constant && e.reach.beforeInOrder(w.flat, r.flat)),
+      )
+    )
+      return true;
     if ([...e.flow.reads(node.value)].some((r) => argReads.has(r) && !sameReadState(e, r, w))) return true;
     // Completed after the await; filling a cache again from a reply (a re-sync) completes nothing.
-    completions ??= completingWrites(e, flat);
-    return completions.some((x) => x !== w && sameState(x.state, w.state));
+    completions ??= byRoot(completingWrites(e, flat));
+    return (completions.get(w.state.root) ?? []).some((x) => x !== w && sameState(x.state, w.state));
   });
 }
 
@@ -89,6 +96,17 @@ function completingWrites(e: EntryAnalysis, flat: number[]): Access[] {
       e.reach.beforeInOrder(flat, x.flat) &&
       !isResync(e, x),
   );
+}
+
+/** Accesses by state root, in their order: only accesses of the same root can be of the same state. */
+function byRoot(accesses: Access[]): Map<string, Access[]> {
+  const out = new Map<string, Access[]>();
+  for (const a of accesses) {
+    const list = out.get(a.state.root);
+    if (list) list.push(a);
+    else out.set(a.state.root, [a]);
+  }
+  return out;
 }
 
 /**
@@ -177,12 +195,6 @@ function isConstantStep(e: EntryAnalysis, w: Access): boolean {
     e.flow.awaits(value).size === 0 &&
     reads.every((r) => sameReadState(e, r, w))
   );
-}
-
-/** The read `readId` happens after the write `w`, in one iteration. */
-function readAfter(e: EntryAnalysis, readId: number, w: Access): boolean {
-  const r = e.readById.get(readId);
-  return r !== undefined && e.reach.beforeInOrder(w.flat, r.flat);
 }
 
 /** The read `readId` is of the state `w` writes. */
