@@ -36,26 +36,9 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
   const beforeCall = e.reach.reachingInOrder(flat);
   let completions: Map<string, Access[]> | undefined;
   return cp.inFlightWrites.filter((w) => {
+    if (!w.flat.some((x) => beforeCall.has(x)) || neverOperation(e, w, forTrap)) return false;
     const node = w.node as WriteNode;
-    // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
-    if (node.mark !== undefined || node.unknown || !w.flat.some((x) => beforeCall.has(x))) return false;
-    // A callee that compensates its own call's failure owns this change (SPEC §5, issue #9 item 1).
-    if (node.handled) return false;
-    // Made by an earlier awaited `async` function in its own message: that call's effect, already complete.
-    if (node.ownMessage) return false;
-    // A log line or a metric, written directly or through a `log(…)` helper, records what happened.
-    if (isRecordWrite(w)) return false;
-    // Evicting what has expired is upkeep of a cache or statistic: no failure brings expired entries back.
-    if (isPruningWrite(w)) return false;
-    // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
-    // consistent whatever comes after; a failure of this call may still have to undo it.
-    if (forTrap && (node.fromCall || e.flow.awaits(node.value).size > 0)) return false;
-    // A whole value filled from an earlier call's reply (a cache, a re-sync) is true whatever this call does.
-    if (isResync(e, w)) return false;
     const valueLocals = [...e.flow.locals(node.value)];
-    // A counter stepped by a constant that no check of it decides (`count += 1`, an id allocator starting a new
-    // key at 0): a metric or an id, consistent whatever the call does. A step under a limit is a debit.
-    if (isConstantStep(e, w) && !decidedByOwnState(e, w)) return false;
     // Checked first, then changed: a debit or mark. A reset made before the check (`cache := null` and then
     // `switch (cache)`) is not guarded by it.
     if (cp.checkedReads.some((r) => sameState(r.state, w.state) && !e.reach.beforeInOrder(w.flat, r.flat)))
@@ -81,6 +64,41 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
     completions ??= byRoot(completingWrites(e, flat));
     return (completions.get(w.state.root) ?? []).some((x) => x !== w && sameState(x.state, w.state));
   });
+}
+
+/**
+ * Writes that belong to no call's operation, whatever the commit point (asked again at each one it is in flight
+ * at, so answered once per write).
+ */
+function neverOperation(e: EntryAnalysis, w: Access, forTrap: boolean): boolean {
+  let known = neverOperationCache.get(w);
+  if (!known) neverOperationCache.set(w, (known = []));
+  const i = forTrap ? 1 : 0;
+  return (known[i] ??= findNeverOperation(e, w, forTrap));
+}
+
+const neverOperationCache = new WeakMap<Access, boolean[]>();
+
+function findNeverOperation(e: EntryAnalysis, w: Access, forTrap: boolean): boolean {
+  const node = w.node as WriteNode;
+  // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
+  if (node.mark !== undefined || node.unknown) return true;
+  // A callee that compensates its own call's failure owns this change (SPEC §5, issue #9 item 1).
+  if (node.handled) return true;
+  // Made by an earlier awaited `async` function in its own message: that call's effect, already complete.
+  if (node.ownMessage) return true;
+  // A log line or a metric, written directly or through a `log(…)` helper, records what happened.
+  if (isRecordWrite(w)) return true;
+  // Evicting what has expired is upkeep of a cache or statistic: no failure brings expired entries back.
+  if (isPruningWrite(w)) return true;
+  // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
+  // consistent whatever comes after; a failure of this call may still have to undo it.
+  if (forTrap && (node.fromCall || e.flow.awaits(node.value).size > 0)) return true;
+  // A whole value filled from an earlier call's reply (a cache, a re-sync) is true whatever this call does.
+  if (isResync(e, w)) return true;
+  // A counter stepped by a constant that no check of it decides (`count += 1`, an id allocator starting a new
+  // key at 0): a metric or an id, consistent whatever the call does. A step under a limit is a debit.
+  return isConstantStep(e, w) && !decidedByOwnState(e, w);
 }
 
 /**
