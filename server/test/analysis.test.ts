@@ -214,3 +214,27 @@ async fn credit_me(amount: u64) {
   assert.deepEqual(keyed('credit_for'), ['read:caller:false', 'write:caller:false']);
   assert.deepEqual(keyed('credit_me'), ['read:caller:true', 'write:caller:true']);
 });
+
+test('carried reads: a read is carried when some event after the commit point uses it, also in a later iteration', () => {
+  b.reset();
+  const usedBefore = b.read('a');
+  const usedAfter = b.read('b');
+  const usedThroughLocal = b.read('c');
+  const inLoop = b.read('d');
+  const ep = b.entry('f', [
+    usedBefore,
+    usedAfter,
+    usedThroughLocal,
+    b.local('x', { reads: [usedThroughLocal.id] }),
+    b.write('e', { reads: [usedBefore.id] }),
+    b.loop([inLoop, b.write('g', { reads: [inLoop.id] }), b.await('commit')]),
+    b.write('h', { reads: [usedAfter.id], locals: ['x'] }),
+  ]);
+  const [e] = analyze([b.file([ep])]).entryPoints;
+  const [cp] = e.commitPoints;
+  // `d` is read again in the next iteration, but the read before the await is used after it there too.
+  assert.deepEqual(
+    cp.carriedReads.map((a) => a.node),
+    [usedAfter, usedThroughLocal, inLoop],
+  );
+});

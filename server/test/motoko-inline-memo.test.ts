@@ -120,3 +120,57 @@ ${chain}
     Array.from({ length: depth }, () => 'commit'),
   );
 });
+
+test('a helper lowered only for its annotations reads a kept body as it is; entry points never share a node', () => {
+  const before = { ...inlineStats };
+  const m = modelOf(`persistent actor {
+  transient let ledger = actor "aaaaa-aa" : ${LEDGER};
+  var paid = 0;
+  func pay(n : Nat) : async* Nat {
+    if (paid > 100) return 0;
+    let got = await ledger.pay(n);
+    paid += got;
+    got
+  };
+  func payTwice(n : Nat) : async* Nat {
+    let a = await* pay(n);
+    let b = await* pay(n + 1);
+    a + b
+  };
+  public func one(n : Nat) : async Nat { await* pay(n) };
+  public func two(n : Nat) : async Nat { await* payTwice(n) };
+  public func three(n : Nat) : async Nat { await* pay(n + 2) };
+}`);
+  // `pay` is lowered once (in `one`), `payTwice` once (in `two`); every other use reuses the kept body: twice
+  // in `two`, once in `three`, and twice in `payTwice` lowered on its own for its annotations, which reads it
+  // in place (its lowering is thrown away) instead of copying it.
+  assert.equal(inlineStats.lowered - before.lowered, 2);
+  assert.equal(inlineStats.reused - before.reused, 5);
+  assert.equal(inlineStats.readInPlace - before.readInPlace, 2);
+  // The kept body is the first lowering itself, so the entry points' bodies must still be theirs alone.
+  const owner = new Map<object, string>();
+  const visit = (x: unknown, entry: string): void => {
+    if (x === null || typeof x !== 'object') return;
+    const seen = owner.get(x);
+    if (seen === entry) return;
+    assert.equal(seen, undefined, `an object of ${entry} is also in ${seen}`);
+    owner.set(x, entry);
+    for (const [k, v] of Object.entries(x)) if (k !== 'inCallee') visit(v, entry);
+  };
+  for (const e of m.entryPoints) visit(e.body, e.name);
+  // Every use of `pay` is the same body with its own ids.
+  const bodies = m.entryPoints.flatMap((e) => inlinedBlocks(e.body, 'pay').map((blk) => blk.body));
+  assert.equal(bodies.length, 4);
+  // Locals are named after where the body runs (`payTwice>pay>got` inside `payTwice`).
+  const same = (body: Node[]) =>
+    JSON.stringify(normalised(body.filter((n) => n.kind !== 'local' || !n.name.endsWith('>n')))).replaceAll(
+      'payTwice>',
+      '',
+    );
+  for (const body of bodies.slice(1)) assert.equal(same(body), same(bodies[0]));
+  // The helper's own await*s are annotated (a commit when `pay` gets past its early return).
+  assert.deepEqual(
+    m.awaits.filter((a) => a.keyword === 'await*').map((a) => `${a.functionName} ${a.commit}`),
+    ['payTwice maybe', 'payTwice maybe', 'one maybe', 'two maybe', 'three maybe'],
+  );
+});

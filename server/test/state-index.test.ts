@@ -7,10 +7,12 @@ import {
   type CommitPointInfo,
   type Conflict,
   type EntryAnalysis,
+  type Interleaver,
 } from '../src/model/analysis';
 import { buildCfg, Reachability } from '../src/model/cfg';
 import type { Node } from '../src/model/ir';
-import { accessGroups, buildStateIndex, sameState } from '../src/model/state-index';
+import { accessGroups, buildStateIndex, sameState, type ConflictGroup } from '../src/model/state-index';
+import { readersOf } from '../src/rules/intermediate-state-visible';
 import { b } from './helpers/ir-builder';
 
 /** The conflicts as they were built before the index: every pair of accesses, theirs in access order. */
@@ -151,4 +153,72 @@ test('one backward search answers "before the commit point" as a forward search 
     for (const n of cfg.nodes)
       assert.equal(reaching.has(n.idx), reach.before([n.idx], [target.idx]), `${n.idx} before ${target.idx}`);
   }
+});
+
+test('one backward search within an iteration answers as `beforeInOrder` does from every node', () => {
+  b.reset();
+  const body: Node[] = [
+    b.read('a'),
+    b.loop([
+      b.read('b'),
+      b.branch({}, [[b.await('commit'), b.write('c')], [b.ret()]]),
+      b.write('d'),
+      b.loop([b.read('e'), b.await('commit')]),
+    ]),
+    b.await('maybe'),
+    b.write('f'),
+  ];
+  const cfg = buildCfg(b.entry('f', body));
+  const reach = new Reachability(cfg);
+  const targets = cfg.nodes.map((n) => [n.idx]);
+  // Several nodes at once, as an await lowered twice (in a `finally`) has.
+  targets.push([1, cfg.nodes.length - 1], [2, 4]);
+  for (const target of targets) {
+    const reaching = reach.reachingInOrder(target);
+    for (const n of cfg.nodes)
+      assert.equal(
+        reaching.has(n.idx),
+        reach.beforeInOrder([n.idx], target),
+        `${n.idx} before ${target.join(',')}`,
+      );
+  }
+  // The loop's back edge is not followed: what comes after the first await in the loop is not before it.
+  const firstAwait = cfg.nodes.find((n) => n.node.kind === 'await')!.idx;
+  const writeC = cfg.nodes.find((n) => n.node.kind === 'write' && n.node.state.root === 'c')!.idx;
+  assert.ok(!reach.reachingInOrder([firstAwait]).has(writeC));
+  assert.ok(reach.reaching([firstAwait]).has(writeC));
+});
+
+test('the readers of in-flight writes and the writes they see, each shared list walked once, in first-seen order', () => {
+  const analysis = analyze([b.file(canister())]);
+  const [pay, settle, peek] = analysis.entryPoints;
+  const [w1, w2, w3, w4] = pay.accesses;
+  const [reads, writes] = ['read', 'write'].map((kind) => accessGroups(settle).find((g) => g.kind === kind)!);
+  const shared = [w2, w1];
+  const reader = (entry: EntryAnalysis, groups: ConflictGroup[], excludedByLock = false) =>
+    ({ entry, groups, excludedByLock }) as unknown as Interleaver;
+  const touching = [
+    reader(pay, [{ theirs: reads, mine: [w4] }]),
+    reader(settle, [
+      { theirs: writes, mine: [w3] },
+      { theirs: reads, mine: shared },
+    ]),
+    reader(peek, [{ theirs: writes, mine: [w4] }]),
+    reader(settle, [{ theirs: reads, mine: [w4] }], true),
+    reader(peek, [
+      { theirs: reads, mine: [w3, w2] },
+      { theirs: reads, mine: shared },
+      { theirs: reads, mine: [w4, w1] },
+    ]),
+  ];
+  const { readers, written } = readersOf(touching, 'pay');
+  // Not the method itself, not one a lock holds off, not one that only writes.
+  assert.deepEqual(
+    readers.map((r) => [r.interleaver, r.firstRead]),
+    [
+      [touching[1], touching[1].groups[1]],
+      [touching[4], touching[4].groups[0]],
+    ],
+  );
+  assert.deepEqual([...written], [w2, w1, w3, w4]);
 });

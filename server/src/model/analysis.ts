@@ -298,7 +298,8 @@ function analyzeEntry(file: FileModel, ir: EntryPointIR): EntryAnalysis {
     locks: [],
   };
   entry.locks = locksTaken(entry);
-  entry.commitPoints = cfg.awaits.map((a) => commitPointInfo(entry, a, splitting));
+  const users = readUsers(entry);
+  entry.commitPoints = cfg.awaits.map((a) => commitPointInfo(entry, a, splitting, users));
   return entry;
 }
 
@@ -313,7 +314,28 @@ function restoresWithinSegment(w: Access, flow: DataFlow, readById: Map<number, 
   );
 }
 
-function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[]): CommitPointInfo {
+/**
+ * Per state read, the flat nodes whose values use it: "is this read used after the commit point" is then a look
+ * at its few users, where a union of the values of every node after each commit point made a set per commit point.
+ */
+function readUsers(e: EntryAnalysis): Map<number, number[]> {
+  const users = new Map<number, number[]>();
+  for (const f of e.cfg.nodes)
+    for (const v of valuesOf(f.node))
+      for (const r of e.flow.reads(v)) {
+        const list = users.get(r);
+        if (!list) users.set(r, [f.idx]);
+        else if (list[list.length - 1] !== f.idx) list.push(f.idx);
+      }
+  return users;
+}
+
+function commitPointInfo(
+  e: EntryAnalysis,
+  a: AwaitNode,
+  splitting: AwaitNode[],
+  users: Map<number, number[]>,
+): CommitPointInfo {
   const flat = e.cfg.awaitNode.get(a.id) ?? [];
   const index = splitting.indexOf(a);
   const info: CommitPointInfo = {
@@ -338,14 +360,12 @@ function commitPointInfo(e: EntryAnalysis, a: AwaitNode, splitting: AwaitNode[])
   for (const f of flat)
     for (const c of e.cfg.nodes[f].controls) e.flow.reads(c).forEach((r) => controllingReads.add(r));
   // Reads whose values are used by events after the commit point.
-  const usedAfter = new Set<number>();
-  for (const n of after)
-    for (const v of valuesOf(e.cfg.nodes[n].node)) e.flow.reads(v).forEach((r) => usedAfter.add(r));
+  const usedAfter = (id: number) => (users.get(id) ?? []).some((n) => after.has(n));
   for (const acc of e.accesses) {
     if (!before(acc)) continue;
     if (acc.kind === 'read') {
       const id = (acc.node as ReadNode).id;
-      if (controllingReads.has(id) || usedAfter.has(id)) info.carriedReads.push(acc);
+      if (controllingReads.has(id) || usedAfter(id)) info.carriedReads.push(acc);
       if (controllingReads.has(id)) info.checkedReads.push(acc);
     } else if (!acc.noChange) info.inFlightWrites.push(acc);
   }

@@ -293,6 +293,36 @@ export class Reachability {
     return seen;
   }
 
+  /**
+   * Nodes that reach some node of `to` within one iteration (no loop back edge), by one or more steps: the
+   * backward counterpart of `beforeInOrder`, so "which accesses happen before this commit point" is one search
+   * per commit point, not a forward one from every access. Memoised for a single node.
+   */
+  reachingInOrder(to: number[]): NodeSet {
+    if (to.length === 1) {
+      let r = this.backwardMemo.get(to[0]);
+      if (!r) this.backwardMemo.set(to[0], (r = this.searchBackInOrder(to)));
+      return r;
+    }
+    return this.searchBackInOrder(to);
+  }
+
+  private readonly backwardMemo = new Map<number, NodeSet>();
+
+  private searchBackInOrder(to: number[]): NodeSet {
+    const preds = this.predecessors();
+    const seen = new NodeSet(this.cfg.nodes.length);
+    // A forward edge goes to a higher number (see `reachableFrom`), so its source is a lower one.
+    const stack = to.flatMap((n) => preds[n].filter((p) => p < n));
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const p of preds[n]) if (p < n) stack.push(p);
+    }
+    return seen;
+  }
+
   private preds?: number[][];
 
   private predecessors(): number[][] {
@@ -329,12 +359,44 @@ export class Reachability {
     return r;
   }
 
-  private readonly forwardMemo = new Map<number, Set<number>>();
+  // Bit sets: asked from many nodes of large bodies, a set per node would hold a number per node reached.
+  private readonly forwardMemo = new Map<number, NodeSet>();
 
-  private forwardFrom(n: number): Set<number> {
+  private forwardFrom(n: number): NodeSet {
     let r = this.forwardMemo.get(n);
-    if (!r) this.forwardMemo.set(n, (r = reachableFrom(this.cfg, [n], true)));
+    if (!r) this.forwardMemo.set(n, (r = this.searchForwardInOrder(n)));
     return r;
+  }
+
+  /** `reachableFrom(cfg, [from], true)` into a bit set. */
+  private searchForwardInOrder(from: number): NodeSet {
+    const { nodes } = this.cfg;
+    const seen = new NodeSet(nodes.length);
+    const stack = nodes[from].succ.filter((s) => s > from);
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const s of nodes[n].succ) if (s > n) stack.push(s);
+    }
+    return seen;
+  }
+}
+
+/** A set of the flat nodes of one CFG, one bit each. */
+export class NodeSet {
+  private readonly bits: Uint32Array;
+
+  constructor(size: number) {
+    this.bits = new Uint32Array((size + 31) >>> 5);
+  }
+
+  has(n: number): boolean {
+    return (this.bits[n >>> 5] & (1 << (n & 31))) !== 0;
+  }
+
+  add(n: number): void {
+    this.bits[n >>> 5] |= 1 << (n & 31);
   }
 }
 

@@ -42,6 +42,18 @@ const OLD_WORDS = new Set(['expired', 'stale', 'outdated', 'obsolete']);
  * function or method path names an eviction.
  */
 export function isPruningName(name: string): boolean {
+  // Asked for every write at every commit point: the same few names, judged once (the cache is kept small).
+  let known = pruningNames.get(name);
+  if (known === undefined) {
+    if (pruningNames.size > 10_000) pruningNames.clear();
+    pruningNames.set(name, (known = namesEviction(name)));
+  }
+  return known;
+}
+
+const pruningNames = new Map<string, boolean>();
+
+function namesEviction(name: string): boolean {
   const last =
     name
       .replace(/\([^()]*\)/g, '')

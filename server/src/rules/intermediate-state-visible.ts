@@ -22,29 +22,16 @@ export const intermediateStateVisible: Rule = {
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
-      // A group of reads conflicts with in-flight writes only (reads-in-flight-write). Worked out once per
-      // interleaver: a large canister has many commit points, each with many interleavers.
-      const groupsOf = new Map<Interleaver, ConflictGroup[]>();
-      for (const i of cp.touching) {
-        if (i.entry.ir.name === e.ir.name || i.excludedByLock) continue;
-        const groups = i.groups.filter((g) => g.theirs.kind === 'read');
-        if (groups.length > 0) groupsOf.set(i, groups);
-      }
-      if (!groupsOf.size) continue;
-      const readers = [...groupsOf.keys()];
-      const readGroups = (i: Interleaver) => groupsOf.get(i) ?? [];
-      // The writes the readers see, each once in first-seen order (every interleaver repeats most of them).
-      const written = new Set<Access>();
-      for (const i of readers) for (const g of readGroups(i)) for (const w of g.mine) written.add(w);
+      const { readers, written } = readersOf(cp.touching, e.ir.name);
+      if (!readers.length) continue;
       const names = [...new Set([...written].map((w) => stateName(w.state)))];
       const first = readers[0];
-      const firstGroup = readGroups(first)[0];
       out.push(
         finding(
           meta,
           e,
           cp.await.range,
-          `While ${quote(e.ir.name)} is suspended at ${cpLine(cp)}, ${describeInterleaver(e, first, firstGroup.mine[0])}${readers.length > 1 ? ` and ${readers.length - 1} more` : ''} can read the intermediate ${names.map(quote).join(', ')} written before it.`,
+          `While ${quote(e.ir.name)} is suspended at ${cpLine(cp)}, ${describeInterleaver(e, first.interleaver, first.firstRead.mine[0])}${readers.length > 1 ? ` and ${readers.length - 1} more` : ''} can read the intermediate ${names.map(quote).join(', ')} written before it.`,
           {
             state: names,
             commitPoint: cp.await.range,
@@ -54,7 +41,7 @@ export const intermediateStateVisible: Rule = {
               ...readers
                 .slice(0, MAX_RELATED_READERS)
                 .map((r) =>
-                  accessNote(readGroups(r)[0].theirs.accesses[0], `${quote(r.entry.ir.name)} reads`),
+                  accessNote(r.firstRead.theirs.accesses[0], `${quote(r.interleaver.entry.ir.name)} reads`),
                 ),
             ],
           },
@@ -64,3 +51,37 @@ export const intermediateStateVisible: Rule = {
     return out;
   },
 };
+
+/** An interleaver that reads what the method wrote before its commit point, with its first such group. */
+export interface Reader {
+  interleaver: Interleaver;
+  firstRead: ConflictGroup;
+}
+
+/**
+ * The other entry points (not held off by a lock) whose reads meet in-flight writes (reads-in-flight-write),
+ * and the writes they see, each once in first-seen order. Every interleaver repeats most of those writes: the
+ * groups of one state location share one list of the method's writes (state-index.ts), so each list is walked
+ * once, in one pass over the groups (a large canister has many commit points, each with many interleavers).
+ */
+export function readersOf(
+  touching: readonly Interleaver[],
+  method: string,
+): { readers: Reader[]; written: Set<Access> } {
+  const readers: Reader[] = [];
+  const written = new Set<Access>();
+  const walked = new Set<readonly Access[]>();
+  for (const i of touching) {
+    if (i.entry.ir.name === method || i.excludedByLock) continue;
+    let firstRead: ConflictGroup | undefined;
+    for (const g of i.groups) {
+      if (g.theirs.kind !== 'read') continue;
+      firstRead ??= g;
+      if (walked.has(g.mine)) continue;
+      walked.add(g.mine);
+      for (const w of g.mine) written.add(w);
+    }
+    if (firstRead) readers.push({ interleaver: i, firstRead });
+  }
+  return { readers, written };
+}

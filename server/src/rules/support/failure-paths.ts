@@ -4,6 +4,7 @@
  */
 import type { Access, CommitPointInfo, EntryAnalysis } from '../../model/analysis';
 import { sameState } from '../../model/analysis';
+import type { Cfg, FlatNode } from '../../model/cfg';
 import type { BranchNode, WriteNode } from '../../model/ir';
 import { awaitFlat, happensBefore } from './helpers';
 
@@ -32,8 +33,9 @@ export interface FailureHandling {
 export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureHandling {
   const flat = awaitFlat(e, cp);
   const id = cp.await.id;
+  const { branches, writes } = nodesOf(e.cfg);
   const resultBranches: BranchNode[] = [];
-  for (const f of e.cfg.nodes) {
+  for (const f of branches) {
     if (f.node.kind !== 'branch' || resultBranches.includes(f.node)) continue;
     if (e.flow.awaits(f.node.cond).has(id) && (flat.includes(f.idx) || happensBefore(e, flat, [f.idx]))) {
       resultBranches.push(f.node);
@@ -41,7 +43,7 @@ export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureH
   }
   const enclosing = flat.flatMap((x) => e.cfg.nodes[x].tryBodies);
   const catching = enclosing.filter((t) => t.catchBody);
-  const resultBranchNodes = e.cfg.nodes.filter(
+  const resultBranchNodes = branches.filter(
     (f) => f.node.kind === 'branch' && resultBranches.includes(f.node),
   );
   const rejectReachesResult = catching.some(
@@ -53,7 +55,7 @@ export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureH
   const resultWrites: WriteNode[] = [];
   const rejectWrites: WriteNode[] = [];
   const finallyWrites: WriteNode[] = [];
-  for (const f of e.cfg.nodes) {
+  for (const f of writes) {
     if (f.node.kind !== 'write') continue;
     const inFailureArm = f.arms.some(
       ([b, i]) => resultBranches.includes(b) && (b.failureArms ? b.failureArms[i] === true : true),
@@ -66,10 +68,10 @@ export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureH
     if (inFailureArm || inCatch || inFinally) handlerWrites.push(f.node);
   }
   // Any test for an unknown outcome on the way after the await (result branches, `catch` bodies) counts.
-  const distinguishesUnknown = [...e.reach.from(flat)].some((n) => {
-    const node = e.cfg.nodes[n].node;
-    return node.kind === 'branch' && node.unknownOutcomeCheck === true;
-  });
+  const after = e.reach.from(flat);
+  const distinguishesUnknown = branches.some(
+    (f) => f.node.kind === 'branch' && f.node.unknownOutcomeCheck === true && after.has(f.idx),
+  );
   return {
     resultBranches,
     caught: catching.length > 0,
@@ -81,6 +83,21 @@ export function failureHandling(e: EntryAnalysis, cp: CommitPointInfo): FailureH
     rejectReachesResult,
   };
 }
+
+/** The branch and write nodes of a CFG, in order: asked at every commit point, picked out once. */
+function nodesOf(cfg: Cfg): { branches: FlatNode[]; writes: FlatNode[] } {
+  let known = nodesByKind.get(cfg);
+  if (!known) {
+    known = { branches: [], writes: [] };
+    for (const f of cfg.nodes)
+      if (f.node.kind === 'branch') known.branches.push(f);
+      else if (f.node.kind === 'write') known.writes.push(f);
+    nodesByKind.set(cfg, known);
+  }
+  return known;
+}
+
+const nodesByKind = new WeakMap<Cfg, { branches: FlatNode[]; writes: FlatNode[] }>();
 
 /** In-flight writes that an ordinary failure should undo (lock markers have rules of their own). */
 export function undoableWrites(cp: CommitPointInfo): Access[] {

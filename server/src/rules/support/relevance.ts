@@ -29,29 +29,16 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
   if (cp.await.call && isRecordCall(cp.await.call.callee)) return [];
   const flat = awaitFlat(e, cp);
   const argReads = sentReads(e, cp);
+  const sentByRoot = byRoot([...argReads].flatMap((id) => e.readById.get(id) ?? []));
   const argLocals = e.flow.locals(cp.await.args);
   const callerLocals = new Set(['msg.caller', ...(e.ir.callerNames ?? [])]);
+  // One backward search from the call answers "made before it, in the same iteration" for every write.
+  const beforeCall = e.reach.reachingInOrder(flat);
+  let completions: Map<string, Access[]> | undefined;
   return cp.inFlightWrites.filter((w) => {
+    if (!w.flat.some((x) => beforeCall.has(x)) || neverOperation(e, w, forTrap)) return false;
     const node = w.node as WriteNode;
-    // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
-    if (node.mark !== undefined || node.unknown || !e.reach.beforeInOrder(w.flat, flat)) return false;
-    // A callee that compensates its own call's failure owns this change (SPEC §5, issue #9 item 1).
-    if (node.handled) return false;
-    // Made by an earlier awaited `async` function in its own message: that call's effect, already complete.
-    if (node.ownMessage) return false;
-    // A log line or a metric, written directly or through a `log(…)` helper, records what happened.
-    if (isRecordWrite(w)) return false;
-    // Evicting what has expired is upkeep of a cache or statistic: no failure brings expired entries back.
-    if (isPruningWrite(w)) return false;
-    // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
-    // consistent whatever comes after; a failure of this call may still have to undo it.
-    if (forTrap && (node.fromCall || e.flow.awaits(node.value).size > 0)) return false;
-    // A whole value filled from an earlier call's reply (a cache, a re-sync) is true whatever this call does.
-    if (isResync(e, w)) return false;
     const valueLocals = [...e.flow.locals(node.value)];
-    // A counter stepped by a constant that no check of it decides (`count += 1`, an id allocator starting a new
-    // key at 0): a metric or an id, consistent whatever the call does. A step under a limit is a debit.
-    if (isConstantStep(e, w) && !decidedByOwnState(e, w)) return false;
     // Checked first, then changed: a debit or mark. A reset made before the check (`cache := null` and then
     // `switch (cache)`) is not guarded by it.
     if (cp.checkedReads.some((r) => sameState(r.state, w.state) && !e.reach.beforeInOrder(w.flat, r.flat)))
@@ -65,20 +52,79 @@ function findOperationWrites(e: EntryAnalysis, cp: CommitPointInfo, forTrap: boo
     // Read after the change, the state holds what was written: a constant (`cache := null`) sends nothing of it.
     const constant =
       valueLocals.length === 0 && e.flow.reads(node.value).size === 0 && e.flow.awaits(node.value).size === 0;
-    if ([...argReads].some((r) => sameReadState(e, r, w) && !(constant && readAfter(e, r, w)))) return true;
+    const sentOfRoot = sentByRoot.get(w.state.root) ?? [];
+    if (
+      sentOfRoot.some(
+        (r) => sameState(r.state, w.state) && !(constant && e.reach.beforeInOrder(w.flat, r.flat)),
+      )
+    )
+      return true;
     if ([...e.flow.reads(node.value)].some((r) => argReads.has(r) && !sameReadState(e, r, w))) return true;
     // Completed after the await; filling a cache again from a reply (a re-sync) completes nothing.
-    return e.accesses.some(
-      (x) =>
-        x.kind === 'write' &&
-        x !== w &&
-        !(x.node as WriteNode).unknown &&
-        !(x.node as WriteNode).ownMessage &&
-        sameState(x.state, w.state) &&
-        e.reach.beforeInOrder(flat, x.flat) &&
-        !isResync(e, x),
-    );
+    completions ??= byRoot(completingWrites(e, flat));
+    return (completions.get(w.state.root) ?? []).some((x) => x !== w && sameState(x.state, w.state));
   });
+}
+
+/**
+ * Writes that belong to no call's operation, whatever the commit point (asked again at each one it is in flight
+ * at, so answered once per write).
+ */
+function neverOperation(e: EntryAnalysis, w: Access, forTrap: boolean): boolean {
+  let known = neverOperationCache.get(w);
+  if (!known) neverOperationCache.set(w, (known = []));
+  const i = forTrap ? 1 : 0;
+  return (known[i] ??= findNeverOperation(e, w, forTrap));
+}
+
+const neverOperationCache = new WeakMap<Access, boolean[]>();
+
+function findNeverOperation(e: EntryAnalysis, w: Access, forTrap: boolean): boolean {
+  const node = w.node as WriteNode;
+  // A method of unknown effect (`logger.log(…)`, `ledger.claim(…)`) never makes a finding on its own (SPEC §5).
+  if (node.mark !== undefined || node.unknown) return true;
+  // A callee that compensates its own call's failure owns this change (SPEC §5, issue #9 item 1).
+  if (node.handled) return true;
+  // Made by an earlier awaited `async` function in its own message: that call's effect, already complete.
+  if (node.ownMessage) return true;
+  // A log line or a metric, written directly or through a `log(…)` helper, records what happened.
+  if (isRecordWrite(w)) return true;
+  // Evicting what has expired is upkeep of a cache or statistic: no failure brings expired entries back.
+  if (isPruningWrite(w)) return true;
+  // For a trap: a record of an earlier call's result (a re-sync, a registry of what already happened) is
+  // consistent whatever comes after; a failure of this call may still have to undo it.
+  if (forTrap && (node.fromCall || e.flow.awaits(node.value).size > 0)) return true;
+  // A whole value filled from an earlier call's reply (a cache, a re-sync) is true whatever this call does.
+  if (isResync(e, w)) return true;
+  // A counter stepped by a constant that no check of it decides (`count += 1`, an id allocator starting a new
+  // key at 0): a metric or an id, consistent whatever the call does. A step under a limit is a debit.
+  return isConstantStep(e, w) && !decidedByOwnState(e, w);
+}
+
+/**
+ * The writes after the call (in the same iteration) that can complete a change made before it: of known effect,
+ * not an earlier awaited call's own, not a re-sync. Found once per commit point, then matched by state.
+ */
+function completingWrites(e: EntryAnalysis, flat: number[]): Access[] {
+  return e.accesses.filter(
+    (x) =>
+      x.kind === 'write' &&
+      !(x.node as WriteNode).unknown &&
+      !(x.node as WriteNode).ownMessage &&
+      e.reach.beforeInOrder(flat, x.flat) &&
+      !isResync(e, x),
+  );
+}
+
+/** Accesses by state root, in their order: only accesses of the same root can be of the same state. */
+function byRoot(accesses: Access[]): Map<string, Access[]> {
+  const out = new Map<string, Access[]>();
+  for (const a of accesses) {
+    const list = out.get(a.state.root);
+    if (list) list.push(a);
+    else out.set(a.state.root, [a]);
+  }
+  return out;
 }
 
 /**
@@ -167,12 +213,6 @@ function isConstantStep(e: EntryAnalysis, w: Access): boolean {
     e.flow.awaits(value).size === 0 &&
     reads.every((r) => sameReadState(e, r, w))
   );
-}
-
-/** The read `readId` happens after the write `w`, in one iteration. */
-function readAfter(e: EntryAnalysis, readId: number, w: Access): boolean {
-  const r = e.readById.get(readId);
-  return r !== undefined && e.reach.beforeInOrder(w.flat, r.flat);
 }
 
 /** The read `readId` is of the state `w` writes. */

@@ -291,6 +291,7 @@ function drainPending(ctx: FileContext): void {
     ctx.markLowered(p.node);
     const scope = p.scope.child();
     const lowerer = new BodyLowerer(ctx, p.name);
+    lowerer.discardsIr = true;
     try {
       if (p.node.kind === 'Func') {
         if (p.node.callerPattern) definePatterns([p.node.callerPattern], scope);

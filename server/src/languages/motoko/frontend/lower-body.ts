@@ -37,6 +37,11 @@ function returnsUnit(f: A.Func): boolean {
 export class BodyLowerer {
   /** Set for helper summaries: no annotations, timers or queued bodies are recorded. */
   readonly quiet: boolean;
+  /**
+   * The IR this lowerer makes is thrown away (a helper lowered only for its annotations): an `await*` straight in
+   * its body may take an inlined body's template as it is, without a copy.
+   */
+  discardsIr = false;
   /** End offset of the function being lowered (to look for a later `await*` of a bound `async*` value). */
   funcEnd = 0;
   /** The function being lowered is `async*` (a call in tail position is returned, not dropped). */

@@ -34,6 +34,8 @@ interface Frame {
 /** A lowered body kept for reuse at other `await*`s of the same function (never handed out itself). */
 interface Template {
   nodes: Node[];
+  /** How many ids a copy draws (one per read and await node met). */
+  ids: number;
   /** The prefix its own locals were named with. */
   prefix: string;
   nested: Set<A.Func>;
@@ -48,8 +50,11 @@ const frames: Frame[] = [];
  */
 const templates = new WeakMap<FileContext, Map<A.Func, WeakMap<Scope, Map<string, Template>>>>();
 
-/** How many bodies were lowered and how many copied, since the process started (for tests and measurements). */
-export const inlineStats = { lowered: 0, reused: 0 };
+/**
+ * How many bodies were lowered and how many reused (copied, or read as they are by a body lowered only for its
+ * annotations: `readInPlace`), since the process started (for tests and measurements).
+ */
+export const inlineStats = { lowered: 0, reused: 0, readInPlace: 0 };
 
 export type InlineOutcome = { value: Val } | { notInlined: string };
 
@@ -93,7 +98,7 @@ export function inlineAsyncStar(
       params.push({ kind: 'local', name, value: args[i] ?? EMPTY, range, ...callerFile });
     }
   });
-  const body = [...params, ...lowerBody(lw.ctx, fn, inner, scope, given.join(','))];
+  const body = [...params, ...lowerBody(lw.ctx, fn, inner, scope, given.join(','), lw.discardsIr)];
   const block: Node = { kind: 'block', inlined: fn.name, body, range, ...callerFile };
   out.push(block);
   return { value: union(...returnedValues(body)) };
@@ -113,6 +118,8 @@ function lowerBody(
   inner: BodyLowerer,
   scope: Scope,
   stateGiven: string,
+  /** The caller's IR is thrown away (see `BodyLowerer.discardsIr`). */
+  discarded: boolean,
 ): Node[] {
   const root = caller.root ?? caller;
   let byFunc = templates.get(root);
@@ -130,6 +137,13 @@ function lowerBody(
   ) {
     record(fn.func, known.nested, known.height);
     inlineStats.reused++;
+    // Straight into a body lowered only for its annotations (no enclosing body will keep or change it): the
+    // template itself stands in for its copy. The copy's ids are still drawn, so that every later id is as before.
+    if (discarded && frames.length === 0) {
+      for (let i = 0; i < known.ids; i++) caller.id();
+      inlineStats.readInPlace++;
+      return known.nodes;
+    }
     return copyBody(known.nodes, known.prefix, inner.localPrefix, caller);
   }
   inlineStats.lowered++;
@@ -144,13 +158,17 @@ function lowerBody(
   // The body's ranges are in its own file: say which, unless it is the analysed file itself.
   if (inner.ctx.file !== inner.ctx.analysedFile) stampFile(lowered, inner.ctx.file.path);
   record(fn.func, frame.nested, frame.height);
-  if (!frame.cut && !closesOverLocals(fn.scope) && selfContained(lowered, inner.localPrefix))
+  // The lowering itself is kept as the template: nothing changes a body once it is lowered (an enclosing
+  // body's `stampFile` does not enter it), and every later use copies it or only reads it.
+  if (!frame.cut && !closesOverLocals(fn.scope) && selfContained(lowered, inner.localPrefix)) {
     byState.set(stateGiven, {
-      nodes: copyBody(lowered, inner.localPrefix, inner.localPrefix),
+      nodes: lowered,
+      ids: idsIn(lowered).length,
       prefix: inner.localPrefix,
       nested: frame.nested,
       height: frame.height,
     });
+  }
   return lowered;
 }
 
@@ -210,10 +228,7 @@ function valsOf(n: Node): Val[] {
  * is in a callee (`inCallee`) stays shared, as a summary's sites are.
  */
 function copyBody(nodes: Node[], from: string, to: string, ctx?: FileContext): Node[] {
-  const ids: number[] = [];
-  forEachNode(nodes, (n) => {
-    if (n.kind === 'read' || n.kind === 'await') ids.push(n.id);
-  });
+  const ids = idsIn(nodes);
   const fresh = new Map<number, number>();
   if (ctx) for (const id of [...ids].sort((a, b) => a - b)) fresh.set(id, ctx.id());
   const rename = (l: string) => (l.startsWith(from) ? to + l.slice(from.length) : l);
@@ -247,6 +262,15 @@ function copyBody(nodes: Node[], from: string, to: string, ctx?: FileContext): N
     return obj;
   };
   return copy(nodes) as Node[];
+}
+
+/** The ids of the read and await nodes, one per node met (a node met twice counts twice). */
+function idsIn(nodes: Node[]): number[] {
+  const ids: number[] = [];
+  forEachNode(nodes, (n) => {
+    if (n.kind === 'read' || n.kind === 'await') ids.push(n.id);
+  });
+  return ids;
 }
 
 function isVal(o: Record<string, unknown>): boolean {
