@@ -323,11 +323,15 @@ describe('Canister Commit Points in VS Code (code-server + Chromium)', { timeout
         await typeAtEndOf('motoko/s6-withdraw-stale-write-back/main.mo', 'balance += amount', typed);
         const error = editor().locator('.squiggly-error').first();
         await error.waitFor();
-        // Monaco re-renders decorations as diagnostics arrive: measure whichever squiggle element is current.
+        // Monaco re-renders decorations as diagnostics arrive (while typing, the error of a half-typed line may sit
+        // elsewhere, and an element being laid out measures 0): measure whichever squiggle element is current,
+        // until one is drawn.
         let width;
-        for (const deadline = Date.now() + TIMEOUT; width === undefined;) {
+        for (const deadline = Date.now() + TIMEOUT; !(width > 0);) {
           width = await error.evaluate((el) => el.getBoundingClientRect().width).catch(() => undefined);
-          if (width === undefined && Date.now() > deadline) throw new Error('the error squiggle went away');
+          if (!(width > 0) && Date.now() > deadline)
+            throw new Error(`the error squiggle is not drawn (width ${width})`);
+          if (!(width > 0)) await page.waitForTimeout(100);
         }
         // One character wide, not a red file: a line of this editor is over 1,000 px.
         assert.ok(width > 0 && width < 60, `error squiggle ${width} px wide`);
