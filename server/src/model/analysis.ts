@@ -137,7 +137,8 @@ export interface Analysis {
 
 /** Entry kinds that cannot run while another message is suspended at a commit point. */
 const CANNOT_INTERLEAVE = new Set(['init', 'pre-upgrade', 'post-upgrade', 'inspect']);
-const CALLER_KEYS = new Set(['msg.caller', 'caller()', 'msg_caller()']);
+/** Keys that name the message's caller wherever they appear; a local or parameter counts only as bound to it. */
+export const CALLER_KEYS: ReadonlySet<string> = new Set(['msg.caller', 'caller()', 'msg_caller()']);
 
 export interface AnalyzeOptions {
   /** State the project declared irrelevant (loggers, metrics): its accesses make no interleaver conflicts. */

@@ -5,13 +5,10 @@
  * nothing is spent or counted twice, unless a call between the check and the act moves value (a payout, a
  * transfer: each message that passed the check pays again), which keeps the finding.
  */
-import type { Access, CommitPointInfo, EntryAnalysis } from '../../model/analysis';
+import { CALLER_KEYS, type Access, type CommitPointInfo, type EntryAnalysis } from '../../model/analysis';
 import type { ReadNode, Val, WriteNode } from '../../model/ir';
 import { awaitFlat, happensBefore } from './helpers';
-import { movesValue } from './rechecks';
-
-/** Keys bound to the message's caller: one per message sender, fixed for the whole message. */
-const CALLER_KEYS = new Set(['msg.caller', 'caller()', 'msg_caller()']);
+import { awaitMovesValue } from './rechecks';
 
 /**
  * Every write in `writes` (the acts the check guards) is an idempotent change of the entry `check` looked at,
@@ -46,13 +43,7 @@ function plainOf(e: EntryAnalysis, v: Val | undefined): boolean | undefined {
   return e.flow.reads(v).size === 0 && e.flow.awaits(v).size === 0;
 }
 
-/**
- * The await may move value out: one of the calls it reaches is named for a transfer (`movesValue`) and does not
- * ask for the value to come here, or a call it reaches is not known (a closure's future, a Motoko await, whose
- * calls are not listed).
- */
+/** The await may move value out, a call it reaches that is not known included. */
 function mayMoveValue(cp: CommitPointInfo): boolean {
-  const reaches = cp.await.reaches;
-  if (!reaches?.length) return true;
-  return reaches.some((c) => c.opaque || (!c.toSelf && movesValue(c.callee)));
+  return awaitMovesValue(cp.await, true);
 }

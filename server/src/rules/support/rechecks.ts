@@ -41,10 +41,13 @@ export function recheckProtects(e: EntryAnalysis, cp: CommitPointInfo, check: Ac
 /**
  * The awaited call, or one a workspace function it awaits makes (`settle().await` paying through the ledger),
  * is named for a value move, other than one asking for the value to come here (`destination_id: id()`).
+ * `unknownMoves`: a call whose callees are not known (a closure's future, a Motoko await, whose calls are not
+ * listed) counts as one that may move value.
  */
-function awaitMovesValue(a: AwaitNode): boolean {
-  if (movesValue(a.call?.callee ?? '') && !a.reaches?.[0]?.toSelf) return true;
-  return !!a.reaches?.some((c) => !c.toSelf && movesValue(c.callee));
+export function awaitMovesValue(a: AwaitNode, unknownMoves = false): boolean {
+  const reaches = a.reaches;
+  if (!reaches?.length) return unknownMoves || movesValue(a.call?.callee ?? '');
+  return reaches.some((c) => (unknownMoves && c.opaque) || (!c.toSelf && movesValue(c.callee)));
 }
 
 /**
