@@ -48,6 +48,30 @@ async fn work(id: u64) {
 `;
 
 describe('generated keys', () => {
+  it('a counter stepped in one part of a field generates no key read from another part of it', async () => {
+    const m = await model(`
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+#[derive(Default)]
+struct Heap { next_id: u64, items: BTreeMap<u64, String> }
+#[derive(Default)]
+struct State { heap: Heap }
+thread_local! { static STATE: RefCell<State> = RefCell::new(State::default()); }
+#[ic_cdk::update] fn by_len(v: String) {
+    STATE.with_borrow_mut(|s| { let id = s.heap.items.len() as u64; s.heap.next_id += 1; s.heap.items.insert(id, v); });
+}
+#[ic_cdk::update] fn by_counter(v: String) {
+    STATE.with_borrow_mut(|s| { let id = s.heap.next_id; s.heap.next_id += 1; s.heap.items.insert(id, v); });
+}
+`);
+    const inserts = (name: string) =>
+      accesses(entry(m, name), 'write', 'heap')
+        .filter((w) => w.state.sub === 'items')
+        .map((w) => w.generatedKey);
+    assert.deepEqual(inserts('by_len'), [undefined]);
+    assert.deepEqual(inserts('by_counter'), [true]);
+  });
+
   it('marks an insert under a stepped counter or a random draw, not one under a parameter', async () => {
     const m = await model(`${STATE}
 #[ic_cdk::update] fn by_counter(v: String) { let id = take_id(); STATE.with_borrow_mut(|s| s.items.insert(id, v)); }

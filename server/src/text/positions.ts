@@ -110,6 +110,11 @@ export function containsPos(range: Range, pos: Pos): boolean {
   return afterStart && beforeEnd;
 }
 
+/** `inner` lies wholly within `outer` (ends included). */
+export function containsRange(outer: Range, inner: Range): boolean {
+  return containsPos(outer, inner.start) && containsPos(outer, inner.end);
+}
+
 export function comparePos(a: Pos, b: Pos): number {
   return a.line - b.line || a.character - b.character;
 }

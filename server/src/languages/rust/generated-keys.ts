@@ -27,7 +27,7 @@ export function generatorReads(nodes: Node[], late = lateNodes(nodes)): Set<numb
   forEachNode(nodes, (n) => void (late.has(n) || early.push(n)));
   const readState = new Map<number, StatePath>();
   for (const n of early) if (n.kind === 'read') readState.set(n.id, n.state);
-  const same = (a: StatePath, b: StatePath) => a.root === b.root && a.field === b.field;
+  const same = (a: StatePath, b: StatePath) => a.root === b.root && a.field === b.field && a.sub === b.sub;
   const stepped = early.flatMap((n) =>
     n.kind === 'write' && !n.mark && (n.step || readsOnly(n.value, n.state, readState, same))
       ? [n.state]

@@ -6,6 +6,7 @@
  */
 import { afterCommitNodes, commitSummary, type CommitSummary } from '../../model/commit-paths';
 import { sameSub } from '../../model/state-index';
+import { containsRange } from '../../text/positions';
 import {
   exclusiveAlternatives,
   forEachNode,
@@ -907,7 +908,7 @@ function recordsOfCalls(
     for (const next of order.slice(i + 1)) {
       if (commits(next)) return;
       if (next.kind !== 'exit' || next.calleeCheck) continue;
-      if (contains(next.range, n.range)) {
+      if (containsRange(next.range, n.range)) {
         // On the awaited callee's result (`f().await?`) it passes the callee's error on; on a synchronous
         // helper's (`store(…)?`, a check replayed at the call) it is the helper's own failure: no record made.
         if (n.recordOf && calleeError && next.how === 'propagate') errorAfter = true;
@@ -923,10 +924,4 @@ function recordsOfCalls(
     out.set(n, { at, ...(errorAfter ? { errorAfter: true as const } : {}) });
   });
   return out;
-}
-
-function contains(outer: Range, inner: Range): boolean {
-  const before = (a: Range['start'], b: Range['start']) =>
-    a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end);
 }

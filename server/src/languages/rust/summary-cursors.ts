@@ -6,6 +6,7 @@
  * cursor is then a marker written before the await, as SPEC §5 says of locks.
  */
 import { forEachNode, type Node, type StatePath, type Val } from '../../model/ir';
+import { sameState } from '../../model/state-index';
 import type { ReadSources } from './summary-guards';
 
 /**
@@ -56,9 +57,4 @@ export function resultReads(nodes: Node[], sources: ReadSources, tail: Val | und
     if (n.kind === 'exit' && n.how === 'return' && n.value) add(n.value);
   });
   return out;
-}
-
-/** The same state, or one a field of the other. */
-function sameState(a: StatePath, b: StatePath): boolean {
-  return a.root === b.root && (a.field === undefined || b.field === undefined || a.field === b.field);
 }

@@ -5,7 +5,8 @@
  * does not guard. A store of the pick that the pick does not start from (a "last seen" for display) is none.
  */
 import { sameState, type Access, type CommitPointInfo, type EntryAnalysis } from '../../model/analysis';
-import type { Range, ReadNode, StatePath, WriteNode } from '../../model/ir';
+import type { ReadNode, StatePath, WriteNode } from '../../model/ir';
+import { containsRange } from '../../text/positions';
 import { awaitFlat } from './helpers';
 
 /**
@@ -15,7 +16,7 @@ import { awaitFlat } from './helpers';
  */
 export function isCursorPick(e: EntryAnalysis, cp: CommitPointInfo, check: Access): boolean {
   if (picks(e, cp, check)) return true;
-  if (!check.node.inCallee || !within(check.range, cp.await.exprRange)) return false;
+  if (!check.node.inCallee || !containsRange(cp.await.exprRange, check.range)) return false;
   return [...e.flow.reads(cp.await.args)].some((id) => {
     const pick = e.readById.get(id);
     return pick !== undefined && pick !== check && sameState(pick.state, check.state) && picks(e, cp, pick);
@@ -56,10 +57,4 @@ function picks(e: EntryAnalysis, cp: CommitPointInfo, read: Access): boolean {
 
 function between(e: EntryAnalysis, from: number[], at: number[], to: number[]): boolean {
   return e.reach.beforeInOrder(from, at) && e.reach.beforeInOrder(at, to);
-}
-
-function within(inner: Range, outer: Range): boolean {
-  const le = (a: Range['start'], b: Range['start']) =>
-    a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return le(outer.start, inner.start) && le(inner.end, outer.end);
 }
