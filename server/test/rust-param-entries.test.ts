@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { forEachNode, type AwaitNode, type EntryPointIR, type Node, type WriteNode } from '../src/model/ir';
 import { analyzeRustCrate } from '../src/languages/rust';
+import { MAX_REACHED, mergeCalls } from '../src/languages/rust/reached-calls';
 
 const crate = `
 use candid::{CandidType, Principal};
@@ -110,4 +111,16 @@ test('an await lists the calls it reaches; one naming this canister as destinati
     pushed.length > 1 && pushed.every((c) => !c.toSelf),
     'a deposit to another canister moves value out',
   );
+});
+
+test('a reached-call list cut short keeps every call it names and ends with the left-out marker', () => {
+  const calls = Array.from({ length: 20 }, (_, i) => ({ callee: `call_${i}` }));
+  const merged = mergeCalls([{ callee: 'icrc1_transfer' }], calls);
+  assert.deepEqual(
+    merged.slice(0, -1).map((c) => c.callee),
+    ['icrc1_transfer', ...calls.slice(0, MAX_REACHED - 1).map((c) => c.callee)],
+  );
+  assert.deepEqual(merged[merged.length - 1], { callee: '…', opaque: true });
+  // Merging more into a cut list adds nothing after the marker.
+  assert.equal(mergeCalls(merged, [{ callee: 'late' }]).length, merged.length);
 });

@@ -9,7 +9,7 @@ import type { SummaryMap } from './summaries';
 import { field, namedKids, type SyntaxNode } from './syntax';
 
 /** Enough to name every call of a helper chain; few enough to keep the model small. */
-const MAX_REACHED = 16;
+export const MAX_REACHED = 16;
 const MAX_TEXT = 160;
 const LEFT_OUT = '…';
 
@@ -56,9 +56,10 @@ export function mergeCalls(into: ReachedCall[], more: ReachedCall[]): ReachedCal
     !!a.opaque === !!b.opaque;
   for (const c of more) {
     if (out.some((o) => same(o, c))) continue;
-    // Left out: the list no longer names every call.
+    // Left out: the list no longer names every call. The marker goes after the calls kept, not over one of
+    // them (a transfer it replaced would be lost).
     if (out.length >= MAX_REACHED) {
-      if (!out.some((o) => o.callee === LEFT_OUT)) out[MAX_REACHED - 1] = { callee: LEFT_OUT, opaque: true };
+      if (!out.some((o) => o.callee === LEFT_OUT)) out.push({ callee: LEFT_OUT, opaque: true });
       break;
     }
     out.push(c);
