@@ -84,6 +84,25 @@ test('a 10,000-deep Rust file is cut with a notice and the rest of its crate kee
   );
 });
 
+test('a helper cut by the nesting limit says so in its file, whichever file is lowered first', async () => {
+  // `deep_sum` has no await: its file's model is made without lowering it, and only the entry point in
+  // `b.rs`, lowered after, reads its summary (so meets the cut). `unused` is never read: nothing is cut.
+  const nested = (n: number) => `${'('.repeat(n)}1${')'.repeat(n)}`;
+  const dir = project({
+    'Cargo.toml': '[package]\nname = "w"\n',
+    'src/lib.rs': 'mod a;\nmod b;\n',
+    'src/a.rs': `pub fn deep_sum() -> u64 {\n    ${nested(1000)}\n}\n\npub fn unused() -> u64 {\n    ${nested(1000)}\n}\n`,
+    'src/b.rs': `#[ic_cdk::update]\nfn read_it() -> u64 {\n    crate::a::deep_sum()\n}\n`,
+  });
+  const a = join(dir, 'src', 'a.rs');
+  const result = await analyzePaths([a, join(dir, 'src', 'b.rs'), join(dir, 'src', 'lib.rs')]);
+  const notices = result.files.find((f) => f.file === a)!.notices ?? [];
+  assert.deepEqual(
+    notices.map((n) => [n.range.start.line, n.message.replace(/\d+/, 'N')]),
+    [[1, 'nesting deeper than N levels: the rest of this expression is not analysed']],
+  );
+});
+
 test('the command line reports the cut in its JSON and still exits with the other file’s finding', () => {
   const dir = rustCrate(10_000);
   const run = spawnSync(

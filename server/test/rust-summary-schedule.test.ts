@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Node } from '../src/model/ir';
 import type { FnInfo } from '../src/languages/rust/crate-index';
 import type { FnFacts, SummaryMap } from '../src/languages/rust/summaries';
-import { computeSummaries } from '../src/languages/rust/summary-schedule';
+import { computeSummaries, summariesOnDemand } from '../src/languages/rust/summary-schedule';
 
 /** A fake function: enough of `FnInfo` for `summarise`. */
 function fn(name: string): FnInfo {
@@ -125,4 +125,25 @@ test('a nested lowering that runs out of stack is undone and settled later, not 
       .sort(),
     ['a', 'b'],
   );
+});
+
+test('on demand, only the functions read are lowered, each once and callees first', () => {
+  const names = ['a', 'b', 'c', 'unread'];
+  const fns = new Map(names.map((n) => [n, fn(n)]));
+  const calls: Record<string, string[]> = { a: ['b'], b: ['c'], c: [], unread: ['c'] };
+  const lowered: string[] = [];
+  const summaries = summariesOnDemand([...fns.values()], (f, s) => {
+    const nodes = [write(f.name)];
+    for (const c of calls[f.name])
+      for (const x of s.get(fns.get(c)!)?.accesses ?? []) nodes.push(write(x.state.root));
+    lowered.push(f.name);
+    return { nodes, callees: calls[f.name].map((c) => fns.get(c)!) };
+  });
+  assert.deepEqual(lowered, [], 'nothing is lowered before it is read');
+  // Read outside any lowering (as a file's lowering reads it): settled then, with its callees.
+  const a = summaries.get(fns.get('a')!)!;
+  assert.deepEqual(a.accesses.map((x) => x.state.root).sort(), ['a', 'b', 'c']);
+  assert.deepEqual(lowered, ['c', 'b', 'a']);
+  summaries.get(fns.get('b')!);
+  assert.deepEqual(lowered, ['c', 'b', 'a'], 'a settled summary is not lowered again');
 });

@@ -23,9 +23,9 @@ import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
 import { isTestOnly } from './resolve-fn';
 import { isSchedulerTask, returnedAsyncBlock } from './scheduler-tasks';
-import { summarise } from './summaries';
+import { summarise, type FnFacts, type SummaryMap } from './summaries';
 import { markGeneratedKeys, setInstanceKeys } from './generated-keys';
-import { computeSummaries } from './summary-schedule';
+import { computeSummaries, summariesOnDemand } from './summary-schedule';
 import {
   addReads,
   ReadRecorder,
@@ -142,7 +142,7 @@ function errorSpot(n: SyntaxNode): { node: SyntaxNode; message: string } {
 }
 
 /**
- * `madeBySummary`: functions whose lowering here would add nothing to the model (see `file-lowering.ts`).
+ * `addsNothing`: whether lowering a function here would add nothing to the model (see `file-lowering.ts`).
  * `kept`: the language server's outputs of functions kept from earlier analyses (see `FunctionOutputs`); `reads`
  * then collects the summaries and guards the file's lowering read, reused functions included.
  */
@@ -153,7 +153,7 @@ function fileModel(
   env: Env,
   entryAttributes: Record<string, EntryKind> | undefined,
   kept?: { outputs: FunctionOutputs; reads: FileReads },
-  madeBySummary?: ReadonlySet<FnInfo>,
+  addsNothing?: (fn: FnInfo) => boolean,
 ): FileModel {
   const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
   const entryPoints: EntryPointIR[] = [];
@@ -161,7 +161,7 @@ function fileModel(
     const task = isSchedulerTask(fn);
     const kind = entryKindOf(fn.node, entryAttributes) ?? (task ? 'timer' : undefined);
     // Its summary lowering made all its file lowering would, but for await ids (see `file-lowering.ts`).
-    if (!kind && madeBySummary?.has(fn)) continue;
+    if (!kind && addsNothing?.(fn)) continue;
     const firstId = out.nextId;
     const reused = kept?.outputs.reuseFunction(fn, firstId);
     if (reused) {
@@ -339,73 +339,99 @@ export async function analyzeRustWorkspace(
     const allFns = indexes.flatMap((index) => index.fns);
     const store = options.models;
     store?.begin(allFns);
+    // Functions whose summary lowering met a nesting limit or failed: lowered again for their file, to say so.
+    const noisy = new Set<FnInfo>();
+    // A throw gives an empty summary (see `computeSummaries`).
+    const lowerForSummary = (fn: FnInfo, current: SummaryMap): FnFacts => {
+      const kept = store?.reuseFacts(fn, current);
+      if (kept) return kept;
+      const read = new Set<FnInfo>();
+      // The summaries the guards are looked up from count as read too.
+      const seen = store ? new ReadRecorder(current, read) : current;
+      const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
+      noisy.add(fn); // until this lowering is known not to fail
+      const facts = new BodyLowerer(
+        { ...baseOf.get(fn.file)!, summaries: seen, guards: guardsNow(seen) },
+        fn.file,
+        out,
+        displayName(fn),
+        fn,
+      ).lowerFunction(fn);
+      if (!out.notices!.length) noisy.delete(fn);
+      store?.keepFacts(fn, facts, read, current);
+      return facts;
+    };
+    // The command line settles a summary when something first reads it: a function no entry point or annotated
+    // function reaches is never lowered. The language server, which keeps facts and outputs per function between
+    // keystrokes, settles them all up front.
+    const summaries = store
+      ? computeSummaries(
+          allFns,
+          lowerForSummary,
+          // Test code is only summarised when other code calls it; trait methods may be dispatched from anywhere.
+          (fn) => !!fn.traitName || !isTestOnly(fn),
+          (fn, facts) => store.summaryOf(fn, facts, summarise),
+        )
+      : summariesOnDemand(allFns, lowerForSummary);
     // Functions whose file lowering would add nothing (see `file-lowering.ts`); the language server, which keeps
     // functions' outputs by their first await id, lowers them all.
-    const madeBySummary = new Set<FnInfo>();
-    const summaries = computeSummaries(
-      allFns,
-      // A throw gives an empty summary (see `computeSummaries`).
-      (fn, current) => {
-        const kept = store?.reuseFacts(fn, current);
-        if (kept) return kept;
-        const read = new Set<FnInfo>();
-        // The summaries the guards are looked up from count as read too.
-        const seen = store ? new ReadRecorder(current, read) : current;
-        const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
-        madeBySummary.delete(fn); // until this lowering is known not to fail
-        const facts = new BodyLowerer(
-          { ...baseOf.get(fn.file)!, summaries: seen, guards: guardsNow(seen) },
-          fn.file,
-          out,
-          displayName(fn),
-          fn,
-        ).lowerFunction(fn);
-        if (!store && !out.notices!.length && !mayAddToFileModel(fn)) madeBySummary.add(fn);
-        store?.keepFacts(fn, facts, read, current);
-        return facts;
-      },
-      // Test code is only summarised when other code calls it; trait methods may be dispatched from anywhere.
-      (fn) => !!fn.traitName || !isTestOnly(fn),
-      store ? (fn, facts) => store.summaryOf(fn, facts, summarise) : summarise,
-    );
+    const addsNothing = (fn: FnInfo) => !store && !noisy.has(fn) && !mayAddToFileModel(fn);
     markPhase('rust-summaries');
     const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
     store?.settled(summaries, guards);
     markPhase('rust-guards');
-    const reported = ordered.flatMap((crate, i) => {
-      const index = indexes[i];
-      const env: Env = { ...bases[i], summaries, guards, summaryMode: false };
-      const models = new Map<string, FileModel>();
-      const fnsOf = groupBy(index.fns, (f) => f.file);
-      for (const file of index.files) {
-        if (crate.report && !crate.report.has(file.path)) continue;
-        const kept = store?.reuse(file.path, file.text);
-        if (kept) {
-          models.set(file.path, kept);
-          continue;
-        }
-        try {
-          const reads: FileReads = { summaries: new Set(), guards: new Set() };
-          const model = fileModel(
-            crate.dir,
-            file,
-            // Test code never runs in the canister: it gets no annotations.
-            (fnsOf.get(file) ?? []).filter((f) => !isTestOnly(f)),
-            env,
-            options.entryAttributes,
-            store && { outputs: store, reads },
-            madeBySummary,
-          );
-          models.set(file.path, model);
-          store?.keep(file.path, file.text, model, reads);
-        } catch (err) {
-          failed.set(file.path, `internal error in the Rust analysis (${describeError(err)})`);
-        }
+    const models = new Map<string, FileModel>();
+    // Per file: the functions its model left out as adding nothing. One of them found noisy afterwards (first read
+    // by a lowering made later) has the file's model made again, so the result does not depend on file order.
+    const leftOut = new Map<ParsedFile, FnInfo[]>();
+    const envs = indexes.map((_, i): Env => ({ ...bases[i], summaries, guards, summaryMode: false }));
+    const fnsOf = groupBy(allFns, (f) => f.file);
+    const makeModel = (dir: string, file: ParsedFile, env: Env): void => {
+      const kept = store?.reuse(file.path, file.text);
+      if (kept) {
+        models.set(file.path, kept);
+        return;
       }
-      return crate.files
+      try {
+        const reads: FileReads = { summaries: new Set(), guards: new Set() };
+        const left: FnInfo[] = [];
+        const model = fileModel(
+          dir,
+          file,
+          // Test code never runs in the canister: it gets no annotations.
+          (fnsOf.get(file) ?? []).filter((f) => !isTestOnly(f)),
+          env,
+          options.entryAttributes,
+          store && { outputs: store, reads },
+          (fn) => addsNothing(fn) && left.push(fn) > 0,
+        );
+        models.set(file.path, model);
+        leftOut.set(file, left);
+        store?.keep(file.path, file.text, model, reads);
+      } catch (err) {
+        models.delete(file.path);
+        failed.set(file.path, `internal error in the Rust analysis (${describeError(err)})`);
+      }
+    };
+    const reportedFiles = ordered.map((crate, i) =>
+      indexes[i].files.filter((file) => !crate.report || crate.report.has(file.path)),
+    );
+    reportedFiles.forEach((files, i) => files.forEach((file) => makeModel(ordered[i].dir, file, envs[i])));
+    for (let again = true; again;) {
+      again = false;
+      reportedFiles.forEach((files, i) =>
+        files.forEach((file) => {
+          if (!leftOut.get(file)?.some((fn) => noisy.has(fn))) return;
+          again = true;
+          makeModel(ordered[i].dir, file, envs[i]);
+        }),
+      );
+    }
+    const reported = ordered.flatMap((crate) =>
+      crate.files
         .filter((f) => !crate.report || crate.report.has(f.path))
-        .map((f) => models.get(f.path) ?? skippedRustFile(crate.dir, f.path, failed.get(f.path)));
-    });
+        .map((f) => models.get(f.path) ?? skippedRustFile(crate.dir, f.path, failed.get(f.path))),
+    );
     markPhase('rust-models');
     return reported;
   } finally {

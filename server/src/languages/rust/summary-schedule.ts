@@ -42,7 +42,18 @@ export function computeSummaries(
   /** `summarise`, or a caller's memo of it (the language server's, for facts it kept). */
   summariseFacts: (fn: FnInfo, facts: FnFacts) => FnSummary = summarise,
 ): SummaryMap {
-  return new SummarySchedule(fns, lowerFn, summariseFacts).run(fns.filter(needed));
+  return new SummarySchedule(fns, lowerFn, summariseFacts, false).run(fns.filter(needed));
+}
+
+/**
+ * The summaries of `fns`, each lowered only when first read (by a lowering, or by whoever holds the map): a
+ * function nothing reads is never lowered. The answers are those `computeSummaries` gives.
+ */
+export function summariesOnDemand(
+  fns: FnInfo[],
+  lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts,
+): SummaryMap {
+  return new SummarySchedule(fns, lowerFn, summarise, true).view;
 }
 
 /** The summaries map lowering reads: reading one settles it first when it is not yet (see the module comment). */
@@ -60,7 +71,7 @@ class OnDemandSummaries extends Map<FnInfo, FnSummary> {
 
 class SummarySchedule {
   private readonly summaries = new Map<FnInfo, FnSummary>();
-  private readonly view = new OnDemandSummaries(this);
+  readonly view = new OnDemandSummaries(this);
   /** The JSON of a summary lowered again, to tell a changed summary from the same one (see `changed`). */
   private readonly keys = new Map<FnInfo, string>();
   /** Bumped each time a function's summary changes. */
@@ -87,13 +98,23 @@ class SummarySchedule {
     private readonly fns: FnInfo[],
     private readonly lowerFn: (fn: FnInfo, s: SummaryMap) => FnFacts,
     private readonly summariseFacts: (fn: FnInfo, facts: FnFacts) => FnSummary,
+    /** Settles a function read outside any lowering too, and leaves callees it only names alone. */
+    private readonly onDemand: boolean,
   ) {
     // Until settled (read in a cycle, or left for later): no access, no commit.
     for (const f of fns) this.summaries.set(f, { accesses: [] });
   }
 
   run(needed: FnInfo[]): SummaryMap {
-    this.queue.push(...needed);
+    this.settleAll(needed);
+    const out: SummaryMap = new Map(this.summaries);
+    for (const f of this.fns) if (!this.order.has(f)) out.set(f, UNSETTLED);
+    return out;
+  }
+
+  /** Settles `fns` (and what their lowerings read), then whatever was left stale. */
+  private settleAll(fns: FnInfo[]): void {
+    this.queue.push(...fns);
     this.drainQueue();
     // What is still stale (read before a deferred callee settled): rounds in callee-first order.
     for (let round = 0; round < MAX_ROUNDS && this.stale.size; round++) {
@@ -105,9 +126,6 @@ class SummarySchedule {
       }
       this.drainQueue();
     }
-    const out: SummaryMap = new Map(this.summaries);
-    for (const f of this.fns) if (!this.order.has(f)) out.set(f, UNSETTLED);
-    return out;
   }
 
   private drainQueue(): void {
@@ -124,7 +142,11 @@ class SummarySchedule {
   /** Called by lowering: settles `fn` first when it was never lowered, and notes the read. */
   read(fn: FnInfo): FnSummary | undefined {
     const reader = this.active[this.active.length - 1];
-    if (!reader || !this.summaries.has(fn)) return this.summaries.get(fn);
+    if (!this.summaries.has(fn)) return undefined;
+    if (!reader) {
+      if (this.onDemand && !this.order.has(fn)) this.settleAll([fn]);
+      return this.summaries.get(fn);
+    }
     if (!this.order.has(fn)) {
       if (this.active.length > MAX_NESTED) this.queue.push(fn);
       else this.visitNested(fn);
@@ -201,7 +223,9 @@ class SummarySchedule {
       set.add(fn);
     }
     // Callees it names without reading their summaries are settled too (they are reported on).
-    for (const c of facts.callees ?? []) if (!this.order.has(c) && this.summaries.has(c)) this.queue.push(c);
+    if (!this.onDemand)
+      for (const c of facts.callees ?? [])
+        if (!this.order.has(c) && this.summaries.has(c)) this.queue.push(c);
     const next = this.summariseFacts(fn, facts);
     if (this.changed(fn, next)) {
       this.summaries.set(fn, next);
