@@ -14,6 +14,7 @@ const outputs = [
   'extension.js',
   'server.js',
   'cli.js',
+  'frontend-worker.js',
   'webview.js',
   'schedule-page.js',
   'tree-sitter.wasm',
@@ -78,6 +79,15 @@ await Promise.all([
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+  }),
+  // The command line's frontend threads (server/src/workspace/frontend-jobs.ts load it next to themselves).
+  build({
+    ...common,
+    entryPoints: ['server/src/workspace/frontend-worker.ts'],
+    outfile: 'dist/frontend-worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   }),
   build({
     ...common,

@@ -20,6 +20,8 @@ export interface CheckArgs {
   writeBaseline?: string;
   /** SARIF artifact URIs are relative to this folder (`%SRCROOT%`); default the working directory. */
   sarifRoot?: string;
+  /** Threads for independent parts (Cargo workspaces, Motoko projects); default: the cores available. */
+  jobs?: number;
 }
 
 export interface SimulateArgs {
@@ -39,7 +41,7 @@ export const usage = `Usage:
   commit-points check [PATH…] [--format text|json|sarif] [--min-severity info|warning|error]
                       [--max-file-size BYTES] [--memory-budget MB] [--call PATH]… [--no-color]
                       [--config FILE | --no-config] [--baseline FILE | --write-baseline FILE]
-                      [--sarif-root DIR]
+                      [--sarif-root DIR] [--jobs N]
 
 Analyses Motoko (.mo) and Rust (.rs) canister sources for commit points (awaits that end a message) and the
 reentrancy bugs around them. PATH may be files or folders (searched recursively, skipping target/,
@@ -56,6 +58,8 @@ node_modules/, .git/ and what .gitignore ignores); the default is the current fo
   --baseline        report only findings that the baseline FILE does not record
   --write-baseline  record every current finding in FILE (then exit 0) instead of reporting
   --sarif-root      SARIF artifact URIs are relative to DIR (%SRCROOT%; default: the current folder)
+  --jobs            analyse independent parts (Cargo workspaces, Motoko projects) on up to N threads
+                    (default: the cores available; 1: all in one thread). The result is the same.
 
 Exit codes: 0 no finding at or above --min-severity, 1 findings, 2 usage or input error.
 
@@ -118,6 +122,14 @@ export function parseArgs(argv: string[]): Args {
         if (!Number.isInteger(n) || n <= 0)
           throw new UsageError(`--memory-budget must be a positive number of MB, not \`${v}\``);
         args.memoryBudgetMB = n;
+        break;
+      }
+      case '--jobs': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n <= 0)
+          throw new UsageError(`--jobs must be a positive number of threads, not \`${v}\``);
+        args.jobs = n;
         break;
       }
       case '--call':

@@ -1,5 +1,6 @@
 /** `commit-points`: the command line. Usage errors and unreadable inputs exit 2 with nothing partial written. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { BaselineError, newFindings, readBaseline, writeBaseline } from '../config/baseline';
 import { findConfigFile, folderOf } from '../config/find-config';
@@ -65,6 +66,7 @@ async function check(args: CheckArgs): Promise<number> {
     extraCallFunctions: args.extraCallFunctions,
     onInternalError: (where, err) => internal.push(`internal error in ${where}: ${String(err)}`),
     config,
+    jobs: args.jobs ?? availableParallelism(),
   });
   for (const msg of internal) process.stderr.write(`commit-points: ${msg}\n`);
   const analysed = result.files.filter((f) => !f.skipped);

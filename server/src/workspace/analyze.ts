@@ -2,7 +2,6 @@
  * The pipeline from files to findings, shared by the command line and the language server: load (refusing
  * what cannot be analysed), group into canisters, run the frontends, analyse once, run the rules.
  */
-import { analyzeMotokoFiles } from '../languages/motoko';
 import { analyze, type Analysis } from '../model/analysis';
 import type { FileModel, StatePath } from '../model/ir';
 import type { SourceFile } from '../model/source';
@@ -11,9 +10,9 @@ import { applyProjectConfig, stateMatcher } from '../config/apply-config';
 import type { ProjectConfig } from '../config/project-config';
 import { stateName } from '../model/ir';
 import type { Finding } from '../rules/types';
-import { motokoPackagesFor, motokoProjectOf, rustCrateOf } from './canisters';
-import { analyzeRustSources } from './analyze-rust';
-import { checkText, DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
+import { DEFAULT_MAX_FILE_SIZE, loadSource } from './load';
+import { frontendModels } from './frontends';
+import { frontendsInWorkers } from './frontend-jobs';
 import type { MotokoParseCache } from './motoko-parse-cache';
 import type { MotokoLoweringReuse } from '../languages/motoko/frontend/lowering-reuse';
 import type { RustTreeCache } from './rust-tree-cache';
@@ -46,6 +45,11 @@ export interface WorkspaceOptions {
   memoryBudgetMB?: number;
   /** Entry points' analyses and findings kept between analyses (the language server's). */
   analysisReuse?: AnalysisReuse;
+  /**
+   * Threads for the frontends (the command line's): independent parts (Cargo workspaces, Motoko projects) are
+   * analysed on worker threads (`frontend-jobs.ts`). Not with caches, which live in this thread.
+   */
+  jobs?: number;
 }
 
 export interface WorkspaceResult {
@@ -77,52 +81,11 @@ export async function analyzeSources(
   sources: SourceFile[],
   options: WorkspaceOptions = {},
 ): Promise<WorkspaceResult> {
-  const max = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const config = options.config;
-  const models: FileModel[] = [];
-  const rust = new Map<string, SourceFile[]>();
-  const motoko: SourceFile[] = [];
-  const crateCache = new Map<string, string>();
-  for (const src of sources) {
-    const lang = languageOf(src.path);
-    const size = Buffer.byteLength(src.text, 'utf8');
-    if (size > max) {
-      const check = checkText(new Uint8Array(size), max);
-      models.push(skippedModel(src.path, check.ok ? 'too large' : check.reason));
-      continue;
-    }
-    if (lang === 'rust') {
-      const crate = rustCrateOf(src.path, crateCache);
-      rust.set(crate, [...(rust.get(crate) ?? []), src]);
-    } else if (lang === 'motoko') motoko.push(src);
-  }
-  markPhase('group');
-  models.push(...(await analyzeRustSources(rust, max, options)));
-  // Motoko files are analysed per project (its `mo:` packages), each actor file being its own canister.
-  const projects = new Map<string, SourceFile[]>();
-  for (const src of motoko) {
-    const project = motokoProjectOf(src.path);
-    projects.set(project, [...(projects.get(project) ?? []), src]);
-  }
-  for (const [project, files] of projects) {
-    try {
-      const packages = motokoPackagesFor(files[0].path);
-      models.push(
-        ...analyzeMotokoFiles(files, {
-          packages,
-          ...(options.readFile ? { readFile: options.readFile } : {}),
-          ...(options.motokoParses ? { parse: options.motokoParses.parse.bind(options.motokoParses) } : {}),
-          ...(options.motokoLowerings ? { lowerings: options.motokoLowerings } : {}),
-        }),
-      );
-    } catch (err) {
-      options.onInternalError?.(`motoko frontend (${project || 'no project'})`, err);
-      models.push(
-        ...files.map((f) => skippedModel(f.path, `internal error in the Motoko analysis: ${String(err)}`)),
-      );
-    }
-  }
-  markPhase('motoko');
+  const threads = options.jobs ?? 1;
+  const models = await (threads > 1 && !needsThisThread(options)
+    ? frontendsInWorkers(sources, options, threads)
+    : frontendModels(sources, options));
   const ignored = config?.ignoreState.length ? stateMatcher(config.ignoreState) : undefined;
   const reuse = options.analysisReuse;
   models.sort((a, b) => a.file.localeCompare(b.file));
@@ -146,6 +109,16 @@ export async function analyzeSources(
   const texts = new Map(sources.map((s) => [s.path, s.text]));
   const analysed = files.filter((f) => !f.skipped).map((f) => f.file);
   return { files, analysis, findings: applyProjectConfig(findings, config, analysed, (f) => texts.get(f)) };
+}
+
+function needsThisThread(options: WorkspaceOptions): boolean {
+  return !!(
+    options.rustTrees ||
+    options.rustModels ||
+    options.motokoParses ||
+    options.motokoLowerings ||
+    options.readFile
+  );
 }
 
 /**

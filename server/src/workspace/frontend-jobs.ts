@@ -1,0 +1,112 @@
+/**
+ * The command line's frontends on several threads. The sources are split into jobs that the frontends analyse
+ * independently (a Cargo workspace with the crates asked for in it; a Motoko project), the largest first, and
+ * each worker thread takes the next job when it is done with one. The models come back as plain data (they are
+ * only data) and the analysis and rules run once over all of them, as with one thread.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FileModel } from '../model/ir';
+import type { SourceFile } from '../model/source';
+import type { WorkspaceOptions } from './analyze';
+import { manifestReader } from './cargo-manifest';
+import { rustUnits } from './cargo-workspace';
+import { motokoProjectOf, rustCrateOf } from './canisters';
+import { languageOf, skippedModel } from './file-models';
+import { frontendModels } from './frontends';
+
+/** What a job's worker is told: the options that are data (no callbacks, no caches). */
+export interface JobRequest {
+  sources: SourceFile[];
+  options: Pick<WorkspaceOptions, 'maxFileSize' | 'extraCallFunctions' | 'config'>;
+}
+
+export type JobReply =
+  { models: FileModel[]; errors: { where: string; message: string }[] } | { failed: string };
+
+/** The sources in groups the frontends analyse independently of each other, largest first. */
+export function frontendJobs(sources: SourceFile[]): SourceFile[][] {
+  const crateCache = new Map<string, string>();
+  const groups = new Map<string, SourceFile[]>();
+  const add = (key: string, src: SourceFile) => groups.set(key, [...(groups.get(key) ?? []), src]);
+  const crates = new Map<string, SourceFile[]>();
+  for (const src of sources) {
+    const lang = languageOf(src.path);
+    if (lang === 'rust') {
+      const crate = rustCrateOf(src.path, crateCache);
+      crates.set(crate, [...(crates.get(crate) ?? []), src]);
+    } else add(lang === 'motoko' ? `motoko:${motokoProjectOf(src.path)}` : 'other', src);
+  }
+  // Crates of one Cargo workspace are analysed together (SPEC §2): one job per workspace.
+  for (const unit of rustUnits([...crates.keys()], manifestReader()).values())
+    for (const dir of unit.asked) for (const src of crates.get(dir) ?? []) add(`rust:${unit.root}`, src);
+  const size = (job: SourceFile[]) => job.reduce((n, s) => n + s.text.length, 0);
+  return [...groups.values()].sort((a, b) => size(b) - size(a));
+}
+
+/** Whether running the frontends on worker threads pays: more than one job. */
+export function worthWorkers(sources: SourceFile[]): SourceFile[][] | undefined {
+  const jobs = frontendJobs(sources);
+  return jobs.length > 1 ? jobs : undefined;
+}
+
+/**
+ * The frontends' models of `sources`, computed on up to `threads` worker threads. A job whose worker fails (an
+ * exception, out of memory) has its files skipped with the reason; the other jobs go on, on a new worker.
+ */
+export async function frontendsInWorkers(
+  sources: SourceFile[],
+  options: WorkspaceOptions,
+  threads: number,
+): Promise<FileModel[]> {
+  const jobs = worthWorkers(sources);
+  if (!jobs) return frontendModels(sources, options);
+  const request = (job: SourceFile[]): JobRequest => ({
+    sources: job,
+    options: {
+      ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
+      ...(options.extraCallFunctions ? { extraCallFunctions: options.extraCallFunctions } : {}),
+      ...(options.config ? { config: options.config } : {}),
+    },
+  });
+  const models: FileModel[] = [];
+  let next = 0;
+  const lost = (job: SourceFile[], why: string) => {
+    options.onInternalError?.('analysis worker', new Error(why));
+    models.push(...job.map((s) => skippedModel(s.path, `internal error in the analysis worker: ${why}`)));
+  };
+  const runWorker = (): Promise<void> =>
+    new Promise((done) => {
+      const worker = new Worker(join(__dirname, 'frontend-worker.js'));
+      let current: SourceFile[] | undefined;
+      const take = () => {
+        current = next < jobs.length ? jobs[next++] : undefined;
+        if (current) worker.postMessage(request(current));
+        else void worker.terminate().then(() => done());
+      };
+      worker.on('message', (reply: JobReply) => {
+        if ('failed' in reply) lost(current!, reply.failed);
+        else {
+          models.push(...reply.models);
+          for (const e of reply.errors) options.onInternalError?.(e.where, new Error(e.message));
+        }
+        take();
+      });
+      // The worker died with a job in hand: that job is lost, the others go on on a fresh worker.
+      let ended = false;
+      const died = (why: string) => {
+        if (ended) return;
+        ended = true;
+        if (current) lost(current, why);
+        current = undefined;
+        void runWorker().then(done);
+      };
+      worker.on('error', (err) => died(String(err)));
+      worker.on('exit', (code) => {
+        if (current) died(`the worker exited with code ${code}`);
+      });
+      take();
+    });
+  await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, runWorker));
+  return models;
+}
