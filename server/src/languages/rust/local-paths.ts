@@ -48,8 +48,11 @@ export function callerModule(
   return mods ? scopeAt(index.tree, [...mods, ...inlineMods(at.node)]) : undefined;
 }
 
-/** A file's `use` declarations, with the node each is visible in and whether only tests compile it. */
-const usesOfFile = new WeakMap<ParsedFile, { decl: SyntaxNode; container: number; test: boolean }[]>();
+/**
+ * A file's `use` declarations: what each imports (read from the tree once, not once per function that sees it),
+ * the node it is visible in and whether only tests compile it.
+ */
+const usesOfFile = new WeakMap<ParsedFile, { imports: UseMap; container: number; test: boolean }[]>();
 const usesOfCaller = new WeakMap<FnInfo, UseMap>();
 
 /** The node a `use` declaration is visible in: its `mod` block, its function, or the whole file. */
@@ -72,7 +75,10 @@ export function visibleUses(file: ParsedFile, caller: FnInfo | undefined, inTest
     const path = at.file.shownPath ?? at.file.path;
     decls = descendantsOf(at.file.root, 'use_declaration').flatMap((decl) => {
       const container = decl && containerOf(decl);
-      return decl && container ? [{ decl, container: container.id, test: inTestCode(decl, path) }] : [];
+      if (!decl || !container) return [];
+      const imports: UseMap = { aliases: new Map(), globs: [] };
+      addUse(decl, imports);
+      return [{ imports, container: container.id, test: inTestCode(decl, path) }];
     });
     usesOfFile.set(at.file, decls);
   }
@@ -87,8 +93,11 @@ export function visibleUses(file: ParsedFile, caller: FnInfo | undefined, inTest
   }
   const uses: UseMap = { aliases: new Map(), globs: [] };
   // `#[cfg(test)] use mocks::f;` is not what the canister's code calls, unless the caller is test code too.
-  for (const { decl, container, test } of decls)
-    if (inScope.has(container) && (inTest || !test)) addUse(decl, uses);
+  for (const { imports, container, test } of decls) {
+    if (!inScope.has(container) || (!inTest && test)) continue;
+    for (const [name, full] of imports.aliases) uses.aliases.set(name, full);
+    uses.globs.push(...imports.globs);
+  }
   // Uses written in a generated function's own body.
   if (caller && at.file !== file)
     for (const decl of descendantsOf(caller.node, 'use_declaration')) addUse(decl, uses);
