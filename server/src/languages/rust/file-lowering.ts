@@ -29,3 +29,11 @@ function importsSpawn(file: ParsedFile): boolean {
 export function mayAddToFileModel(fn: FnInfo): boolean {
   return importsSpawn(fn.file) || MAY_ADD.test(fn.node.text);
 }
+
+/**
+ * Whether `fn` may start an entry point (`spawn`, `set_timer…`): only its file lowering makes those. One that
+ * cannot adds nothing to its file's model but the await annotations its summary lowering made too.
+ */
+export function maySpawn(fn: FnInfo): boolean {
+  return importsSpawn(fn.file) || SPAWNS.test(fn.node.text);
+}

@@ -3,7 +3,7 @@
  * workspace-wide), then lowers every function of the files asked for into the model's IR.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { EntryKind, EntryPointIR, FileModel, ParseError } from '../../model/ir';
+import type { AwaitAnnotation, EntryKind, EntryPointIR, FileModel, ParseError } from '../../model/ir';
 import { describeError, failureNotice, noticesField } from '../../model/limits';
 import type { SourceFile } from '../../model/source';
 import { comparePos } from '../../text/positions';
@@ -17,7 +17,7 @@ import {
 } from './crate-index';
 import type { KnownMacro } from './macro-items';
 import { findGuards, guardLookup } from './guards';
-import { mayAddToFileModel } from './file-lowering';
+import { mayAddToFileModel, maySpawn } from './file-lowering';
 import { BodyLowerer } from './lower-body';
 import type { Env, FileOut } from './lower-context';
 import { createRustParser } from './parser-loader';
@@ -142,7 +142,8 @@ function errorSpot(n: SyntaxNode): { node: SyntaxNode; message: string } {
 }
 
 /**
- * `addsNothing`: whether lowering a function here would add nothing to the model (see `file-lowering.ts`).
+ * `fromSummary`: what lowering a function here would add, when its summary lowering made it already: nothing,
+ * or its await annotations (see `file-lowering.ts`).
  * `kept`: the language server's outputs of functions kept from earlier analyses (see `FunctionOutputs`); `reads`
  * then collects the summaries and guards the file's lowering read, reused functions included.
  */
@@ -153,7 +154,7 @@ function fileModel(
   env: Env,
   entryAttributes: Record<string, EntryKind> | undefined,
   kept?: { outputs: FunctionOutputs; reads: FileReads },
-  addsNothing?: (fn: FnInfo) => boolean,
+  fromSummary?: (fn: FnInfo) => AwaitAnnotation[] | 'nothing' | undefined,
 ): FileModel {
   const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
   const entryPoints: EntryPointIR[] = [];
@@ -161,7 +162,11 @@ function fileModel(
     const task = isSchedulerTask(fn);
     const kind = entryKindOf(fn.node, entryAttributes) ?? (task ? 'timer' : undefined);
     // Its summary lowering made all its file lowering would, but for await ids (see `file-lowering.ts`).
-    if (!kind && addsNothing?.(fn)) continue;
+    const made = kind ? undefined : fromSummary?.(fn);
+    if (made) {
+      if (made !== 'nothing') out.awaits.push(...made);
+      continue;
+    }
     const firstId = out.nextId;
     const reused = kept?.outputs.reuseFunction(fn, firstId);
     if (reused) {
@@ -341,6 +346,8 @@ export async function analyzeRustWorkspace(
     store?.begin(allFns);
     // Functions whose summary lowering met a nesting limit or failed: lowered again for their file, to say so.
     const noisy = new Set<FnInfo>();
+    // The await annotations of each function's latest summary lowering (the final one once summaries settle).
+    const annotationsOf = new Map<FnInfo, AwaitAnnotation[]>();
     // A throw gives an empty summary (see `computeSummaries`).
     const lowerForSummary = (fn: FnInfo, current: SummaryMap): FnFacts => {
       const kept = store?.reuseFacts(fn, current);
@@ -350,6 +357,7 @@ export async function analyzeRustWorkspace(
       const seen = store ? new ReadRecorder(current, read) : current;
       const out: FileOut = { nextId: 1, awaits: [], spawned: [], notices: [] };
       noisy.add(fn); // until this lowering is known not to fail
+      annotationsOf.delete(fn);
       const facts = new BodyLowerer(
         { ...baseOf.get(fn.file)!, summaries: seen, guards: guardsNow(seen) },
         fn.file,
@@ -358,6 +366,7 @@ export async function analyzeRustWorkspace(
         fn,
       ).lowerFunction(fn);
       if (!out.notices!.length) noisy.delete(fn);
+      if (!store) annotationsOf.set(fn, out.awaits);
       store?.keepFacts(fn, facts, read, current);
       return facts;
     };
@@ -373,17 +382,25 @@ export async function analyzeRustWorkspace(
           (fn, facts) => store.summaryOf(fn, facts, summarise),
         )
       : summariesOnDemand(allFns, lowerForSummary);
-    // Functions whose file lowering would add nothing (see `file-lowering.ts`); the language server, which keeps
-    // functions' outputs by their first await id, lowers them all.
-    const addsNothing = (fn: FnInfo) => !store && !noisy.has(fn) && !mayAddToFileModel(fn);
+    // What a function's file lowering would add, when its summary lowering made it already (see
+    // `file-lowering.ts`); the language server, which keeps functions' outputs by their first await id, lowers
+    // them all.
+    const fromSummary = (fn: FnInfo): AwaitAnnotation[] | 'nothing' | undefined => {
+      if (store || noisy.has(fn)) return undefined;
+      if (!mayAddToFileModel(fn)) return 'nothing';
+      return maySpawn(fn) ? undefined : annotationsOf.get(fn);
+    };
     markPhase('rust-summaries');
     const guards = new Map(indexes.flatMap((index) => [...findGuards(index, summaries)]));
     store?.settled(summaries, guards);
     markPhase('rust-guards');
     const models = new Map<string, FileModel>();
-    // Per file: the functions its model left out as adding nothing. One of them found noisy afterwards (first read
-    // by a lowering made later) has the file's model made again, so the result does not depend on file order.
-    const leftOut = new Map<ParsedFile, FnInfo[]>();
+    // Per file: the functions its model took from their summary lowering. One of them found noisy afterwards, or
+    // lowered again since (first read by a lowering made later), has the file's model made again, so the result
+    // does not depend on file order.
+    const taken = new Map<ParsedFile, { fn: FnInfo; made: AwaitAnnotation[] | 'nothing' }[]>();
+    const changedSince = ({ fn, made }: { fn: FnInfo; made: AwaitAnnotation[] | 'nothing' }) =>
+      noisy.has(fn) || (made !== 'nothing' && annotationsOf.get(fn) !== made);
     const envs = indexes.map((_, i): Env => ({ ...bases[i], summaries, guards, summaryMode: false }));
     const fnsOf = groupBy(allFns, (f) => f.file);
     const makeModel = (dir: string, file: ParsedFile, env: Env): void => {
@@ -394,7 +411,7 @@ export async function analyzeRustWorkspace(
       }
       try {
         const reads: FileReads = { summaries: new Set(), guards: new Set() };
-        const left: FnInfo[] = [];
+        const took: { fn: FnInfo; made: AwaitAnnotation[] | 'nothing' }[] = [];
         const model = fileModel(
           dir,
           file,
@@ -403,10 +420,14 @@ export async function analyzeRustWorkspace(
           env,
           options.entryAttributes,
           store && { outputs: store, reads },
-          (fn) => addsNothing(fn) && left.push(fn) > 0,
+          (fn) => {
+            const made = fromSummary(fn);
+            if (made) took.push({ fn, made });
+            return made;
+          },
         );
         models.set(file.path, model);
-        leftOut.set(file, left);
+        taken.set(file, took);
         store?.keep(file.path, file.text, model, reads);
       } catch (err) {
         models.delete(file.path);
@@ -421,7 +442,7 @@ export async function analyzeRustWorkspace(
       again = false;
       reportedFiles.forEach((files, i) =>
         files.forEach((file) => {
-          if (!leftOut.get(file)?.some((fn) => noisy.has(fn))) return;
+          if (!taken.get(file)?.some(changedSince)) return;
           again = true;
           makeModel(ordered[i].dir, file, envs[i]);
         }),

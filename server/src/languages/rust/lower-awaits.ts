@@ -124,7 +124,9 @@ export function awaitOf(
   });
   const afterVal =
     ex.future?.kind === 'local' || ex.future?.kind === 'block' ? ex.future.after?.(out) : undefined;
-  if (!cx.env.summaryMode && cx.annotate) {
+  // Summary lowerings annotate too: a function that starts no entry point takes its file's annotations from
+  // its (final) summary lowering instead of being lowered again (see `file-lowering.ts`).
+  if (cx.annotate) {
     cx.out.awaits.push({ range, keyword: '.await', commit, reason, functionName: cx.name });
   }
   return { val: union({ reads: [], locals: [], awaits: [id] }, afterVal ?? empty()) };
