@@ -102,6 +102,7 @@ thread_local! {
 async fn withdraw(amount: u64) {
     if helpers::balance() >= amount {
         helpers::pay(amount).await;
+        helpers::race().await;
         BALANCE.with(|b| *b.borrow_mut() -= amount);
     }
 }
@@ -124,6 +125,14 @@ pub fn balance() -> u64 {
 pub async fn pay(amount: u64) {
     let _ = Call::unbounded_wait(Principal::anonymous(), "transfer").with_arg(amount).await;
     crate::PENDING.with(|p| *p.borrow_mut() += 1);
+}
+
+/// Races two calls: the select's annotation comes from its summary lowering too.
+pub async fn race() {
+    tokio::select! {
+        _ = pay(1) => {}
+        _ = pay(2) => {}
+    }
 }
 
 /// Starts an entry point of its own: only its file lowering makes it.
@@ -161,12 +170,13 @@ test('the command line’s models equal those of lowering every function for its
     helperModel.awaits.map((a) => [a.functionName, a.commit]),
     [
       ['pay', 'commit'],
-      ['settle_later::spawn@16', 'commit'],
+      ['race', 'commit'],
+      ['settle_later::spawn@24', 'commit'],
       ['unused', 'commit'],
     ],
   );
   assert.deepEqual(
     helperModel.entryPoints.map((e) => [e.name, e.kind]),
-    [['settle_later::spawn@16', 'spawn']],
+    [['settle_later::spawn@24', 'spawn']],
   );
 });

@@ -652,6 +652,76 @@ async fn fee(token: Principal) -> u8 {
   assert.deepEqual(kinds(m, 'fee'), ['commit', 'commit', 'maybe', 'maybe']);
 });
 
+test('bitfinity `EthJsonRpcClient` requests are calls; its batch methods are not known to be', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ethereum_json_rpc_client::{Client, EthJsonRpcClient};
+pub async fn batch_query(client: &EthJsonRpcClient<impl Client>, request: RpcRequest) -> Result<u8, String> {
+    let RpcResponse::Batch(responses) = client.request(request).await? else {
+        return Err("unexpected".to_string());
+    };
+    let nonce = client.get_transaction_count(ADDR, BlockNumber::Pending).await?;
+    let blocks = client.get_full_blocks_by_number(vec![], 10).await?;
+    Ok(1)
+}
+#[ic_cdk::update]
+async fn refresh(link: EvmLink) -> u8 { batch_query(&link.get_json_rpc_client(), req()).await.unwrap() }
+`,
+  });
+  // An empty batch sends nothing: `get_full_blocks_by_number` stays an unknown future.
+  assert.deepEqual(kinds(m, 'batch_query'), ['commit', 'commit', 'maybe']);
+  assert.deepEqual(kinds(m, 'refresh'), ['commit']);
+});
+
+test('ord-rs `LocalSigner` signs locally: its awaits are `none`, and an enum of it and a local signer too', async () => {
+  const m = await crate({
+    'src/lib.rs': `
+use ord_rs::wallet::LocalSigner;
+use ord_rs::BtcTxSigner;
+pub struct IcSigner { key: Vec<u8> }
+impl IcSigner {
+    async fn ecdsa_public_key(&self, path: &DerivationPath) -> OrdResult<PublicKey> { derive(&self.key, path) }
+    async fn sign_with_ecdsa(&self, m: Message, path: &DerivationPath) -> Result<Signature, Error> {
+        let reply = ic_cdk::management_canister::sign_with_ecdsa(&args(m, path)).await.expect("sign_with_ecdsa failed");
+        Signature::from_compact(&reply.signature)
+    }
+}
+pub enum SignerType { Local(LocalSigner), Ic(IcSigner) }
+impl SignerType {
+    async fn public_key(&self, path: &DerivationPath) -> OrdResult<PublicKey> {
+        match self {
+            SignerType::Local(v) => v.ecdsa_public_key(path).await,
+            SignerType::Ic(v) => v.ecdsa_public_key(path).await,
+        }
+    }
+    async fn sign(&self, m: Message, path: &DerivationPath) -> Result<Signature, Error> {
+        match self {
+            SignerType::Local(v) => v.sign_with_ecdsa(m, path).await,
+            SignerType::Ic(v) => v.sign_with_ecdsa(m, path).await,
+        }
+    }
+}
+#[ic_cdk::update]
+async fn address(s: SignerType) -> PublicKey { s.public_key(&DerivationPath::master()).await.unwrap() }
+#[ic_cdk::update]
+async fn sign(s: SignerType, m: Message) -> Signature { s.sign(m, &DerivationPath::master()).await.unwrap() }
+#[ic_cdk::update]
+async fn other(s: LocalSigner) { s.derive_child(1).await; }
+`,
+  });
+  assert.deepEqual(kinds(m, 'SignerType::public_key'), ['none', 'none']);
+  assert.match(
+    m[0].awaits.find((a) => a.functionName === 'SignerType::public_key')!.reason,
+    /known to make no/,
+  );
+  assert.deepEqual(kinds(m, 'address'), ['none']);
+  // The IC signer calls the management canister: the enum may.
+  assert.deepEqual(kinds(m, 'SignerType::sign'), ['none', 'commit']);
+  assert.deepEqual(kinds(m, 'sign'), ['maybe']);
+  // A method of the type that is not in the table stays unknown.
+  assert.deepEqual(kinds(m, 'other'), ['maybe']);
+});
+
 /** Two modules that declare `set_config`: the one in `auth` calls another canister, the one in `automation` does not. */
 const twoSetConfigs = {
   'src/auth/mod.rs': `pub mod store;`,

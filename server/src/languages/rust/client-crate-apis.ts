@@ -36,12 +36,14 @@ const CLIENT_FNS: CrateFns[] = [
   { module: 'dfn_core::api', names: (n) => n === 'call' || n.startsWith('call_'), wait: 'unbounded' },
 ];
 
-/** `icrc-ledger-client`'s `ICRC1Client<R: Runtime>`: every async method is one call to the ledger. */
-const CLIENT_TYPES: {
+interface TypeMethods {
   crates: string[];
   type: string;
   methods: ReadonlySet<string> | ((name: string) => boolean);
-}[] = [
+}
+
+/** `icrc-ledger-client`'s `ICRC1Client<R: Runtime>`: every async method is one call to the ledger. */
+const CLIENT_TYPES: TypeMethods[] = [
   {
     crates: ['icrc_ledger_client', 'icrc_ledger_client_cdk'],
     type: 'ICRC1Client',
@@ -71,6 +73,53 @@ const CLIENT_TYPES: {
     crates: ['evm_canister_client', 'ic_canister_client'],
     type: 'IcCanisterClient',
     methods: new Set(['update', 'query']),
+  },
+  {
+    // bitfinity `ethereum-json-rpc-client` (0.49): `EthJsonRpcClient<C: Client>`. Each method below sends one
+    // request through `C::send_rpc_request` on every path that succeeds, and the clients a canister can use
+    // call another canister (`IcCanisterClient`, an EVM RPC canister client) or make an HTTP outcall
+    // (`HttpOutcallClient`). The batch methods are left out: an empty batch sends nothing.
+    crates: ['ethereum_json_rpc_client'],
+    type: 'EthJsonRpcClient',
+    methods: new Set([
+      'request',
+      'single_request',
+      'get_block_by_number',
+      'get_full_block_by_number',
+      'get_receipt_by_hash',
+      'get_block_number',
+      'get_chain_id',
+      'get_balance',
+      'gas_price',
+      'max_priority_fee_per_gas',
+      'get_code',
+      'get_transaction_count',
+      'eth_call',
+      'send_raw_transaction_bytes',
+      'get_transaction_by_hash',
+      'send_raw_transaction',
+      'get_logs',
+      'get_tx_execution_result_by_hash',
+      'get_genesis_balances',
+      'get_evm_global_state',
+      'get_blockchain_block_info',
+      'get_last_certified_block',
+      'send_confirm_block',
+    ]),
+  },
+];
+
+/**
+ * Methods of library types known to make no inter-canister call (SPEC §2: "a known call-free library
+ * function"), so an `.await` on them is `none`.
+ */
+const CALL_FREE_TYPES: TypeMethods[] = [
+  {
+    // ord-rs 0.3 `LocalSigner`: its `BtcTxSigner` methods derive keys from and sign with the private key it
+    // holds, synchronously; the IC signer is the workspace's own impl of the trait.
+    crates: ['ord_rs'],
+    type: 'LocalSigner',
+    methods: new Set(['ecdsa_public_key', 'sign_with_ecdsa', 'schnorr_public_key', 'sign_with_schnorr']),
   },
 ];
 
@@ -112,9 +161,18 @@ export function clientCrateFn(path: string): { api: string; wait: CallInfo['wait
  * through `use`; a bare name when the `use` could not be seen).
  */
 export function clientTypeMethod(typePath: string, method: string): string | undefined {
+  return typeMethodIn(CLIENT_TYPES, typePath, method);
+}
+
+/** The qualified name of a call-free library method (`ord_rs::LocalSigner::ecdsa_public_key`), if it is one. */
+export function callFreeTypeMethod(typePath: string, method: string): string | undefined {
+  return typeMethodIn(CALL_FREE_TYPES, typePath, method);
+}
+
+function typeMethodIn(table: TypeMethods[], typePath: string, method: string): string | undefined {
   const segs = typePath.split('::');
   const type = segs[segs.length - 1];
-  for (const c of CLIENT_TYPES) {
+  for (const c of table) {
     const known = typeof c.methods === 'function' ? c.methods(method) : c.methods.has(method);
     if (c.type !== type || !known) continue;
     // Through a `use` of the crate, or of this crate's own re-export of it (`use crate::ICRC1Client`).

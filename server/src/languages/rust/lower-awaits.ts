@@ -4,7 +4,7 @@
  * does after its own commit point; an async block is a future whose classification is that of its awaits.
  */
 import { commitSummary } from '../../model/commit-paths';
-import type { AwaitNode, Node, Range, ResultHandling } from '../../model/ir';
+import type { AwaitNode, CommitKind, Node, Range, ResultHandling } from '../../model/ir';
 import { classifyAwait, handlingOf, type Future } from './awaits';
 import type { Ex, LowerContext } from './lower-context';
 import { mergeCalls, reachedCalls } from './reached-calls';
@@ -84,7 +84,9 @@ function failsInside(cx: LowerContext, future: Future | undefined): boolean {
 /**
  * The await of the future `ex` (the value of `inner`), reported at `token`: its classification, the node, the
  * annotation and what a workspace callee does after its own commit point. Also for the implicit awaits of
- * `join!` / `try_join!`, which await each of their futures without an `.await` in the source.
+ * `join!` / `try_join!`, which await each of their futures without an `.await` in the source, and of `select!`
+ * branches, which are annotated once for the whole select (`annotated` false) and share one `id` per kind:
+ * the select is one commit point in the source, whichever branch reaches it.
  */
 export function awaitOf(
   cx: LowerContext,
@@ -93,10 +95,12 @@ export function awaitOf(
   range: Range,
   handling: ResultHandling,
   out: Node[],
+  annotated = true,
+  shared?: (commit: CommitKind) => number,
 ): Ex {
   const args = cx.valOf(ex, inner, out);
   const { commit, reason, call, api } = classifyAwait(ex.future, inner, cx.env.summaries);
-  const id = cx.id();
+  const id = shared ? shared(commit) : cx.id();
   if (ex.future?.kind === 'param') (cx.facts.paramAwaits ??= []).push({ id, index: ex.future.index });
   if (ex.future?.kind === 'local')
     for (const f of ex.future.forwards ?? []) (cx.facts.paramAwaits ??= []).push({ ...f, id });
@@ -126,7 +130,7 @@ export function awaitOf(
     ex.future?.kind === 'local' || ex.future?.kind === 'block' ? ex.future.after?.(out) : undefined;
   // Summary lowerings annotate too: a function that starts no entry point takes its file's annotations from
   // its (final) summary lowering instead of being lowered again (see `file-lowering.ts`).
-  if (cx.annotate) {
+  if (cx.annotate && annotated) {
     cx.out.awaits.push({ range, keyword: '.await', commit, reason, functionName: cx.name });
   }
   return { val: union({ reads: [], locals: [], awaits: [id] }, afterVal ?? empty()) };

@@ -190,6 +190,11 @@ function lowerTypedMethodCall(
     const val = union(recv.val, ...m.args.map((a) => cx.value(a, out)));
     return { val, future: { kind: 'api', api: { api: target.api, wait: 'unknown' }, callee: shown } };
   }
+  if (target.kind === 'callFree') {
+    const val = union(recv.val, ...m.args.map((a) => cx.value(a, out)));
+    const reason = `\`.await\` on \`${target.name}\`, a library method known to make no inter-canister call: it runs to completion within this message`;
+    return { val, future: { kind: 'block', commit: 'none', reason } };
+  }
   return lowerDispatch(cx, node, m, recv, target, shown, out);
 }
 

@@ -7,6 +7,7 @@ import type { Node, Val } from '../../model/ir';
 import type { Ex, LowerContext } from './lower-context';
 import { clientCrateMacro } from './client-crate-apis';
 import { awaitOf } from './lower-awaits';
+import { lowerSelect } from './lower-select';
 import { rootNamed } from './root-names';
 import { allKids, field, namedKids, type SyntaxNode } from './syntax';
 import { expandPath } from './use-resolution';
@@ -19,9 +20,12 @@ export function lowerMacro(cx: LowerContext, node: SyntaxNode, out: Node[]): Ex 
   const name = written.replace(/^.*::/, '');
   const joined = JOIN_MACROS.has(name) ? lowerJoin(cx, node, written, out) : undefined;
   if (joined) return joined;
+  const select = SELECT_MACROS.has(name) && JOIN_CRATES.has(expandPath(written, cx.file.uses).split('::')[0]);
+  const selected = select ? lowerSelect(cx, node, written, out) : undefined;
+  if (selected) return selected;
   const val = macroArgs(cx, node, out) ?? tokenVal(cx, node, out);
-  // `select!` awaits its branches' futures where it stands; which one completes is not known: one unknown await.
-  if (SELECT_MACROS.has(name) && JOIN_CRATES.has(expandPath(written, cx.file.uses).split('::')[0]))
+  // A `select!` whose branches do not parse: it awaits futures that are not known, one unknown await.
+  if (select)
     return awaitOf(
       cx,
       { val, future: { kind: 'unknown', name: `${written}!` } },

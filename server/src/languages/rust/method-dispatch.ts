@@ -6,7 +6,7 @@
  */
 import type { CallInfo, CommitKind } from '../../model/ir';
 import type { Future } from './awaits';
-import { clientTypeMethod } from './client-crate-apis';
+import { callFreeTypeMethod, clientTypeMethod } from './client-crate-apis';
 import type { CrateIndex, FnInfo } from './crate-index';
 import type { LowerContext } from './lower-context';
 import type { RecvType } from './receiver-types';
@@ -14,6 +14,8 @@ import type { RecvType } from './receiver-types';
 export type MethodTarget =
   | { kind: 'fn'; fn: FnInfo }
   | { kind: 'api'; api: string }
+  /** A library method known to make no inter-canister call. */
+  | { kind: 'callFree'; name: string }
   /** `complete`: every impl there can be is among `fns`. */
   | { kind: 'impls'; traitName: string; fns: FnInfo[]; complete: boolean };
 
@@ -90,7 +92,9 @@ function targetOf(index: CrateIndex, type: RecvType, m: string): MethodTarget | 
 
 function clientTarget(path: string, m: string): MethodTarget | undefined {
   const api = clientTypeMethod(path, m);
-  return api ? { kind: 'api', api } : undefined;
+  if (api) return { kind: 'api', api };
+  const name = callFreeTypeMethod(path, m);
+  return name ? { kind: 'callFree', name } : undefined;
 }
 
 /** The future of a call dispatched to every impl of a trait, classified from the impls' summaries. */
