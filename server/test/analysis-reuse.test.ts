@@ -232,6 +232,28 @@ test('a Motoko actor lowered again whole keeps the analyses of the entry points 
   assert.ok(analysisReuse.entries.stats.reused > 0);
 });
 
+test("a kept entry point's interleavers and their access groups are this analysis's entry points", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'cp-reuse-mo-')), 'Main.mo');
+  const kept: WorkspaceOptions = { analysisReuse: new AnalysisReuse() };
+  const first = await analyzeSources([{ path, text: actorMo }], kept);
+  // Only \`charge\` changes: the other entry points are copies of their kept analyses, grouped as before.
+  const edited = actorMo.replace('let r = await', 'let rx = await');
+  const second = await analyzeSources([{ path, text: edited }], kept);
+  const now = new Set(second.analysis.entryPoints);
+  let interleavers = 0;
+  for (const e of second.analysis.entryPoints)
+    for (const cp of e.commitPoints)
+      for (const t of cp.touching) {
+        interleavers++;
+        assert.ok(now.has(t.entry), `${e.ir.name}: interleaver ${t.entry.ir.name} is of this analysis`);
+        for (const g of t.groups)
+          assert.equal(g.theirs.entry, t.entry, `${e.ir.name}: group of ${t.entry.ir.name}`);
+      }
+  assert.ok(interleavers > 0);
+  assert.ok(first.analysis.entryPoints.every((e) => !now.has(e)));
+  assert.equal(shown(second), shown(await analyzeSources([{ path, text: edited }])));
+});
+
 test('IR with the same JSON but other shared objects is not the same IR', () => {
   const sameIr = new SameIr();
   const range = { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } };

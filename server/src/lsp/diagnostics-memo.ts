@@ -6,6 +6,7 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import type { FileModel } from '../model/ir';
 import type { Finding } from '../rules/types';
+import { FindingDiagnostics } from './diagnostics';
 
 interface Made {
   file: FileModel;
@@ -15,12 +16,19 @@ interface Made {
 
 export class DiagnosticsMemo {
   private readonly made = new Map<string, Made>();
+  /** When a file's are made again, the diagnostics of its findings that are still the same objects are kept. */
+  private readonly perFinding = new FindingDiagnostics();
 
   /** The diagnostics of `file` showing `findings`: made by `make` unless both are what they were for `uri`. */
-  get(uri: string, file: FileModel, findings: Finding[], make: () => Diagnostic[]): Diagnostic[] {
+  get(
+    uri: string,
+    file: FileModel,
+    findings: Finding[],
+    make: (perFinding: FindingDiagnostics) => Diagnostic[],
+  ): Diagnostic[] {
     const m = this.made.get(uri);
     if (m && m.file === file && sameItems(m.findings, findings)) return m.diagnostics;
-    const diagnostics = make();
+    const diagnostics = make(this.perFinding);
     this.made.set(uri, { file, findings, diagnostics });
     return diagnostics;
   }

@@ -7,10 +7,11 @@ import type { Diagnostic } from 'vscode-languageserver';
 export type SendDiagnostics = (uri: string, diagnostics: Diagnostic[]) => Promise<void>;
 
 export class DiagnosticsPublisher {
-  /** URI → the diagnostics last sent, as JSON (what the editor shows now). */
-  private readonly sent = new Map<string, string>();
-  /** URI → the list object last sent or found unchanged. */
-  private readonly lastList = new Map<string, Diagnostic[]>();
+  /**
+   * URI → the diagnostics last sent or found the same as those (what the editor shows now). Diagnostics are never
+   * changed once made, and those of unchanged findings are the very objects sent before (diagnostics.ts).
+   */
+  private readonly sent = new Map<string, Diagnostic[]>();
   /** Group → the URIs its last publication covered. */
   private readonly groups = new Map<string, Set<string>>();
 
@@ -34,12 +35,34 @@ export class DiagnosticsPublisher {
   }
 
   private async sendIfChanged(uri: string, diagnostics: Diagnostic[]): Promise<void> {
-    // The very list sent last (diagnostics-memo.ts keeps it while nothing changed) needs no comparing.
-    if (this.lastList.get(uri) === diagnostics) return;
-    this.lastList.set(uri, diagnostics);
-    const json = JSON.stringify(diagnostics);
-    if (this.sent.get(uri) === json) return;
-    this.sent.set(uri, json);
+    const before = this.sent.get(uri);
+    this.sent.set(uri, diagnostics);
+    if (before && sameDiagnostics(before, diagnostics)) return;
     await this.send(uri, diagnostics);
   }
+}
+
+/**
+ * Whether two lists would be sent as the same JSON (up to the order of keys): the same objects are not looked
+ * into, so a keystroke that moves one warning compares that one, not the file's hundreds of kilobytes of them.
+ */
+export function sameDiagnostics(a: Diagnostic[], b: Diagnostic[]): boolean {
+  return a === b || (a.length === b.length && a.every((d, i) => sameJson(d, b[i])));
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameJson(x, b[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  // JSON leaves out keys whose value is undefined.
+  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+  return (
+    keys.length === Object.keys(y).filter((k) => y[k] !== undefined).length &&
+    keys.every((k) => sameJson(x[k], y[k]))
+  );
 }

@@ -181,8 +181,8 @@ export function startServer(connection: Connection): void {
       const uri = uriOf(file.file);
       return [
         uri,
-        diagnosticsMemo.get(uri, file, shown, () =>
-          diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand)),
+        diagnosticsMemo.get(uri, file, shown, (perFinding) =>
+          diagnosticsFor(file, shown, (rule) => ruleDocLink(rule, clientOptions.ruleDocCommand), perFinding),
         ),
       ] as [string, Diagnostic[]];
     });

@@ -52,8 +52,23 @@ function stateKey(s: StatePath): string {
   return `${s.root}\u0000${part(s.holder)}\u0000${part(s.field)}\u0000${part(s.sub)}`;
 }
 
+/**
+ * The groups made from each list of accesses. Every copy of a kept entry analysis shares its accesses
+ * (model/entry-reuse.ts), and its groups depend on them only: a keystroke groups those of the entry points it
+ * changed, and the others' are copied with the new copy as their entry. Neither list is ever changed once made.
+ */
+const groupsOfAccesses = new WeakMap<Access[], AccessGroup[]>();
+
 /** An entry point's accesses grouped, in the order of each group's first access. */
 export function accessGroups(e: EntryAnalysis): AccessGroup[] {
+  const known = groupsOfAccesses.get(e.accesses);
+  if (known) return known.map((g) => (g.entry === e ? g : { ...g, entry: e }));
+  const groups = groupAccesses(e);
+  groupsOfAccesses.set(e.accesses, groups);
+  return groups;
+}
+
+function groupAccesses(e: EntryAnalysis): AccessGroup[] {
   const byKey = new Map<string, AccessGroup>();
   e.accesses.forEach((a, i) => {
     // A copy's untouched rest stored back in the segment that read it changes nothing others can see.

@@ -8,6 +8,7 @@ import { analyzeFile } from './frontend/analyze-file';
 import { FileSet } from './frontend/files';
 import type { MotokoLoweringReuse } from './frontend/lowering-reuse';
 import type { ParseResult } from './parser';
+import { markPhase } from '../../workspace/timings';
 
 export interface MotokoOptions {
   /** Reads a file that is not among the given ones (imports); undefined when it does not exist. */
@@ -23,6 +24,7 @@ export interface MotokoOptions {
 /** One `FileModel` per given file, in the given order. Never throws. */
 export function analyzeMotokoFiles(files: SourceFile[], options: MotokoOptions = {}): FileModel[] {
   const set = new FileSet(files, options);
+  markPhase('motoko-parse');
   return files.map((f) => {
     try {
       const info = set.get(f.path);

@@ -25,6 +25,7 @@ import { orderBounds } from './bounds';
 import type { FileInfo } from './files';
 import { assignedFieldsIn, setAssignedFields } from './lower-state';
 import type { ModuleContext } from './scope';
+import { markPhase } from '../../../workspace/timings';
 
 interface KeptLowering {
   /** The text around the actor's fields. */
@@ -61,11 +62,13 @@ export class MotokoLoweringReuse {
     const assignedSet = assignedFieldsIn(file.program, (n) => byField.get(n));
     setAssignedFields(file.program, assignedSet);
     const assigned = [...assignedSet].sort().join(',');
+    markPhase('motoko-units');
     const before = this.byFile.get(file.abs);
     const kept = before
       ? this.keptFrom(before, { units, frame, assigned, packages }, modules)
       : new Map<number, KeptUnit>();
     const spans = actor.fields.map((f) => ({ start: f.start, end: f.end }));
+    markPhase('motoko-kept');
 
     let hits = orderBounds.hits;
     let lowering: UnitLowering = { spans, kept };
@@ -76,6 +79,7 @@ export class MotokoLoweringReuse {
       lowering = { spans, kept: new Map() };
       model = analyzeFile(file, modules, lowering);
     }
+    markPhase('motoko-lower');
     const result = lowering.result!;
     const imports = new Map(lowering.kept.size ? before?.imports : undefined);
     for (const f of modules.files.all()) if (f.abs !== file.abs) imports.set(f.abs, f.text);
