@@ -50,9 +50,13 @@ export function worthWorkers(sources: SourceFile[]): SourceFile[][] | undefined 
   return jobs.length > 1 ? jobs : undefined;
 }
 
+/** Jobs a worker holds at once: the next one is there when it finishes, even while this thread is busy. */
+const IN_HAND = 2;
+
 /**
- * The frontends' models of `sources`, computed on up to `threads` worker threads. A job whose worker fails (an
- * exception, out of memory) has its files skipped with the reason; the other jobs go on, on a new worker.
+ * The frontends' models of `sources`, computed on up to `threads` threads: this one and `threads - 1` workers,
+ * all taking the next job from one queue. A job whose worker fails (an exception, out of memory) has its files
+ * skipped with the reason; the other jobs go on, on a new worker.
  */
 export async function frontendsInWorkers(
   sources: SourceFile[],
@@ -78,35 +82,42 @@ export async function frontendsInWorkers(
   const runWorker = (): Promise<void> =>
     new Promise((done) => {
       const worker = new Worker(join(__dirname, 'frontend-worker.js'));
-      let current: SourceFile[] | undefined;
-      const take = () => {
-        current = next < jobs.length ? jobs[next++] : undefined;
-        if (current) worker.postMessage(request(current));
-        else void worker.terminate().then(() => done());
+      // Posted and not answered yet, oldest first (the worker answers in order).
+      const inHand: SourceFile[][] = [];
+      const fill = () => {
+        while (inHand.length < IN_HAND && next < jobs.length) {
+          const job = jobs[next++];
+          inHand.push(job);
+          worker.postMessage(request(job));
+        }
+        if (!inHand.length) void worker.terminate().then(() => done());
       };
       worker.on('message', (reply: JobReply) => {
-        if ('failed' in reply) lost(current!, reply.failed);
+        const job = inHand.shift()!;
+        if ('failed' in reply) lost(job, reply.failed);
         else {
           models.push(...reply.models);
           for (const e of reply.errors) options.onInternalError?.(e.where, new Error(e.message));
         }
-        take();
+        fill();
       });
-      // The worker died with a job in hand: that job is lost, the others go on on a fresh worker.
+      // The worker died with jobs in hand: those are lost, the others go on on a fresh worker.
       let ended = false;
       const died = (why: string) => {
         if (ended) return;
         ended = true;
-        if (current) lost(current, why);
-        current = undefined;
+        for (const job of inHand.splice(0)) lost(job, why);
         void runWorker().then(done);
       };
       worker.on('error', (err) => died(String(err)));
       worker.on('exit', (code) => {
-        if (current) died(`the worker exited with code ${code}`);
+        if (inHand.length) died(`the worker exited with code ${code}`);
       });
-      take();
+      fill();
     });
-  await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, runWorker));
+  const workers = Array.from({ length: Math.min(threads, jobs.length) - 1 }, runWorker);
+  // This thread takes jobs too: one worker fewer to start and to hold in memory.
+  while (next < jobs.length) models.push(...(await frontendModels(jobs[next++], options)));
+  await Promise.all(workers);
   return models;
 }

@@ -6,14 +6,18 @@ import { frontendModels } from './frontends';
 
 const port = parentPort;
 if (port) {
+  // Jobs are answered one after the other, in the order they came: the next may wait here while one runs.
+  let queue = Promise.resolve();
   port.on('message', (job: JobRequest) => {
-    const errors: { where: string; message: string }[] = [];
-    frontendModels(job.sources, {
-      ...job.options,
-      onInternalError: (where, err) => errors.push({ where, message: describeError(err) }),
-    }).then(
-      (models) => port.postMessage({ models, errors } satisfies JobReply),
-      (err: unknown) => port.postMessage({ failed: describeError(err) } satisfies JobReply),
-    );
+    queue = queue.then(() => {
+      const errors: { where: string; message: string }[] = [];
+      return frontendModels(job.sources, {
+        ...job.options,
+        onInternalError: (where, err) => errors.push({ where, message: describeError(err) }),
+      }).then(
+        (models) => port.postMessage({ models, errors } satisfies JobReply),
+        (err: unknown) => port.postMessage({ failed: describeError(err) } satisfies JobReply),
+      );
+    });
   });
 }
