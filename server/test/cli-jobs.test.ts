@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectSources } from '../src/workspace/collect';
-import { frontendJobs } from '../src/workspace/frontend-jobs';
+import { frontendJobs, frontendsInWorkers } from '../src/workspace/frontend-jobs';
 import { runCli } from './helpers/cli';
 import { repoRoot } from './helpers/paths';
 
@@ -42,4 +42,30 @@ test('--jobs must be a positive number of threads', () => {
   const r = runCli(['check', 'examples', '--jobs', '0']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--jobs must be a positive number of threads, not `0`/);
+});
+
+test('a worker that runs out of memory loses only its jobs, skipped with the reason; the others are analysed', async () => {
+  const { files } = collectSources([join(repoRoot, 'examples')]);
+  const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  const jobs = frontendJobs(sources);
+  const errors: string[] = [];
+  // A heap far too small for the analysis: the worker dies on the first job it is given, and so does each fresh
+  // one, while this thread analyses the jobs it takes itself.
+  const models = await frontendsInWorkers(
+    sources,
+    { onInternalError: (where, err) => errors.push(`${where}: ${String(err)}`) },
+    2,
+    { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 },
+  );
+  assert.equal(models.length, sources.length, 'every file has a model');
+  const skipped = models.filter((m) => m.skipped?.startsWith('internal error in the analysis worker: '));
+  const analysed = models.filter((m) => !m.skipped);
+  assert.ok(skipped.length > 0, 'the worker lost its jobs');
+  assert.ok(analysed.length > 0, 'this thread analysed its jobs');
+  // Whole jobs are lost, never part of one.
+  for (const job of jobs) {
+    const lostHere = job.filter((s) => skipped.some((m) => m.file === s.path)).length;
+    assert.ok(lostHere === 0 || lostHere === job.length);
+  }
+  assert.ok(errors.length > 0 && errors.every((e) => e.startsWith('analysis worker: ')));
 });

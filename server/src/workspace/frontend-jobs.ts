@@ -5,7 +5,7 @@
  * only data) and the analysis and rules run once over all of them, as with one thread.
  */
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { FileModel } from '../model/ir';
 import type { SourceFile } from '../model/source';
 import type { WorkspaceOptions } from './analyze';
@@ -62,6 +62,8 @@ export async function frontendsInWorkers(
   sources: SourceFile[],
   options: WorkspaceOptions,
   threads: number,
+  /** Limits of each worker's heap (tests make one run out of memory). */
+  resourceLimits?: ResourceLimits,
 ): Promise<FileModel[]> {
   const jobs = worthWorkers(sources);
   if (!jobs) return frontendModels(sources, options);
@@ -81,7 +83,10 @@ export async function frontendsInWorkers(
   };
   const runWorker = (): Promise<void> =>
     new Promise((done) => {
-      const worker = new Worker(join(__dirname, 'frontend-worker.js'));
+      const worker = new Worker(
+        join(__dirname, 'frontend-worker.js'),
+        resourceLimits ? { resourceLimits } : {},
+      );
       // Posted and not answered yet, oldest first (the worker answers in order).
       const inHand: SourceFile[][] = [];
       const fill = () => {
