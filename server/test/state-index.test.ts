@@ -10,9 +10,8 @@ import {
   type Interleaver,
 } from '../src/model/analysis';
 import { buildCfg, Reachability } from '../src/model/cfg';
-import type { Node } from '../src/model/ir';
+import { stateName, type Node } from '../src/model/ir';
 import { accessGroups, buildStateIndex, sameState, type ConflictGroup } from '../src/model/state-index';
-import { readersOf } from '../src/rules/intermediate-state-visible';
 import { b } from './helpers/ir-builder';
 
 /** The conflicts as they were built before the index: every pair of accesses, theirs in access order. */
@@ -97,11 +96,11 @@ test('accesses alike for conflicts form one group with a count, segments and the
   );
   assert.equal(index.get('metrics'), undefined);
   assert.deepEqual(
-    index.get('bal')!.map((g) => `${g.entry.ir.name} ${g.kind}`),
+    index.get('bal')!.groups.map((g) => `${g.entry.ir.name} ${g.kind}`),
     ['pay read', 'pay write', 'settle write', 'settle write', 'settle read'],
   );
   assert.deepEqual(
-    index.get('log')!.map((g) => `${g.entry.ir.name} ${g.kind}`),
+    index.get('log')!.groups.map((g) => `${g.entry.ir.name} ${g.kind}`),
     ['pay write', 'settle read', 'peek read'],
   );
 });
@@ -189,36 +188,98 @@ test('one backward search within an iteration answers as `beforeInOrder` does fr
   assert.ok(reach.reaching([firstAwait]).has(writeC));
 });
 
-test('the readers of in-flight writes and the writes they see, each shared list walked once, in first-seen order', () => {
-  const analysis = analyze([b.file(canister())]);
-  const [pay, settle, peek] = analysis.entryPoints;
-  const [w1, w2, w3, w4] = pay.accesses;
-  const [reads, writes] = ['read', 'write'].map((kind) => accessGroups(settle).find((g) => g.kind === kind)!);
-  const shared = [w2, w1];
-  const reader = (entry: EntryAnalysis, groups: ConflictGroup[], excludedByLock = false) =>
-    ({ entry, groups, excludedByLock }) as unknown as Interleaver;
-  const touching = [
-    reader(pay, [{ theirs: reads, mine: [w4] }]),
-    reader(settle, [
-      { theirs: writes, mine: [w3] },
-      { theirs: reads, mine: shared },
-    ]),
-    reader(peek, [{ theirs: writes, mine: [w4] }]),
-    reader(settle, [{ theirs: reads, mine: [w4] }], true),
-    reader(peek, [
-      { theirs: reads, mine: [w3, w2] },
-      { theirs: reads, mine: shared },
-      { theirs: reads, mine: [w4, w1] },
-    ]),
-  ];
-  const { readers, written } = readersOf(touching, 'pay');
-  // Not the method itself, not one a lock holds off, not one that only writes.
+/** The readers as the rule found them from every interleaver's groups, before the exposure answered it. */
+function readersFromTouching(cp: CommitPointInfo, method: string) {
+  const readers: { interleaver: Interleaver; firstRead: ConflictGroup }[] = [];
+  const written = new Set<Access>();
+  const walked = new Set<readonly Access[]>();
+  for (const i of cp.touching) {
+    if (i.entry.ir.name === method || i.excludedByLock) continue;
+    let firstRead: ConflictGroup | undefined;
+    for (const g of i.groups) {
+      if (g.theirs.kind !== 'read') continue;
+      firstRead ??= g;
+      if (walked.has(g.mine)) continue;
+      walked.add(g.mine);
+      for (const w of g.mine) written.add(w);
+    }
+    if (firstRead) readers.push({ interleaver: i, firstRead });
+  }
+  return { readers, written };
+}
+
+/** Readers of several roots and locations, in an order other than their keys' (so the walk's order shows). */
+function readersCanister() {
+  b.reset();
+  const pay = b.entry('pay', [
+    b.write('bal'),
+    b.write('log'),
+    b.write('cfg.limit'),
+    b.write('cfg.fee'),
+    b.await('commit'),
+  ]);
+  const audit = b.entry('audit', [b.read('log'), b.read('cfg.fee'), b.read('bal')]);
+  const quote = b.entry('quote', [b.read('cfg.limit'), b.write('bal'), b.read('bal')]);
+  const writer = b.entry('writer', [b.write('log')]);
+  const self = b.entry('pay2', [b.read('cfg')]);
+  // Reads `bal` before writing it, where the index met the write of `bal` first (in `pay`).
+  const mixed = b.entry('mixed', [b.read('bal'), b.write('bal')]);
+  return [pay, audit, quote, writer, self, mixed];
+}
+
+test('the readers of in-flight writes and the writes they see, from the keys: as from every interleaver, in order', () => {
+  for (const entries of [canister(), readersCanister()]) {
+    const analysis = analyze([b.file(entries)]);
+    for (const e of analysis.entryPoints)
+      for (const cp of e.commitPoints) {
+        if (cp.index === undefined) continue;
+        const expected = readersFromTouching(cp, e.ir.name);
+        const got = cp.exposure.readers(e.ir.name);
+        assert.deepEqual(
+          got.readers.map((r) => [r.interleaver, r.firstRead]),
+          expected.readers.map((r) => [r.interleaver, r.firstRead]),
+        );
+        assert.deepEqual([...got.written], [...expected.written]);
+      }
+  }
+  // The second canister: `audit` sees `log`, `cfg.fee` and `bal` in its own access order, then `quote` adds
+  // `cfg.limit`; `writer` only writes, and `pay` itself is left out.
+  const analysis = analyze([b.file(readersCanister())]);
+  const pay = analysis.entryPoints[0];
+  const { readers, written } = pay.commitPoints[0].exposure.readers('pay');
   assert.deepEqual(
-    readers.map((r) => [r.interleaver, r.firstRead]),
-    [
-      [touching[1], touching[1].groups[1]],
-      [touching[4], touching[4].groups[0]],
-    ],
+    readers.map((r) => r.interleaver.entry.ir.name),
+    ['audit', 'quote', 'pay2', 'mixed'],
   );
-  assert.deepEqual([...written], [w2, w1, w3, w4]);
+  assert.deepEqual(
+    [...written].map((w) => stateName(w.state)),
+    ['bal', 'log', 'cfg.fee', 'cfg.limit'],
+  );
+  // An interleaver's groups are in its own access order, not in the order the index met their keys.
+  const mixed = pay.commitPoints[0].touching.find((i) => i.entry.ir.name === 'mixed')!;
+  assert.deepEqual(
+    mixed.groups.map((g) => g.theirs.kind),
+    ['read', 'write'],
+  );
+});
+
+test('writers and the groups about one access, from the keys: as filtered from every interleaver', () => {
+  for (const entries of [canister(), readersCanister()]) {
+    const analysis = analyze([b.file(entries)]);
+    for (const e of analysis.entryPoints)
+      for (const cp of e.commitPoints) {
+        for (const mine of [...cp.carriedReads, ...cp.inFlightWrites]) {
+          const expected = cp.touching.filter(
+            (i) =>
+              !i.excludedByLock && i.groups.some((g) => g.theirs.kind === 'write' && g.mine.includes(mine)),
+          );
+          assert.deepEqual(cp.exposure.writers(mine), expected);
+          for (const i of cp.touching)
+            assert.deepEqual(
+              i.groupsWith(mine),
+              i.groups.filter((g) => g.mine.includes(mine)),
+            );
+        }
+      }
+  }
 });

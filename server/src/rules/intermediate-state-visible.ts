@@ -1,5 +1,3 @@
-import type { Access, Interleaver } from '../model/analysis';
-import type { ConflictGroup } from '../model/state-index';
 import { stateName } from '../model/ir';
 import { accessNote, commitPoints, cpLine, describeInterleaver, finding, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
@@ -22,7 +20,7 @@ export const intermediateStateVisible: Rule = {
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
-      const { readers, written } = readersOf(cp.touching, e.ir.name);
+      const { readers, written } = cp.exposure.readers(e.ir.name);
       if (!readers.length) continue;
       const names = [...new Set([...written].map((w) => stateName(w.state)))];
       const first = readers[0];
@@ -51,37 +49,3 @@ export const intermediateStateVisible: Rule = {
     return out;
   },
 };
-
-/** An interleaver that reads what the method wrote before its commit point, with its first such group. */
-export interface Reader {
-  interleaver: Interleaver;
-  firstRead: ConflictGroup;
-}
-
-/**
- * The other entry points (not held off by a lock) whose reads meet in-flight writes (reads-in-flight-write),
- * and the writes they see, each once in first-seen order. Every interleaver repeats most of those writes: the
- * groups of one state location share one list of the method's writes (state-index.ts), so each list is walked
- * once, in one pass over the groups (a large canister has many commit points, each with many interleavers).
- */
-export function readersOf(
-  touching: readonly Interleaver[],
-  method: string,
-): { readers: Reader[]; written: Set<Access> } {
-  const readers: Reader[] = [];
-  const written = new Set<Access>();
-  const walked = new Set<readonly Access[]>();
-  for (const i of touching) {
-    if (i.entry.ir.name === method || i.excludedByLock) continue;
-    let firstRead: ConflictGroup | undefined;
-    for (const g of i.groups) {
-      if (g.theirs.kind !== 'read') continue;
-      firstRead ??= g;
-      if (walked.has(g.mine)) continue;
-      walked.add(g.mine);
-      for (const w of g.mine) written.add(w);
-    }
-    if (firstRead) readers.push({ interleaver: i, firstRead });
-  }
-  return { readers, written };
-}
