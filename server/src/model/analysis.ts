@@ -279,13 +279,13 @@ function analyzeEntry(file: FileModel, ir: EntryPointIR): EntryAnalysis {
   for (const a of accesses) if (restoresWithinSegment(a, flow, readById)) a.noChange = true;
 
   const segments: SegmentInfo[] = [];
-  for (let i = 0; i <= splitting.length; i++) {
-    segments.push({
-      index: i,
-      reads: accesses.filter((a) => a.kind === 'read' && a.segments.includes(i)),
-      writes: accesses.filter((a) => a.kind === 'write' && a.segments.includes(i)),
-    });
-  }
+  for (let i = 0; i <= splitting.length; i++) segments.push({ index: i, reads: [], writes: [] });
+  // One pass over the accesses (in their order), not one per segment.
+  for (const a of accesses)
+    for (const s of a.segments) {
+      const seg = segments[s];
+      if (seg) (a.kind === 'read' ? seg.reads : seg.writes).push(a);
+    }
 
   const entry: EntryAnalysis = {
     file: file.file,

@@ -135,11 +135,17 @@ function fileOfCommitPoint(e: EntryAnalysis, range: Range): string | undefined {
 }
 
 function dedupeRelated(list: RelatedLocation[]): RelatedLocation[] {
-  const seen = new Set<string>();
+  // By message, then place: no key string made per location (a finding can have dozens).
+  const seen = new Map<string, Set<string>>();
   return list.filter((r) => {
-    const k = `${r.file}:${r.range.start.line}:${r.range.start.character}:${r.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
+    const at = `${r.range.start.line}:${r.range.start.character}:${r.file}`;
+    const places = seen.get(r.message);
+    if (!places) {
+      seen.set(r.message, new Set([at]));
+      return true;
+    }
+    if (places.has(at)) return false;
+    places.add(at);
     return true;
   });
 }
