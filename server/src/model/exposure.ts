@@ -28,7 +28,7 @@ export interface Candidates {
 /** An interleaver that reads what the method wrote before its commit point, with its first such group. */
 export interface Reader {
   interleaver: Interleaver;
-  readonly firstRead: ConflictGroup;
+  firstRead: ConflictGroup;
 }
 
 export class Exposure {
@@ -82,27 +82,23 @@ export class Exposure {
 
   /**
    * The other entry points (not named `method`, not held off by a lock) whose reads meet in-flight writes
-   * (reads-in-flight-write), and the writes they see, each once in first-seen order (interleavers in order, each
-   * one's groups in order). The groups of one key share one list of the method's writes, so each list is walked
-   * once, and the walk stops when every list has been.
+   * (reads-in-flight-write): how many, the first `max` of them with their first such group, and the writes
+   * they see, each once in first-seen order (interleavers in order, each one's groups in order). The groups of
+   * one key share one list of the method's writes, so each list is walked once, and the walk stops when every
+   * list has been. No interleaver is made for a reader past the first `max` unless a lock must be asked.
    */
-  readers(method: string): { readers: Reader[]; written: Set<Access> } {
+  readers(method: string, max: number): { count: number; first: Reader[]; written: Set<Access> } {
     const reads = this.keys.filter((k) => k.key.kind === 'read');
     const written = new Set<Access>();
-    const readers: Reader[] = [];
+    const first: Reader[] = [];
+    let count = 0;
     const walked = new Set<readonly Access[]>();
     for (const e of this.entries(reads)) {
       if (e.ir.name === method) continue;
-      const interleaver = this.interleaver(e);
-      if (interleaver.excludedByLock) continue;
-      let first: ConflictGroup | undefined;
-      const firstRead = () => (first ??= groupsOfEntry(reads, e)[0]);
-      readers.push({
-        interleaver,
-        get firstRead() {
-          return firstRead();
-        },
-      });
+      if (this.held.length && e.locks.length && this.interleaver(e).excludedByLock) continue;
+      count++;
+      if (first.length < max)
+        first.push({ interleaver: this.interleaver(e), firstRead: groupsOfEntry(reads, e)[0] });
       if (walked.size === reads.length) continue;
       for (const g of groupsOfEntry(reads, e)) {
         if (walked.has(g.mine)) continue;
@@ -110,7 +106,7 @@ export class Exposure {
         for (const w of g.mine) written.add(w);
       }
     }
-    return { readers, written };
+    return { count, first, written };
   }
 }
 

@@ -20,8 +20,8 @@ export const intermediateStateVisible: Rule = {
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
-      const { readers, written } = cp.exposure.readers(e.ir.name);
-      if (!readers.length) continue;
+      const { count, first: readers, written } = cp.exposure.readers(e.ir.name, MAX_RELATED_READERS);
+      if (!count) continue;
       const names = [...new Set([...written].map((w) => stateName(w.state)))];
       const first = readers[0];
       out.push(
@@ -29,18 +29,16 @@ export const intermediateStateVisible: Rule = {
           meta,
           e,
           cp.await.range,
-          `While ${quote(e.ir.name)} is suspended at ${cpLine(cp)}, ${describeInterleaver(e, first.interleaver, first.firstRead.mine[0])}${readers.length > 1 ? ` and ${readers.length - 1} more` : ''} can read the intermediate ${names.map(quote).join(', ')} written before it.`,
+          `While ${quote(e.ir.name)} is suspended at ${cpLine(cp)}, ${describeInterleaver(e, first.interleaver, first.firstRead.mine[0])}${count > 1 ? ` and ${count - 1} more` : ''} can read the intermediate ${names.map(quote).join(', ')} written before it.`,
           {
             state: names,
             commitPoint: cp.await.range,
             related: [
               ...[...written].map((w) => accessNote(w, 'writes')),
               // One read per interleaver, for the first few: enough to navigate, bounded for huge canisters.
-              ...readers
-                .slice(0, MAX_RELATED_READERS)
-                .map((r) =>
-                  accessNote(r.firstRead.theirs.accesses[0], `${quote(r.interleaver.entry.ir.name)} reads`),
-                ),
+              ...readers.map((r) =>
+                accessNote(r.firstRead.theirs.accesses[0], `${quote(r.interleaver.entry.ir.name)} reads`),
+              ),
             ],
           },
         ),
