@@ -293,8 +293,31 @@ test('the readers of in-flight writes and the writes they see, from the keys: as
   );
 });
 
+/** Entry points that hold a guard keyed by the caller across their commit points, and one that holds none. */
+function guardedCanister() {
+  b.reset();
+  const guard = () => ({
+    kind: 'guard' as const,
+    typeName: 'CallerGuard',
+    binding: '_guard',
+    droppedImmediately: false,
+    lock: { root: 'PENDING' },
+    key: 'caller',
+    range: b.read('x').range,
+  });
+  const chk = b.read('balances', 'caller');
+  const withdraw = b.entry('withdraw', [
+    guard(),
+    chk,
+    b.branch({ reads: [chk.id] }, [[b.await('commit'), b.write('balances', {}, { key: 'caller' })]]),
+  ]);
+  const deposit = b.entry('deposit', [guard(), b.write('balances'), b.await('commit')]);
+  const refund = b.entry('refund', [b.write('balances', {}, { key: 'caller' })]);
+  return [withdraw, deposit, refund];
+}
+
 test('writers and the groups about one access, from the keys: as filtered from every interleaver', () => {
-  for (const entries of [canister(), readersCanister()]) {
+  for (const entries of [canister(), readersCanister(), guardedCanister()]) {
     const analysis = analyze([b.file(entries)]);
     for (const e of analysis.entryPoints)
       for (const cp of e.commitPoints) {
@@ -304,6 +327,10 @@ test('writers and the groups about one access, from the keys: as filtered from e
               !i.excludedByLock && i.groups.some((g) => g.theirs.kind === 'write' && g.mine.includes(mine)),
           );
           assert.deepEqual(cp.exposure.writers(mine), expected);
+          assert.deepEqual(
+            cp.exposure.writers(mine),
+            cp.touching.filter((i) => !i.excludedByLock && i.writesOpenly(mine)),
+          );
           for (const i of cp.touching)
             assert.deepEqual(
               i.groupsWith(mine),
@@ -312,4 +339,12 @@ test('writers and the groups about one access, from the keys: as filtered from e
         }
       }
   }
+  // The guard held across `withdraw`'s commit point rules out another `withdraw` by the same caller, not the
+  // unkeyed write of `deposit` nor `refund`, which takes no guard.
+  const [withdraw] = analyze([b.file(guardedCanister())]).entryPoints;
+  const cp = withdraw.commitPoints[0];
+  assert.deepEqual(
+    cp.exposure.writers(cp.carriedReads[0]).map((i) => i.entry.ir.name),
+    ['deposit', 'refund'],
+  );
 });

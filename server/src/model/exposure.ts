@@ -72,12 +72,28 @@ export class Exposure {
     return keys;
   }
 
-  /** Interleavers that write `mine`'s state where no held lock rules it out: `touching` so filtered, in its order. */
+  /**
+   * Interleavers that write `mine`'s state where no held lock rules it out: `touching` so filtered, in its
+   * order. An entry point of a write key that conflicts with `mine` writes it; only when both sides hold locks
+   * are its groups asked whether a lock rules that out.
+   */
   writers(mine: Access): Interleaver[] {
-    const writes = this.keysWithMine(mine).filter((k) => k.key.kind === 'write');
-    return this.entries(writes)
-      .map((e) => this.interleaver(e))
-      .filter((i) => !i.excludedByLock && i.writesOpenly(mine));
+    let found = this.writersOf.get(mine);
+    if (!found) {
+      const writes = this.keysWithMine(mine).filter((k) => k.key.kind === 'write');
+      found = this.entries(writes)
+        .map((e) => this.interleaver(e))
+        .filter((i) => !this.locked(i.entry) || (!i.excludedByLock && i.writesOpenly(mine)));
+      this.writersOf.set(mine, found);
+    }
+    return found;
+  }
+
+  private readonly writersOf = new Map<Access, Interleaver[]>();
+
+  /** Both the commit point and `entry` hold locks: only then can a lock rule out a conflict. */
+  locked(entry: EntryAnalysis): boolean {
+    return this.held.length > 0 && entry.locks.length > 0;
   }
 
   /**
@@ -95,7 +111,7 @@ export class Exposure {
     const walked = new Set<readonly Access[]>();
     for (const e of this.entries(reads)) {
       if (e.ir.name === method) continue;
-      if (this.held.length && e.locks.length && this.interleaver(e).excludedByLock) continue;
+      if (this.locked(e) && this.interleaver(e).excludedByLock) continue;
       count++;
       if (first.length < max)
         first.push({ interleaver: this.interleaver(e), firstRead: groupsOfEntry(reads, e)[0] });
@@ -179,7 +195,7 @@ export class Touching implements Interleaver {
   }
 
   private locked(): boolean {
-    return this.exposure.held.length > 0 && this.entry.locks.length > 0;
+    return this.exposure.locked(this.entry);
   }
 }
 

@@ -135,17 +135,11 @@ function fileOfCommitPoint(e: EntryAnalysis, range: Range): string | undefined {
 }
 
 function dedupeRelated(list: RelatedLocation[]): RelatedLocation[] {
-  // By message, then place: no key string made per location (a finding can have dozens).
-  const seen = new Map<string, Set<string>>();
+  const seen = new Set<string>();
   return list.filter((r) => {
-    const at = `${r.range.start.line}:${r.range.start.character}:${r.file}`;
-    const places = seen.get(r.message);
-    if (!places) {
-      seen.set(r.message, new Set([at]));
-      return true;
-    }
-    if (places.has(at)) return false;
-    places.add(at);
+    const k = `${r.file}:${r.range.start.line}:${r.range.start.character}:${r.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
     return true;
   });
 }
