@@ -162,16 +162,22 @@ export function conflictingKeys(
   inFlightWrites: Access[],
 ): KeyConflict[] {
   const out: KeyConflict[] = [];
+  // The method's accesses by root (in their order): a key meets only those of its own root.
+  const byRoot = new Map<string, { carried: Access[]; inFlight: Access[] }>();
+  const at = (a: Access) => {
+    let r = byRoot.get(a.state.root);
+    if (!r) byRoot.set(a.state.root, (r = { carried: [], inFlight: [] }));
+    return r;
+  };
+  for (const a of carriedReads) at(a).carried.push(a);
+  for (const a of inFlightWrites) at(a).inFlight.push(a);
   let rootOrder = 0;
-  const roots = new Set<string>();
-  for (const a of carriedReads) roots.add(a.state.root);
-  for (const a of inFlightWrites) roots.add(a.state.root);
-  for (const root of roots) {
+  for (const [root, mineOfRoot] of byRoot) {
     for (const key of index.get(root)?.keys ?? []) {
       const alike = (a: Access) => sameState(a.state, key.state);
       const mine = [
-        ...(key.kind === 'write' ? carriedReads.filter(alike) : []),
-        ...inFlightWrites.filter(alike),
+        ...(key.kind === 'write' ? mineOfRoot.carried.filter(alike) : []),
+        ...mineOfRoot.inFlight.filter(alike),
       ];
       if (mine.length) out.push({ key, mine, rootOrder });
     }
