@@ -9,10 +9,9 @@ import {
   type EntryAnalysis,
   type Interleaver,
 } from '../src/model/analysis';
-import { buildCfg, Reachability } from '../src/model/cfg';
-import type { Node } from '../src/model/ir';
+import { buildCfg, reachableFrom, Reachability } from '../src/model/cfg';
+import { stateName, type Node } from '../src/model/ir';
 import { accessGroups, buildStateIndex, sameState, type ConflictGroup } from '../src/model/state-index';
-import { readersOf } from '../src/rules/intermediate-state-visible';
 import { b } from './helpers/ir-builder';
 
 /** The conflicts as they were built before the index: every pair of accesses, theirs in access order. */
@@ -97,11 +96,11 @@ test('accesses alike for conflicts form one group with a count, segments and the
   );
   assert.equal(index.get('metrics'), undefined);
   assert.deepEqual(
-    index.get('bal')!.map((g) => `${g.entry.ir.name} ${g.kind}`),
+    index.get('bal')!.groups.map((g) => `${g.entry.ir.name} ${g.kind}`),
     ['pay read', 'pay write', 'settle write', 'settle write', 'settle read'],
   );
   assert.deepEqual(
-    index.get('log')!.map((g) => `${g.entry.ir.name} ${g.kind}`),
+    index.get('log')!.groups.map((g) => `${g.entry.ir.name} ${g.kind}`),
     ['pay write', 'settle read', 'peek read'],
   );
 });
@@ -155,6 +154,34 @@ test('one backward search answers "before the commit point" as a forward search 
   }
 });
 
+/** Nested loops and branches, `size` times over: a CFG with back edges and joins. */
+function loopyBody(size: number): Node[] {
+  const body: Node[] = [];
+  for (let i = 0; i < size; i++)
+    body.push(
+      b.read('a'),
+      b.loop([b.read('b'), b.branch({}, [[b.await('commit'), b.write('c')], [b.ret()]]), b.write('d')]),
+      b.branch({}, [[b.read('e')], [b.loop([b.write('f'), b.await('maybe')])]]),
+    );
+  return body;
+}
+
+test('"before within an iteration" from the forward sets of every node, as a search from each node finds it', () => {
+  b.reset();
+  for (const size of [3, 500]) {
+    const cfg = buildCfg(b.entry('f', loopyBody(size)));
+    const reach = new Reachability(cfg);
+    // 3: every node's sets worked out together; 500 (over 4,096 nodes): searched from each node asked about.
+    assert.equal(cfg.nodes.length > 4096, size === 500);
+    const step = size === 3 ? 1 : 97;
+    for (let n = 0; n < cfg.nodes.length; n += step) {
+      const expected = reachableFrom(cfg, [n], true);
+      for (let m = 0; m < cfg.nodes.length; m += size === 3 ? 1 : 7)
+        assert.equal(reach.beforeInOrder([n], [m]), expected.has(m), `${n} before ${m}`);
+    }
+  }
+});
+
 test('one backward search within an iteration answers as `beforeInOrder` does from every node', () => {
   b.reset();
   const body: Node[] = [
@@ -189,36 +216,135 @@ test('one backward search within an iteration answers as `beforeInOrder` does fr
   assert.ok(reach.reaching([firstAwait]).has(writeC));
 });
 
-test('the readers of in-flight writes and the writes they see, each shared list walked once, in first-seen order', () => {
-  const analysis = analyze([b.file(canister())]);
-  const [pay, settle, peek] = analysis.entryPoints;
-  const [w1, w2, w3, w4] = pay.accesses;
-  const [reads, writes] = ['read', 'write'].map((kind) => accessGroups(settle).find((g) => g.kind === kind)!);
-  const shared = [w2, w1];
-  const reader = (entry: EntryAnalysis, groups: ConflictGroup[], excludedByLock = false) =>
-    ({ entry, groups, excludedByLock }) as unknown as Interleaver;
-  const touching = [
-    reader(pay, [{ theirs: reads, mine: [w4] }]),
-    reader(settle, [
-      { theirs: writes, mine: [w3] },
-      { theirs: reads, mine: shared },
-    ]),
-    reader(peek, [{ theirs: writes, mine: [w4] }]),
-    reader(settle, [{ theirs: reads, mine: [w4] }], true),
-    reader(peek, [
-      { theirs: reads, mine: [w3, w2] },
-      { theirs: reads, mine: shared },
-      { theirs: reads, mine: [w4, w1] },
-    ]),
-  ];
-  const { readers, written } = readersOf(touching, 'pay');
-  // Not the method itself, not one a lock holds off, not one that only writes.
+/** The readers as the rule found them from every interleaver's groups, before the exposure answered it. */
+function readersFromTouching(cp: CommitPointInfo, method: string) {
+  const readers: { interleaver: Interleaver; firstRead: ConflictGroup }[] = [];
+  const written = new Set<Access>();
+  const walked = new Set<readonly Access[]>();
+  for (const i of cp.touching) {
+    if (i.entry.ir.name === method || i.excludedByLock) continue;
+    let firstRead: ConflictGroup | undefined;
+    for (const g of i.groups) {
+      if (g.theirs.kind !== 'read') continue;
+      firstRead ??= g;
+      if (walked.has(g.mine)) continue;
+      walked.add(g.mine);
+      for (const w of g.mine) written.add(w);
+    }
+    if (firstRead) readers.push({ interleaver: i, firstRead });
+  }
+  return { readers, written };
+}
+
+/** Readers of several roots and locations, in an order other than their keys' (so the walk's order shows). */
+function readersCanister() {
+  b.reset();
+  const pay = b.entry('pay', [
+    b.write('bal'),
+    b.write('log'),
+    b.write('cfg.limit'),
+    b.write('cfg.fee'),
+    b.await('commit'),
+  ]);
+  const audit = b.entry('audit', [b.read('log'), b.read('cfg.fee'), b.read('bal')]);
+  const quote = b.entry('quote', [b.read('cfg.limit'), b.write('bal'), b.read('bal')]);
+  const writer = b.entry('writer', [b.write('log')]);
+  const self = b.entry('pay2', [b.read('cfg')]);
+  // Reads `bal` before writing it, where the index met the write of `bal` first (in `pay`).
+  const mixed = b.entry('mixed', [b.read('bal'), b.write('bal')]);
+  return [pay, audit, quote, writer, self, mixed];
+}
+
+test('the readers of in-flight writes and the writes they see, from the keys: as from every interleaver, in order', () => {
+  for (const entries of [canister(), readersCanister()]) {
+    const analysis = analyze([b.file(entries)]);
+    for (const e of analysis.entryPoints)
+      for (const cp of e.commitPoints) {
+        if (cp.index === undefined) continue;
+        const expected = readersFromTouching(cp, e.ir.name);
+        const got = cp.exposure.readers(e.ir.name, 2);
+        assert.equal(got.count, expected.readers.length);
+        assert.deepEqual(
+          got.first.map((r) => [r.interleaver, r.firstRead]),
+          expected.readers.slice(0, 2).map((r) => [r.interleaver, r.firstRead]),
+        );
+        assert.deepEqual([...got.written], [...expected.written]);
+      }
+  }
+  // The second canister: `audit` sees `log`, `cfg.fee` and `bal` in its own access order, then `quote` adds
+  // `cfg.limit`; `writer` only writes, and `pay` itself is left out.
+  const analysis = analyze([b.file(readersCanister())]);
+  const pay = analysis.entryPoints[0];
+  const { count, first: readers, written } = pay.commitPoints[0].exposure.readers('pay', 10);
+  assert.equal(count, 4);
   assert.deepEqual(
-    readers.map((r) => [r.interleaver, r.firstRead]),
-    [
-      [touching[1], touching[1].groups[1]],
-      [touching[4], touching[4].groups[0]],
-    ],
+    readers.map((r) => r.interleaver.entry.ir.name),
+    ['audit', 'quote', 'pay2', 'mixed'],
   );
-  assert.deepEqual([...written], [w2, w1, w3, w4]);
+  assert.deepEqual(
+    [...written].map((w) => stateName(w.state)),
+    ['bal', 'log', 'cfg.fee', 'cfg.limit'],
+  );
+  // An interleaver's groups are in its own access order, not in the order the index met their keys.
+  const mixed = pay.commitPoints[0].touching.find((i) => i.entry.ir.name === 'mixed')!;
+  assert.deepEqual(
+    mixed.groups.map((g) => g.theirs.kind),
+    ['read', 'write'],
+  );
+});
+
+/** Entry points that hold a guard keyed by the caller across their commit points, and one that holds none. */
+function guardedCanister() {
+  b.reset();
+  const guard = () => ({
+    kind: 'guard' as const,
+    typeName: 'CallerGuard',
+    binding: '_guard',
+    droppedImmediately: false,
+    lock: { root: 'PENDING' },
+    key: 'caller',
+    range: b.read('x').range,
+  });
+  const chk = b.read('balances', 'caller');
+  const withdraw = b.entry('withdraw', [
+    guard(),
+    chk,
+    b.branch({ reads: [chk.id] }, [[b.await('commit'), b.write('balances', {}, { key: 'caller' })]]),
+  ]);
+  const deposit = b.entry('deposit', [guard(), b.write('balances'), b.await('commit')]);
+  const refund = b.entry('refund', [b.write('balances', {}, { key: 'caller' })]);
+  return [withdraw, deposit, refund];
+}
+
+test('writers and the groups about one access, from the keys: as filtered from every interleaver', () => {
+  for (const entries of [canister(), readersCanister(), guardedCanister()]) {
+    const analysis = analyze([b.file(entries)]);
+    for (const e of analysis.entryPoints)
+      for (const cp of e.commitPoints) {
+        for (const mine of [...cp.carriedReads, ...cp.inFlightWrites]) {
+          const expected = cp.touching.filter(
+            (i) =>
+              !i.excludedByLock && i.groups.some((g) => g.theirs.kind === 'write' && g.mine.includes(mine)),
+          );
+          assert.deepEqual(cp.exposure.writers(mine), expected);
+          assert.deepEqual(
+            cp.exposure.writers(mine),
+            cp.touching.filter((i) => !i.excludedByLock && i.writesOpenly(mine)),
+          );
+          for (const i of cp.touching)
+            assert.deepEqual(
+              i.groupsWith(mine),
+              i.groups.filter((g) => g.mine.includes(mine)),
+            );
+        }
+      }
+  }
+  // The guard held across `withdraw`'s commit point rules out another `withdraw` by the same caller, not the
+  // unkeyed write of `deposit` nor `refund`, which takes no guard.
+  const [withdraw] = analyze([b.file(guardedCanister())]).entryPoints;
+  const cp = withdraw.commitPoints[0];
+  assert.deepEqual(
+    cp.exposure.writers(cp.carriedReads[0]).map((i) => i.entry.ir.name),
+    ['deposit', 'refund'],
+  );
 });

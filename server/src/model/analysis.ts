@@ -9,13 +9,13 @@ import { failureNotice } from './limits';
 import type { EntryReuse } from './entry-reuse';
 import {
   buildStateIndex,
-  conflictGroups,
+  conflictingKeys,
   sameState,
-  sameSub,
-  spellOut,
   type ConflictGroup,
+  type RootGroups,
   type StateIndex,
 } from './state-index';
+import { Exposure, NO_EXPOSURE, setExposure, type Candidates } from './exposure';
 
 export { sameState };
 
@@ -63,12 +63,14 @@ export interface Interleaver {
   /** The interleaver's segments that conflict (all of its segments when harmless). */
   readonly segments: number[];
   /** Its groups of accesses that conflict, each with the method's accesses it conflicts with. */
-  groups: ConflictGroup[];
+  readonly groups: ConflictGroup[];
+  /** Its groups that conflict with the method's access `mine`, in the order of `groups`. */
+  groupsWith(mine: Access): ConflictGroup[];
   /** Every conflict, one per pair of accesses: built on first use (rules and hovers read `groups`). */
   readonly conflicts: Conflict[];
   harmless: boolean;
   /** Both hold the same lock across the commit point, so they exclude each other (every conflict is ruled out). */
-  excludedByLock: boolean;
+  readonly excludedByLock: boolean;
   /** Whether it writes the state of the method's access `mine` where no held lock rules that out. */
   writesOpenly(mine: Access): boolean;
 }
@@ -85,8 +87,10 @@ export interface CommitPointInfo {
   /** The carried reads that are (part of) a condition deciding whether this commit point runs. */
   checkedReads: Access[];
   inFlightWrites: Access[];
-  /** The entry points that can run here and touch its state (conflicting ones), in the canister's order. */
-  touching: Interleaver[];
+  /** The entry points that can run here and touch its state (conflicting ones), in the canister's order: built on first use. */
+  readonly touching: Interleaver[];
+  /** Who can touch its state while suspended, from the canister's state index: what rules ask (exposure.ts). */
+  exposure: Exposure;
   /** Every entry point that can run here, harmless ones too: built on first use. */
   readonly interleavers: Interleaver[];
   /** Locks (guards, flags released in `finally`) held across this commit point. */
@@ -201,7 +205,7 @@ export function analyze(input: FileModel[], options: AnalyzeOptions = {}): Analy
         list: [],
         position: new Map<EntryAnalysis, number>(),
       };
-      const index: StateIndex = indexes.get(e.canister) ?? new Map<string, never[]>();
+      const index: StateIndex = indexes.get(e.canister) ?? new Map<string, RootGroups>();
       for (const cp of e.commitPoints) setInterleavers(cp, index, candidates, ignored);
     } catch (err) {
       broken.add(e);
@@ -275,13 +279,13 @@ function analyzeEntry(file: FileModel, ir: EntryPointIR): EntryAnalysis {
   for (const a of accesses) if (restoresWithinSegment(a, flow, readById)) a.noChange = true;
 
   const segments: SegmentInfo[] = [];
-  for (let i = 0; i <= splitting.length; i++) {
-    segments.push({
-      index: i,
-      reads: accesses.filter((a) => a.kind === 'read' && a.segments.includes(i)),
-      writes: accesses.filter((a) => a.kind === 'write' && a.segments.includes(i)),
-    });
-  }
+  for (let i = 0; i <= splitting.length; i++) segments.push({ index: i, reads: [], writes: [] });
+  // One pass over the accesses (in their order), not one per segment.
+  for (const a of accesses)
+    for (const s of a.segments) {
+      const seg = segments[s];
+      if (seg) (a.kind === 'read' ? seg.reads : seg.writes).push(a);
+    }
 
   const entry: EntryAnalysis = {
     file: file.file,
@@ -347,6 +351,7 @@ function commitPointInfo(
     checkedReads: [],
     inFlightWrites: [],
     touching: [],
+    exposure: NO_EXPOSURE,
     interleavers: [],
     locksHeld: [],
   };
@@ -418,8 +423,8 @@ function lockHeldAt(e: EntryAnalysis, l: LockInfo, cpFlat: number[], reaching: S
 }
 
 /**
- * Fills a commit point's interleavers from the canister's state index: the conflicting ones now, the harmless
- * rest (every other entry point that can run here) only when someone asks for the whole list.
+ * Sets a commit point's exposure from the canister's state index: the keys of state it conflicts with; the
+ * interleavers (conflicting ones, and every entry point that can run here) are built only when asked for.
  */
 function setInterleavers(
   cp: CommitPointInfo,
@@ -430,126 +435,6 @@ function setInterleavers(
   if (cp.index === undefined) return;
   const carriedReads = cp.carriedReads.filter((a) => !ignored(a.state));
   const inFlightWrites = cp.inFlightWrites.filter((a) => !ignored(a.state));
-  const byEntry = conflictGroups(index, carriedReads, inFlightWrites);
-  const touching = [...byEntry]
-    .sort((x, y) => candidates.position.get(x[0])! - candidates.position.get(y[0])!)
-    .map(([other, groups]) => new Touching(other, groups, cp.locksHeld));
-  cp.touching = touching;
-  let all: Interleaver[] | undefined;
-  Object.defineProperty(cp, 'interleavers', {
-    enumerable: true,
-    configurable: true,
-    get: () => (all ??= everyInterleaver(touching, candidates.list)),
-  });
-}
-
-/** The entry points of a canister that can run at a commit point, with their positions (the list's order). */
-interface Candidates {
-  list: EntryAnalysis[];
-  position: Map<EntryAnalysis, number>;
-}
-
-/** A conflicting interleaver: its segments and the spelled-out conflicts are worked out on first use. */
-class Touching implements Interleaver {
-  readonly harmless = false;
-  readonly excludedByLock: boolean;
-  private segs?: number[];
-  private all?: Conflict[];
-
-  constructor(
-    readonly entry: EntryAnalysis,
-    readonly groups: ConflictGroup[],
-    private readonly held: LockInfo[],
-  ) {
-    // Locks rule out conflicts one by one (a per-caller guard only the same caller's): excluded when all are.
-    this.excludedByLock =
-      this.locked() &&
-      groups.every((g) => g.mine.every((m) => g.theirs.accesses.every((t) => this.excludes(m, t))));
-  }
-
-  /** Whether a lock held at the commit point and one this interleaver takes rule out `mine` against `theirs`. */
-  excludes(mine: Access, theirs: Access): boolean {
-    const pair = { mine, theirs, sameCallerOnly: mine.keyIsCaller && theirs.keyIsCaller };
-    return this.held.some((l) => this.entry.locks.some((o) => lockExcludes(l, o, pair)));
-  }
-
-  /** Whether it writes `mine`'s state where no lock rules that out. */
-  writesOpenly(mine: Access): boolean {
-    const locked = this.locked();
-    return this.groups.some(
-      (g) =>
-        g.theirs.kind === 'write' &&
-        g.mine.includes(mine) &&
-        (!locked || g.theirs.accesses.some((t) => !this.excludes(mine, t))),
-    );
-  }
-
-  get segments(): number[] {
-    if (!this.segs) {
-      const segs = new Set<number>();
-      for (const g of this.groups) for (const s of g.theirs.segments) segs.add(s);
-      this.segs = [...segs].sort((a, b) => a - b);
-    }
-    return this.segs;
-  }
-
-  get conflicts(): Conflict[] {
-    if (!this.all) {
-      this.all = spellOut(this.groups);
-      if (this.locked())
-        for (const c of this.all) if (this.excludes(c.mine, c.theirs)) c.excludedByLock = true;
-    }
-    return this.all;
-  }
-
-  private locked(): boolean {
-    return this.held.length > 0 && this.entry.locks.length > 0;
-  }
-}
-
-function everyInterleaver(touching: Interleaver[], candidates: EntryAnalysis[]): Interleaver[] {
-  const byEntry = new Map(touching.map((i) => [i.entry, i] as const));
-  return candidates.map(
-    (other) =>
-      byEntry.get(other) ?? {
-        entry: other,
-        segments: other.segments.map((s) => s.index),
-        groups: [],
-        conflicts: [],
-        harmless: true,
-        excludedByLock: false,
-        writesOpenly: () => false,
-      },
-  );
-}
-
-/** The pair of accesses a lock decision is about. */
-type LockedPair = Pick<Conflict, 'mine' | 'theirs' | 'sameCallerOnly'>;
-
-/** A lock key that names an enum variant (`TaskType::Sync`), not a variable. */
-const CONSTANT_KEY = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Z][A-Za-z0-9_]*)+$/;
-
-/**
- * Whether a lock the method holds at its commit point and one the interleaver takes rule out one conflict: the
- * same lock without a key, or with the same constant key, excludes the other holder; a lock keyed by the caller
- * only a conflict keyed by the caller on both sides (another caller touches another entry); a callee's guard
- * only what the interleaver does under it. Taking and releasing the lock itself is the lock's own business.
- */
-function lockExcludes(mine: LockInfo, theirs: LockInfo, c: LockedPair): boolean {
-  if (!sameState(mine.state, theirs.state)) return false;
-  if (isLockState(c.mine.state, mine) || isLockState(c.theirs.state, theirs)) return true;
-  if (theirs.scope !== undefined && c.theirs.node.underGuard !== theirs.scope) return false;
-  if (mine.key === undefined || theirs.key === undefined) return true;
-  if (mine.key === theirs.key && CONSTANT_KEY.test(mine.key)) return true;
-  return mine.keyIsCaller && theirs.keyIsCaller && c.sameCallerOnly;
-}
-
-/** Exactly the lock's state (not its whole root, which holds more than the lock). */
-function isLockState(state: StatePath, lock: LockInfo): boolean {
-  return (
-    state.root === lock.state.root &&
-    state.holder === lock.state.holder &&
-    state.field === lock.state.field &&
-    sameSub(state, lock.state)
-  );
+  const keys = conflictingKeys(index, carriedReads, inFlightWrites);
+  setExposure(cp, new Exposure(keys, candidates, cp.locksHeld), candidates);
 }

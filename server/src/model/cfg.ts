@@ -363,9 +363,32 @@ export class Reachability {
   private readonly forwardMemo = new Map<number, NodeSet>();
 
   private forwardFrom(n: number): NodeSet {
+    if (this.cfg.nodes.length <= ALL_FORWARD_SETS_UP_TO) return (this.allForward ??= this.forwardSets())[n];
     let r = this.forwardMemo.get(n);
     if (!r) this.forwardMemo.set(n, (r = this.searchForwardInOrder(n)));
     return r;
+  }
+
+  private allForward?: NodeSet[];
+
+  /**
+   * Every node's forward set at once: a forward edge goes to a higher number, so a node reaches its forward
+   * successors and what they reach, already known when the nodes are taken from the last one back. One pass of
+   * word-wide unions instead of a search from every node the rules ask about.
+   */
+  private forwardSets(): NodeSet[] {
+    const { nodes } = this.cfg;
+    const sets: NodeSet[] = new Array<NodeSet>(nodes.length);
+    for (let n = nodes.length - 1; n >= 0; n--) {
+      const set = new NodeSet(nodes.length);
+      for (const s of nodes[n].succ)
+        if (s > n) {
+          set.add(s);
+          set.addAll(sets[s]);
+        }
+      sets[n] = set;
+    }
+    return sets;
   }
 
   /** `reachableFrom(cfg, [from], true)` into a bit set. */
@@ -383,6 +406,12 @@ export class Reachability {
   }
 }
 
+/**
+ * Up to this many nodes, the forward sets of every node are worked out together (a bit per pair of nodes: 2 MB
+ * at the limit); a larger CFG searches from each node asked about.
+ */
+const ALL_FORWARD_SETS_UP_TO = 4096;
+
 /** A set of the flat nodes of one CFG, one bit each. */
 export class NodeSet {
   private readonly bits: Uint32Array;
@@ -397,6 +426,13 @@ export class NodeSet {
 
   add(n: number): void {
     this.bits[n >>> 5] |= 1 << (n & 31);
+  }
+
+  /** Adds every node of `other` (a set of the same CFG). */
+  addAll(other: NodeSet): void {
+    const to = this.bits;
+    const from = other.bits;
+    for (let i = 0; i < to.length; i++) to[i] |= from[i];
   }
 }
 

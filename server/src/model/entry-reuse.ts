@@ -8,6 +8,7 @@
  * rest is shared: the previous analysis, which the server may still show, is never changed.
  */
 import type { CommitPointInfo, EntryAnalysis } from './analysis';
+import { NO_EXPOSURE } from './exposure';
 import type { EntryPointIR, FileModel } from './ir';
 
 interface Kept {
@@ -55,5 +56,5 @@ export class EntryReuse {
 
 /** A commit point without interleavers (they are set per analysis); its own facts are shared. */
 function freshCommitPoint(cp: CommitPointInfo): CommitPointInfo {
-  return { ...cp, touching: [], interleavers: [] };
+  return { ...cp, touching: [], exposure: NO_EXPOSURE, interleavers: [] };
 }

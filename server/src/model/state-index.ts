@@ -33,8 +33,37 @@ export interface ConflictGroup {
   mine: Access[];
 }
 
-/** State root → the groups of every entry point that may interleave, in entry then access order. */
-export type StateIndex = Map<string, AccessGroup[]>;
+/**
+ * The groups of one state location and kind (a `conflictKey`), of every entry point that may interleave: they
+ * all conflict with the same accesses of a commit point, so a commit point meets the key once, not each group.
+ */
+export interface KeyGroups {
+  conflictKey: string;
+  kind: 'read' | 'write';
+  state: StatePath;
+  /** In entry then access order. */
+  groups: AccessGroup[];
+  /** The same groups by entry point (one or two: keyed by the caller or not). */
+  byEntry: Map<EntryAnalysis, AccessGroup[]>;
+}
+
+/** The groups of one state root: in entry then access order, and by key in the order of first appearance. */
+export interface RootGroups {
+  groups: AccessGroup[];
+  keys: KeyGroups[];
+}
+
+/** State root → the groups of every entry point that may interleave. */
+export type StateIndex = Map<string, RootGroups>;
+
+/** A key a commit point conflicts with: the accesses of the method it meets, and where its root comes first. */
+export interface KeyConflict {
+  key: KeyGroups;
+  /** The method's accesses the key's groups conflict with (never empty), one list shared by them all. */
+  mine: Access[];
+  /** Position of the key's root among the roots the commit point's accesses name (its groups are ordered so). */
+  rootOrder: number;
+}
 
 /** The conflict of `mine` with an access of kind `theirs`. */
 export function conflictHow(mine: Access, theirs: 'read' | 'write'): ConflictHow {
@@ -106,45 +135,80 @@ export function buildStateIndex(
   ignored: (state: StatePath) => boolean,
 ): StateIndex {
   const index: StateIndex = new Map();
+  const keys = new Map<string, KeyGroups>();
   for (const e of interleaving) {
     const isQuery = e.ir.kind === 'query' || e.ir.kind === 'composite-query';
     for (const g of accessGroups(e)) {
       if ((g.kind === 'write' && isQuery) || ignored(g.state)) continue;
-      const list = index.get(g.state.root);
-      if (list) list.push(g);
-      else index.set(g.state.root, [g]);
+      let root = index.get(g.state.root);
+      if (!root) index.set(g.state.root, (root = { groups: [], keys: [] }));
+      root.groups.push(g);
+      let key = keys.get(g.conflictKey);
+      if (!key) {
+        keys.set(
+          g.conflictKey,
+          (key = {
+            conflictKey: g.conflictKey,
+            kind: g.kind,
+            state: g.state,
+            groups: [],
+            byEntry: new Map(),
+          }),
+        );
+        root.keys.push(key);
+      }
+      key.groups.push(g);
+      const mine = key.byEntry.get(e);
+      if (mine) mine.push(g);
+      else key.byEntry.set(e, [g]);
     }
   }
   return index;
 }
 
 /**
- * Per interleaving entry point, the groups that conflict with a commit point's carried reads and in-flight
- * writes: by root (in the order the commit point's accesses name them), then by each group's first access.
+ * The keys whose groups conflict with a commit point's carried reads and in-flight writes, each with those of
+ * its accesses: by root (in the order the commit point's accesses name them), then in the index's order. The
+ * groups themselves (each interleaver's, in its order) are read from the keys only when asked for.
  */
-export function conflictGroups(
+export function conflictingKeys(
   index: StateIndex,
   carriedReads: Access[],
   inFlightWrites: Access[],
-): Map<EntryAnalysis, ConflictGroup[]> {
-  const out = new Map<EntryAnalysis, ConflictGroup[]>();
-  const minesOf = new Map<string, Access[]>();
-  const roots = new Set([...carriedReads, ...inFlightWrites].map((a) => a.state.root));
-  for (const root of roots) {
-    for (const g of index.get(root) ?? []) {
-      let mine = minesOf.get(g.conflictKey);
-      if (!mine) {
-        const alike = (a: Access) => sameState(a.state, g.state);
-        mine = [...(g.kind === 'write' ? carriedReads.filter(alike) : []), ...inFlightWrites.filter(alike)];
-        minesOf.set(g.conflictKey, mine);
-      }
-      if (!mine.length) continue;
-      const list = out.get(g.entry);
-      if (list) list.push({ theirs: g, mine });
-      else out.set(g.entry, [{ theirs: g, mine }]);
+): KeyConflict[] {
+  const out: KeyConflict[] = [];
+  // The method's accesses by root (in their order): a key meets only those of its own root.
+  const byRoot = new Map<string, { carried: Access[]; inFlight: Access[] }>();
+  const at = (a: Access) => {
+    let r = byRoot.get(a.state.root);
+    if (!r) byRoot.set(a.state.root, (r = { carried: [], inFlight: [] }));
+    return r;
+  };
+  for (const a of carriedReads) at(a).carried.push(a);
+  for (const a of inFlightWrites) at(a).inFlight.push(a);
+  let rootOrder = 0;
+  for (const [root, mineOfRoot] of byRoot) {
+    for (const key of index.get(root)?.keys ?? []) {
+      const alike = (a: Access) => sameState(a.state, key.state);
+      const mine = [
+        ...(key.kind === 'write' ? mineOfRoot.carried.filter(alike) : []),
+        ...mineOfRoot.inFlight.filter(alike),
+      ];
+      if (mine.length) out.push({ key, mine, rootOrder });
     }
+    rootOrder++;
   }
   return out;
+}
+
+/** An entry point's groups among `keys`, in its order: by root as the commit point names them, then by first access. */
+export function groupsOfEntry(keys: readonly KeyConflict[], entry: EntryAnalysis): ConflictGroup[] {
+  const found: { group: ConflictGroup; rootOrder: number }[] = [];
+  for (const k of keys)
+    for (const theirs of k.key.byEntry.get(entry) ?? [])
+      found.push({ group: { theirs, mine: k.mine }, rootOrder: k.rootOrder });
+  found.sort((x, y) => x.rootOrder - y.rootOrder || x.group.theirs.first - y.group.theirs.first);
+  return found.map((f) => f.group);
 }
 
 /**

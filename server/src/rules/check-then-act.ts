@@ -148,8 +148,8 @@ export const checkThenAct: Rule = {
                 ...writers
                   .filter((w) => w.entry !== e)
                   .flatMap((w) =>
-                    w.groups
-                      .filter((g) => g.mine.includes(check))
+                    w
+                      .groupsWith(check)
                       .slice(0, 1)
                       .map((g) =>
                         accessNote(g.theirs.accesses[0], `interleaver ${quote(w.entry.ir.name)} writes`),

@@ -1,5 +1,3 @@
-import type { Access, Interleaver } from '../model/analysis';
-import type { ConflictGroup } from '../model/state-index';
 import { stateName } from '../model/ir';
 import { accessNote, commitPoints, cpLine, describeInterleaver, finding, quote } from './support/helpers';
 import type { Finding, Rule, RuleMeta } from './types';
@@ -22,8 +20,8 @@ export const intermediateStateVisible: Rule = {
   check(analysis) {
     const out: Finding[] = [];
     for (const [e, cp] of commitPoints(analysis)) {
-      const { readers, written } = readersOf(cp.touching, e.ir.name);
-      if (!readers.length) continue;
+      const { count, first: readers, written } = cp.exposure.readers(e.ir.name, MAX_RELATED_READERS);
+      if (!count) continue;
       const names = [...new Set([...written].map((w) => stateName(w.state)))];
       const first = readers[0];
       out.push(
@@ -31,18 +29,16 @@ export const intermediateStateVisible: Rule = {
           meta,
           e,
           cp.await.range,
-          `While ${quote(e.ir.name)} is suspended at ${cpLine(cp)}, ${describeInterleaver(e, first.interleaver, first.firstRead.mine[0])}${readers.length > 1 ? ` and ${readers.length - 1} more` : ''} can read the intermediate ${names.map(quote).join(', ')} written before it.`,
+          `While ${quote(e.ir.name)} is suspended at ${cpLine(cp)}, ${describeInterleaver(e, first.interleaver, first.firstRead.mine[0])}${count > 1 ? ` and ${count - 1} more` : ''} can read the intermediate ${names.map(quote).join(', ')} written before it.`,
           {
             state: names,
             commitPoint: cp.await.range,
             related: [
               ...[...written].map((w) => accessNote(w, 'writes')),
               // One read per interleaver, for the first few: enough to navigate, bounded for huge canisters.
-              ...readers
-                .slice(0, MAX_RELATED_READERS)
-                .map((r) =>
-                  accessNote(r.firstRead.theirs.accesses[0], `${quote(r.interleaver.entry.ir.name)} reads`),
-                ),
+              ...readers.map((r) =>
+                accessNote(r.firstRead.theirs.accesses[0], `${quote(r.interleaver.entry.ir.name)} reads`),
+              ),
             ],
           },
         ),
@@ -51,37 +47,3 @@ export const intermediateStateVisible: Rule = {
     return out;
   },
 };
-
-/** An interleaver that reads what the method wrote before its commit point, with its first such group. */
-export interface Reader {
-  interleaver: Interleaver;
-  firstRead: ConflictGroup;
-}
-
-/**
- * The other entry points (not held off by a lock) whose reads meet in-flight writes (reads-in-flight-write),
- * and the writes they see, each once in first-seen order. Every interleaver repeats most of those writes: the
- * groups of one state location share one list of the method's writes (state-index.ts), so each list is walked
- * once, in one pass over the groups (a large canister has many commit points, each with many interleavers).
- */
-export function readersOf(
-  touching: readonly Interleaver[],
-  method: string,
-): { readers: Reader[]; written: Set<Access> } {
-  const readers: Reader[] = [];
-  const written = new Set<Access>();
-  const walked = new Set<readonly Access[]>();
-  for (const i of touching) {
-    if (i.entry.ir.name === method || i.excludedByLock) continue;
-    let firstRead: ConflictGroup | undefined;
-    for (const g of i.groups) {
-      if (g.theirs.kind !== 'read') continue;
-      firstRead ??= g;
-      if (walked.has(g.mine)) continue;
-      walked.add(g.mine);
-      for (const w of g.mine) written.add(w);
-    }
-    if (firstRead) readers.push({ interleaver: i, firstRead });
-  }
-  return { readers, written };
-}

@@ -39,7 +39,19 @@ export function parseMotoko(text: string): ParseResult {
       (l) => l.message.startsWith('unclosed') && l.end <= e.start && text.slice(l.end, e.start).trim() === '',
     );
   const errors = [...lexErrors, ...parser.errors.filter((e) => !echoes(e))].sort((a, b) => a.start - b.start);
-  return { program: { kind: 'Program', start: 0, end: text.length, decs, comments }, errors };
+  const program: A.Program = { kind: 'Program', start: 0, end: text.length, decs, comments };
+  awaitsByProgram.set(program, parser.awaits);
+  return { program, errors };
+}
+
+const awaitsByProgram = new WeakMap<A.Program, readonly A.AwaitExp[]>();
+
+/**
+ * Every `await` of a program `parseMotoko` made (a superset of those in its tree: the parser may drop one it
+ * made), so that a look for awaits no lowering reached need not walk the whole tree when there is none.
+ */
+export function awaitsOf(program: A.Program): readonly A.AwaitExp[] | undefined {
+  return awaitsByProgram.get(program);
 }
 
 const MAX_DEPTH = 400;
@@ -183,6 +195,8 @@ const FIELD_ONLY_START: ReadonlySet<string> = new Set(['public', 'private', 'sys
 
 class Parser {
   readonly errors: ParseError[] = [];
+  /** Every `await` node made, in the order made (one the parser later dropped included). */
+  readonly awaits: A.AwaitExp[] = [];
   private p = 0;
   private depth = 0;
 
@@ -794,7 +808,9 @@ class Parser {
       case 'await?': {
         this.p++;
         const operand = this.parseExpNest();
-        return { kind: 'Await', start, end: this.lastEnd, op: this.types[t], operand };
+        const node: A.AwaitExp = { kind: 'Await', start, end: this.lastEnd, op: this.types[t], operand };
+        this.awaits.push(node);
+        return node;
       }
       case 'assert': {
         this.p++;

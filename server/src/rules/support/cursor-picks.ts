@@ -38,13 +38,14 @@ function picks(e: EntryAnalysis, cp: CommitPointInfo, read: Access): boolean {
     const node = w.node as WriteNode;
     if (w.kind !== 'write' || node.mark !== undefined || node.unknown || sameState(w.state, read.state))
       return false;
+    // (The cheap conditions first: few writes store a value made from the pick.)
+    const reads = e.flow.reads(node.value);
+    if (!reads.has(id) || !steers(w.state)) return false;
+    // A position the caller gives is no cursor the code keeps.
+    if (e.flow.params(node.value).size > 0 || e.flow.awaits(node.value).size > 0) return false;
     // Moved in the same message as the pick: no commit point between the write and the await.
     if (!e.reach.beforeInOrder(read.flat, w.flat) || !e.reach.beforeInOrder(w.flat, flat)) return false;
     if (e.commitPoints.some((c) => c !== cp && between(e, w.flat, awaitFlat(e, c), flat))) return false;
-    // A position the caller gives is no cursor the code keeps.
-    if (e.flow.params(node.value).size > 0 || e.flow.awaits(node.value).size > 0) return false;
-    const reads = e.flow.reads(node.value);
-    if (!reads.has(id) || !steers(w.state)) return false;
     // The new position is worked out from the old one: the pick starts from the cursor.
     return [...reads].some((r) => {
       const cursor = e.readById.get(r);

@@ -69,14 +69,14 @@ export function finding(
 
 /** Interleavers that write the given state (the method itself included), where no held lock rules it out. */
 export function writersOf(cp: CommitPointInfo, state: Access): Interleaver[] {
-  return cp.touching.filter((i) => !i.excludedByLock && i.writesOpenly(state));
+  return cp.exposure.writers(state);
 }
 
 /** "another `withdraw`" or "`lockFunds`", plus the same-caller note when keyed by the caller. */
 export function describeInterleaver(me: EntryAnalysis, i: Interleaver, state?: Access): string {
   const name =
     i.entry.ir.name === me.ir.name ? `another call of ${quote(me.ir.name)}` : quote(i.entry.ir.name);
-  const about = state ? i.groups.filter((g) => g.mine.includes(state)) : [];
+  const about = state ? i.groupsWith(state) : [];
   const sameCaller = state !== undefined && about.length > 0 && about.every((g) => sameCallerOnly(g, state));
   return sameCaller ? `${name} (by the same caller: the state is keyed by the caller)` : name;
 }

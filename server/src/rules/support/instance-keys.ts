@@ -11,8 +11,9 @@ import type { WriteNode } from '../../model/ir';
 export function touchesOtherEntriesOnly(e: EntryAnalysis, check: Access, i: Interleaver): boolean {
   const key = check.key;
   if (key === undefined || !e.ir.instanceKeys?.includes(key)) return false;
-  const writes = i.groups
-    .filter((g) => g.theirs.kind === 'write' && g.mine.includes(check))
+  const writes = i
+    .groupsWith(check)
+    .filter((g) => g.theirs.kind === 'write')
     .flatMap((g) => g.theirs.accesses);
   return writes.every((w) => (w.node as WriteNode).generatedKey || (i.entry === e && w.key === key));
 }

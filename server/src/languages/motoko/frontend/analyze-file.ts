@@ -1,6 +1,7 @@
 /** One Motoko file → its `FileModel`: the actor's entry points and state, and every await's classification. */
 import type * as A from '../ast';
 import { walk } from '../ast';
+import { awaitsOf } from '../parser';
 import type { AwaitAnnotation, EntryKind, EntryPointIR, FileModel, Range } from '../../../model/ir';
 import { failureNotice, noticesField } from '../../../model/limits';
 import { AsyncStarSummaries } from './async-star';
@@ -318,6 +319,9 @@ function collectMissedAwaits(
   kept: Map<number, KeptUnit> | undefined,
 ): AwaitAnnotation[] {
   const keptAnnotations: AwaitAnnotation[] = [];
+  // Usually the lowering reached every await: then there is nothing to walk the tree for.
+  const made = awaitsOf(file.program);
+  if (!kept?.size && made?.every((a) => ctx.annotations.has(a))) return keptAnnotations;
   // Pre-order over the whole file; the enclosing functions are those whose extent still contains the node.
   const funcs: { name: string; end: number }[] = [];
   walk(file.program, (n) => {
