@@ -431,6 +431,7 @@ export async function analyzeRustWorkspace(
         store?.keep(file.path, file.text, model, reads);
       } catch (err) {
         models.delete(file.path);
+        taken.delete(file); // not made again: it would fail again
         failed.set(file.path, `internal error in the Rust analysis (${describeError(err)})`);
       }
     };
