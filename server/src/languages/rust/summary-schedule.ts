@@ -222,7 +222,8 @@ class SummarySchedule {
       if (!set) this.readers.set(c, (set = new Set()));
       set.add(fn);
     }
-    // Callees it names without reading their summaries are settled too (they are reported on).
+    // Callees it names without reading their summaries are settled too (they are reported on); on demand, only
+    // when something reads them.
     if (!this.onDemand)
       for (const c of facts.callees ?? [])
         if (!this.order.has(c) && this.summaries.has(c)) this.queue.push(c);
