@@ -18,6 +18,13 @@ test('the examples split into independent jobs: each Cargo workspace and each Mo
   // Every file is in exactly one job, and a job holds one language.
   assert.equal(jobs.flat().length, files.length);
   for (const job of jobs) assert.equal(new Set(job.map((s) => s.path.slice(-3))).size, 1);
+  // A file of neither language rides with the first job instead of making one of its own.
+  const withOther = frontendJobs([
+    ...files.map((path) => ({ path, text: readFileSync(path, 'utf8') })),
+    { path: join(repoRoot, 'examples', 'notes.txt'), text: 'x' },
+  ]);
+  assert.equal(withOther.length, jobs.length);
+  assert.ok(withOther[0].some((s) => s.path.endsWith('notes.txt')));
   // Largest first, so the threads finish together.
   const sizes = jobs.map((j) => j.reduce((n, s) => n + s.text.length, 0));
   assert.deepEqual(

@@ -1,8 +1,8 @@
 /**
  * The command line's frontends on several threads. The sources are split into jobs that the frontends analyse
  * independently (a Cargo workspace with the crates asked for in it; a Motoko project), the largest first, and
- * each worker thread takes the next job when it is done with one. The models come back as plain data (they are
- * only data) and the analysis and rules run once over all of them, as with one thread.
+ * this thread and each worker thread take the next job when done with one. The models come back as plain data
+ * (they are only data) and the analysis and rules run once over all of them, as with one thread.
  */
 import { join } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
@@ -30,18 +30,24 @@ export function frontendJobs(sources: SourceFile[]): SourceFile[][] {
   const groups = new Map<string, SourceFile[]>();
   const add = (key: string, src: SourceFile) => groups.set(key, [...(groups.get(key) ?? []), src]);
   const crates = new Map<string, SourceFile[]>();
+  // Neither language: the frontends only refuse them when too large. They go with the first job, not alone.
+  const others: SourceFile[] = [];
   for (const src of sources) {
     const lang = languageOf(src.path);
     if (lang === 'rust') {
       const crate = rustCrateOf(src.path, crateCache);
       crates.set(crate, [...(crates.get(crate) ?? []), src]);
-    } else add(lang === 'motoko' ? `motoko:${motokoProjectOf(src.path)}` : 'other', src);
+    } else if (lang === 'motoko') add(`motoko:${motokoProjectOf(src.path)}`, src);
+    else others.push(src);
   }
   // Crates of one Cargo workspace are analysed together (SPEC §2): one job per workspace.
   for (const unit of rustUnits([...crates.keys()], manifestReader()).values())
     for (const dir of unit.asked) for (const src of crates.get(dir) ?? []) add(`rust:${unit.root}`, src);
   const size = (job: SourceFile[]) => job.reduce((n, s) => n + s.text.length, 0);
-  return [...groups.values()].sort((a, b) => size(b) - size(a));
+  const jobs = [...groups.values()].sort((a, b) => size(b) - size(a));
+  if (jobs.length) jobs[0].push(...others);
+  else if (others.length) jobs.push(others);
+  return jobs;
 }
 
 /** Whether running the frontends on worker threads pays: more than one job. */
