@@ -50,12 +50,6 @@ export function frontendJobs(sources: SourceFile[]): SourceFile[][] {
   return jobs;
 }
 
-/** Whether running the frontends on worker threads pays: more than one job. */
-export function worthWorkers(sources: SourceFile[]): SourceFile[][] | undefined {
-  const jobs = frontendJobs(sources);
-  return jobs.length > 1 ? jobs : undefined;
-}
-
 /** Jobs a worker holds at once: the next one is there when it finishes, even while this thread is busy. */
 const IN_HAND = 2;
 
@@ -71,8 +65,9 @@ export async function frontendsInWorkers(
   /** Limits of each worker's heap (tests make one run out of memory). */
   resourceLimits?: ResourceLimits,
 ): Promise<FileModel[]> {
-  const jobs = worthWorkers(sources);
-  if (!jobs) return frontendModels(sources, options);
+  const jobs = frontendJobs(sources);
+  // One job: nothing to share out, no worker to start.
+  if (jobs.length < 2) return frontendModels(sources, options);
   const request = (job: SourceFile[]): JobRequest => ({
     sources: job,
     options: {
